@@ -1,0 +1,254 @@
+//! [`Clerk`], the client, and [`ClerkBuilder`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::Error;
+use crate::generated::DEFAULT_SERVER_URL;
+
+/// The environment variable [`Clerk::from_env`] reads the secret key from.
+pub const SECRET_KEY_ENV: &str = "CLERK_SECRET_KEY";
+
+/// How long a request may take, end to end, unless configured otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A client for Clerk's Backend API.
+///
+/// Cheap to clone: clones share one connection pool. Build one with [`Clerk::builder`] or
+/// [`Clerk::from_env`], then call operations through the resource handles, such as
+/// [`Clerk::phone_numbers`].
+///
+/// ```no_run
+/// # async fn run() -> Result<(), clerk_sdk::Error> {
+/// let clerk = clerk_sdk::Clerk::from_env()?;
+/// let phone = clerk.phone_numbers().get("phone_12345").await?;
+/// println!("{}", phone.phone_number);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Clerk {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+/// What every call needs; shared by all clones of a [`Clerk`].
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    /// The server URL without a trailing `/`.
+    pub(crate) server_url: String,
+    /// `Bearer <key>`, marked sensitive so that HTTP libraries do not print it.
+    pub(crate) authorization: HeaderValue,
+    pub(crate) timeout: Duration,
+}
+
+impl fmt::Debug for Clerk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Clerk")
+            .field("server_url", &self.inner.server_url)
+            .field("secret_key", &"[redacted]")
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Clerk {
+    /// Starts building a client.
+    pub fn builder() -> ClerkBuilder {
+        ClerkBuilder::default()
+    }
+
+    /// Builds a client with the secret key from the `CLERK_SECRET_KEY` environment variable
+    /// and everything else at its default.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if the variable is not set, not Unicode, or empty.
+    pub fn from_env() -> Result<Self, Error> {
+        let key = std::env::var(SECRET_KEY_ENV)
+            .map_err(|e| Error::Config(format!("cannot read {SECRET_KEY_ENV}: {e}")))?;
+        Clerk::builder().bearer_auth(key).build()
+    }
+
+    /// The server URL requests go to, without a trailing `/`.
+    pub fn server_url(&self) -> &str {
+        &self.inner.server_url
+    }
+}
+
+/// Configures and builds a [`Clerk`].
+///
+/// ```no_run
+/// # fn run() -> Result<(), clerk_sdk::Error> {
+/// let clerk = clerk_sdk::Clerk::builder()
+///     .bearer_auth("sk_test_...")
+///     .server_url("https://api.clerk.com/v1")
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Default)]
+pub struct ClerkBuilder {
+    secret_key: Option<SecretString>,
+    server_url: Option<String>,
+    http_client: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+}
+
+impl fmt::Debug for ClerkBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClerkBuilder")
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("server_url", &self.server_url)
+            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl ClerkBuilder {
+    /// The secret key (`sk_live_...` or `sk_test_...`), sent as `Authorization: Bearer <key>`.
+    /// Required.
+    pub fn bearer_auth(mut self, secret_key: impl Into<String>) -> Self {
+        self.secret_key = Some(SecretString::from(secret_key.into()));
+        self
+    }
+
+    /// The server URL, such as `https://api.clerk.com/v1` (the default). A trailing `/` is
+    /// ignored.
+    pub fn server_url(mut self, url: impl Into<String>) -> Self {
+        self.server_url = Some(url.into());
+        self
+    }
+
+    /// A `reqwest::Client` to send requests with, for custom proxies, TLS roots or connection
+    /// pools. The SDK still sets its own headers and timeout on every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// How long one request may take, from sending to reading the whole body.
+    /// Defaults to [`DEFAULT_TIMEOUT`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if no key was given, the key is empty or cannot be sent in a header,
+    /// the server URL is not an `http` or `https` URL, or the HTTP client cannot be built. The
+    /// message never contains the key.
+    pub fn build(self) -> Result<Clerk, Error> {
+        let secret_key = self.secret_key.ok_or_else(|| {
+            Error::Config("no secret key: call bearer_auth(..) or set CLERK_SECRET_KEY".to_owned())
+        })?;
+        let authorization = authorization_header(&secret_key)?;
+        let server_url =
+            normalize_server_url(self.server_url.as_deref().unwrap_or(DEFAULT_SERVER_URL))?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Clerk {
+            inner: Arc::new(ClientInner {
+                http,
+                server_url,
+                authorization,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            }),
+        })
+    }
+}
+
+/// `Bearer <key>` as a sensitive header value; errors never echo the key.
+fn authorization_header(secret_key: &SecretString) -> Result<HeaderValue, Error> {
+    let key = secret_key.expose_secret().trim();
+    if key.is_empty() {
+        return Err(Error::Config("the secret key is empty".to_owned()));
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
+        Error::Config(
+            "the secret key contains characters that cannot be sent in an HTTP header".to_owned(),
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Checks the server URL and drops trailing slashes.
+fn normalize_server_url(url: &str) -> Result<String, Error> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let parsed = Url::parse(trimmed)
+        .map_err(|e| Error::Config(format!("invalid server URL `{url}`: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::Config(format!(
+            "invalid server URL `{url}`: the scheme must be http or https"
+        )));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "invalid server URL `{url}`: it must not have a query or fragment"
+        )));
+    }
+    Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_url_trailing_slash_is_dropped() {
+        assert_eq!(
+            normalize_server_url("https://api.clerk.com/v1/")
+                .ok()
+                .as_deref(),
+            Some("https://api.clerk.com/v1")
+        );
+        assert_eq!(
+            normalize_server_url("http://127.0.0.1:9/").ok().as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+    }
+
+    #[test]
+    fn bad_server_urls_are_rejected() {
+        for url in ["not a url", "ftp://example.com", "https://a.b/v1?x=1"] {
+            assert!(
+                matches!(normalize_server_url(url), Err(Error::Config(_))),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn key_is_required_non_empty_and_header_safe() {
+        let message = |builder: ClerkBuilder| builder.build().expect_err("must fail").to_string();
+        assert!(message(Clerk::builder()).contains("no secret key"));
+        assert!(message(Clerk::builder().bearer_auth("  ")).contains("empty"));
+        let bad = message(Clerk::builder().bearer_auth("sk_test_abc\ndef"));
+        assert!(bad.contains("cannot be sent"), "{bad}");
+        assert!(!bad.contains("sk_test_abc"), "{bad}");
+    }
+
+    #[test]
+    fn debug_redacts_the_key() {
+        let builder = Clerk::builder().bearer_auth("sk_test_supersecret");
+        assert!(!format!("{builder:?}").contains("supersecret"));
+        let client = builder.build().expect("builds");
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("supersecret"), "{debug}");
+        assert!(debug.contains("[redacted]"), "{debug}");
+    }
+}

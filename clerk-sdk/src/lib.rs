@@ -1,0 +1,67 @@
+//! A typed async client for [Clerk](https://clerk.com)'s Backend API.
+//!
+//! The models and operations are generated from Clerk's OpenAPI spec (see the repository's
+//! `spec/` folder); the client runtime around them is written by hand.
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! use clerk_sdk::{Clerk, Nullable, models::{CreatePhoneNumberRequest, UpdatePhoneNumberRequest}};
+//!
+//! # async fn run() -> Result<(), clerk_sdk::Error> {
+//! let clerk = Clerk::builder()
+//!     .bearer_auth(std::env::var("CLERK_SECRET_KEY").unwrap_or_default())
+//!     .build()?;
+//!
+//! let phone = clerk
+//!     .phone_numbers()
+//!     .create(CreatePhoneNumberRequest::new("user_123", "+15555550100").verified(true))
+//!     .await?;
+//! let id = phone.id.clone().unwrap_or_default();
+//!
+//! let phone = clerk.phone_numbers().get(&id).await?;
+//! let phone = clerk
+//!     .phone_numbers()
+//!     .update(&id, UpdatePhoneNumberRequest::default().primary(true).verified(Nullable::Null))
+//!     .await?;
+//! let deleted = clerk.phone_numbers().delete(&id).await?;
+//! assert!(deleted.deleted);
+//! # let _ = phone;
+//! # Ok(()) }
+//! ```
+//!
+//! # Errors
+//!
+//! Every call returns [`Error`]. A status the spec lists for the operation gives
+//! [`Error::Api`] with Clerk's parsed error body, including `clerk_trace_id`; any other non-2xx
+//! status gives [`Error::UnexpectedStatus`] with the body kept. See [`error`].
+//!
+//! # Forward compatibility
+//!
+//! String enums and discriminated unions are open: a value this version does not know decodes
+//! into an `Unknown` variant that keeps it. Unknown response fields are ignored.
+//!
+//! # Feature flags
+//!
+//! - `rustls` (default): TLS through rustls.
+//! - `native-tls`: TLS through the platform's library instead.
+//! - `http2`: allow HTTP/2.
+
+#![forbid(unsafe_code)]
+
+mod call;
+mod client;
+pub mod error;
+#[allow(clippy::too_many_arguments)]
+mod generated;
+mod nullable;
+mod open_enum;
+mod union;
+
+pub use call::Call;
+pub use client::{Clerk, ClerkBuilder, DEFAULT_TIMEOUT, SECRET_KEY_ENV};
+pub use error::Error;
+pub use generated::models;
+pub use generated::operations::*;
+pub use generated::{API_VERSION, DEFAULT_SERVER_URL};
+pub use nullable::Nullable;

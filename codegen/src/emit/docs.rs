@@ -1,0 +1,163 @@
+//! Turning spec descriptions into rustdoc that builds without warnings.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes, one per line, for text from the spec (or `#![doc]` if `inner`).
+///
+/// The text is made safe for rustdoc first: see [`sanitize`].
+pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
+    let lines = sanitize(text);
+    let lines = lines.iter().map(|line| {
+        // A leading space makes prettyplease print `/// text` rather than `///text`.
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        if inner {
+            quote!(#![doc = #line])
+        } else {
+            quote!(#[doc = #line])
+        }
+    });
+    quote!(#(#lines)*)
+}
+
+/// Prepares spec prose for rustdoc, line by line:
+///
+/// - code fences without a language become ```` ```text ````, so rustdoc does not compile them
+///   as doctests;
+/// - indentation is removed outside fences, since four spaces would start a doctest too;
+/// - bare `http(s)://` URLs are wrapped in `<>`, as rustdoc's `bare_urls` lint asks;
+/// - `[` and `]` are escaped unless they form a Markdown link, so they are not taken for
+///   broken intra-doc links;
+/// - trailing blank lines are dropped.
+pub(crate) fn sanitize(text: &str) -> Vec<String> {
+    let mut in_fence = false;
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim();
+            if let Some(lang) = trimmed.strip_prefix("```") {
+                in_fence = !in_fence;
+                return if in_fence && lang.trim().is_empty() {
+                    "```text".to_owned()
+                } else {
+                    trimmed.to_owned()
+                };
+            }
+            if in_fence {
+                line.trim_end().to_owned()
+            } else {
+                escape_brackets(&wrap_bare_urls(trimmed))
+            }
+        })
+        .collect();
+    if in_fence {
+        lines.push("```".to_owned());
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    while lines.first().is_some_and(String::is_empty) {
+        lines.remove(0);
+    }
+    lines
+}
+
+/// Wraps URLs that are not already inside `<>`, `()` or backticks in `<>`.
+fn wrap_bare_urls(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = find_url(rest) {
+        let (before, from_url) = rest.split_at(start);
+        let end = from_url
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '`' | '"' | '\''))
+            .unwrap_or(from_url.len());
+        let (url, after) = from_url.split_at(end);
+        // Keep sentence punctuation outside the link.
+        let url_trimmed = url.trim_end_matches(['.', ',', ';', ':']);
+        let tail = &url[url_trimmed.len()..];
+        let already_marked = before.ends_with(['<', '(', '`']);
+        out.push_str(before);
+        if already_marked {
+            out.push_str(url);
+        } else {
+            out.push('<');
+            out.push_str(url_trimmed);
+            out.push('>');
+            out.push_str(tail);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn find_url(text: &str) -> Option<usize> {
+    match (text.find("https://"), text.find("http://")) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Escapes `[`/`]` that do not form `[text](target)`, outside inline code.
+fn escape_brackets(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '[' if !in_code => {
+                let close = chars[i..].iter().position(|&c| c == ']').map(|p| p + i);
+                match close {
+                    Some(close) if chars.get(close + 1) == Some(&'(') => {
+                        out.extend(&chars[i..=close]);
+                        i = close;
+                    }
+                    _ => out.push_str("\\["),
+                }
+            }
+            ']' if !in_code => out.push_str("\\]"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_urls_are_wrapped_and_links_are_kept() {
+        assert_eq!(
+            sanitize("Please see https://clerk.com/docs.")[0],
+            "Please see <https://clerk.com/docs>."
+        );
+        assert_eq!(
+            sanitize("[Clerk API Versions](https://clerk.com/docs/versioning)")[0],
+            "[Clerk API Versions](https://clerk.com/docs/versioning)"
+        );
+        assert_eq!(sanitize("see <https://a.b>")[0], "see <https://a.b>");
+    }
+
+    #[test]
+    fn brackets_and_fences_are_made_harmless() {
+        assert_eq!(
+            sanitize("an [array] of `[x]`")[0],
+            "an \\[array\\] of `[x]`"
+        );
+        assert_eq!(sanitize("```\ncode\n```"), ["```text", "code", "```"]);
+        assert_eq!(sanitize("```json\n{}"), ["```json", "{}", "```"]);
+        assert_eq!(sanitize("    indented\n\n"), ["indented"]);
+    }
+}

@@ -1,0 +1,102 @@
+//! Emission: the resolved model to formatted Rust source.
+
+mod docs;
+mod models;
+mod operations;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{Api, TypeRef};
+use crate::{Config, Error, GeneratedFile, header};
+
+pub(crate) use docs::doc_attrs;
+
+/// Emits every generated file of the SDK.
+pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Error> {
+    let files = [
+        ("mod.rs", module_root(api)),
+        ("models.rs", models::emit(api)),
+        ("operations.rs", operations::emit(api)),
+    ];
+    files
+        .into_iter()
+        .map(|(path, tokens)| format_file(path, tokens, config))
+        .collect()
+}
+
+/// `mod.rs`: the submodules and the constants taken from `info` and `servers`.
+fn module_root(api: &Api) -> TokenStream {
+    let doc = doc_attrs(
+        &format!(
+            "Code generated from {} version `{}`.\n\nThe models are re-exported as `clerk_sdk::models`; the operations hang off [`Clerk`](crate::Clerk).",
+            api.title, api.version
+        ),
+        true,
+    );
+    let version = &api.version;
+    let server = api.default_server.as_deref().unwrap_or("");
+    // Produces the module docs, `pub mod` items and two constants.
+    quote! {
+        #doc
+        pub mod models;
+        pub mod operations;
+
+        /// The API version the SDK was generated from, sent as the `Clerk-API-Version` header.
+        pub const API_VERSION: &str = #version;
+
+        /// The first server listed in the spec, used when no server URL is configured.
+        pub const DEFAULT_SERVER_URL: &str = #server;
+    }
+}
+
+/// Formats tokens with prettyplease and prepends the `@generated` header.
+fn format_file(path: &str, tokens: TokenStream, config: &Config) -> Result<GeneratedFile, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
+        file: path.to_owned(),
+        message: e.to_string(),
+    })?;
+    let contents = format!(
+        "{}{}",
+        header(&config.spec_label),
+        prettyplease::unparse(&file)
+    );
+    Ok(GeneratedFile {
+        path: path.to_owned(),
+        contents,
+    })
+}
+
+/// The Rust type for a [`TypeRef`]; generated types are referred to by bare name, so the
+/// module that uses them must have them in scope.
+pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::JsonMap => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Map(value) => {
+            let value = type_tokens(value);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::Vec(item) => {
+            let item = type_tokens(item);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Named(name) => ident(name).into_token_stream(),
+    }
+}
+
+/// An identifier from a name the model made valid; raw identifiers (`r#type`) are kept raw.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}
+
+use quote::ToTokens;

@@ -1,0 +1,327 @@
+//! Models: a struct, open enum or open union per generated type.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ident, type_tokens};
+use crate::model::{Api, EnumDef, Field, Presence, StructDef, TypeDef, TypeKind, UnionDef};
+use crate::names::unraw;
+
+/// Emits `models.rs`.
+pub(crate) fn emit(api: &Api) -> TokenStream {
+    let module_doc = doc_attrs(
+        "Request and response types of the API.\n\nEvery string enum and every discriminated union is open: a value this version of the SDK does not know decodes into the `Unknown` variant instead of failing. Unknown fields in responses are ignored.",
+        true,
+    );
+    let types = api.types.iter().map(type_def);
+    quote! {
+        #module_doc
+        #(#types)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    match &def.kind {
+        TypeKind::Struct(fields) => struct_def(def, fields),
+        TypeKind::Enum(values) => enum_def(def, values),
+        TypeKind::Union(union) => union_def(def, union),
+    }
+}
+
+/// The Rust type of a field, with its optionality wrapper.
+fn field_type(field: &Field) -> TokenStream {
+    let ty = type_tokens(&field.ty);
+    match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::ThreeState => quote!(crate::Nullable<#ty>),
+    }
+}
+
+/// The `#[serde(...)]` attribute of a field, if it needs one.
+fn field_serde(field: &Field) -> TokenStream {
+    let mut args = Vec::new();
+    if field.wire_name != unraw(&field.rust_name) {
+        let wire = &field.wire_name;
+        args.push(quote!(rename = #wire));
+    }
+    match field.presence {
+        Presence::Required | Presence::RequiredNullable => {}
+        Presence::Optional => args.push(quote!(default, skip_serializing_if = "Option::is_none")),
+        Presence::ThreeState => args.push(quote!(
+            default,
+            skip_serializing_if = "crate::Nullable::is_unset"
+        )),
+    }
+    if args.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[serde(#(#args),*)])
+    }
+}
+
+fn field_doc(field: &Field) -> TokenStream {
+    let wire = &field.wire_name;
+    let shape = match field.presence {
+        Presence::Required => format!("Required `{wire}`."),
+        Presence::RequiredNullable => format!("Required `{wire}`; `None` is sent as `null`."),
+        Presence::Optional => format!("Optional `{wire}`; left out when `None`."),
+        Presence::ThreeState => {
+            format!(
+                "Optional, nullable `{wire}`: left out when unset, sent as `null` when set to `Nullable::Null`."
+            )
+        }
+    };
+    let text = match &field.doc {
+        Some(doc) if !doc.trim().is_empty() => format!("{}\n\n{shape}", doc.trim_end()),
+        _ => shape,
+    };
+    doc_attrs(&text, false)
+}
+
+fn struct_def(def: &TypeDef, fields: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = type_doc(def);
+    let has_required = fields.fields.iter().any(|f| is_constructor_arg(f.presence));
+    let default = if has_required {
+        quote!()
+    } else {
+        quote!(Default,)
+    };
+    let field_items = fields.fields.iter().map(|field| {
+        let doc = field_doc(field);
+        let serde = field_serde(field);
+        let name = ident(&field.rust_name);
+        let ty = field_type(field);
+        quote! { #doc #serde pub #name: #ty, }
+    });
+    let constructor = constructor(&def.name, &fields.fields);
+    let setters = fields.fields.iter().filter_map(setter);
+    // Produces the struct and an impl with `new` (required fields) and one setter per
+    // optional field.
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#field_items)*
+        }
+
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
+    }
+}
+
+/// Whether a field is an argument of `new` (it must be present on the wire).
+fn is_constructor_arg(presence: Presence) -> bool {
+    matches!(presence, Presence::Required | Presence::RequiredNullable)
+}
+
+fn constructor(type_name: &str, fields: &[Field]) -> TokenStream {
+    let args = fields
+        .iter()
+        .filter(|f| is_constructor_arg(f.presence))
+        .map(|field| {
+            let name = ident(&field.rust_name);
+            let ty = field_type(field);
+            quote!(#name: impl Into<#ty>)
+        });
+    let inits = fields.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        if is_constructor_arg(field.presence) {
+            quote!(#name: #name.into())
+        } else {
+            quote!(#name: Default::default())
+        }
+    });
+    let doc = format!(
+        " Creates a [`{type_name}`] from its required fields; optional fields start unset."
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits),* }
+        }
+    }
+}
+
+/// A builder-style setter for an optional field; `None` for fields set through `new`.
+fn setter(field: &Field) -> Option<TokenStream> {
+    let name = ident(&field.rust_name);
+    let setter_name = if unraw(&field.rust_name) == "new" {
+        format_ident!("set_new")
+    } else {
+        name.clone()
+    };
+    let ty = type_tokens(&field.ty);
+    let wire = &field.wire_name;
+    match field.presence {
+        Presence::Required | Presence::RequiredNullable => None,
+        Presence::Optional => {
+            let doc = format!(" Sets `{wire}`.");
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #setter_name(mut self, value: impl Into<#ty>) -> Self {
+                    self.#name = Some(value.into());
+                    self
+                }
+            })
+        }
+        Presence::ThreeState => {
+            let doc = format!(
+                " Sets `{wire}`: pass a value, or `Nullable::Null` to send `null`, or `Nullable::Unset` to leave it out."
+            );
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #setter_name(mut self, value: impl Into<crate::Nullable<#ty>>) -> Self {
+                    self.#name = value.into();
+                    self
+                }
+            })
+        }
+    }
+}
+
+fn enum_def(def: &TypeDef, values: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = type_doc(def);
+    let fallback = ident(&values.fallback);
+    let variants = values.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let doc = format!(" `{}`", variant.wire);
+        quote!(#[doc = #doc] #variant_name,)
+    });
+    let as_str_arms = values.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = Literal::string(&variant.wire);
+        quote!(Self::#variant_name => #wire,)
+    });
+    let from_arms = values.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = Literal::string(&variant.wire);
+        quote!(#wire => Self::#variant_name,)
+    });
+    // Produces the open enum, `as_str`, `From<String>`, and (through the runtime macro)
+    // `Display`, `FromStr`, `From<&str>` and the serde impls.
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+            #fallback(String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str_arms)*
+                    Self::#fallback(value) => value,
+                }
+            }
+
+            /// Whether this is a value this version of the SDK does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::#fallback(_))
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_arms)*
+                    _ => Self::#fallback(value),
+                }
+            }
+        }
+
+        crate::open_enum::impl_open_enum!(#name);
+    }
+}
+
+fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = type_doc(def);
+    let tag_field = &union.tag_field;
+    let fallback = ident(&union.fallback);
+    let variants = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let ty = ident(&variant.ty);
+        let doc = format!(" The variant tagged `{tag_field}: \"{}\"`.", variant.tag);
+        quote!(#[doc = #doc] #variant_name(#ty),)
+    });
+    let tag_arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let tag = &variant.tag;
+        quote!(Self::#variant_name(_) => Some(#tag),)
+    });
+    let serialize_arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let tag = &variant.tag;
+        quote!(Self::#variant_name(value) => crate::union::serialize_tagged(serializer, #tag_field, #tag, value),)
+    });
+    let deserialize_arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let tag = &variant.tag;
+        quote!(Some(#tag) => tagged.decode().map(Self::#variant_name),)
+    });
+    let fallback_doc = format!(
+        " A variant this version of the SDK does not know, or a value whose `{tag_field}` tag is missing, kept as raw JSON."
+    );
+    // Produces the open union, `tag()`, and serde impls that dispatch on the tag field
+    // through the runtime's `union` helpers.
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #fallback_doc]
+            #fallback(serde_json::Value),
+        }
+
+        impl #name {
+            /// The value of the tag field that selects this variant.
+            pub fn tag(&self) -> Option<&str> {
+                match self {
+                    #(#tag_arms)*
+                    Self::#fallback(raw) => raw.get(#tag_field).and_then(serde_json::Value::as_str),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::#fallback(raw) => serde::Serialize::serialize(raw, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let tagged = crate::union::Tagged::deserialize(deserializer, #tag_field)?;
+                match tagged.tag() {
+                    #(#deserialize_arms)*
+                    _ => Ok(Self::#fallback(tagged.into_raw())),
+                }
+            }
+        }
+    }
+}
+
+/// The type's description, or a line naming the schema it comes from.
+fn type_doc(def: &TypeDef) -> TokenStream {
+    match &def.doc {
+        Some(doc) if !doc.trim().is_empty() => doc_attrs(doc, false),
+        _ => doc_attrs(
+            &format!("Generated from the schema at `{}`.", def.pointer),
+            false,
+        ),
+    }
+}

@@ -1,0 +1,240 @@
+//! Operations: a descriptor per operation and a thin method per operation on its resource
+//! handle. All behaviour (URL building, sending, error mapping) lives in the hand-written
+//! runtime's `Call`.
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::sanitize;
+use super::{doc_attrs, ident, type_tokens};
+use crate::model::{Api, Operation, PathParam, Resource, TypeRef};
+use crate::names::{Scope, snake_name};
+
+/// Emits `operations.rs`.
+pub(crate) fn emit(api: &Api) -> TokenStream {
+    let module_doc = doc_attrs(
+        "Resource handles and their operations. Each method returns a [`Call`](crate::Call): await it to send the request.",
+        true,
+    );
+    let descriptors = api
+        .resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .map(descriptor);
+    let resources = api.resources.iter().map(resource);
+    quote! {
+        #module_doc
+        use super::models::*;
+        use crate::call::{Call, Operation};
+        use crate::Clerk;
+
+        #(#descriptors)*
+        #(#resources)*
+    }
+}
+
+fn descriptor_ident(operation: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", operation.id.to_shouty_snake_case())
+}
+
+/// The static description of one operation that the runtime executes.
+fn descriptor(operation: &Operation) -> TokenStream {
+    let name = descriptor_ident(operation);
+    let id = &operation.id;
+    let method = format_ident!("{}", operation.http_method);
+    let path = &operation.path;
+    let statuses = operation
+        .error_statuses
+        .iter()
+        .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+    let doc = format!(" `{} {}`", operation.http_method, operation.path);
+    quote! {
+        #[doc = #doc]
+        const #name: Operation = Operation {
+            id: #id,
+            method: reqwest::Method::#method,
+            path: #path,
+            error_statuses: &[#(#statuses),*],
+        };
+    }
+}
+
+fn resource(resource: &Resource) -> TokenStream {
+    let type_name = ident(&resource.type_name);
+    let accessor = ident(&resource.accessor);
+    let handle_doc = match &resource.doc {
+        Some(doc) => format!("The `{}` operations.\n\n{doc}", resource.accessor),
+        None => format!("The `{}` operations.", resource.accessor),
+    };
+    let handle_doc = doc_attrs(&handle_doc, false);
+    let accessor_doc = format!(
+        " The `{}` operations: {}.",
+        resource.accessor,
+        method_list(resource)
+    );
+    let methods = resource.operations.iter().map(method);
+    // Produces the handle type, its accessor on `Clerk`, and one method per operation.
+    quote! {
+        #handle_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #type_name<'a> {
+            client: &'a Clerk,
+        }
+
+        impl Clerk {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #type_name<'_> {
+                #type_name { client: self }
+            }
+        }
+
+        impl #type_name<'_> {
+            #(#methods)*
+        }
+    }
+}
+
+fn method_list(resource: &Resource) -> String {
+    let names: Vec<String> = resource
+        .operations
+        .iter()
+        .map(|op| {
+            format!(
+                "[`{}`]({}::{})",
+                op.method_name, resource.type_name, op.method_name
+            )
+        })
+        .collect();
+    names.join(", ")
+}
+
+/// One operation method: it only gathers the arguments into a `Call`.
+fn method(operation: &Operation) -> TokenStream {
+    let doc = doc_attrs(&method_doc(operation), false);
+    let deprecated = if operation.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    };
+    let name = ident(&operation.method_name);
+    let descriptor = descriptor_ident(operation);
+    let mut arg_names = Scope::with_reserved(["self"]);
+    let path_args: Vec<(proc_macro2::Ident, &PathParam)> = operation
+        .path_params
+        .iter()
+        .map(|param| (ident(&arg_names.claim(&param.rust_name)), param))
+        .collect();
+    let mut params: Vec<TokenStream> = path_args
+        .iter()
+        .map(|(arg, param)| match param.ty {
+            TypeRef::String => quote!(#arg: impl Into<String>),
+            _ => {
+                let ty = type_tokens(&param.ty);
+                quote!(#arg: #ty)
+            }
+        })
+        .collect();
+    let values = path_args.iter().map(|(arg, param)| match param.ty {
+        TypeRef::String => quote!(#arg.into()),
+        _ => quote!(#arg.to_string()),
+    });
+    let body = operation
+        .body
+        .as_ref()
+        .map(|body| (ident(&arg_names.claim(&snake_name("body"))), body));
+    if let Some((arg, body)) = &body {
+        let ty = type_tokens(&body.ty);
+        params.push(quote!(#arg: #ty));
+    }
+    let body_call = body.as_ref().map(|(arg, _)| quote!(.json(&#arg)));
+    let response = match &operation.response {
+        Some(ty) => type_tokens(ty),
+        None => quote!(()),
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(&self, #(#params),*) -> Call<#response> {
+            Call::new(self.client, &#descriptor, vec![#(#values),*]) #body_call
+        }
+    }
+}
+
+/// The method's rustdoc: summary, description, arguments and errors.
+fn method_doc(operation: &Operation) -> String {
+    let mut sections = Vec::new();
+    if let Some(summary) = &operation.summary {
+        sections.push(summary.trim().to_owned());
+    }
+    if let Some(description) = &operation.description {
+        let description = description.trim();
+        if Some(description) != operation.summary.as_deref().map(str::trim) {
+            sections.push(description.to_owned());
+        }
+    }
+    sections.push(format!(
+        "`{} {}` (`{}`)",
+        operation.http_method, operation.path, operation.id
+    ));
+    let mut arguments: Vec<String> = operation
+        .path_params
+        .iter()
+        .map(|param| {
+            let doc = param.doc.as_deref().map(sentence).unwrap_or_default();
+            format!(
+                "- `{}`: {doc} Sent as one percent-encoded path segment.",
+                param.wire_name
+            )
+        })
+        .collect();
+    if let Some(body) = &operation.body {
+        let doc = body
+            .doc
+            .as_deref()
+            .map(sentence)
+            .unwrap_or_else(|| "The request body.".to_owned());
+        arguments.push(format!("- `body`: {doc}"));
+    }
+    if !arguments.is_empty() {
+        sections.push(format!("# Arguments\n\n{}", arguments.join("\n")));
+    }
+    sections.push(errors_doc(operation));
+    sections.join("\n\n")
+}
+
+fn errors_doc(operation: &Operation) -> String {
+    let mut lines = vec!["# Errors".to_owned(), String::new()];
+    if !operation.error_statuses.is_empty() {
+        let statuses: Vec<String> = operation
+            .error_statuses
+            .iter()
+            .map(u16::to_string)
+            .collect();
+        lines.push(format!(
+            "- [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for {}.",
+            statuses.join(", ")
+        ));
+    }
+    lines.push("- [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.".to_owned());
+    lines.push(
+        "- [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema."
+            .to_owned(),
+    );
+    if !operation.path_params.is_empty() {
+        lines.push(
+            "- [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for an empty path parameter or one that is `.` or `..`.".to_owned(),
+        );
+    }
+    lines.push("- [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.".to_owned());
+    lines.join("\n")
+}
+
+/// Spec prose joined onto one line and ended with a full stop, for list items.
+fn sentence(text: &str) -> String {
+    let mut line = sanitize(text).join(" ");
+    if !line.is_empty() && !line.ends_with(['.', '!', '?']) {
+        line.push('.');
+    }
+    line
+}

@@ -1,0 +1,241 @@
+//! The resolved model the emitters work from: named types and grouped operations.
+//!
+//! Everything here is already decided: every `$ref` is resolved, every inline schema has a
+//! unique Rust name, and every field knows its Rust representation. The emitters only turn this
+//! into tokens; they make no decisions about the spec.
+
+use crate::error::Pointer;
+
+/// The whole API, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`, sent as the `Clerk-API-Version` header.
+    pub version: String,
+    /// The first entry of `servers`, if any.
+    pub default_server: Option<String>,
+    /// Every type reachable from an operation, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations grouped by resource, in the order their first operation appears in the spec.
+    pub resources: Vec<Resource>,
+}
+
+impl Api {
+    /// Number of operations over all resources.
+    pub fn operation_count(&self) -> usize {
+        self.resources.iter().map(|r| r.operations.len()).sum()
+    }
+}
+
+/// A named Rust type generated from a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name, unique in the models module.
+    pub name: String,
+    /// The schema's description.
+    pub doc: Option<String>,
+    /// Where the schema is defined.
+    pub pointer: Pointer,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a [`TypeDef`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(StructDef),
+    /// A string enum, open: unknown values are kept.
+    Enum(EnumDef),
+    /// A `oneOf` with a discriminator, open: unknown tags keep their raw JSON.
+    Union(UnionDef),
+}
+
+/// A struct generated from an object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// The type appears (directly or nested) in a request body, so its optional nullable
+    /// fields are three-state.
+    pub used_in_request: bool,
+}
+
+/// One property of an object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The JSON property name.
+    pub wire_name: String,
+    /// The Rust field name (may be a raw identifier such as `r#type`).
+    pub rust_name: String,
+    /// The property's description.
+    pub doc: Option<String>,
+    /// The value's type, without the optionality wrapper.
+    pub ty: TypeRef,
+    /// Listed in the schema's `required`.
+    pub required: bool,
+    /// Marked `nullable: true`.
+    pub nullable: bool,
+    /// How the field is represented; derived from `required`, `nullable` and the struct's use.
+    pub presence: Presence,
+}
+
+/// How a field's optionality and nullability map to Rust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Required, not nullable: `T`.
+    Required,
+    /// Required and nullable: `Option<T>`, serialized as `null` when `None`.
+    RequiredNullable,
+    /// Optional: `Option<T>`, left out when `None`. Also used for optional nullable fields of
+    /// response-only types, where absent and `null` mean the same to a reader.
+    Optional,
+    /// Optional and nullable in a request: `Nullable<T>`, which tells apart not sent, sent as
+    /// `null` and sent with a value.
+    ThreeState,
+}
+
+/// An open string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// Known values in spec order.
+    pub variants: Vec<EnumVariant>,
+    /// Name of the variant that keeps unknown values.
+    pub fallback: String,
+}
+
+/// One known value of an enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// The value on the wire.
+    pub wire: String,
+    /// The Rust variant name.
+    pub rust_name: String,
+}
+
+/// A tagged, open union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// The discriminator property, such as `object`.
+    pub tag_field: String,
+    /// Known variants in spec order.
+    pub variants: Vec<UnionVariant>,
+    /// Name of the variant that keeps an unknown tag's raw JSON.
+    pub fallback: String,
+}
+
+/// One known variant of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The tag value that selects it.
+    pub tag: String,
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The payload type (always a named struct).
+    pub ty: String,
+}
+
+/// A reference to a Rust type, as used by fields, bodies and responses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// `String`
+    String,
+    /// `bool`
+    Bool,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// Any JSON value: `serde_json::Value`.
+    Json,
+    /// A free-form JSON object: `serde_json::Map<String, Value>`.
+    JsonMap,
+    /// An object whose values all have one type: `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Vec<T>`
+    Vec(Box<TypeRef>),
+    /// A generated type, by name.
+    Named(String),
+}
+
+/// Operations that share a handle, such as `clerk.phone_numbers()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// The accessor method on the client: `phone_numbers`.
+    pub accessor: String,
+    /// The handle's type name: `PhoneNumbers`.
+    pub type_name: String,
+    /// The tag's description, if the resource comes from a tag that has one.
+    pub doc: Option<String>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The `operationId`, such as `CreatePhoneNumber`.
+    pub id: String,
+    /// The method name on the resource handle, such as `create`.
+    pub method_name: String,
+    /// Upper-case HTTP method: `GET`, `POST`, ...
+    pub http_method: String,
+    /// The path template, such as `/phone_numbers/{phone_number_id}`.
+    pub path: String,
+    /// Path parameters in the order they appear in the template.
+    pub path_params: Vec<PathParam>,
+    /// The JSON request body, if any.
+    pub body: Option<Body>,
+    /// The 2xx response's type; `None` when it has no JSON content.
+    pub response: Option<TypeRef>,
+    /// The status of the success response.
+    pub success_status: u16,
+    /// Statuses the spec maps to the typed Clerk error, ascending.
+    pub error_statuses: Vec<u16>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Marked `deprecated: true`.
+    pub deprecated: bool,
+    /// Where the operation is defined.
+    pub pointer: Pointer,
+}
+
+/// A path parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathParam {
+    /// The name inside `{}` in the template.
+    pub wire_name: String,
+    /// The Rust argument name.
+    pub rust_name: String,
+    /// The parameter's description.
+    pub doc: Option<String>,
+    /// `String` or an integer type.
+    pub ty: TypeRef,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The body's type.
+    pub ty: TypeRef,
+    /// The request body's description.
+    pub doc: Option<String>,
+}
+
+impl TypeRef {
+    /// The generated type this reference names, looking through `Vec` and maps.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}

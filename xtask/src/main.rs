@@ -1,0 +1,294 @@
+//! `cargo xtask`: the maintainer's commands.
+//!
+//! ```text
+//! cargo xtask codegen [--check] [--spec PATH] [--out DIR]
+//! cargo xtask slice --from PATH --paths GLOB[,GLOB...] --out PATH [--check]
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check] [--spec PATH] [--out DIR]
+      Regenerate clerk-sdk/src/generated/ from spec/phone_numbers.yaml (or PATH into DIR).
+      With --check, write nothing and exit 1 if any generated file is stale.
+  cargo xtask slice --from PATH --paths GLOB[,GLOB...] --out PATH [--check]
+      Cut the given paths, and every component they reference, out of a full spec.
+      With --check, write nothing and exit 1 if PATH differs from what would be written.";
+
+/// The default spec, relative to the workspace root.
+const DEFAULT_SPEC: &str = "spec/phone_numbers.yaml";
+/// The default output folder, relative to the workspace root.
+const DEFAULT_OUT: &str = "clerk-sdk/src/generated";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode> {
+    let Some((command, rest)) = args.split_first() else {
+        println!("{USAGE}");
+        return Ok(ExitCode::FAILURE);
+    };
+    match command.as_str() {
+        "codegen" => codegen(&Flags::parse(rest, &["--spec", "--out"], &["--check"])?),
+        "slice" => slice(&Flags::parse(
+            rest,
+            &["--from", "--paths", "--out"],
+            &["--check"],
+        )?),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => bail!("unknown command `{other}`\n{USAGE}"),
+    }
+}
+
+/// Parsed `--flag value` and `--switch` arguments.
+struct Flags {
+    values: Vec<(String, String)>,
+    switches: Vec<String>,
+}
+
+impl Flags {
+    fn parse(args: &[String], valued: &[&str], switches: &[&str]) -> Result<Self> {
+        let mut flags = Flags {
+            values: Vec::new(),
+            switches: Vec::new(),
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) => (name, Some(value.to_owned())),
+                None => (arg.as_str(), None),
+            };
+            if valued.contains(&name) {
+                let value = match inline {
+                    Some(value) => value,
+                    None => args
+                        .next()
+                        .with_context(|| format!("`{name}` needs a value"))?
+                        .clone(),
+                };
+                flags.values.push((name.to_owned(), value));
+            } else if switches.contains(&name) && inline.is_none() {
+                flags.switches.push(name.to_owned());
+            } else {
+                bail!("unexpected argument `{arg}`\n{USAGE}");
+            }
+        }
+        Ok(flags)
+    }
+
+    fn value(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn switch(&self, name: &str) -> bool {
+        self.switches.iter().any(|s| s == name)
+    }
+}
+
+/// The workspace root: the parent of this crate's folder.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+/// `path` relative to the workspace root if it is inside it, with `/` separators, for
+/// messages and headers that must read the same on every machine.
+fn display_path(path: &Path) -> String {
+    let root = workspace_root();
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let shown = absolute.strip_prefix(&root).unwrap_or(path);
+    shown
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn codegen(flags: &Flags) -> Result<ExitCode> {
+    let started = Instant::now();
+    let root = workspace_root();
+    let spec_path = flags
+        .value("--spec")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join(DEFAULT_SPEC));
+    let out_dir = flags
+        .value("--out")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join(DEFAULT_OUT));
+    let spec_label = display_path(&spec_path);
+
+    let text =
+        std::fs::read_to_string(&spec_path).with_context(|| format!("cannot read {spec_label}"))?;
+    let config = codegen::Config {
+        spec_label: spec_label.clone(),
+        ..codegen::Config::default()
+    };
+    let generated = codegen::generate(&text, &config)
+        .with_context(|| format!("cannot generate from {spec_label}"))?;
+
+    if flags.switch("--check") {
+        let stale = stale_files(&out_dir, &generated.files)?;
+        if stale.is_empty() {
+            println!(
+                "codegen --check: {} files are up to date",
+                generated.files.len()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        for problem in &stale {
+            eprintln!("{problem}; run `cargo xtask codegen` to update it");
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+
+    let written = write_files(&out_dir, &generated.files)?;
+    println!(
+        "codegen: {} operations, {} types, {} files written ({} unchanged) in {} ms",
+        generated.api.operation_count(),
+        generated.api.types.len(),
+        written,
+        generated.files.len() - written,
+        started.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes files whose contents changed and removes generated files the spec no longer
+/// produces. Returns how many files were written.
+fn write_files(out_dir: &Path, files: &[codegen::GeneratedFile]) -> Result<usize> {
+    std::fs::create_dir_all(out_dir)
+        .with_context(|| format!("cannot create {}", display_path(out_dir)))?;
+    let mut written = 0;
+    for file in files {
+        let path = out_dir.join(&file.path);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+            std::fs::write(&path, &file.contents)
+                .with_context(|| format!("cannot write {}", display_path(&path)))?;
+            written += 1;
+        }
+    }
+    for orphan in orphans(out_dir, files)? {
+        std::fs::remove_file(&orphan)
+            .with_context(|| format!("cannot remove {}", display_path(&orphan)))?;
+    }
+    Ok(written)
+}
+
+/// One message per generated file that is missing, differs, or should no longer exist.
+fn stale_files(out_dir: &Path, files: &[codegen::GeneratedFile]) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for file in files {
+        let path = out_dir.join(&file.path);
+        match std::fs::read_to_string(&path) {
+            Ok(current) if current == file.contents => {}
+            Ok(_) => problems.push(format!("{} is stale", display_path(&path))),
+            Err(_) => problems.push(format!("{} is missing", display_path(&path))),
+        }
+    }
+    for orphan in orphans(out_dir, files)? {
+        problems.push(format!("{} is no longer generated", display_path(&orphan)));
+    }
+    Ok(problems)
+}
+
+/// Files in `out_dir` that carry the `@generated` header but are not in `files`.
+fn orphans(out_dir: &Path, files: &[codegen::GeneratedFile]) -> Result<Vec<PathBuf>> {
+    let Ok(entries) = std::fs::read_dir(out_dir) else {
+        return Ok(Vec::new());
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("cannot list {}", display_path(out_dir)))?
+            .path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let expected = files.iter().any(|f| f.path == name);
+        let generated =
+            std::fs::read_to_string(&path).is_ok_and(|text| text.starts_with("// @generated"));
+        if !expected && generated {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn slice(flags: &Flags) -> Result<ExitCode> {
+    let (Some(from), Some(paths), Some(out)) = (
+        flags.value("--from"),
+        flags.value("--paths"),
+        flags.value("--out"),
+    ) else {
+        bail!("slice needs --from, --paths and --out\n{USAGE}");
+    };
+    let from_label = display_path(Path::new(from));
+    let out_path = PathBuf::from(out);
+    let patterns: Vec<&str> = paths
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let text =
+        std::fs::read_to_string(from).with_context(|| format!("cannot read {from_label}"))?;
+    let spec: serde_yaml::Value =
+        serde_yaml::from_str(&text).with_context(|| format!("{from_label} is not valid YAML"))?;
+    let sliced = codegen::slice::slice(&spec, &patterns)
+        .with_context(|| format!("cannot slice {from_label}"))?;
+    let body = serde_yaml::to_string(&sliced).context("cannot serialize the slice")?;
+    let contents = format!(
+        "# Sliced from {from_label} by `cargo xtask slice --from {from_label} --paths '{}' --out {}`. Do not edit.\n{body}",
+        patterns.join(","),
+        display_path(&out_path),
+    );
+
+    if flags.switch("--check") {
+        if std::fs::read_to_string(&out_path).ok().as_deref() == Some(contents.as_str()) {
+            println!("slice --check: {} is up to date", display_path(&out_path));
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "{} is stale; rerun the command in its first line",
+            display_path(&out_path)
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    std::fs::write(&out_path, contents)
+        .with_context(|| format!("cannot write {}", display_path(&out_path)))?;
+    let count = sliced
+        .get("paths")
+        .and_then(serde_yaml::Value::as_mapping)
+        .map_or(0, |p| p.len());
+    println!(
+        "slice: {count} paths from {from_label} written to {}",
+        display_path(&out_path)
+    );
+    Ok(ExitCode::SUCCESS)
+}
