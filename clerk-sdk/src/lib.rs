@@ -52,6 +52,8 @@
 mod call;
 mod client;
 pub mod error;
+// Formatted by the generator (prettyplease), not by rustfmt, so `cargo fmt` leaves it alone.
+#[rustfmt::skip]
 #[allow(clippy::too_many_arguments)]
 mod generated;
 mod nullable;

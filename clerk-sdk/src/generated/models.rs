@@ -53,7 +53,10 @@ impl ClerkError {
         }
     }
     /// Sets `meta`.
-    pub fn meta(mut self, value: impl Into<serde_json::Map<String, serde_json::Value>>) -> Self {
+    pub fn meta(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
         self.meta = Some(value.into());
         self
     }
@@ -81,7 +84,10 @@ impl ClerkErrors {
         }
     }
     /// Sets `meta`.
-    pub fn meta(mut self, value: impl Into<serde_json::Map<String, serde_json::Value>>) -> Self {
+    pub fn meta(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
         self.meta = Some(value.into());
         self
     }
@@ -142,7 +148,10 @@ impl CreatePhoneNumberRequest {
         self
     }
     /// Sets `reserved_for_second_factor`: pass a value, or `Nullable::Null` to send `null`, or `Nullable::Unset` to leave it out.
-    pub fn reserved_for_second_factor(mut self, value: impl Into<crate::Nullable<bool>>) -> Self {
+    pub fn reserved_for_second_factor(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
         self.reserved_for_second_factor = value.into();
         self
     }
@@ -349,17 +358,29 @@ impl serde::Serialize for PhoneNumberVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Otp(value) => {
-                crate::union::serialize_tagged(serializer, "object", "verification_otp", value)
+                crate::union::serialize_tagged(
+                    serializer,
+                    "object",
+                    "verification_otp",
+                    value,
+                )
             }
             Self::Admin(value) => {
-                crate::union::serialize_tagged(serializer, "object", "verification_admin", value)
+                crate::union::serialize_tagged(
+                    serializer,
+                    "object",
+                    "verification_admin",
+                    value,
+                )
             }
             Self::Unknown(raw) => serde::Serialize::serialize(raw, serializer),
         }
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let tagged = crate::union::Tagged::deserialize(deserializer, "object")?;
         match tagged.tag() {
             Some("verification_otp") => tagged.decode().map(Self::Otp),
@@ -410,7 +431,10 @@ impl UpdatePhoneNumberRequest {
         self
     }
     /// Sets `reserved_for_second_factor`: pass a value, or `Nullable::Null` to send `null`, or `Nullable::Unset` to leave it out.
-    pub fn reserved_for_second_factor(mut self, value: impl Into<crate::Nullable<bool>>) -> Self {
+    pub fn reserved_for_second_factor(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
         self.reserved_for_second_factor = value.into();
         self
     }

@@ -1,0 +1,133 @@
+//! Shared set-up for the mock-server tests: a loopback wiremock server, a client pointed at it,
+//! realistic response bodies, and a way to read back exactly what the SDK sent.
+
+#![allow(dead_code)] // Each test file uses a different part of this module.
+
+use clerk_sdk::Clerk;
+use serde_json::{Value, json};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The key every test client uses; tests assert it never leaks.
+pub const SECRET_KEY: &str = "sk_test_d0ntL3akM3pl3ase";
+
+/// A mock server on loopback and a client whose server URL is `<mock>/v1/` (trailing slash
+/// included, to show it is tolerated).
+pub async fn setup() -> (MockServer, Clerk) {
+    let server = MockServer::start().await;
+    let clerk = Clerk::builder()
+        .bearer_auth(SECRET_KEY)
+        .server_url(format!("{}/v1/", server.uri()))
+        .build()
+        .expect("client builds");
+    (server, clerk)
+}
+
+/// Answers every request with `status` and a JSON body.
+pub async fn respond_json(server: &MockServer, status: u16, body: Value) {
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(server)
+        .await;
+}
+
+/// Answers every request with `status`, a raw body and a content type.
+pub async fn respond_raw(server: &MockServer, status: u16, body: &str, content_type: &str) {
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), content_type))
+        .mount(server)
+        .await;
+}
+
+/// What the SDK sent, in a form tests can compare exactly.
+#[derive(Debug)]
+pub struct Sent {
+    pub method: String,
+    /// The path as it went over the wire, percent-encoding included.
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: wiremock::http::HeaderMap,
+    /// The body parsed as JSON, or `None` if there was no body.
+    pub body: Option<Value>,
+}
+
+impl Sent {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// The one request the server received; fails the test if there were more or fewer.
+pub async fn the_request(server: &MockServer) -> Sent {
+    let requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:#?}");
+    let request = &requests[0];
+    Sent {
+        method: request.method.to_string(),
+        path: request.url.path().to_owned(),
+        query: request.url.query().map(str::to_owned),
+        headers: request.headers.clone(),
+        body: if request.body.is_empty() {
+            None
+        } else {
+            Some(serde_json::from_slice(&request.body).expect("the SDK sends JSON"))
+        },
+    }
+}
+
+/// How many requests the server received.
+pub async fn request_count(server: &MockServer) -> usize {
+    server.received_requests().await.expect("recording is on").len()
+}
+
+/// A phone number as Clerk returns it, with an OTP verification.
+pub fn phone_number_json() -> Value {
+    json!({
+        "id": "idn_2RJhUXnMYzPyCNMFLNRGuC7fWUL",
+        "object": "phone_number",
+        "phone_number": "+15555550100",
+        "reserved_for_second_factor": false,
+        "default_second_factor": false,
+        "reserved": false,
+        "verification": {
+            "object": "verification_otp",
+            "status": "verified",
+            "strategy": "phone_code",
+            "attempts": 1,
+            "expire_at": 1_735_000_000_000_i64,
+            "channel": "sms",
+            "verified_at_client": "client_2RJhUXnMYzPyCNMFLNRGuC7fWUL"
+        },
+        "linked_to": [{"type": "oauth_google", "id": "idn_2RJhUZkcBlUCDxz5B3Vq7Ir5cTP"}],
+        "backup_codes": null,
+        "created_at": 1_716_883_200_000_i64,
+        "updated_at": 1_716_883_200_000_i64
+    })
+}
+
+/// Clerk's error body, with a trace id.
+pub fn clerk_errors_json(code: &str, trace_id: &str) -> Value {
+    json!({
+        "errors": [{
+            "message": "not found",
+            "long_message": format!("Resource not found ({code})"),
+            "code": code,
+            "meta": {"param_name": "phone_number_id"}
+        }],
+        "meta": {},
+        "clerk_trace_id": trace_id
+    })
+}
+
+/// A verification as prepare/attempt_verification return it.
+pub fn verification_json(status: &str) -> Value {
+    json!({
+        "object": "verification",
+        "id": "ver_2RJhUXnMYzPyCNMFLNRGuC7fWUL",
+        "status": status,
+        "strategy": "phone_code",
+        "attempts": 0,
+        "expire_at": 1_735_000_000_000_i64,
+        "channel": "sms"
+    })
+}

@@ -1,0 +1,170 @@
+//! What the SDK decodes: realistic responses, both verification variants, null and unknown
+//! verifications, unknown enum values and unknown fields.
+
+mod common;
+
+use clerk_sdk::models::{
+    PhoneNumber, PhoneNumberObject, PhoneNumberVerification, VerificationAdminStatus, VerificationAdminStrategy,
+    VerificationOtpStatus, VerificationOtpStrategy,
+};
+use common::{phone_number_json, respond_json, setup, verification_json};
+use serde_json::{Value, json};
+
+async fn get_phone_number(body: Value) -> PhoneNumber {
+    let (server, clerk) = setup().await;
+    respond_json(&server, 200, body).await;
+    clerk.phone_numbers().get("phone_1").await.expect("decodes")
+}
+
+#[tokio::test]
+async fn decodes_a_phone_number_with_otp_verification() {
+    let phone = get_phone_number(phone_number_json()).await;
+    assert_eq!(phone.id.as_deref(), Some("idn_2RJhUXnMYzPyCNMFLNRGuC7fWUL"));
+    assert_eq!(phone.object, PhoneNumberObject::PhoneNumber);
+    assert_eq!(phone.phone_number, "+15555550100");
+    assert_eq!(phone.reserved_for_second_factor, Some(false));
+    assert!(!phone.reserved);
+    assert_eq!(phone.backup_codes, None);
+    assert_eq!(phone.created_at, 1_716_883_200_000);
+    assert_eq!(phone.linked_to.len(), 1);
+    assert_eq!(phone.linked_to[0].r#type, "oauth_google");
+    let Some(PhoneNumberVerification::Otp(otp)) = &phone.verification else {
+        panic!("expected an OTP verification, got {:?}", phone.verification);
+    };
+    assert_eq!(otp.status, VerificationOtpStatus::Verified);
+    assert_eq!(otp.strategy, VerificationOtpStrategy::PhoneCode);
+    assert_eq!(otp.attempts, Some(1));
+    assert_eq!(otp.expire_at, Some(1_735_000_000_000));
+    assert_eq!(otp.channel.as_deref(), Some("sms"));
+}
+
+#[tokio::test]
+async fn decodes_an_admin_verification() {
+    let mut body = phone_number_json();
+    body["verification"] = json!({
+        "object": "verification_admin",
+        "status": "verified",
+        "strategy": "admin",
+        "attempts": null,
+        "expire_at": null
+    });
+    let phone = get_phone_number(body).await;
+    let Some(PhoneNumberVerification::Admin(admin)) = &phone.verification else {
+        panic!("expected an admin verification, got {:?}", phone.verification);
+    };
+    assert_eq!(admin.status, VerificationAdminStatus::Verified);
+    assert_eq!(admin.strategy, VerificationAdminStrategy::Admin);
+    assert_eq!(admin.attempts, None);
+    assert_eq!(phone.verification.as_ref().and_then(|v| v.tag()), Some("verification_admin"));
+}
+
+#[tokio::test]
+async fn decodes_a_null_verification() {
+    let mut body = phone_number_json();
+    body["verification"] = Value::Null;
+    assert_eq!(get_phone_number(body).await.verification, None);
+}
+
+#[tokio::test]
+async fn keeps_an_unknown_verification_tag_as_raw_json() {
+    let unknown = json!({"object": "verification_passkey", "status": "verified", "device": "yubikey"});
+    let mut body = phone_number_json();
+    body["verification"] = unknown.clone();
+    let phone = get_phone_number(body).await;
+    assert_eq!(phone.verification, Some(PhoneNumberVerification::Unknown(unknown.clone())));
+    assert_eq!(phone.verification.as_ref().and_then(|v| v.tag()), Some("verification_passkey"));
+    // And it round-trips unchanged.
+    let reencoded = serde_json::to_value(&phone).expect("serializes");
+    assert_eq!(reencoded["verification"], unknown);
+}
+
+#[tokio::test]
+async fn keeps_unknown_enum_values() {
+    let mut body = phone_number_json();
+    body["object"] = json!("phone_number_v2");
+    body["verification"]["status"] = json!("brand_new");
+    body["verification"]["strategy"] = json!("passkey_new");
+    let phone = get_phone_number(body.clone()).await;
+    assert_eq!(phone.object, PhoneNumberObject::Unknown("phone_number_v2".to_owned()));
+    let Some(PhoneNumberVerification::Otp(otp)) = &phone.verification else {
+        panic!("expected an OTP verification, got {:?}", phone.verification);
+    };
+    assert_eq!(otp.status, VerificationOtpStatus::Unknown("brand_new".to_owned()));
+    assert!(otp.status.is_unknown());
+    assert_eq!(otp.strategy.as_str(), "passkey_new");
+    assert_eq!(otp.strategy.to_string(), "passkey_new");
+    // Unknown values round-trip to the same JSON.
+    let reencoded = serde_json::to_value(&phone).expect("serializes");
+    assert_eq!(reencoded["verification"]["status"], "brand_new");
+    assert_eq!(reencoded["verification"]["strategy"], "passkey_new");
+    assert_eq!(reencoded["object"], "phone_number_v2");
+}
+
+#[tokio::test]
+async fn ignores_unknown_fields() {
+    let mut body = phone_number_json();
+    body["brand_new_field"] = json!({"nested": [1, 2, 3]});
+    body["verification"]["another_new_field"] = json!(true);
+    let phone = get_phone_number(body).await;
+    assert_eq!(phone.phone_number, "+15555550100");
+    assert!(matches!(phone.verification, Some(PhoneNumberVerification::Otp(_))));
+}
+
+#[tokio::test]
+async fn a_known_response_round_trips() {
+    let phone = get_phone_number(phone_number_json()).await;
+    let reencoded = serde_json::to_value(&phone).expect("serializes");
+    let decoded: PhoneNumber = serde_json::from_value(reencoded).expect("decodes again");
+    assert_eq!(decoded, phone);
+}
+
+#[tokio::test]
+async fn decodes_verification_responses() {
+    let (server, clerk) = setup().await;
+    respond_json(&server, 200, verification_json("unverified")).await;
+    let prepared = clerk.phone_numbers().prepare_verification("phone_1").await.expect("decodes");
+    assert_eq!(prepared.id.as_deref(), Some("ver_2RJhUXnMYzPyCNMFLNRGuC7fWUL"));
+    assert_eq!(prepared.status.as_deref(), Some("unverified"));
+    assert_eq!(prepared.attempts, Some(0));
+    assert_eq!(prepared.channel.as_deref(), Some("sms"));
+
+    let (server, clerk) = setup().await;
+    let mut body = verification_json("failed");
+    body["attempts"] = json!(3);
+    body["expire_at"] = Value::Null;
+    respond_json(&server, 200, body).await;
+    let attempted = clerk
+        .phone_numbers()
+        .attempt_verification(
+            "phone_1",
+            clerk_sdk::models::AttemptPhoneNumberVerificationRequest::new("ver_1", "000000"),
+        )
+        .await
+        .expect("decodes");
+    assert_eq!(attempted.status.as_deref(), Some("failed"));
+    assert_eq!(attempted.attempts, Some(3));
+    assert_eq!(attempted.expire_at, None);
+}
+
+#[test]
+fn open_enums_parse_from_strings() {
+    assert_eq!(VerificationOtpStatus::from("expired"), VerificationOtpStatus::Expired);
+    assert_eq!("expired".parse::<VerificationOtpStatus>(), Ok(VerificationOtpStatus::Expired));
+    assert_eq!(
+        VerificationOtpStatus::from("later"),
+        VerificationOtpStatus::Unknown("later".to_owned())
+    );
+}
+
+#[test]
+fn union_serialization_always_carries_the_tag() {
+    // A variant built in code without its `object` field still serializes with the right tag.
+    let otp: clerk_sdk::models::VerificationOtp = serde_json::from_value(json!({
+        "status": "unverified", "strategy": "phone_code", "attempts": null, "expire_at": null
+    }))
+    .expect("decodes without object");
+    let value = serde_json::to_value(PhoneNumberVerification::Otp(otp)).expect("serializes");
+    assert_eq!(value["object"], "verification_otp");
+    let back: PhoneNumberVerification = serde_json::from_value(value).expect("decodes");
+    assert!(matches!(back, PhoneNumberVerification::Otp(_)));
+}
