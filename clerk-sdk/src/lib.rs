@@ -67,3 +67,8 @@ pub use generated::models;
 pub use generated::operations::*;
 pub use generated::{API_VERSION, DEFAULT_SERVER_URL};
 pub use nullable::Nullable;
+
+/// Compiles every Rust example of the repository's README as a doctest, so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -4,7 +4,9 @@
 
 mod common;
 
-use clerk_sdk::models::{AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest};
+use clerk_sdk::models::{
+    AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest,
+};
 use clerk_sdk::{Clerk, Error};
 use common::{SECRET_KEY, clerk_errors_json, phone_number_json, respond_json, respond_raw, setup};
 use serde_json::json;
@@ -15,21 +17,41 @@ const OPERATIONS: &[(&str, &str, &[u16])] = &[
     ("get", "GetPhoneNumber", &[400, 401, 403, 404]),
     ("delete", "DeletePhoneNumber", &[400, 401, 403, 404]),
     ("update", "UpdatePhoneNumber", &[400, 401, 403, 404]),
-    ("prepare_verification", "PreparePhoneNumberVerification", &[400, 401, 403, 404, 429, 500]),
-    ("attempt_verification", "AttemptPhoneNumberVerification", &[400, 401, 403, 404, 500]),
+    (
+        "prepare_verification",
+        "PreparePhoneNumberVerification",
+        &[400, 401, 403, 404, 429, 500],
+    ),
+    (
+        "attempt_verification",
+        "AttemptPhoneNumberVerification",
+        &[400, 401, 403, 404, 500],
+    ),
 ];
 
 /// Calls an operation by method name, discarding the success value.
 async fn call(clerk: &Clerk, method: &str) -> Result<(), Error> {
     let phone_numbers = clerk.phone_numbers();
     match method {
-        "create" => phone_numbers.create(CreatePhoneNumberRequest::new("usr_1", "+1")).await.map(drop),
+        "create" => phone_numbers
+            .create(CreatePhoneNumberRequest::new("usr_1", "+1"))
+            .await
+            .map(drop),
         "get" => phone_numbers.get("phone_1").await.map(drop),
         "delete" => phone_numbers.delete("phone_1").await.map(drop),
-        "update" => phone_numbers.update("phone_1", UpdatePhoneNumberRequest::default()).await.map(drop),
-        "prepare_verification" => phone_numbers.prepare_verification("phone_1").await.map(drop),
+        "update" => phone_numbers
+            .update("phone_1", UpdatePhoneNumberRequest::default())
+            .await
+            .map(drop),
+        "prepare_verification" => phone_numbers
+            .prepare_verification("phone_1")
+            .await
+            .map(drop),
         "attempt_verification" => phone_numbers
-            .attempt_verification("phone_1", AttemptPhoneNumberVerificationRequest::new("ver_1", "123456"))
+            .attempt_verification(
+                "phone_1",
+                AttemptPhoneNumberVerificationRequest::new("ver_1", "123456"),
+            )
             .await
             .map(drop),
         other => unreachable!("no operation {other}"),
@@ -40,7 +62,10 @@ async fn call(clerk: &Clerk, method: &str) -> Result<(), Error> {
 fn assert_no_secret(error: &Error) {
     let display = error.to_string();
     let debug = format!("{error:?}");
-    assert!(!display.contains(SECRET_KEY) && !debug.contains(SECRET_KEY), "secret leaked: {debug}");
+    assert!(
+        !display.contains(SECRET_KEY) && !debug.contains(SECRET_KEY),
+        "secret leaked: {debug}"
+    );
     assert!(!display.contains('\n'), "Display is one line: {display}");
 }
 
@@ -50,7 +75,12 @@ async fn every_listed_status_gives_the_typed_clerk_error() {
         for &status in statuses {
             let (server, clerk) = setup().await;
             let trace = format!("trace-{method}-{status}");
-            respond_json(&server, status, clerk_errors_json("resource_not_found", &trace)).await;
+            respond_json(
+                &server,
+                status,
+                clerk_errors_json("resource_not_found", &trace),
+            )
+            .await;
 
             let error = call(&clerk, method).await.expect_err("must fail");
             assert_no_secret(&error);
@@ -63,7 +93,13 @@ async fn every_listed_status_gives_the_typed_clerk_error() {
             assert_eq!(error.clerk_trace_id(), Some(trace.as_str()));
             assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
             assert_eq!(api.code(), Some("resource_not_found"));
-            assert_eq!(api.errors().errors[0].meta.as_ref().map(|m| m["param_name"].clone()), Some(json!("phone_number_id")));
+            assert_eq!(
+                api.errors().errors[0]
+                    .meta
+                    .as_ref()
+                    .map(|m| m["param_name"].clone()),
+                Some(json!("phone_number_id"))
+            );
             assert!(api.headers().contains_key("content-type"));
         }
     }
@@ -72,7 +108,12 @@ async fn every_listed_status_gives_the_typed_clerk_error() {
 #[tokio::test]
 async fn api_error_display_is_one_readable_line() {
     let (server, clerk) = setup().await;
-    respond_json(&server, 404, clerk_errors_json("resource_not_found", "trace_abc")).await;
+    respond_json(
+        &server,
+        404,
+        clerk_errors_json("resource_not_found", "trace_abc"),
+    )
+    .await;
     let error = call(&clerk, "get").await.expect_err("must fail");
     assert_eq!(
         error.to_string(),
@@ -82,7 +123,14 @@ async fn api_error_display_is_one_readable_line() {
 
 #[tokio::test]
 async fn unlisted_statuses_give_unexpected_status_with_body() {
-    let cases = [("get", 500), ("get", 418), ("get", 422), ("create", 500), ("attempt_verification", 429), ("delete", 502)];
+    let cases = [
+        ("get", 500),
+        ("get", 418),
+        ("get", 422),
+        ("create", 500),
+        ("attempt_verification", 429),
+        ("delete", 502),
+    ];
     for (method, status) in cases {
         let (server, clerk) = setup().await;
         respond_json(&server, status, clerk_errors_json("internal", "trace_500")).await;
@@ -92,7 +140,11 @@ async fn unlisted_statuses_give_unexpected_status_with_body() {
             panic!("{method} {status}: expected UnexpectedStatus, got {error:?}");
         };
         assert_eq!(unexpected.status().as_u16(), status);
-        assert!(unexpected.body().contains("\"code\":\"internal\""), "{}", unexpected.body());
+        assert!(
+            unexpected.body().contains("\"code\":\"internal\""),
+            "{}",
+            unexpected.body()
+        );
         // The trace id survives even on a status the spec does not list.
         assert_eq!(error.clerk_trace_id(), Some("trace_500"));
     }
@@ -200,7 +252,21 @@ async fn connection_refused_is_a_transport_error() {
         .expect("client builds");
     let error = call(&clerk, "get").await.expect_err("must fail");
     assert_no_secret(&error);
-    assert!(matches!(error, Error::Transport { operation: "GetPhoneNumber", .. }), "{error:?}");
-    assert!(error.to_string().starts_with("GetPhoneNumber: could not connect"), "{error}");
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                operation: "GetPhoneNumber",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("GetPhoneNumber: could not connect"),
+        "{error}"
+    );
     assert_eq!(error.status(), None);
 }

@@ -3,17 +3,34 @@
 
 mod common;
 
-use clerk_sdk::models::{AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest};
+use clerk_sdk::models::{
+    AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest,
+};
 use clerk_sdk::{Error, Nullable};
-use common::{SECRET_KEY, phone_number_json, request_count, respond_json, setup, the_request, verification_json};
+use common::{
+    SECRET_KEY, phone_number_json, request_count, respond_json, setup, the_request,
+    verification_json,
+};
 use serde_json::json;
 
 /// Headers every request carries, whatever the operation.
 fn assert_common_headers(sent: &common::Sent, has_body: bool) {
-    assert_eq!(sent.header("authorization"), Some(format!("Bearer {SECRET_KEY}").as_str()));
-    assert_eq!(sent.header("clerk-api-version"), Some(clerk_sdk::API_VERSION));
-    assert_eq!(clerk_sdk::API_VERSION, "2026-05-12", "taken from the spec's info.version");
-    let version = sent.header("user-agent").and_then(|ua| ua.strip_prefix("clerk-sdk/"));
+    assert_eq!(
+        sent.header("authorization"),
+        Some(format!("Bearer {SECRET_KEY}").as_str())
+    );
+    assert_eq!(
+        sent.header("clerk-api-version"),
+        Some(clerk_sdk::API_VERSION)
+    );
+    assert_eq!(
+        clerk_sdk::API_VERSION,
+        "2026-05-12",
+        "taken from the spec's info.version"
+    );
+    let version = sent
+        .header("user-agent")
+        .and_then(|ua| ua.strip_prefix("clerk-sdk/"));
     assert!(
         version.is_some_and(|v| !v.is_empty() && v.split('.').all(|n| n.parse::<u32>().is_ok())),
         "user-agent names the crate and its version: {:?}",
@@ -45,7 +62,10 @@ async fn create_sends_post_with_required_fields_only() {
     assert_eq!(sent.method, "POST");
     assert_eq!(sent.path, "/v1/phone_numbers");
     assert_common_headers(&sent, true);
-    assert_eq!(sent.body, Some(json!({"user_id": "usr_12345", "phone_number": "+11234567890"})));
+    assert_eq!(
+        sent.body,
+        Some(json!({"user_id": "usr_12345", "phone_number": "+11234567890"}))
+    );
 }
 
 #[tokio::test]
@@ -57,7 +77,11 @@ async fn create_sends_values_and_nulls_as_set() {
         .verified(true)
         .primary(false)
         .reserved_for_second_factor(Nullable::Null);
-    clerk.phone_numbers().create(body).await.expect("create succeeds");
+    clerk
+        .phone_numbers()
+        .create(body)
+        .await
+        .expect("create succeeds");
 
     let sent = the_request(&server).await;
     assert_eq!(
@@ -79,7 +103,9 @@ async fn create_three_state_fields_each_state() {
     let fields: [(&str, Setter); 3] = [
         ("verified", |b, v| b.verified(v)),
         ("primary", |b, v| b.primary(v)),
-        ("reserved_for_second_factor", |b, v| b.reserved_for_second_factor(v)),
+        ("reserved_for_second_factor", |b, v| {
+            b.reserved_for_second_factor(v)
+        }),
     ];
     for (name, set) in fields {
         for (state, expected) in [
@@ -90,13 +116,21 @@ async fn create_three_state_fields_each_state() {
             let (server, clerk) = setup().await;
             respond_json(&server, 200, phone_number_json()).await;
             let body = set(CreatePhoneNumberRequest::new("usr_1", "+1"), state);
-            clerk.phone_numbers().create(body).await.expect("create succeeds");
+            clerk
+                .phone_numbers()
+                .create(body)
+                .await
+                .expect("create succeeds");
 
             let mut want = json!({"user_id": "usr_1", "phone_number": "+1"});
             if let Some(value) = expected {
                 want[name] = value;
             }
-            assert_eq!(the_request(&server).await.body, Some(want), "{name} = {state:?}");
+            assert_eq!(
+                the_request(&server).await.body,
+                Some(want),
+                "{name} = {state:?}"
+            );
         }
     }
 }
@@ -106,7 +140,11 @@ async fn get_sends_get_without_body() {
     let (server, clerk) = setup().await;
     respond_json(&server, 200, phone_number_json()).await;
 
-    clerk.phone_numbers().get("phone_12345").await.expect("get succeeds");
+    clerk
+        .phone_numbers()
+        .get("phone_12345")
+        .await
+        .expect("get succeeds");
 
     let sent = the_request(&server).await;
     assert_eq!(sent.method, "GET");
@@ -117,9 +155,18 @@ async fn get_sends_get_without_body() {
 #[tokio::test]
 async fn delete_sends_delete_without_body() {
     let (server, clerk) = setup().await;
-    respond_json(&server, 200, json!({"object": "phone_number", "id": "phone_12345", "deleted": true})).await;
+    respond_json(
+        &server,
+        200,
+        json!({"object": "phone_number", "id": "phone_12345", "deleted": true}),
+    )
+    .await;
 
-    let deleted = clerk.phone_numbers().delete("phone_12345").await.expect("delete succeeds");
+    let deleted = clerk
+        .phone_numbers()
+        .delete("phone_12345")
+        .await
+        .expect("delete succeeds");
     assert!(deleted.deleted);
     assert_eq!(deleted.id.as_deref(), Some("phone_12345"));
 
@@ -134,8 +181,14 @@ async fn update_sends_patch_with_only_the_fields_set() {
     let (server, clerk) = setup().await;
     respond_json(&server, 200, phone_number_json()).await;
 
-    let body = UpdatePhoneNumberRequest::default().verified(false).primary(true);
-    clerk.phone_numbers().update("phone_12345", body).await.expect("update succeeds");
+    let body = UpdatePhoneNumberRequest::default()
+        .verified(false)
+        .primary(true);
+    clerk
+        .phone_numbers()
+        .update("phone_12345", body)
+        .await
+        .expect("update succeeds");
 
     let sent = the_request(&server).await;
     assert_eq!(sent.method, "PATCH");
@@ -150,7 +203,9 @@ async fn update_three_state_fields_each_state() {
     let fields: [(&str, Setter); 3] = [
         ("verified", |b, v| b.verified(v)),
         ("primary", |b, v| b.primary(v)),
-        ("reserved_for_second_factor", |b, v| b.reserved_for_second_factor(v)),
+        ("reserved_for_second_factor", |b, v| {
+            b.reserved_for_second_factor(v)
+        }),
     ];
     for (name, set) in fields {
         for (state, expected) in [
@@ -161,8 +216,16 @@ async fn update_three_state_fields_each_state() {
             let (server, clerk) = setup().await;
             respond_json(&server, 200, phone_number_json()).await;
             let body = set(UpdatePhoneNumberRequest::default(), state);
-            clerk.phone_numbers().update("phone_1", body).await.expect("update succeeds");
-            assert_eq!(the_request(&server).await.body, Some(expected), "{name} = {state:?}");
+            clerk
+                .phone_numbers()
+                .update("phone_1", body)
+                .await
+                .expect("update succeeds");
+            assert_eq!(
+                the_request(&server).await.body,
+                Some(expected),
+                "{name} = {state:?}"
+            );
         }
     }
 }
@@ -172,11 +235,18 @@ async fn prepare_verification_sends_post_without_body() {
     let (server, clerk) = setup().await;
     respond_json(&server, 200, verification_json("unverified")).await;
 
-    clerk.phone_numbers().prepare_verification("phone_12345").await.expect("prepare succeeds");
+    clerk
+        .phone_numbers()
+        .prepare_verification("phone_12345")
+        .await
+        .expect("prepare succeeds");
 
     let sent = the_request(&server).await;
     assert_eq!(sent.method, "POST");
-    assert_eq!(sent.path, "/v1/phone_numbers/phone_12345/prepare_verification");
+    assert_eq!(
+        sent.path,
+        "/v1/phone_numbers/phone_12345/prepare_verification"
+    );
     assert_common_headers(&sent, false);
 }
 
@@ -194,9 +264,15 @@ async fn attempt_verification_sends_post_with_code() {
 
     let sent = the_request(&server).await;
     assert_eq!(sent.method, "POST");
-    assert_eq!(sent.path, "/v1/phone_numbers/phone_12345/attempt_verification");
+    assert_eq!(
+        sent.path,
+        "/v1/phone_numbers/phone_12345/attempt_verification"
+    );
     assert_common_headers(&sent, true);
-    assert_eq!(sent.body, Some(json!({"verification_id": "ver_123", "code": "424242"})));
+    assert_eq!(
+        sent.body,
+        Some(json!({"verification_id": "ver_123", "code": "424242"}))
+    );
 }
 
 #[tokio::test]
@@ -221,20 +297,42 @@ async fn empty_or_dot_ids_fail_before_sending() {
 
     for id in ["", ".", ".."] {
         let error = clerk.phone_numbers().get(id).await.expect_err("refused");
-        assert!(matches!(error, Error::InvalidRequest { operation: "GetPhoneNumber", .. }), "{error:?}");
+        assert!(
+            matches!(
+                error,
+                Error::InvalidRequest {
+                    operation: "GetPhoneNumber",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
         let error = clerk
             .phone_numbers()
             .update(id, UpdatePhoneNumberRequest::default())
             .await
             .expect_err("refused");
-        assert!(matches!(error, Error::InvalidRequest { operation: "UpdatePhoneNumber", .. }), "{error:?}");
+        assert!(
+            matches!(
+                error,
+                Error::InvalidRequest {
+                    operation: "UpdatePhoneNumber",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
     }
     let error = clerk.phone_numbers().delete("").await.expect_err("refused");
     assert_eq!(
         error.to_string(),
         "DeletePhoneNumber: invalid request: path parameter `phone_number_id` is empty"
     );
-    assert_eq!(request_count(&server).await, 0, "nothing may reach the server");
+    assert_eq!(
+        request_count(&server).await,
+        0,
+        "nothing may reach the server"
+    );
 }
 
 #[tokio::test]
@@ -246,7 +344,11 @@ async fn server_url_without_trailing_slash_and_without_path() {
         .server_url(server.uri())
         .build()
         .expect("client builds");
-    clerk.phone_numbers().get("phone_1").await.expect("get succeeds");
+    clerk
+        .phone_numbers()
+        .get("phone_1")
+        .await
+        .expect("get succeeds");
     assert_eq!(the_request(&server).await.path, "/phone_numbers/phone_1");
 }
 
@@ -271,7 +373,11 @@ async fn a_custom_http_client_is_used_and_sdk_headers_still_sent() {
         .http_client(http)
         .build()
         .expect("client builds");
-    clerk.phone_numbers().get("phone_1").await.expect("get succeeds");
+    clerk
+        .phone_numbers()
+        .get("phone_1")
+        .await
+        .expect("get succeeds");
     let sent = the_request(&server).await;
     assert_eq!(sent.header("x-app"), Some("demo"));
     assert_common_headers(&sent, false);
