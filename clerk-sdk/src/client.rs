@@ -68,7 +68,15 @@ impl Clerk {
     ///
     /// [`Error::Config`] if the variable is not set, not Unicode, or empty.
     pub fn from_env() -> Result<Self, Error> {
-        let key = std::env::var(SECRET_KEY_ENV)
+        Self::from_lookup(|name| std::env::var(name))
+    }
+
+    /// [`Clerk::from_env`] with the environment lookup passed in, so it can be tested without
+    /// touching the process environment.
+    fn from_lookup(
+        lookup: impl Fn(&str) -> Result<String, std::env::VarError>,
+    ) -> Result<Self, Error> {
+        let key = lookup(SECRET_KEY_ENV)
             .map_err(|e| Error::Config(format!("cannot read {SECRET_KEY_ENV}: {e}")))?;
         Clerk::builder().bearer_auth(key).build()
     }
@@ -240,6 +248,25 @@ mod tests {
         let bad = message(Clerk::builder().bearer_auth("sk_test_abc\ndef"));
         assert!(bad.contains("cannot be sent"), "{bad}");
         assert!(!bad.contains("sk_test_abc"), "{bad}");
+    }
+
+    #[test]
+    fn from_env_reads_the_secret_key_variable() {
+        let client = Clerk::from_lookup(|name| match name {
+            SECRET_KEY_ENV => Ok("sk_test_from_env".to_owned()),
+            _ => Err(std::env::VarError::NotPresent),
+        })
+        .expect("builds");
+        assert_eq!(client.server_url(), "https://api.clerk.com/v1");
+        assert_eq!(client.inner.authorization, "Bearer sk_test_from_env");
+        assert!(client.inner.authorization.is_sensitive());
+
+        let error =
+            Clerk::from_lookup(|_| Err(std::env::VarError::NotPresent)).expect_err("no key");
+        assert_eq!(
+            error.to_string(),
+            "invalid client configuration: cannot read CLERK_SECRET_KEY: environment variable not found"
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //!
 //! | variant | when |
 //! |---|---|
-//! | [`Error::Api`] | Clerk answered with a status the spec lists for the operation; the body is the parsed [`ClerkErrors`]. |
-//! | [`Error::UnexpectedStatus`] | Any other non-2xx status. The body is kept as text, and parsed as [`ClerkErrors`] if it is one. |
+//! | [`Error::Api`] | Clerk answered with a status the spec lists for the operation; the body is the parsed [`ClerkErrors`](crate::models::ClerkErrors). |
+//! | [`Error::UnexpectedStatus`] | Any other non-2xx status. The body is kept as text, and parsed as [`ClerkErrors`](crate::models::ClerkErrors) if it is one. |
 //! | [`Error::Decode`] | A response body did not match its schema. |
 //! | [`Error::Transport`] | The request could not be sent, or the response could not be read. |
 //! | [`Error::InvalidRequest`] | The SDK refused to send the request (for example an empty path parameter). |
@@ -18,7 +18,7 @@ use std::fmt;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use crate::models::ClerkErrors;
+use crate::generated::ErrorBody as ClerkErrors;
 
 /// The longest excerpt of a response body shown in an error's `Display`.
 const BODY_EXCERPT_CHARS: usize = 200;

@@ -70,8 +70,11 @@ impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaSlot<'s, 's> {
 
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
-    /// Type names taken so far.
+    /// Type names taken so far. Every component schema's name is taken up front, so inline
+    /// schemas never push a component's type to a suffixed name.
     type_names: Scope,
+    /// The type name of each component schema, by pointer.
+    component_names: BTreeMap<Pointer, String>,
     /// Types defined so far, by name.
     types: BTreeMap<String, TypeDef>,
     /// Every schema lowered so far, by its canonical pointer, so a schema reached twice
@@ -79,16 +82,33 @@ struct Lowerer<'a> {
     memo: BTreeMap<Pointer, Lowered>,
     /// Types used directly as request bodies.
     request_roots: Vec<TypeRef>,
+    /// The type of the error schema, which mapped error responses must use.
+    error_type: TypeRef,
 }
 
 impl<'a> Lowerer<'a> {
     fn new(spec: &'a OpenAPI) -> Self {
+        let mut type_names = Scope::new();
+        let component_names = spec
+            .components
+            .iter()
+            .flat_map(|components| components.schemas.keys())
+            .map(|name| {
+                let pointer = Pointer::root()
+                    .join("components")
+                    .join("schemas")
+                    .join(name);
+                (pointer, type_names.claim(&type_name(name)))
+            })
+            .collect();
         Lowerer {
             spec,
-            type_names: Scope::new(),
+            type_names,
+            component_names,
             types: BTreeMap::new(),
             memo: BTreeMap::new(),
             request_roots: Vec::new(),
+            error_type: TypeRef::Json,
         }
     }
 
@@ -96,8 +116,16 @@ impl<'a> Lowerer<'a> {
     fn lower_error_schema(&mut self, error_schema: &str) -> Result<(), Error> {
         let reference = format!("#/components/schemas/{error_schema}");
         let lowered = self.lower_slot(SchemaSlot::Ref(&reference), "", &Pointer::root())?;
-        match lowered.ty {
-            TypeRef::Named(name) if name == type_name(error_schema) => Ok(()),
+        match &lowered.ty {
+            TypeRef::Named(name)
+                if matches!(
+                    self.types.get(name).map(|t| &t.kind),
+                    Some(TypeKind::Struct(_))
+                ) =>
+            {
+                self.error_type = lowered.ty;
+                Ok(())
+            }
             _ => Err(Error::unsupported(
                 &Pointer::root()
                     .join("components")
@@ -476,7 +504,10 @@ impl<'a> Lowerer<'a> {
     /// Claims a unique type name and records it for `pointer`, so recursive references to the
     /// schema resolve to the type being defined.
     fn claim_type(&mut self, hint: &str, pointer: &Pointer) -> String {
-        let name = self.type_names.claim(&type_name(hint));
+        let name = match self.component_names.get(pointer) {
+            Some(name) => name.clone(),
+            None => self.type_names.claim(&type_name(hint)),
+        };
         self.memo.insert(
             pointer.clone(),
             Lowered {
@@ -830,8 +861,7 @@ impl<'a> Lowerer<'a> {
                     }
                 },
                 400..=599 => {
-                    let expected = TypeRef::Named(type_name(&config.error_schema));
-                    if ty.as_ref() != Some(&expected) {
+                    if ty.as_ref() != Some(&self.error_type) {
                         return Err(Error::unsupported(
                             &response_pointer,
                             format!(
@@ -944,6 +974,7 @@ impl<'a> Lowerer<'a> {
             version: info.version.clone(),
             default_server: self.spec.servers.first().map(|server| server.url.clone()),
             types: self.types.into_values().collect(),
+            error_type: self.error_type.named().unwrap_or_default().to_owned(),
             resources,
         }
     }

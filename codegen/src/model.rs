@@ -17,6 +17,8 @@ pub struct Api {
     pub default_server: Option<String>,
     /// Every type reachable from an operation, sorted by name.
     pub types: Vec<TypeDef>,
+    /// The type error responses decode into (the configured error schema's type).
+    pub error_type: String,
     /// Operations grouped by resource, in the order their first operation appears in the spec.
     pub resources: Vec<Resource>,
 }

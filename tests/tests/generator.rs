@@ -430,3 +430,48 @@ x-speakeasy-group: things
     );
     assert_eq!(kind.fallback, "UnknownValue");
 }
+
+#[test]
+fn component_schemas_keep_their_names_over_inline_schemas() {
+    // The inline enum at Thing.kind would be named `ThingKind`, which a component already is;
+    // the component keeps the name whatever the traversal order.
+    let spec = r##"openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: GetThing
+      tags: [Things]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    ClerkErrors: {type: object, properties: {errors: {type: array, items: {type: string}}}}
+    Thing:
+      type: object
+      properties:
+        kind: {type: string, enum: [a, b]}
+        other: {$ref: '#/components/schemas/ThingKind'}
+    ThingKind: {type: object, properties: {x: {type: integer}}}
+"##;
+    let api = generate(spec, &Config::default()).expect("generates").api;
+    let names: Vec<(&str, &str)> = api
+        .types
+        .iter()
+        .map(|t| (t.name.as_str(), t.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("ClerkErrors", "#/components/schemas/ClerkErrors"),
+            ("Thing", "#/components/schemas/Thing"),
+            ("ThingKind", "#/components/schemas/ThingKind"),
+            ("ThingKind2", "#/components/schemas/Thing/properties/kind"),
+        ]
+    );
+    assert_eq!(api.error_type, "ClerkErrors");
+}

@@ -8,3 +8,5 @@ pub mod operations;
 pub const API_VERSION: &str = "2026-05-12";
 /// The first server listed in the spec, used when no server URL is configured.
 pub const DEFAULT_SERVER_URL: &str = "https://api.clerk.com/v1";
+/// The body of the error responses the spec lists, as the runtime's error type knows it.
+pub(crate) type ErrorBody = models::ClerkErrors;

@@ -36,7 +36,8 @@ fn module_root(api: &Api) -> TokenStream {
     );
     let version = &api.version;
     let server = api.default_server.as_deref().unwrap_or("");
-    // Produces the module docs, `pub mod` items and two constants.
+    let error_type = ident(&api.error_type);
+    // Produces the module docs, `pub mod` items, two constants and the error body alias.
     quote! {
         #doc
         pub mod models;
@@ -47,6 +48,9 @@ fn module_root(api: &Api) -> TokenStream {
 
         /// The first server listed in the spec, used when no server URL is configured.
         pub const DEFAULT_SERVER_URL: &str = #server;
+
+        /// The body of the error responses the spec lists, as the runtime's error type knows it.
+        pub(crate) type ErrorBody = models::#error_type;
     }
 }
 
