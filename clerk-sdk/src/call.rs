@@ -8,19 +8,37 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::time::{Duration, Instant};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
-use reqwest::{Method, StatusCode};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue,
+    USER_AGENT,
+};
+use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
-use crate::error::{ApiError, DecodeError, UnexpectedStatus};
+use crate::client::{ClientInner, normalize_server_url};
+use crate::error::{ApiError, DecodeError, UnexpectedStatus, transport_summary};
 use crate::generated::API_VERSION;
+use crate::hooks::{AttemptFailure, HookContext, HookResponse};
+use crate::retry::{RetryClass, RetryConfig};
 use crate::{Clerk, Error};
 
 /// The header that pins the API version.
-const API_VERSION_HEADER: &str = "clerk-api-version";
+const API_VERSION_HEADER: HeaderName = HeaderName::from_static("clerk-api-version");
+
+/// Headers the SDK owns: a per-call header with one of these names is refused, so nothing can
+/// silently change the credentials, the API version or the body's framing.
+const PROTECTED_HEADERS: [HeaderName; 5] = [
+    AUTHORIZATION,
+    API_VERSION_HEADER,
+    CONTENT_TYPE,
+    CONTENT_LENGTH,
+    HOST,
+];
 
 /// `clerk-sdk/<version>`.
 const SDK_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -45,14 +63,26 @@ pub(crate) struct Operation {
     pub(crate) path: &'static str,
     /// Statuses that map to [`Error::Api`].
     pub(crate) error_statuses: &'static [u16],
+    /// Whether the operation may be repeated safely, which decides what is retried.
+    pub(crate) retry: RetryClass,
 }
 
 /// A prepared request to one operation. Nothing is sent until it is awaited.
 ///
+/// Before awaiting, the client's settings can be overridden for this call alone, like the
+/// Python SDK's `retries=`, `timeout_ms=`, `server_url=` and `http_headers=`:
+///
 /// ```no_run
+/// use std::time::Duration;
+/// use clerk_sdk::RetryConfig;
+///
 /// # async fn run(clerk: clerk_sdk::Clerk) -> Result<(), clerk_sdk::Error> {
 /// let call = clerk.phone_numbers().get("phone_12345"); // nothing sent yet
-/// let phone = call.await?;                              // sent here
+/// let phone = call
+///     .retries(RetryConfig::none())
+///     .timeout(Duration::from_secs(2))
+///     .header("x-request-id", "req-42")
+///     .await?;                                        // sent here
 /// # Ok(()) }
 /// ```
 #[must_use = "a Call does nothing until it is awaited"]
@@ -61,7 +91,19 @@ pub struct Call<T> {
     operation: &'static Operation,
     path_args: Vec<String>,
     body: Option<Result<Vec<u8>, String>>,
+    options: CallOptions,
     response: PhantomData<fn() -> T>,
+}
+
+/// Per-call overrides of the client's settings.
+#[derive(Debug, Default, Clone)]
+struct CallOptions {
+    retries: Option<RetryConfig>,
+    timeout: Option<Duration>,
+    server_url: Option<String>,
+    headers: HeaderMap,
+    /// The first invalid header given, reported when the call is awaited.
+    header_error: Option<String>,
 }
 
 impl<T> fmt::Debug for Call<T> {
@@ -87,8 +129,78 @@ impl<T> Call<T> {
             operation,
             path_args,
             body: None,
+            options: CallOptions::default(),
             response: PhantomData,
         }
+    }
+
+    /// Retries for this call instead of the client's; `RetryConfig::none()` turns them off.
+    pub fn retries(mut self, retries: RetryConfig) -> Self {
+        self.options.retries = Some(retries);
+        self
+    }
+
+    /// The time each attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// The server URL for this call, such as `https://api.clerk.com/v1`, instead of the
+    /// client's. An invalid URL fails the call with [`Error::InvalidRequest`].
+    pub fn server_url(mut self, url: impl Into<String>) -> Self {
+        self.options.server_url = Some(url.into());
+        self
+    }
+
+    /// Adds a header to this call's requests, replacing a same-named header the SDK would send
+    /// (such as `User-Agent`).
+    ///
+    /// `Authorization`, `Clerk-API-Version`, `Content-Type`, `Content-Length` and `Host` are
+    /// the SDK's own: setting one of them, or giving a name or value that is not a valid
+    /// header, fails the call with [`Error::InvalidRequest`] before anything is sent.
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(name), Ok(value)) => self.add_header(name, value),
+            (Err(_), _) => self.record_header_error("a header name is not valid".to_owned()),
+            (Ok(name), Err(_)) => {
+                self.record_header_error(format!("the value of header `{name}` is not valid"))
+            }
+        }
+        self
+    }
+
+    /// Adds several headers, as [`Call::header`] does for one.
+    pub fn headers(mut self, headers: HeaderMap) -> Self {
+        let mut current = None;
+        for (name, value) in headers {
+            // `HeaderMap` yields the name only for the first of several values.
+            if let Some(name) = name {
+                current = Some(name);
+            }
+            if let Some(name) = &current {
+                self.add_header(name.clone(), value);
+            }
+        }
+        self
+    }
+
+    fn add_header(&mut self, name: HeaderName, value: HeaderValue) {
+        if PROTECTED_HEADERS.contains(&name) {
+            self.record_header_error(format!(
+                "header `{name}` is set by the SDK and cannot be overridden per call"
+            ));
+        } else {
+            self.options.headers.append(name, value);
+        }
+    }
+
+    fn record_header_error(&mut self, reason: String) {
+        self.options.header_error.get_or_insert(reason);
     }
 
     /// Attaches a JSON body. A serialization failure is reported when the call is awaited.
@@ -102,7 +214,21 @@ impl<T: DeserializeOwned> Call<T> {
     /// Sends the request and decodes the response. Awaiting the `Call` does the same.
     pub async fn send(self) -> Result<T, Error> {
         let operation = self.operation;
-        let response = execute(&self.client, operation, &self.path_args, self.body).await?;
+        let span = tracing::info_span!(
+            "clerk_sdk.call",
+            operation = operation.id,
+            method = %operation.method,
+            path = operation.path,
+        );
+        let response = execute(
+            &self.client.inner,
+            operation,
+            &self.path_args,
+            self.body,
+            &self.options,
+        )
+        .instrument(span)
+        .await?;
         decode(operation, response)
     }
 }
@@ -116,61 +242,239 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
     }
 }
 
-/// A response whose status is 2xx, read in full.
-struct SuccessResponse {
+/// Everything one attempt needs that does not change between attempts.
+struct Prepared<'a> {
+    inner: &'a ClientInner,
+    operation: &'static Operation,
+    url: Url,
+    body: Option<Vec<u8>>,
+    headers: &'a HeaderMap,
+    timeout: Duration,
+}
+
+/// Checks the call, then makes attempts until one succeeds, one fails in a way that is not
+/// retried, or the retry budget runs out. Not generic, so it is compiled once, not once per
+/// response type.
+async fn execute(
+    inner: &ClientInner,
+    operation: &'static Operation,
+    path_args: &[String],
+    body: Option<Result<Vec<u8>, String>>,
+    options: &CallOptions,
+) -> Result<RawResponse, Error> {
+    let invalid = |reason: String| Error::InvalidRequest {
+        operation: operation.id,
+        reason,
+    };
+    if let Some(reason) = &options.header_error {
+        return Err(invalid(reason.clone()));
+    }
+    let server_url = match &options.server_url {
+        Some(url) => normalize_server_url(url).map_err(invalid)?,
+        None => inner.server_url.clone(),
+    };
+    let path = expand_path(operation, path_args)?;
+    let url = Url::parse(&format!("{server_url}{path}"))
+        .map_err(|e| invalid(format!("invalid URL: {e}")))?;
+    let body = body
+        .transpose()
+        .map_err(|reason| invalid(format!("cannot serialize the request body: {reason}")))?;
+    let prepared = Prepared {
+        inner,
+        operation,
+        url,
+        body,
+        headers: &options.headers,
+        timeout: options.timeout.unwrap_or(inner.timeout),
+    };
+    let retries = options.retries.as_ref().unwrap_or(&inner.retries);
+
+    let started = Instant::now();
+    let mut context = HookContext {
+        operation_id: operation.id,
+        method: operation.method.clone(),
+        path_template: operation.path,
+        attempt: 1,
+        retry_delay: None,
+    };
+    loop {
+        let failure = match attempt(&prepared, &context).await? {
+            Ok(response) => return Ok(response),
+            Err(failure) => failure,
+        };
+        let retryable = match &failure {
+            Failure::Status(response) => retries.retries_status(operation.retry, response.status),
+            Failure::Transport(error) => retries.retries_transport(error),
+        };
+        let delay = if retryable {
+            let headers = match &failure {
+                Failure::Status(response) => Some(&response.headers),
+                Failure::Transport(_) => None,
+            };
+            retries.delay(context.attempt, headers, started.elapsed())
+        } else {
+            None
+        };
+        let Some(delay) = delay else {
+            return Err(failure.into_error(operation));
+        };
+        tracing::info!(
+            attempt = context.attempt,
+            delay_ms = delay.as_millis() as u64,
+            reason = %failure.summary(),
+            "retrying"
+        );
+        tokio::time::sleep(delay).await;
+        context.attempt += 1;
+        context.retry_delay = Some(delay);
+    }
+}
+
+/// A failed attempt, before it is known whether it will be retried.
+enum Failure {
+    Status(RawResponse),
+    Transport(reqwest::Error),
+}
+
+impl Failure {
+    /// A short description for logs: the status, or the kind of transport failure.
+    fn summary(&self) -> String {
+        match self {
+            Failure::Status(response) => response.status.to_string(),
+            Failure::Transport(error) => transport_summary(error),
+        }
+    }
+
+    fn into_error(self, operation: &'static Operation) -> Error {
+        match self {
+            Failure::Status(response) => status_error(operation, response),
+            Failure::Transport(source) => Error::Transport {
+                operation: operation.id,
+                source,
+            },
+        }
+    }
+}
+
+/// A response read in full.
+struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: Vec<u8>,
 }
 
-/// Builds the URL, sends the request, and maps non-2xx responses to errors. Not generic, so
-/// it is compiled once, not once per response type.
-async fn execute(
-    client: &Clerk,
-    operation: &'static Operation,
-    path_args: &[String],
-    body: Option<Result<Vec<u8>, String>>,
-) -> Result<SuccessResponse, Error> {
-    let inner = &client.inner;
-    let path = expand_path(operation, path_args)?;
-    let url = format!("{}{}", inner.server_url, path);
+/// Makes one attempt and runs the hooks around it. The outer error stops the call at once
+/// (a hook refused); the inner result is the attempt's outcome.
+async fn attempt(
+    prepared: &Prepared<'_>,
+    context: &HookContext,
+) -> Result<Result<RawResponse, Failure>, Error> {
+    let Prepared {
+        inner, operation, ..
+    } = *prepared;
+    let mut request = build_request(prepared).map_err(|source| Error::Transport {
+        operation: operation.id,
+        source,
+    })?;
+    for hook in &inner.hooks {
+        hook.before_request(context, &mut request)
+            .map_err(|source| Error::Hook {
+                operation: operation.id,
+                source,
+            })?;
+    }
+
+    tracing::debug!(attempt = context.attempt, "sending");
+    let sent_at = Instant::now();
+    let outcome = send(inner, request).await;
+    let elapsed_ms = sent_at.elapsed().as_millis() as u64;
+    match outcome {
+        Ok(response) => {
+            tracing::debug!(
+                attempt = context.attempt,
+                status = response.status.as_u16(),
+                elapsed_ms,
+                "response"
+            );
+            let view = HookResponse {
+                status: response.status,
+                headers: &response.headers,
+                body: &response.body,
+            };
+            if response.status.is_success() {
+                inner
+                    .hooks
+                    .iter()
+                    .for_each(|hook| hook.after_success(context, &view));
+                Ok(Ok(response))
+            } else {
+                let failure = AttemptFailure::Status(view);
+                inner
+                    .hooks
+                    .iter()
+                    .for_each(|hook| hook.after_error(context, &failure));
+                Ok(Err(Failure::Status(response)))
+            }
+        }
+        Err(error) => {
+            tracing::debug!(attempt = context.attempt, elapsed_ms, error = %transport_summary(&error), "no response");
+            let failure = AttemptFailure::Transport(&error);
+            inner
+                .hooks
+                .iter()
+                .for_each(|hook| hook.after_error(context, &failure));
+            Ok(Err(Failure::Transport(error)))
+        }
+    }
+}
+
+/// The request for one attempt: the SDK's headers first, then the call's own headers, which
+/// replace same-named SDK defaults (protected headers never reach this point).
+fn build_request(prepared: &Prepared<'_>) -> Result<reqwest::Request, reqwest::Error> {
+    let inner = prepared.inner;
+    let mut headers = HeaderMap::new();
+    headers.insert(AUTHORIZATION, inner.authorization.clone());
+    headers.insert(API_VERSION_HEADER, HeaderValue::from_static(API_VERSION));
+    headers.insert(USER_AGENT, HeaderValue::from_static(SDK_USER_AGENT));
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    if prepared.body.is_some() {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    for name in prepared.headers.keys() {
+        headers.remove(name);
+    }
+    headers.extend(
+        prepared
+            .headers
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone())),
+    );
 
     let mut request = inner
         .http
-        .request(operation.method.clone(), url)
-        .timeout(inner.timeout)
-        .header(AUTHORIZATION, inner.authorization.clone())
-        .header(API_VERSION_HEADER, HeaderValue::from_static(API_VERSION))
-        .header(USER_AGENT, HeaderValue::from_static(SDK_USER_AGENT))
-        .header(ACCEPT, HeaderValue::from_static("application/json"));
-    if let Some(body) = body {
-        let body = body.map_err(|reason| Error::InvalidRequest {
-            operation: operation.id,
-            reason: format!("cannot serialize the request body: {reason}"),
-        })?;
-        request = request
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .body(body);
+        .request(prepared.operation.method.clone(), prepared.url.clone())
+        .timeout(prepared.timeout)
+        .headers(headers);
+    if let Some(body) = &prepared.body {
+        request = request.body(body.clone());
     }
+    request.build()
+}
 
-    let transport = |source| Error::Transport {
-        operation: operation.id,
-        source,
-    };
-    let response = request.send().await.map_err(transport)?;
+/// Sends the request and reads the whole response.
+async fn send(
+    inner: &ClientInner,
+    request: reqwest::Request,
+) -> Result<RawResponse, reqwest::Error> {
+    let response = inner.http.execute(request).await?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(transport)?.to_vec();
-
-    if status.is_success() {
-        Ok(SuccessResponse {
-            status,
-            headers,
-            body,
-        })
-    } else {
-        Err(status_error(operation, status, headers, &body))
-    }
+    let body = response.bytes().await?.to_vec();
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// Replaces each `{name}` of the path template with the next argument, percent-encoded as a
@@ -215,12 +519,13 @@ fn expand_path(operation: &Operation, args: &[String]) -> Result<String, Error> 
 
 /// Maps a non-2xx response to [`Error::Api`] (listed status), [`Error::Decode`] (listed status
 /// whose body is not Clerk errors) or [`Error::UnexpectedStatus`].
-fn status_error(
-    operation: &'static Operation,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-) -> Error {
+fn status_error(operation: &'static Operation, response: RawResponse) -> Error {
+    let RawResponse {
+        status,
+        headers,
+        body,
+    } = response;
+    let body = body.as_slice();
     let parsed = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body));
     if operation.error_statuses.contains(&status.as_u16()) {
         match parsed {
@@ -247,7 +552,7 @@ fn status_error(
 /// operations without a response body.
 fn decode<T: DeserializeOwned>(
     operation: &'static Operation,
-    response: SuccessResponse,
+    response: RawResponse,
 ) -> Result<T, Error> {
     let bytes: &[u8] = if response.body.is_empty() {
         b"null"
@@ -293,6 +598,7 @@ mod tests {
         method: Method::GET,
         path: "/things/{thing_id}/parts/{part_id}",
         error_statuses: &[404],
+        retry: RetryClass::Idempotent,
     };
 
     fn expand(args: &[&str]) -> Result<String, String> {

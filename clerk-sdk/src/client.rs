@@ -10,6 +10,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::Error;
 use crate::generated::DEFAULT_SERVER_URL;
+use crate::hooks::Hooks;
+use crate::retry::RetryConfig;
 
 /// The environment variable [`Clerk::from_env`] reads the secret key from.
 pub const SECRET_KEY_ENV: &str = "CLERK_SECRET_KEY";
@@ -43,6 +45,8 @@ pub(crate) struct ClientInner {
     /// `Bearer <key>`, marked sensitive so that HTTP libraries do not print it.
     pub(crate) authorization: HeaderValue,
     pub(crate) timeout: Duration,
+    pub(crate) retries: RetryConfig,
+    pub(crate) hooks: Vec<Arc<dyn Hooks>>,
 }
 
 impl fmt::Debug for Clerk {
@@ -51,6 +55,8 @@ impl fmt::Debug for Clerk {
             .field("server_url", &self.inner.server_url)
             .field("secret_key", &"[redacted]")
             .field("timeout", &self.inner.timeout)
+            .field("retries", &self.inner.retries)
+            .field("hooks", &self.inner.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -98,11 +104,14 @@ impl Clerk {
 /// # Ok(()) }
 /// ```
 #[derive(Default)]
+#[must_use = "a builder does nothing until build() is called"]
 pub struct ClerkBuilder {
     secret_key: Option<SecretString>,
     server_url: Option<String>,
     http_client: Option<reqwest::Client>,
     timeout: Option<Duration>,
+    retries: Option<RetryConfig>,
+    hooks: Vec<Arc<dyn Hooks>>,
 }
 
 impl fmt::Debug for ClerkBuilder {
@@ -115,6 +124,8 @@ impl fmt::Debug for ClerkBuilder {
             .field("server_url", &self.server_url)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("timeout", &self.timeout)
+            .field("retries", &self.retries)
+            .field("hooks", &self.hooks.len())
             .finish()
     }
 }
@@ -141,10 +152,24 @@ impl ClerkBuilder {
         self
     }
 
-    /// How long one request may take, from sending to reading the whole body.
-    /// Defaults to [`DEFAULT_TIMEOUT`].
+    /// How long one attempt may take, from connecting to reading the whole body. A call that
+    /// is retried may take longer in all; see [`RetryConfig`]. Defaults to [`DEFAULT_TIMEOUT`];
+    /// override it per call with [`Call::timeout`](crate::Call::timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// When failed attempts are retried. Defaults to [`RetryConfig::default`]; override it per
+    /// call with [`Call::retries`](crate::Call::retries).
+    pub fn retries(mut self, retries: RetryConfig) -> Self {
+        self.retries = Some(retries);
+        self
+    }
+
+    /// Registers hooks that run around every attempt. Hooks run in the order they were added.
+    pub fn hook(mut self, hooks: impl Hooks) -> Self {
+        self.hooks.push(Arc::new(hooks));
         self
     }
 
@@ -161,7 +186,8 @@ impl ClerkBuilder {
         })?;
         let authorization = authorization_header(&secret_key)?;
         let server_url =
-            normalize_server_url(self.server_url.as_deref().unwrap_or(DEFAULT_SERVER_URL))?;
+            normalize_server_url(self.server_url.as_deref().unwrap_or(DEFAULT_SERVER_URL))
+                .map_err(Error::Config)?;
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -174,6 +200,8 @@ impl ClerkBuilder {
                 server_url,
                 authorization,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                retries: self.retries.unwrap_or_default(),
+                hooks: self.hooks,
             }),
         })
     }
@@ -194,20 +222,19 @@ fn authorization_header(secret_key: &SecretString) -> Result<HeaderValue, Error>
     Ok(value)
 }
 
-/// Checks the server URL and drops trailing slashes.
-fn normalize_server_url(url: &str) -> Result<String, Error> {
+/// Checks a server URL and drops trailing slashes; the error says what is wrong.
+pub(crate) fn normalize_server_url(url: &str) -> Result<String, String> {
     let trimmed = url.trim().trim_end_matches('/');
-    let parsed = Url::parse(trimmed)
-        .map_err(|e| Error::Config(format!("invalid server URL `{url}`: {e}")))?;
+    let parsed = Url::parse(trimmed).map_err(|e| format!("invalid server URL `{url}`: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::Config(format!(
+        return Err(format!(
             "invalid server URL `{url}`: the scheme must be http or https"
-        )));
+        ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::Config(format!(
+        return Err(format!(
             "invalid server URL `{url}`: it must not have a query or fragment"
-        )));
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -234,7 +261,7 @@ mod tests {
     fn bad_server_urls_are_rejected() {
         for url in ["not a url", "ftp://example.com", "https://a.b/v1?x=1"] {
             assert!(
-                matches!(normalize_server_url(url), Err(Error::Config(_))),
+                normalize_server_url(url).is_err_and(|e| e.contains("invalid server URL")),
                 "{url}"
             );
         }

@@ -9,6 +9,7 @@
 //! | [`Error::Decode`] | A response body did not match its schema. |
 //! | [`Error::Transport`] | The request could not be sent, or the response could not be read. |
 //! | [`Error::InvalidRequest`] | The SDK refused to send the request (for example an empty path parameter). |
+//! | [`Error::Hook`] | A hook's `before_request` refused the request. |
 //! | [`Error::Config`] | The client could not be built. |
 //!
 //! No error ever contains the secret key: it is not part of any request data the errors keep.
@@ -53,6 +54,15 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A [hook](crate::hooks::Hooks) stopped the call before it was sent.
+    #[error("{operation}: a hook refused the request: {source}")]
+    Hook {
+        /// The operation, such as `GetPhoneNumber`.
+        operation: &'static str,
+        /// The hook's error.
+        #[source]
+        source: crate::hooks::HookError,
+    },
     /// The client could not be built.
     #[error("invalid client configuration: {0}")]
     Config(String),
@@ -60,7 +70,7 @@ pub enum Error {
 
 /// Describes a transport error in one line, including its innermost cause (reqwest's own
 /// message is often just "error sending request").
-fn transport_summary(error: &reqwest::Error) -> String {
+pub(crate) fn transport_summary(error: &reqwest::Error) -> String {
     let mut message = if error.is_timeout() {
         "the request timed out".to_owned()
     } else if error.is_connect() {
@@ -89,7 +99,7 @@ impl Error {
             Error::UnexpectedStatus(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
             Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest { .. } | Error::Config(_) => None,
+            Error::InvalidRequest { .. } | Error::Hook { .. } | Error::Config(_) => None,
         }
     }
 
@@ -99,7 +109,10 @@ impl Error {
             Error::Api(error) => Some(&error.headers),
             Error::UnexpectedStatus(error) => Some(&error.headers),
             Error::Decode(error) => Some(&error.headers),
-            Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Config(_) => None,
+            Error::Transport { .. }
+            | Error::InvalidRequest { .. }
+            | Error::Hook { .. }
+            | Error::Config(_) => None,
         }
     }
 
@@ -119,9 +132,9 @@ impl Error {
             Error::Api(error) => Some(error.operation),
             Error::UnexpectedStatus(error) => Some(error.operation),
             Error::Decode(error) => Some(error.operation),
-            Error::Transport { operation, .. } | Error::InvalidRequest { operation, .. } => {
-                Some(operation)
-            }
+            Error::Transport { operation, .. }
+            | Error::InvalidRequest { operation, .. }
+            | Error::Hook { operation, .. } => Some(operation),
             Error::Config(_) => None,
         }
     }

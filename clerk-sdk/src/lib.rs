@@ -52,12 +52,14 @@
 mod call;
 mod client;
 pub mod error;
+pub mod hooks;
 // Formatted by the generator (prettyplease), not by rustfmt, so `cargo fmt` leaves it alone.
 #[rustfmt::skip]
 #[allow(clippy::too_many_arguments)]
 mod generated;
 mod nullable;
 mod open_enum;
+mod retry;
 mod union;
 
 pub use call::Call;
@@ -67,6 +69,7 @@ pub use generated::models;
 pub use generated::operations::*;
 pub use generated::{API_VERSION, DEFAULT_SERVER_URL};
 pub use nullable::Nullable;
+pub use retry::{BackoffStrategy, RetryConfig};
 
 /// Compiles every Rust example of the repository's README as a doctest, so it cannot drift.
 #[cfg(doctest)]

@@ -631,6 +631,7 @@ impl<'a> Lowerer<'a> {
             response,
             success_status,
             error_statuses,
+            idempotent: method != "post",
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             deprecated: operation.deprecated,

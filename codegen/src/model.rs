@@ -199,6 +199,9 @@ pub struct Operation {
     pub success_status: u16,
     /// Statuses the spec maps to the typed Clerk error, ascending.
     pub error_statuses: Vec<u16>,
+    /// Whether sending the request twice has the same effect as once. Every method but POST
+    /// is; the runtime retries non-idempotent operations only where the request was refused.
+    pub idempotent: bool,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.

@@ -248,6 +248,7 @@ async fn connection_refused_is_a_transport_error() {
     let clerk = Clerk::builder()
         .bearer_auth(SECRET_KEY)
         .server_url(format!("http://{address}"))
+        .retries(clerk_sdk::RetryConfig::none())
         .build()
         .expect("client builds");
     let error = call(&clerk, "get").await.expect_err("must fail");

@@ -2,6 +2,7 @@
 //! Resource handles and their operations. Each method returns a [`Call`](crate::Call): await it to send the request.
 use super::models::*;
 use crate::call::{Call, Operation};
+use crate::retry::RetryClass;
 use crate::Clerk;
 /// `POST /phone_numbers`
 const CREATE_PHONE_NUMBER: Operation = Operation {
@@ -9,6 +10,7 @@ const CREATE_PHONE_NUMBER: Operation = Operation {
     method: reqwest::Method::POST,
     path: "/phone_numbers",
     error_statuses: &[400, 401, 403, 404, 422],
+    retry: RetryClass::NonIdempotent,
 };
 /// `GET /phone_numbers/{phone_number_id}`
 const GET_PHONE_NUMBER: Operation = Operation {
@@ -16,6 +18,7 @@ const GET_PHONE_NUMBER: Operation = Operation {
     method: reqwest::Method::GET,
     path: "/phone_numbers/{phone_number_id}",
     error_statuses: &[400, 401, 403, 404],
+    retry: RetryClass::Idempotent,
 };
 /// `DELETE /phone_numbers/{phone_number_id}`
 const DELETE_PHONE_NUMBER: Operation = Operation {
@@ -23,6 +26,7 @@ const DELETE_PHONE_NUMBER: Operation = Operation {
     method: reqwest::Method::DELETE,
     path: "/phone_numbers/{phone_number_id}",
     error_statuses: &[400, 401, 403, 404],
+    retry: RetryClass::Idempotent,
 };
 /// `PATCH /phone_numbers/{phone_number_id}`
 const UPDATE_PHONE_NUMBER: Operation = Operation {
@@ -30,6 +34,7 @@ const UPDATE_PHONE_NUMBER: Operation = Operation {
     method: reqwest::Method::PATCH,
     path: "/phone_numbers/{phone_number_id}",
     error_statuses: &[400, 401, 403, 404],
+    retry: RetryClass::Idempotent,
 };
 /// `POST /phone_numbers/{phone_number_id}/prepare_verification`
 const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
@@ -37,6 +42,7 @@ const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     method: reqwest::Method::POST,
     path: "/phone_numbers/{phone_number_id}/prepare_verification",
     error_statuses: &[400, 401, 403, 404, 429, 500],
+    retry: RetryClass::NonIdempotent,
 };
 /// `POST /phone_numbers/{phone_number_id}/attempt_verification`
 const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
@@ -44,6 +50,7 @@ const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     method: reqwest::Method::POST,
     path: "/phone_numbers/{phone_number_id}/attempt_verification",
     error_statuses: &[400, 401, 403, 404, 500],
+    retry: RetryClass::NonIdempotent,
 };
 /// The `phone_numbers` operations.
 ///

@@ -27,6 +27,7 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
         #module_doc
         use super::models::*;
         use crate::call::{Call, Operation};
+        use crate::retry::RetryClass;
         use crate::Clerk;
 
         #(#descriptors)*
@@ -49,6 +50,11 @@ fn descriptor(operation: &Operation) -> TokenStream {
         .iter()
         .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let doc = format!(" `{} {}`", operation.http_method, operation.path);
+    let retry = if operation.idempotent {
+        quote!(Idempotent)
+    } else {
+        quote!(NonIdempotent)
+    };
     quote! {
         #[doc = #doc]
         const #name: Operation = Operation {
@@ -56,6 +62,7 @@ fn descriptor(operation: &Operation) -> TokenStream {
             method: reqwest::Method::#method,
             path: #path,
             error_statuses: &[#(#statuses),*],
+            retry: RetryClass::#retry,
         };
     }
 }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // Each test file uses a different part of this module.
 
-use clerk_sdk::Clerk;
+use clerk_sdk::{Clerk, ClerkBuilder, RetryConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -12,15 +12,17 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 pub const SECRET_KEY: &str = "sk_test_d0ntL3akM3pl3ase";
 
 /// A mock server on loopback and a client whose server URL is `<mock>/v1/` (trailing slash
-/// included, to show it is tolerated).
+/// included, to show it is tolerated). Retries are off, so each call is one request; the
+/// retry tests build their own clients.
 pub async fn setup() -> (MockServer, Clerk) {
     let server = MockServer::start().await;
-    let clerk = Clerk::builder()
-        .bearer_auth(SECRET_KEY)
-        .server_url(format!("{}/v1/", server.uri()))
-        .build()
-        .expect("client builds");
+    let clerk = builder(&server).retries(RetryConfig::none()).build().expect("client builds");
     (server, clerk)
+}
+
+/// A builder with the test key and the mock server's `/v1` URL, everything else default.
+pub fn builder(server: &MockServer) -> ClerkBuilder {
+    Clerk::builder().bearer_auth(SECRET_KEY).server_url(format!("{}/v1/", server.uri()))
 }
 
 /// Answers every request with `status` and a JSON body.

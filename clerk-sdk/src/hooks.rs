@@ -1,0 +1,104 @@
+//! [`Hooks`]: code of yours that runs around every attempt, like the Python SDK's SDK hooks.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+
+/// The error type a hook may fail with.
+pub type HookError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Callbacks around each attempt of each call. Register them with
+/// [`ClerkBuilder::hook`](crate::ClerkBuilder::hook); several hooks run in the order they were
+/// registered.
+///
+/// Every method has a default that does nothing, so implement only what you need. Hooks run on
+/// every attempt, retries included: `before_request` before each send, then exactly one of
+/// `after_success` (2xx) or `after_error` (any other status, or no response at all).
+///
+/// Hooks are synchronous and run on the task making the call; keep them quick.
+///
+/// ```
+/// use clerk_sdk::hooks::{HookContext, HookError, Hooks};
+///
+/// /// Adds a correlation id to every request.
+/// struct CorrelationId(String);
+///
+/// impl Hooks for CorrelationId {
+///     fn before_request(&self, _: &HookContext, request: &mut reqwest::Request) -> Result<(), HookError> {
+///         request.headers_mut().insert("x-correlation-id", self.0.parse()?);
+///         Ok(())
+///     }
+/// }
+///
+/// # fn run() -> Result<(), clerk_sdk::Error> {
+/// let clerk = clerk_sdk::Clerk::builder()
+///     .bearer_auth("sk_test_...")
+///     .hook(CorrelationId("req-42".into()))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+pub trait Hooks: Send + Sync + 'static {
+    /// Runs before each attempt is sent. It may change the request, for example add a header.
+    /// Returning an error stops the call with [`Error::Hook`](crate::Error::Hook); nothing is
+    /// sent.
+    ///
+    /// The request carries the `Authorization` header (marked sensitive): do not log it.
+    fn before_request(
+        &self,
+        context: &HookContext,
+        request: &mut reqwest::Request,
+    ) -> Result<(), HookError> {
+        let _ = (context, request);
+        Ok(())
+    }
+
+    /// Runs after an attempt got a 2xx response, before the body is decoded.
+    fn after_success(&self, context: &HookContext, response: &HookResponse<'_>) {
+        let _ = (context, response);
+    }
+
+    /// Runs after an attempt failed: a non-2xx response, or no response at all. It runs whether
+    /// or not the attempt will be retried; [`HookContext::attempt`] tells which attempt it was.
+    fn after_error(&self, context: &HookContext, failure: &AttemptFailure<'_>) {
+        let _ = (context, failure);
+    }
+}
+
+/// What a hook knows about the call and the attempt.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HookContext {
+    /// The spec's `operationId`, such as `GetPhoneNumber`.
+    pub operation_id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, such as `/phone_numbers/{phone_number_id}`.
+    pub path_template: &'static str,
+    /// The attempt number, starting at 1.
+    pub attempt: u32,
+    /// How long the SDK waited before this attempt; `None` for the first attempt.
+    pub retry_delay: Option<Duration>,
+}
+
+/// A response as hooks see it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct HookResponse<'a> {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: &'a HeaderMap,
+    /// The body, read in full.
+    pub body: &'a [u8],
+}
+
+/// Why an attempt failed, as hooks see it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum AttemptFailure<'a> {
+    /// The server answered with a non-2xx status.
+    Status(HookResponse<'a>),
+    /// There was no response: the connection failed, timed out or broke.
+    Transport(&'a reqwest::Error),
+}
