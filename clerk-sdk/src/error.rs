@@ -71,9 +71,10 @@ pub enum Error {
 /// Describes a transport error in one line, including its innermost cause (reqwest's own
 /// message is often just "error sending request").
 pub(crate) fn transport_summary(error: &reqwest::Error) -> String {
-    let mut message = if error.is_timeout() {
-        "the request timed out".to_owned()
-    } else if error.is_connect() {
+    if error.is_timeout() {
+        return "the request timed out".to_owned();
+    }
+    let mut message = if error.is_connect() {
         "could not connect".to_owned()
     } else {
         error.to_string()

@@ -16,13 +16,18 @@ pub const SECRET_KEY: &str = "sk_test_d0ntL3akM3pl3ase";
 /// retry tests build their own clients.
 pub async fn setup() -> (MockServer, Clerk) {
     let server = MockServer::start().await;
-    let clerk = builder(&server).retries(RetryConfig::none()).build().expect("client builds");
+    let clerk = builder(&server)
+        .retries(RetryConfig::none())
+        .build()
+        .expect("client builds");
     (server, clerk)
 }
 
 /// A builder with the test key and the mock server's `/v1` URL, everything else default.
 pub fn builder(server: &MockServer) -> ClerkBuilder {
-    Clerk::builder().bearer_auth(SECRET_KEY).server_url(format!("{}/v1/", server.uri()))
+    Clerk::builder()
+        .bearer_auth(SECRET_KEY)
+        .server_url(format!("{}/v1/", server.uri()))
 }
 
 /// Answers every request with `status` and a JSON body.
