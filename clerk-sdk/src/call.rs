@@ -134,6 +134,12 @@ impl<T> Call<T> {
         }
     }
 
+    /// The operation's `operationId`.
+    #[cfg(feature = "blocking")]
+    pub(crate) fn operation_id(&self) -> &'static str {
+        self.operation.id
+    }
+
     /// Retries for this call instead of the client's; `RetryConfig::none()` turns them off.
     pub fn retries(mut self, retries: RetryConfig) -> Self {
         self.options.retries = Some(retries);

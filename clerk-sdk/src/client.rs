@@ -207,6 +207,18 @@ impl ClerkBuilder {
     }
 }
 
+#[cfg(feature = "blocking")]
+impl ClerkBuilder {
+    /// Builds a [blocking client](crate::blocking::Clerk) with these settings.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClerkBuilder::build`], and [`Error::Config`] if the client's runtime cannot start.
+    pub fn build_blocking(self) -> Result<crate::blocking::Clerk, Error> {
+        crate::blocking::Clerk::new(self.build()?)
+    }
+}
+
 /// `Bearer <key>` as a sensitive header value; errors never echo the key.
 fn authorization_header(secret_key: &SecretString) -> Result<HeaderValue, Error> {
     let key = secret_key.expose_secret().trim();

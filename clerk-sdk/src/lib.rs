@@ -46,9 +46,15 @@
 //! - `rustls` (default): TLS through rustls.
 //! - `native-tls`: TLS through the platform's library instead.
 //! - `http2`: allow HTTP/2.
+//! - `blocking`: a blocking client, `clerk_sdk::blocking::Clerk`, for programs without an
+//!   async runtime.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 mod call;
 mod client;
 pub mod error;

@@ -52,7 +52,10 @@ fn output_is_deterministic() {
 fn every_file_starts_with_the_generated_header() {
     let generated = generate(&phone_numbers_spec(), &Config::default()).expect("generates");
     let names: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(names, ["mod.rs", "models.rs", "operations.rs"]);
+    assert_eq!(
+        names,
+        ["mod.rs", "models.rs", "operations.rs", "blocking.rs"]
+    );
     for file in &generated.files {
         assert!(
             file.contents.starts_with(

@@ -2,6 +2,8 @@
 //! Code generated from Clerk Backend API version `2026-05-12`.
 //!
 //! The models are re-exported as `clerk_sdk::models`; the operations hang off [`Clerk`](crate::Clerk).
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod models;
 pub mod operations;
 /// The API version the SDK was generated from, sent as the `Clerk-API-Version` header.

@@ -18,6 +18,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         ("mod.rs", module_root(api)),
         ("models.rs", models::emit(api)),
         ("operations.rs", operations::emit(api)),
+        ("blocking.rs", operations::emit_blocking(api)),
     ];
     files
         .into_iter()
@@ -40,6 +41,8 @@ fn module_root(api: &Api) -> TokenStream {
     // Produces the module docs, `pub mod` items, two constants and the error body alias.
     quote! {
         #doc
+        #[cfg(feature = "blocking")]
+        pub mod blocking;
         pub mod models;
         pub mod operations;
 

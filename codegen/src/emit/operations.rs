@@ -116,16 +116,21 @@ fn method_list(resource: &Resource) -> String {
     names.join(", ")
 }
 
-/// One operation method: it only gathers the arguments into a `Call`.
-fn method(operation: &Operation) -> TokenStream {
-    let doc = doc_attrs(&method_doc(operation), false);
-    let deprecated = if operation.deprecated {
-        quote!(#[deprecated])
-    } else {
-        quote!()
-    };
-    let name = ident(&operation.method_name);
-    let descriptor = descriptor_ident(operation);
+/// A method's parameters, shared by the async method and its blocking twin.
+struct Signature {
+    /// `name: Type` for each parameter, path parameters first, then the body.
+    params: Vec<TokenStream>,
+    /// The parameter names, in the same order.
+    args: Vec<proc_macro2::Ident>,
+    /// The path arguments converted to `String`, in template order.
+    path_values: Vec<TokenStream>,
+    /// The body parameter, if the operation has one.
+    body: Option<proc_macro2::Ident>,
+    /// The success type.
+    response: TokenStream,
+}
+
+fn signature(operation: &Operation) -> Signature {
     let mut arg_names = Scope::with_reserved(["self"]);
     let path_args: Vec<(proc_macro2::Ident, &PathParam)> = operation
         .path_params
@@ -142,28 +147,126 @@ fn method(operation: &Operation) -> TokenStream {
             }
         })
         .collect();
-    let values = path_args.iter().map(|(arg, param)| match param.ty {
-        TypeRef::String => quote!(#arg.into()),
-        _ => quote!(#arg.to_string()),
-    });
-    let body = operation
-        .body
-        .as_ref()
-        .map(|body| (ident(&arg_names.claim(&snake_name("body"))), body));
-    if let Some((arg, body)) = &body {
+    let path_values = path_args
+        .iter()
+        .map(|(arg, param)| match param.ty {
+            TypeRef::String => quote!(#arg.into()),
+            _ => quote!(#arg.to_string()),
+        })
+        .collect();
+    let mut args: Vec<proc_macro2::Ident> = path_args.iter().map(|(arg, _)| arg.clone()).collect();
+    let body = operation.body.as_ref().map(|body| {
+        let arg = ident(&arg_names.claim(&snake_name("body")));
         let ty = type_tokens(&body.ty);
         params.push(quote!(#arg: #ty));
-    }
-    let body_call = body.as_ref().map(|(arg, _)| quote!(.json(&#arg)));
+        args.push(arg.clone());
+        arg
+    });
     let response = match &operation.response {
         Some(ty) => type_tokens(ty),
         None => quote!(()),
     };
+    Signature {
+        params,
+        args,
+        path_values,
+        body,
+        response,
+    }
+}
+
+fn deprecated(operation: &Operation) -> TokenStream {
+    if operation.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    }
+}
+
+/// One operation method: it only gathers the arguments into a `Call`.
+fn method(operation: &Operation) -> TokenStream {
+    let doc = doc_attrs(&method_doc(operation), false);
+    let deprecated = deprecated(operation);
+    let name = ident(&operation.method_name);
+    let descriptor = descriptor_ident(operation);
+    let Signature {
+        params,
+        path_values,
+        body,
+        response,
+        ..
+    } = signature(operation);
+    let body_call = body.map(|arg| quote!(.json(&#arg)));
     quote! {
         #doc
         #deprecated
         pub fn #name(&self, #(#params),*) -> Call<#response> {
-            Call::new(self.client, &#descriptor, vec![#(#values),*]) #body_call
+            Call::new(self.client, &#descriptor, vec![#(#path_values),*]) #body_call
+        }
+    }
+}
+
+/// Emits `blocking.rs`: for each resource a blocking handle whose methods wrap the async ones.
+pub(crate) fn emit_blocking(api: &Api) -> TokenStream {
+    let module_doc = doc_attrs(
+        "Blocking resource handles, enabled by the `blocking` feature. Each method prepares the same request as its async twin; call [`send`](crate::blocking::Call::send) on the result.",
+        true,
+    );
+    let resources = api.resources.iter().map(blocking_resource);
+    quote! {
+        #module_doc
+        use super::models::*;
+        use crate::blocking::{Call, Clerk};
+
+        #(#resources)*
+    }
+}
+
+fn blocking_resource(resource: &Resource) -> TokenStream {
+    let type_name = ident(&resource.type_name);
+    let accessor = ident(&resource.accessor);
+    let handle_doc = format!(
+        " Blocking version of [`{0}`](crate::{0}): the `{1}` operations.",
+        resource.type_name, resource.accessor
+    );
+    let accessor_doc = format!(" The `{}` operations, blocking.", resource.accessor);
+    let methods = resource.operations.iter().map(|operation| {
+        let name = ident(&operation.method_name);
+        let deprecated = deprecated(operation);
+        let Signature {
+            params, args, response, ..
+        } = signature(operation);
+        let summary = operation.summary.as_deref().map(sentence).unwrap_or_default();
+        let doc = format!(
+            "{summary}\n\nBlocking version of [`{0}::{1}`](crate::{0}::{1}), which documents the arguments and errors.",
+            resource.type_name, operation.method_name
+        );
+        let doc = doc_attrs(doc.trim_start(), false);
+        // Produces a method that prepares the async call and wraps it for blocking use.
+        quote! {
+            #doc
+            #deprecated
+            pub fn #name(&self, #(#params),*) -> Call<#response> {
+                self.client.wrap(self.client.as_async().#accessor().#name(#(#args),*))
+            }
+        }
+    });
+    quote! {
+        #[doc = #handle_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #type_name<'a> {
+            client: &'a Clerk,
+        }
+
+        impl Clerk {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #type_name<'_> {
+                #type_name { client: self }
+            }
+        }
+
+        impl #type_name<'_> {
+            #(#methods)*
         }
     }
 }
