@@ -76,8 +76,3 @@ pub use generated::operations::*;
 pub use generated::{API_VERSION, DEFAULT_SERVER_URL};
 pub use nullable::Nullable;
 pub use retry::{BackoffStrategy, RetryConfig};
-
-/// Compiles every Rust example of the repository's README as a doctest, so it cannot drift.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;
