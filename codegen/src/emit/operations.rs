@@ -68,8 +68,6 @@ fn descriptor(operation: &Operation) -> TokenStream {
 }
 
 fn resource(resource: &Resource) -> TokenStream {
-    let type_name = ident(&resource.type_name);
-    let accessor = ident(&resource.accessor);
     let handle_doc = match &resource.doc {
         Some(doc) => format!("The `{}` operations.\n\n{doc}", resource.accessor),
         None => format!("The `{}` operations.", resource.accessor),
@@ -80,7 +78,20 @@ fn resource(resource: &Resource) -> TokenStream {
         resource.accessor,
         method_list(resource)
     );
-    let methods = resource.operations.iter().map(method);
+    let methods: Vec<TokenStream> = resource.operations.iter().map(method).collect();
+    handle(resource, handle_doc, &accessor_doc, &methods)
+}
+
+/// A resource handle: the type, its accessor on the `Clerk` in scope, and its methods. Used
+/// for both the async and the blocking client, each module importing its own `Clerk`.
+fn handle(
+    resource: &Resource,
+    handle_doc: TokenStream,
+    accessor_doc: &str,
+    methods: &[TokenStream],
+) -> TokenStream {
+    let type_name = ident(&resource.type_name);
+    let accessor = ident(&resource.accessor);
     // Produces the handle type, its accessor on `Clerk`, and one method per operation.
     quote! {
         #handle_doc
@@ -223,7 +234,6 @@ pub(crate) fn emit_blocking(api: &Api) -> TokenStream {
 }
 
 fn blocking_resource(resource: &Resource) -> TokenStream {
-    let type_name = ident(&resource.type_name);
     let accessor = ident(&resource.accessor);
     let handle_doc = format!(
         " Blocking version of [`{0}`](crate::{0}): the `{1}` operations.",
@@ -251,24 +261,13 @@ fn blocking_resource(resource: &Resource) -> TokenStream {
             }
         }
     });
-    quote! {
-        #[doc = #handle_doc]
-        #[derive(Debug, Clone, Copy)]
-        pub struct #type_name<'a> {
-            client: &'a Clerk,
-        }
-
-        impl Clerk {
-            #[doc = #accessor_doc]
-            pub fn #accessor(&self) -> #type_name<'_> {
-                #type_name { client: self }
-            }
-        }
-
-        impl #type_name<'_> {
-            #(#methods)*
-        }
-    }
+    let methods: Vec<TokenStream> = methods.collect();
+    handle(
+        resource,
+        quote!(#[doc = #handle_doc]),
+        &accessor_doc,
+        &methods,
+    )
 }
 
 /// The method's rustdoc: summary, description, arguments and errors.
