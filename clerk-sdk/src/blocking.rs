@@ -55,9 +55,7 @@ impl Clerk {
             .thread_name("clerk-sdk-blocking")
             .enable_all()
             .build()
-            .map_err(|e| {
-                Error::Config(format!("cannot start the blocking client's runtime: {e}"))
-            })?;
+            .map_err(|e| Error::Config(format!("cannot start the blocking client's runtime: {e}")))?;
         Ok(Clerk {
             client,
             runtime: Arc::new(OwnedRuntime(Some(runtime))),

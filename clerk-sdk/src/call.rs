@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue,
-    USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
@@ -32,13 +31,7 @@ const API_VERSION_HEADER: HeaderName = HeaderName::from_static("clerk-api-versio
 
 /// Headers the SDK owns: a per-call header with one of these names is refused, so nothing can
 /// silently change the credentials, the API version or the body's framing.
-const PROTECTED_HEADERS: [HeaderName; 5] = [
-    AUTHORIZATION,
-    API_VERSION_HEADER,
-    CONTENT_TYPE,
-    CONTENT_LENGTH,
-    HOST,
-];
+const PROTECTED_HEADERS: [HeaderName; 5] = [AUTHORIZATION, API_VERSION_HEADER, CONTENT_TYPE, CONTENT_LENGTH, HOST];
 
 /// `clerk-sdk/<version>`.
 const SDK_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -46,11 +39,7 @@ const SDK_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PK
 /// Characters escaped in a path segment: everything except RFC 3986's unreserved characters
 /// (`A-Z a-z 0-9 - . _ ~`). In particular `/`, `?`, `#` and `%` are escaped, so a parameter can
 /// never leave its segment.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// The static description of an operation, emitted by the generator.
 #[derive(Debug)]
@@ -119,11 +108,7 @@ impl<T> fmt::Debug for Call<T> {
 
 impl<T> Call<T> {
     /// A call to `operation` with its path arguments in template order.
-    pub(crate) fn new(
-        client: &Clerk,
-        operation: &'static Operation,
-        path_args: Vec<String>,
-    ) -> Self {
+    pub(crate) fn new(client: &Clerk, operation: &'static Operation, path_args: Vec<String>) -> Self {
         Call {
             client: client.clone(),
             operation,
@@ -173,9 +158,7 @@ impl<T> Call<T> {
         match (name.try_into(), value.try_into()) {
             (Ok(name), Ok(value)) => self.add_header(name, value),
             (Err(_), _) => self.record_header_error("a header name is not valid".to_owned()),
-            (Ok(name), Err(_)) => {
-                self.record_header_error(format!("the value of header `{name}` is not valid"))
-            }
+            (Ok(name), Err(_)) => self.record_header_error(format!("the value of header `{name}` is not valid")),
         }
         self
     }
@@ -226,15 +209,9 @@ impl<T: DeserializeOwned> Call<T> {
             method = %operation.method,
             path = operation.path,
         );
-        let response = execute(
-            &self.client.inner,
-            operation,
-            &self.path_args,
-            self.body,
-            &self.options,
-        )
-        .instrument(span)
-        .await?;
+        let response = execute(&self.client.inner, operation, &self.path_args, self.body, &self.options)
+            .instrument(span)
+            .await?;
         decode(operation, response)
     }
 }
@@ -280,8 +257,7 @@ async fn execute(
         None => inner.server_url.clone(),
     };
     let path = expand_path(operation, path_args)?;
-    let url = Url::parse(&format!("{server_url}{path}"))
-        .map_err(|e| invalid(format!("invalid URL: {e}")))?;
+    let url = Url::parse(&format!("{server_url}{path}")).map_err(|e| invalid(format!("invalid URL: {e}")))?;
     let body = body
         .transpose()
         .map_err(|reason| invalid(format!("cannot serialize the request body: {reason}")))?;
@@ -371,13 +347,8 @@ struct RawResponse {
 
 /// Makes one attempt and runs the hooks around it. The outer error stops the call at once
 /// (a hook refused); the inner result is the attempt's outcome.
-async fn attempt(
-    prepared: &Prepared<'_>,
-    context: &HookContext,
-) -> Result<Result<RawResponse, Failure>, Error> {
-    let Prepared {
-        inner, operation, ..
-    } = *prepared;
+async fn attempt(prepared: &Prepared<'_>, context: &HookContext) -> Result<Result<RawResponse, Failure>, Error> {
+    let Prepared { inner, operation, .. } = *prepared;
     let mut request = build_request(prepared).map_err(|source| Error::Transport {
         operation: operation.id,
         source,
@@ -408,27 +379,18 @@ async fn attempt(
                 body: &response.body,
             };
             if response.status.is_success() {
-                inner
-                    .hooks
-                    .iter()
-                    .for_each(|hook| hook.after_success(context, &view));
+                inner.hooks.iter().for_each(|hook| hook.after_success(context, &view));
                 Ok(Ok(response))
             } else {
                 let failure = AttemptFailure::Status(view);
-                inner
-                    .hooks
-                    .iter()
-                    .for_each(|hook| hook.after_error(context, &failure));
+                inner.hooks.iter().for_each(|hook| hook.after_error(context, &failure));
                 Ok(Err(Failure::Status(response)))
             }
         }
         Err(error) => {
             tracing::debug!(attempt = context.attempt, elapsed_ms, error = %transport_summary(&error), "no response");
             let failure = AttemptFailure::Transport(&error);
-            inner
-                .hooks
-                .iter()
-                .for_each(|hook| hook.after_error(context, &failure));
+            inner.hooks.iter().for_each(|hook| hook.after_error(context, &failure));
             Ok(Err(Failure::Transport(error)))
         }
     }
@@ -468,19 +430,12 @@ fn build_request(prepared: &Prepared<'_>) -> Result<reqwest::Request, reqwest::E
 }
 
 /// Sends the request and reads the whole response.
-async fn send(
-    inner: &ClientInner,
-    request: reqwest::Request,
-) -> Result<RawResponse, reqwest::Error> {
+async fn send(inner: &ClientInner, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
     let response = inner.http.execute(request).await?;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await?.to_vec();
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-    })
+    Ok(RawResponse { status, headers, body })
 }
 
 /// Replaces each `{name}` of the path template with the next argument, percent-encoded as a
@@ -526,11 +481,7 @@ fn expand_path(operation: &Operation, args: &[String]) -> Result<String, Error> 
 /// Maps a non-2xx response to [`Error::Api`] (listed status), [`Error::Decode`] (listed status
 /// whose body is not Clerk errors) or [`Error::UnexpectedStatus`].
 fn status_error(operation: &'static Operation, response: RawResponse) -> Error {
-    let RawResponse {
-        status,
-        headers,
-        body,
-    } = response;
+    let RawResponse { status, headers, body } = response;
     let body = body.as_slice();
     let parsed = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body));
     if operation.error_statuses.contains(&status.as_u16()) {
@@ -556,26 +507,14 @@ fn status_error(operation: &'static Operation, response: RawResponse) -> Error {
 
 /// Decodes a 2xx body. An empty body decodes as JSON `null`, which is what `()` expects for
 /// operations without a response body.
-fn decode<T: DeserializeOwned>(
-    operation: &'static Operation,
-    response: RawResponse,
-) -> Result<T, Error> {
+fn decode<T: DeserializeOwned>(operation: &'static Operation, response: RawResponse) -> Result<T, Error> {
     let bytes: &[u8] = if response.body.is_empty() {
         b"null"
     } else {
         &response.body
     };
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(
-        |error| {
-            decode_error(
-                operation,
-                response.status,
-                response.headers,
-                &response.body,
-                error,
-            )
-        },
-    )
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+        .map_err(|error| decode_error(operation, response.status, response.headers, &response.body, error))
 }
 
 fn decode_error(
@@ -614,10 +553,7 @@ mod tests {
 
     #[test]
     fn path_arguments_are_one_encoded_segment_each() {
-        assert_eq!(
-            expand(&["t_1", "p-2.x~"]).as_deref(),
-            Ok("/things/t_1/parts/p-2.x~")
-        );
+        assert_eq!(expand(&["t_1", "p-2.x~"]).as_deref(), Ok("/things/t_1/parts/p-2.x~"));
         assert_eq!(
             expand(&["../users/user_1", "a b"]).as_deref(),
             Ok("/things/..%2Fusers%2Fuser_1/parts/a%20b")

@@ -79,11 +79,8 @@ impl Clerk {
 
     /// [`Clerk::from_env`] with the environment lookup passed in, so it can be tested without
     /// touching the process environment.
-    fn from_lookup(
-        lookup: impl Fn(&str) -> Result<String, std::env::VarError>,
-    ) -> Result<Self, Error> {
-        let key = lookup(SECRET_KEY_ENV)
-            .map_err(|e| Error::Config(format!("cannot read {SECRET_KEY_ENV}: {e}")))?;
+    fn from_lookup(lookup: impl Fn(&str) -> Result<String, std::env::VarError>) -> Result<Self, Error> {
+        let key = lookup(SECRET_KEY_ENV).map_err(|e| Error::Config(format!("cannot read {SECRET_KEY_ENV}: {e}")))?;
         Clerk::builder().bearer_auth(key).build()
     }
 
@@ -117,10 +114,7 @@ pub struct ClerkBuilder {
 impl fmt::Debug for ClerkBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClerkBuilder")
-            .field(
-                "secret_key",
-                &self.secret_key.as_ref().map(|_| "[redacted]"),
-            )
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "[redacted]"))
             .field("server_url", &self.server_url)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("timeout", &self.timeout)
@@ -181,13 +175,12 @@ impl ClerkBuilder {
     /// the server URL is not an `http` or `https` URL, or the HTTP client cannot be built. The
     /// message never contains the key.
     pub fn build(self) -> Result<Clerk, Error> {
-        let secret_key = self.secret_key.ok_or_else(|| {
-            Error::Config("no secret key: call bearer_auth(..) or set CLERK_SECRET_KEY".to_owned())
-        })?;
+        let secret_key = self
+            .secret_key
+            .ok_or_else(|| Error::Config("no secret key: call bearer_auth(..) or set CLERK_SECRET_KEY".to_owned()))?;
         let authorization = authorization_header(&secret_key)?;
         let server_url =
-            normalize_server_url(self.server_url.as_deref().unwrap_or(DEFAULT_SERVER_URL))
-                .map_err(Error::Config)?;
+            normalize_server_url(self.server_url.as_deref().unwrap_or(DEFAULT_SERVER_URL)).map_err(Error::Config)?;
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -226,9 +219,7 @@ fn authorization_header(secret_key: &SecretString) -> Result<HeaderValue, Error>
         return Err(Error::Config("the secret key is empty".to_owned()));
     }
     let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
-        Error::Config(
-            "the secret key contains characters that cannot be sent in an HTTP header".to_owned(),
-        )
+        Error::Config("the secret key contains characters that cannot be sent in an HTTP header".to_owned())
     })?;
     value.set_sensitive(true);
     Ok(value)
@@ -239,9 +230,7 @@ pub(crate) fn normalize_server_url(url: &str) -> Result<String, String> {
     let trimmed = url.trim().trim_end_matches('/');
     let parsed = Url::parse(trimmed).map_err(|e| format!("invalid server URL `{url}`: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!(
-            "invalid server URL `{url}`: the scheme must be http or https"
-        ));
+        return Err(format!("invalid server URL `{url}`: the scheme must be http or https"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(format!(
@@ -258,9 +247,7 @@ mod tests {
     #[test]
     fn server_url_trailing_slash_is_dropped() {
         assert_eq!(
-            normalize_server_url("https://api.clerk.com/v1/")
-                .ok()
-                .as_deref(),
+            normalize_server_url("https://api.clerk.com/v1/").ok().as_deref(),
             Some("https://api.clerk.com/v1")
         );
         assert_eq!(
@@ -300,8 +287,7 @@ mod tests {
         assert_eq!(client.inner.authorization, "Bearer sk_test_from_env");
         assert!(client.inner.authorization.is_sensitive());
 
-        let error =
-            Clerk::from_lookup(|_| Err(std::env::VarError::NotPresent)).expect_err("no key");
+        let error = Clerk::from_lookup(|_| Err(std::env::VarError::NotPresent)).expect_err("no key");
         assert_eq!(
             error.to_string(),
             "invalid client configuration: cannot read CLERK_SECRET_KEY: environment variable not found"

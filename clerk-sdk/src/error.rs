@@ -110,10 +110,7 @@ impl Error {
             Error::Api(error) => Some(&error.headers),
             Error::UnexpectedStatus(error) => Some(&error.headers),
             Error::Decode(error) => Some(&error.headers),
-            Error::Transport { .. }
-            | Error::InvalidRequest { .. }
-            | Error::Hook { .. }
-            | Error::Config(_) => None,
+            Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Hook { .. } | Error::Config(_) => None,
         }
     }
 
@@ -201,12 +198,7 @@ impl fmt::Display for ApiError {
             } else {
                 &first.long_message
             };
-            write!(
-                f,
-                ": {}: {}",
-                first.code,
-                one_line(message, BODY_EXCERPT_CHARS)
-            )?;
+            write!(f, ": {}: {}", first.code, one_line(message, BODY_EXCERPT_CHARS))?;
             let more = self.errors.errors.len() - 1;
             if more > 0 {
                 write!(f, " (and {more} more)")?;

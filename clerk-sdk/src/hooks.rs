@@ -44,11 +44,7 @@ pub trait Hooks: Send + Sync + 'static {
     /// sent.
     ///
     /// The request carries the `Authorization` header (marked sensitive): do not log it.
-    fn before_request(
-        &self,
-        context: &HookContext,
-        request: &mut reqwest::Request,
-    ) -> Result<(), HookError> {
+    fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) -> Result<(), HookError> {
         let _ = (context, request);
         Ok(())
     }

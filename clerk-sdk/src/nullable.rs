@@ -126,10 +126,7 @@ mod tests {
     #[test]
     fn conversions() {
         assert_eq!(Nullable::from(3), Nullable::Value(3));
-        assert_eq!(
-            Nullable::<String>::from("a"),
-            Nullable::Value("a".to_owned())
-        );
+        assert_eq!(Nullable::<String>::from("a"), Nullable::Value("a".to_owned()));
         assert_eq!(Nullable::<u8>::Null.into_option(), Some(None));
         assert_eq!(Nullable::<u8>::Unset.into_option(), None);
         assert_eq!(Nullable::Value(1).value(), Some(&1));

@@ -171,20 +171,12 @@ impl RetryConfig {
     /// Whether a transport failure may be retried: only a failed connection, where the
     /// request cannot have reached the server.
     pub(crate) fn retries_transport(&self, error: &reqwest::Error) -> bool {
-        self.is_enabled()
-            && self.retry_connection_errors
-            && error.is_connect()
-            && !error.is_timeout()
+        self.is_enabled() && self.retry_connection_errors && error.is_connect() && !error.is_timeout()
     }
 
     /// The wait before retry number `retry` (1 for the first retry), honouring `Retry-After`,
     /// or `None` if the retry would start after the maximum elapsed time.
-    pub(crate) fn delay(
-        &self,
-        retry: u32,
-        headers: Option<&HeaderMap>,
-        elapsed: Duration,
-    ) -> Option<Duration> {
+    pub(crate) fn delay(&self, retry: u32, headers: Option<&HeaderMap>, elapsed: Duration) -> Option<Duration> {
         let backoff = self.backoff.as_ref()?;
         let delay = match headers.and_then(|h| retry_after(h, SystemTime::now())) {
             Some(requested) => requested.min(backoff.max_interval),
@@ -259,14 +251,8 @@ mod tests {
     #[test]
     fn retry_after_seconds_and_dates() {
         let now = httpdate::parse_http_date("Wed, 25 Nov 2026 18:00:00 GMT").expect("date");
-        assert_eq!(
-            retry_after(&headers("1"), now),
-            Some(Duration::from_secs(1))
-        );
-        assert_eq!(
-            retry_after(&headers(" 120 "), now),
-            Some(Duration::from_secs(120))
-        );
+        assert_eq!(retry_after(&headers("1"), now), Some(Duration::from_secs(1)));
+        assert_eq!(retry_after(&headers(" 120 "), now), Some(Duration::from_secs(120)));
         assert_eq!(
             retry_after(&headers("Wed, 25 Nov 2026 18:00:30 GMT"), now),
             Some(Duration::from_secs(30))
@@ -294,16 +280,10 @@ mod tests {
         let config = RetryConfig::default();
         let status = |code| StatusCode::from_u16(code).expect("valid status");
         for code in [429, 500, 502, 503, 504, 599] {
-            assert!(
-                config.retries_status(RetryClass::Idempotent, status(code)),
-                "{code}"
-            );
+            assert!(config.retries_status(RetryClass::Idempotent, status(code)), "{code}");
         }
         for code in [429, 503] {
-            assert!(
-                config.retries_status(RetryClass::NonIdempotent, status(code)),
-                "{code}"
-            );
+            assert!(config.retries_status(RetryClass::NonIdempotent, status(code)), "{code}");
         }
         for code in [500, 502, 504] {
             assert!(
@@ -312,10 +292,7 @@ mod tests {
             );
         }
         for code in [400, 401, 404, 408, 409, 422] {
-            assert!(
-                !config.retries_status(RetryClass::Idempotent, status(code)),
-                "{code}"
-            );
+            assert!(!config.retries_status(RetryClass::Idempotent, status(code)), "{code}");
         }
         assert!(!RetryConfig::none().retries_status(RetryClass::Idempotent, status(503)));
     }
@@ -344,9 +321,7 @@ mod tests {
     fn jitter_stays_within_half_to_full() {
         let config = RetryConfig::default();
         for _ in 0..200 {
-            let delay = config
-                .delay(2, None, Duration::ZERO)
-                .expect("within budget");
+            let delay = config.delay(2, None, Duration::ZERO).expect("within budget");
             assert!(
                 delay >= Duration::from_millis(375) && delay <= Duration::from_millis(750),
                 "{delay:?}"
@@ -372,12 +347,10 @@ mod tests {
 
     #[test]
     fn no_retry_past_the_maximum_elapsed_time() {
-        let config = RetryConfig::default()
-            .jitter(false)
-            .backoff(BackoffStrategy {
-                max_elapsed_time: Duration::from_secs(2),
-                ..Default::default()
-            });
+        let config = RetryConfig::default().jitter(false).backoff(BackoffStrategy {
+            max_elapsed_time: Duration::from_secs(2),
+            ..Default::default()
+        });
         assert_eq!(
             config.delay(1, None, Duration::from_millis(1400)),
             Some(Duration::from_millis(500))

@@ -66,9 +66,7 @@ pub(crate) fn serialize_tagged<S: Serializer, T: Serialize>(
             object.insert(tag_field.to_owned(), Value::String(tag.to_owned()));
         }
         _ => {
-            return Err(S::Error::custom(
-                "a union variant must serialize to a JSON object",
-            ));
+            return Err(S::Error::custom("a union variant must serialize to a JSON object"));
         }
     }
     raw.serialize(serializer)
@@ -103,11 +101,7 @@ mod tests {
     fn serialize_tagged_sets_the_tag() {
         let mut out = Vec::new();
         let mut serializer = serde_json::Serializer::new(&mut out);
-        serialize_tagged(&mut serializer, "object", "x", &Variant { count: 1 })
-            .expect("serializes");
-        assert_eq!(
-            String::from_utf8(out).expect("utf-8"),
-            r#"{"count":1,"object":"x"}"#
-        );
+        serialize_tagged(&mut serializer, "object", "x", &Variant { count: 1 }).expect("serializes");
+        assert_eq!(String::from_utf8(out).expect("utf-8"), r#"{"count":1,"object":"x"}"#);
     }
 }

@@ -89,10 +89,7 @@ mod tests {
 
     #[test]
     fn join_escapes_slash_and_tilde() {
-        let pointer = Pointer::root()
-            .join("paths")
-            .join("/phone_numbers/{id}")
-            .join("a~b");
+        let pointer = Pointer::root().join("paths").join("/phone_numbers/{id}").join("a~b");
         assert_eq!(pointer.as_str(), "#/paths/~1phone_numbers~1{id}/a~0b");
         let segments: Vec<_> = pointer.segments().collect();
         assert_eq!(segments, ["paths", "/phone_numbers/{id}", "a~b"]);

@@ -72,8 +72,7 @@ pub fn header(spec_label: &str) -> String {
 ///
 /// [`Error::Parse`] when the text is not YAML, not an OpenAPI document, or not version 3.0.x.
 pub fn parse(spec_text: &str) -> Result<openapiv3::OpenAPI, Error> {
-    let value: serde_yaml::Value =
-        serde_yaml::from_str(spec_text).map_err(|e| Error::Parse(e.to_string()))?;
+    let value: serde_yaml::Value = serde_yaml::from_str(spec_text).map_err(|e| Error::Parse(e.to_string()))?;
     match value.get("openapi").and_then(serde_yaml::Value::as_str) {
         Some(version) if version.starts_with("3.0.") => {}
         Some(version) => {

@@ -9,16 +9,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, OpenAPI,
-    Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    RequestBody, Response, Schema, SchemaKind, StatusCode, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, OpenAPI, Operation as SpecOperation, Parameter,
+    ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 use crate::Config;
 use crate::error::{Error, Pointer};
 use crate::model::{
-    Api, Body, EnumDef, EnumVariant, Field, Operation, PathParam, Presence, Resource, StructDef,
-    TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant,
+    Api, Body, EnumDef, EnumVariant, Field, Operation, PathParam, Presence, Resource, StructDef, TypeDef, TypeKind,
+    TypeRef, UnionDef, UnionVariant,
 };
 use crate::names::{Scope, snake_name, type_name, variant_name};
 
@@ -94,10 +94,7 @@ impl<'a> Lowerer<'a> {
             .iter()
             .flat_map(|components| components.schemas.keys())
             .map(|name| {
-                let pointer = Pointer::root()
-                    .join("components")
-                    .join("schemas")
-                    .join(name);
+                let pointer = Pointer::root().join("components").join("schemas").join(name);
                 (pointer, type_names.claim(&type_name(name)))
             })
             .collect();
@@ -117,20 +114,12 @@ impl<'a> Lowerer<'a> {
         let reference = format!("#/components/schemas/{error_schema}");
         let lowered = self.lower_slot(SchemaSlot::Ref(&reference), "", &Pointer::root())?;
         match &lowered.ty {
-            TypeRef::Named(name)
-                if matches!(
-                    self.types.get(name).map(|t| &t.kind),
-                    Some(TypeKind::Struct(_))
-                ) =>
-            {
+            TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {
                 self.error_type = lowered.ty;
                 Ok(())
             }
             _ => Err(Error::unsupported(
-                &Pointer::root()
-                    .join("components")
-                    .join("schemas")
-                    .join(error_schema),
+                &Pointer::root().join("components").join("schemas").join(error_schema),
                 format!("the error schema `{error_schema}` must be an object with properties"),
             )),
         }
@@ -140,12 +129,7 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers a `$ref` or inline schema. `hint` names an inline schema that needs a type;
     /// `pointer` is where the slot is.
-    fn lower_slot(
-        &mut self,
-        slot: SchemaSlot<'_, 'a>,
-        hint: &str,
-        pointer: &Pointer,
-    ) -> Result<Lowered, Error> {
+    fn lower_slot(&mut self, slot: SchemaSlot<'_, 'a>, hint: &str, pointer: &Pointer) -> Result<Lowered, Error> {
         match slot {
             SchemaSlot::Inline(schema) => self.lower_schema(schema, hint, pointer),
             SchemaSlot::Ref(reference) => {
@@ -156,11 +140,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Resolves `#/components/schemas/NAME`, following chains of references.
-    fn resolve_schema_ref(
-        &self,
-        reference: &str,
-        from: &Pointer,
-    ) -> Result<(Pointer, &'a Schema, String), Error> {
+    fn resolve_schema_ref(&self, reference: &str, from: &Pointer) -> Result<(Pointer, &'a Schema, String), Error> {
         let mut reference = reference.to_owned();
         for _ in 0..32 {
             let name = component_name(&reference, "schemas").ok_or_else(|| {
@@ -174,15 +154,10 @@ impl<'a> Lowerer<'a> {
                 .components
                 .as_ref()
                 .and_then(|components| components.schemas.get(&name))
-                .ok_or_else(|| {
-                    Error::unsupported(from, format!("`$ref: {reference}` points to nothing"))
-                })?;
+                .ok_or_else(|| Error::unsupported(from, format!("`$ref: {reference}` points to nothing")))?;
             match slot {
                 ReferenceOr::Item(schema) => {
-                    let pointer = Pointer::root()
-                        .join("components")
-                        .join("schemas")
-                        .join(&name);
+                    let pointer = Pointer::root().join("components").join("schemas").join(&name);
                     return Ok((pointer, schema, name));
                 }
                 ReferenceOr::Reference { reference: next } => reference = next.clone(),
@@ -191,12 +166,7 @@ impl<'a> Lowerer<'a> {
         Err(Error::unsupported(from, "`$ref` chain is circular"))
     }
 
-    fn lower_schema(
-        &mut self,
-        schema: &'a Schema,
-        hint: &str,
-        pointer: &Pointer,
-    ) -> Result<Lowered, Error> {
+    fn lower_schema(&mut self, schema: &'a Schema, hint: &str, pointer: &Pointer) -> Result<Lowered, Error> {
         if let Some(done) = self.memo.get(pointer) {
             return Ok(done.clone());
         }
@@ -204,12 +174,7 @@ impl<'a> Lowerer<'a> {
         let doc = schema.schema_data.description.clone();
         let lowered = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
-                let values: Vec<&str> = string
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect();
+                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
                 let null_in_enum = string.enumeration.iter().any(Option::is_none);
                 let ty = if values.is_empty() {
                     TypeRef::String
@@ -243,11 +208,7 @@ impl<'a> Lowerer<'a> {
                 let ty = match &array.items {
                     None => TypeRef::Vec(Box::new(TypeRef::Json)),
                     Some(items) => {
-                        let item = self.lower_slot(
-                            items.into(),
-                            &format!("{hint}Item"),
-                            &pointer.join("items"),
-                        )?;
+                        let item = self.lower_slot(items.into(), &format!("{hint}Item"), &pointer.join("items"))?;
                         TypeRef::Vec(Box::new(item.ty))
                     }
                 };
@@ -265,13 +226,7 @@ impl<'a> Lowerer<'a> {
                 Lowered { ty, nullable }
             }
             SchemaKind::OneOf { one_of } => {
-                let ty = self.lower_one_of(
-                    one_of,
-                    schema.schema_data.discriminator.as_ref(),
-                    hint,
-                    doc,
-                    pointer,
-                )?;
+                let ty = self.lower_one_of(one_of, schema.schema_data.discriminator.as_ref(), hint, doc, pointer)?;
                 Lowered { ty, nullable }
             }
             SchemaKind::AllOf { .. } => {
@@ -281,10 +236,7 @@ impl<'a> Lowerer<'a> {
                 return Err(Error::unsupported(pointer, "`anyOf` is not supported yet"));
             }
             SchemaKind::Not { .. } => {
-                return Err(Error::unsupported(
-                    pointer,
-                    "`not` cannot be represented in Rust",
-                ));
+                return Err(Error::unsupported(pointer, "`not` cannot be represented in Rust"));
             }
             SchemaKind::Any(any) => {
                 let ty = if !any.all_of.is_empty() {
@@ -292,10 +244,7 @@ impl<'a> Lowerer<'a> {
                 } else if !any.any_of.is_empty() {
                     return Err(Error::unsupported(pointer, "`anyOf` is not supported yet"));
                 } else if any.not.is_some() {
-                    return Err(Error::unsupported(
-                        pointer,
-                        "`not` cannot be represented in Rust",
-                    ));
+                    return Err(Error::unsupported(pointer, "`not` cannot be represented in Rust"));
                 } else if !any.one_of.is_empty() {
                     if !any.properties.is_empty() {
                         return Err(Error::unsupported(
@@ -325,9 +274,7 @@ impl<'a> Lowerer<'a> {
                     let typ = any.typ.as_deref().unwrap_or("(none)");
                     return Err(Error::unsupported(
                         pointer,
-                        format!(
-                            "schema of type `{typ}` mixes keywords that do not belong to that type"
-                        ),
+                        format!("schema of type `{typ}` mixes keywords that do not belong to that type"),
                     ));
                 };
                 Lowered { ty, nullable }
@@ -376,9 +323,12 @@ impl<'a> Lowerer<'a> {
         for (wire_name, slot) in properties {
             let field_pointer = pointer.join("properties").join(wire_name);
             let field_hint = format!("{name}{}", type_name(wire_name));
-            let field_doc = match slot {
-                ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
-                ReferenceOr::Reference { .. } => None,
+            let (field_doc, example) = match slot {
+                ReferenceOr::Item(schema) => (
+                    schema.schema_data.description.clone(),
+                    schema.schema_data.example.clone(),
+                ),
+                ReferenceOr::Reference { .. } => (None, None),
             };
             let lowered = self.lower_slot(slot.into(), &field_hint, &field_pointer)?;
             let is_required = required.contains(wire_name);
@@ -391,6 +341,7 @@ impl<'a> Lowerer<'a> {
                 nullable: lowered.nullable,
                 // Decided in `finish`, once it is known whether the type is used in a request.
                 presence: Presence::Optional,
+                example,
             });
         }
         let kind = TypeKind::Struct(StructDef {
@@ -401,13 +352,7 @@ impl<'a> Lowerer<'a> {
         Ok(TypeRef::Named(name))
     }
 
-    fn define_enum(
-        &mut self,
-        hint: &str,
-        doc: Option<String>,
-        values: &[&str],
-        pointer: &Pointer,
-    ) -> TypeRef {
+    fn define_enum(&mut self, hint: &str, doc: Option<String>, values: &[&str], pointer: &Pointer) -> TypeRef {
         let name = self.claim_type(hint, pointer);
         let mut variant_names = Scope::new();
         let mut seen = BTreeSet::new();
@@ -420,12 +365,7 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         let fallback = claim_fallback(&mut variant_names);
-        self.add_type(
-            &name,
-            doc,
-            pointer,
-            TypeKind::Enum(EnumDef { variants, fallback }),
-        );
+        self.add_type(&name, doc, pointer, TypeKind::Enum(EnumDef { variants, fallback }));
         TypeRef::Named(name)
     }
 
@@ -462,10 +402,7 @@ impl<'a> Lowerer<'a> {
                     "a discriminated `oneOf` member must be an object",
                 ));
             };
-            if !matches!(
-                self.types.get(&ty).map(|t| &t.kind),
-                Some(TypeKind::Struct(_))
-            ) {
+            if !matches!(self.types.get(&ty).map(|t| &t.kind), Some(TypeKind::Struct(_))) {
                 return Err(Error::unsupported(
                     &member_pointer,
                     "a discriminated `oneOf` member must be an object",
@@ -477,11 +414,7 @@ impl<'a> Lowerer<'a> {
                 .find(|(_, target)| *target == reference || **target == component)
                 .map(|(tag, _)| tag.clone())
                 .unwrap_or_else(|| component.clone());
-            let preferred = match target
-                .schema_data
-                .extensions
-                .get("x-speakeasy-name-override")
-            {
+            let preferred = match target.schema_data.extensions.get("x-speakeasy-name-override") {
                 Some(serde_json::Value::String(name)) => variant_name(name),
                 _ => ty.clone(),
             };
@@ -536,24 +469,17 @@ impl<'a> Lowerer<'a> {
         for (path, item) in &self.spec.paths.paths {
             let path_pointer = Pointer::root().join("paths").join(path);
             let ReferenceOr::Item(item) = item else {
-                return Err(Error::unsupported(
-                    &path_pointer,
-                    "`$ref` path items are not supported",
-                ));
+                return Err(Error::unsupported(&path_pointer, "`$ref` path items are not supported"));
             };
             for (method, operation) in item.iter() {
                 let pointer = path_pointer.join(method);
                 let accessor = self.resource_of(operation, &pointer)?;
-                let lowered =
-                    self.lower_operation(path, method, item, operation, config, &pointer)?;
+                let lowered = self.lower_operation(path, method, item, operation, config, &pointer)?;
                 let names = method_names.entry(accessor.clone()).or_default();
                 if names.contains(&lowered.method_name) {
                     return Err(Error::unsupported(
                         &pointer,
-                        format!(
-                            "method name `{}` is already used in `{accessor}`",
-                            lowered.method_name
-                        ),
+                        format!("method name `{}` is already used in `{accessor}`", lowered.method_name),
                     ));
                 }
                 names.claim(&lowered.method_name);
@@ -579,22 +505,14 @@ impl<'a> Lowerer<'a> {
             Some(serde_json::Value::String(group)) => Some(group.as_str()),
             _ => operation.tags.first().map(String::as_str),
         };
-        group.map(snake_name).ok_or_else(|| {
-            Error::unsupported(
-                pointer,
-                "operation has neither `x-speakeasy-group` nor `tags`",
-            )
-        })
+        group
+            .map(snake_name)
+            .ok_or_else(|| Error::unsupported(pointer, "operation has neither `x-speakeasy-group` nor `tags`"))
     }
 
     fn tag_description(&self, operation: &SpecOperation) -> Option<String> {
         let tag = operation.tags.first()?;
-        self.spec
-            .tags
-            .iter()
-            .find(|t| &t.name == tag)?
-            .description
-            .clone()
+        self.spec.tags.iter().find(|t| &t.name == tag)?.description.clone()
     }
 
     fn lower_operation(
@@ -619,8 +537,7 @@ impl<'a> Lowerer<'a> {
             Some(body) => Some(self.lower_body(body, &id, &pointer.join("requestBody"))?),
             None => None,
         };
-        let (success_status, response, error_statuses) =
-            self.lower_responses(operation, &id, config, pointer)?;
+        let (success_status, response, error_statuses) = self.lower_responses(operation, &id, config, pointer)?;
         Ok(Operation {
             id,
             method_name,
@@ -689,18 +606,20 @@ impl<'a> Lowerer<'a> {
         let mut arg_names = Scope::new();
         let mut params = Vec::new();
         for placeholder in path_placeholders(path, pointer)? {
-            let (param_pointer, parameter) =
-                by_name.shift_remove(&placeholder).ok_or_else(|| {
-                    Error::unsupported(
-                        pointer,
-                        format!("path placeholder `{{{placeholder}}}` has no path parameter"),
-                    )
-                })?;
+            let (param_pointer, parameter) = by_name.shift_remove(&placeholder).ok_or_else(|| {
+                Error::unsupported(
+                    pointer,
+                    format!("path placeholder `{{{placeholder}}}` has no path parameter"),
+                )
+            })?;
             let data = parameter.parameter_data_ref();
+            let mut example = data.example.clone();
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    self.lower_slot(schema.into(), "", &param_pointer.join("schema"))?
-                        .ty
+                    if let ReferenceOr::Item(schema) = schema {
+                        example = example.or_else(|| schema.schema_data.example.clone());
+                    }
+                    self.lower_slot(schema.into(), "", &param_pointer.join("schema"))?.ty
                 }
                 ParameterSchemaOrContent::Content(_) => {
                     return Err(Error::unsupported(
@@ -720,6 +639,7 @@ impl<'a> Lowerer<'a> {
                 wire_name: data.name.clone(),
                 doc: data.description.clone(),
                 ty,
+                example,
             });
         }
         if let Some((name, (param_pointer, _))) = by_name.first() {
@@ -745,16 +665,8 @@ impl<'a> Lowerer<'a> {
                         format!("`$ref: {reference}` does not point into #/components/parameters"),
                     )
                 })?;
-                let target = Pointer::root()
-                    .join("components")
-                    .join("parameters")
-                    .join(&name);
-                match self
-                    .spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.parameters.get(&name))
-                {
+                let target = Pointer::root().join("components").join("parameters").join(&name);
+                match self.spec.components.as_ref().and_then(|c| c.parameters.get(&name)) {
                     Some(ReferenceOr::Item(parameter)) => Ok((target, parameter)),
                     Some(ReferenceOr::Reference { .. }) => Err(Error::unsupported(
                         &target,
@@ -781,21 +693,11 @@ impl<'a> Lowerer<'a> {
                 let name = component_name(reference, "requestBodies").ok_or_else(|| {
                     Error::unsupported(
                         pointer,
-                        format!(
-                            "`$ref: {reference}` does not point into #/components/requestBodies"
-                        ),
+                        format!("`$ref: {reference}` does not point into #/components/requestBodies"),
                     )
                 })?;
-                let target = Pointer::root()
-                    .join("components")
-                    .join("requestBodies")
-                    .join(&name);
-                match self
-                    .spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.request_bodies.get(&name))
-                {
+                let target = Pointer::root().join("components").join("requestBodies").join(&name);
+                match self.spec.components.as_ref().and_then(|c| c.request_bodies.get(&name)) {
                     Some(ReferenceOr::Item(body)) => (target, body, name),
                     _ => {
                         return Err(Error::unsupported(
@@ -847,8 +749,7 @@ impl<'a> Lowerer<'a> {
                     "status ranges such as 4XX are not supported yet",
                 ));
             };
-            let (response_pointer, response, hint) =
-                self.resolve_response(slot, operation_id, &status_pointer)?;
+            let (response_pointer, response, hint) = self.resolve_response(slot, operation_id, &status_pointer)?;
             let ty = self.lower_response_content(response, &hint, &response_pointer)?;
             match code {
                 200..=299 => match &success {
@@ -882,10 +783,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let Some((success_status, response)) = success else {
-            return Err(Error::unsupported(
-                &responses_pointer,
-                "operation has no 2xx response",
-            ));
+            return Err(Error::unsupported(&responses_pointer, "operation has no 2xx response"));
         };
         error_statuses.sort_unstable();
         Ok((success_status, response, error_statuses))
@@ -898,9 +796,7 @@ impl<'a> Lowerer<'a> {
         pointer: &Pointer,
     ) -> Result<(Pointer, &'a Response, String), Error> {
         match slot {
-            ReferenceOr::Item(response) => {
-                Ok((pointer.clone(), response, format!("{operation_id}Response")))
-            }
+            ReferenceOr::Item(response) => Ok((pointer.clone(), response, format!("{operation_id}Response"))),
             ReferenceOr::Reference { reference } => {
                 let name = component_name(reference, "responses").ok_or_else(|| {
                     Error::unsupported(
@@ -908,16 +804,8 @@ impl<'a> Lowerer<'a> {
                         format!("`$ref: {reference}` does not point into #/components/responses"),
                     )
                 })?;
-                let target = Pointer::root()
-                    .join("components")
-                    .join("responses")
-                    .join(&name);
-                match self
-                    .spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.responses.get(&name))
-                {
+                let target = Pointer::root().join("components").join("responses").join(&name);
+                match self.spec.components.as_ref().and_then(|c| c.responses.get(&name)) {
                     Some(ReferenceOr::Item(response)) => Ok((target, response, name)),
                     _ => Err(Error::unsupported(
                         pointer,
@@ -949,9 +837,7 @@ impl<'a> Lowerer<'a> {
         };
         let schema_pointer = pointer.join("content").join(JSON).join("schema");
         match &media.schema {
-            Some(schema) => Ok(Some(
-                self.lower_slot(schema.into(), hint, &schema_pointer)?.ty,
-            )),
+            Some(schema) => Ok(Some(self.lower_slot(schema.into(), hint, &schema_pointer)?.ty)),
             None => Ok(Some(TypeRef::Json)),
         }
     }
@@ -983,27 +869,16 @@ impl<'a> Lowerer<'a> {
     /// Names of all generated types reachable from `roots`.
     fn reachable_from(&self, roots: &[TypeRef]) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
-        let mut stack: Vec<String> = roots
-            .iter()
-            .filter_map(TypeRef::named)
-            .map(str::to_owned)
-            .collect();
+        let mut stack: Vec<String> = roots.iter().filter_map(TypeRef::named).map(str::to_owned).collect();
         while let Some(name) = stack.pop() {
             if !seen.insert(name.clone()) {
                 continue;
             }
             match self.types.get(&name).map(|def| &def.kind) {
                 Some(TypeKind::Struct(def)) => {
-                    stack.extend(
-                        def.fields
-                            .iter()
-                            .filter_map(|f| f.ty.named())
-                            .map(str::to_owned),
-                    );
+                    stack.extend(def.fields.iter().filter_map(|f| f.ty.named()).map(str::to_owned));
                 }
-                Some(TypeKind::Union(def)) => {
-                    stack.extend(def.variants.iter().map(|v| v.ty.clone()))
-                }
+                Some(TypeKind::Union(def)) => stack.extend(def.variants.iter().map(|v| v.ty.clone())),
                 Some(TypeKind::Enum(_)) | None => {}
             }
         }
@@ -1035,9 +910,7 @@ fn component_name(reference: &str, section: &str) -> Option<String> {
     let pointer = Pointer::from_ref(reference)?;
     let segments: Vec<String> = pointer.segments().collect();
     match segments.as_slice() {
-        [components, found, name] if components == "components" && found == section => {
-            Some(name.clone())
-        }
+        [components, found, name] if components == "components" && found == section => Some(name.clone()),
         _ => None,
     }
 }
@@ -1048,9 +921,9 @@ fn path_placeholders(path: &str, pointer: &Pointer) -> Result<Vec<String>, Error
     let mut rest = path;
     while let Some(start) = rest.find('{') {
         let after = &rest[start + 1..];
-        let end = after.find('}').ok_or_else(|| {
-            Error::unsupported(pointer, format!("unclosed `{{` in path `{path}`"))
-        })?;
+        let end = after
+            .find('}')
+            .ok_or_else(|| Error::unsupported(pointer, format!("unclosed `{{` in path `{path}`")))?;
         let name = &after[..end];
         if name.is_empty() || name.contains('{') {
             return Err(Error::unsupported(
@@ -1062,10 +935,7 @@ fn path_placeholders(path: &str, pointer: &Pointer) -> Result<Vec<String>, Error
         rest = &after[end + 1..];
     }
     if rest.contains('}') {
-        return Err(Error::unsupported(
-            pointer,
-            format!("unmatched `}}` in path `{path}`"),
-        ));
+        return Err(Error::unsupported(pointer, format!("unmatched `}}` in path `{path}`")));
     }
     Ok(names)
 }

@@ -81,6 +81,8 @@ pub struct Field {
     pub nullable: bool,
     /// How the field is represented; derived from `required`, `nullable` and the struct's use.
     pub presence: Presence,
+    /// The spec's `example` for the property, if any.
+    pub example: Option<serde_json::Value>,
 }
 
 /// How a field's optionality and nullability map to Rust.
@@ -223,6 +225,8 @@ pub struct PathParam {
     pub doc: Option<String>,
     /// `String` or an integer type.
     pub ty: TypeRef,
+    /// The spec's `example` for the parameter (or its schema), if any.
+    pub example: Option<serde_json::Value>,
 }
 
 /// A JSON request body.

@@ -13,11 +13,10 @@ const NON_RAW_KEYWORDS: &[&str] = &["crate", "self", "super", "Self", "_"];
 
 /// Strict and reserved keywords of Rust 2024 that need `r#` to be used as identifiers.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
+    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
+    "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keeps only characters that may appear in an identifier, turning the rest into word breaks.
@@ -40,22 +39,14 @@ fn ensure_leading_letter(ident: String, prefix: &str, empty: &str) -> String {
 pub fn type_name(raw: &str) -> String {
     let camel = identifier_words(raw).to_upper_camel_case();
     let ident = ensure_leading_letter(camel, "T", "Unnamed");
-    if ident == "Self" {
-        "SelfType".to_owned()
-    } else {
-        ident
-    }
+    if ident == "Self" { "SelfType".to_owned() } else { ident }
 }
 
 /// An enum variant name for a wire value: `phone_code` becomes `PhoneCode`, `2fa` becomes `V2fa`.
 pub fn variant_name(raw: &str) -> String {
     let camel = identifier_words(raw).to_upper_camel_case();
     let ident = ensure_leading_letter(camel, "V", "Empty");
-    if ident == "Self" {
-        "SelfValue".to_owned()
-    } else {
-        ident
-    }
+    if ident == "Self" { "SelfValue".to_owned() } else { ident }
 }
 
 /// A field, method or parameter name: `phoneNumbers` becomes `phone_numbers`.
@@ -137,10 +128,7 @@ mod tests {
     #[test]
     fn variant_names() {
         assert_eq!(variant_name("phone_code"), "PhoneCode");
-        assert_eq!(
-            variant_name("reset_password_email_code"),
-            "ResetPasswordEmailCode"
-        );
+        assert_eq!(variant_name("reset_password_email_code"), "ResetPasswordEmailCode");
         assert_eq!(variant_name("2fa"), "V2fa");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("a-b.c"), "ABC");

@@ -144,19 +144,14 @@ fn resolve<'v>(spec: &'v Value, reference: &str) -> Result<&'v Value, Error> {
         )
     })?;
     pointer.segments().try_fold(spec, |node, segment| {
-        node.get(segment.as_str()).ok_or_else(|| {
-            Error::unsupported(&pointer, format!("`$ref: {reference}` points to nothing"))
-        })
+        node.get(segment.as_str())
+            .ok_or_else(|| Error::unsupported(&pointer, format!("`$ref: {reference}` points to nothing")))
     })
 }
 
 /// The component sections, each filtered to the entries in `refs` (or, for security schemes,
 /// to those in use), with empty sections dropped.
-fn slice_components(
-    components: &Value,
-    refs: &BTreeSet<String>,
-    schemes: &BTreeSet<String>,
-) -> Mapping {
+fn slice_components(components: &Value, refs: &BTreeSet<String>, schemes: &BTreeSet<String>) -> Mapping {
     let mut out = Mapping::new();
     for (section, entries) in components.as_mapping().into_iter().flatten() {
         let Some(section_name) = section.as_str() else {
@@ -173,10 +168,7 @@ fn slice_components(
                 if section_name == "securitySchemes" {
                     schemes.contains(name)
                 } else {
-                    let pointer = Pointer::root()
-                        .join("components")
-                        .join(section_name)
-                        .join(name);
+                    let pointer = Pointer::root().join("components").join(section_name).join(name);
                     refs.contains(pointer.as_str())
                 }
             })
@@ -189,9 +181,7 @@ fn slice_components(
     out
 }
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 fn operations(paths: &Mapping) -> impl Iterator<Item = &Value> {
     paths
@@ -208,12 +198,7 @@ fn security_schemes_in_use(root: &Mapping, paths: &Mapping) -> BTreeSet<String> 
         .filter_map(Value::as_sequence)
         .flatten()
         .filter_map(Value::as_mapping)
-        .flat_map(|requirement| {
-            requirement
-                .keys()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-        })
+        .flat_map(|requirement| requirement.keys().filter_map(Value::as_str).map(str::to_owned))
         .collect()
 }
 
@@ -238,10 +223,7 @@ mod tests {
             "/phone_numbers*",
             "/phone_numbers/{id}/prepare_verification"
         ));
-        assert!(!glob_match(
-            "/phone_numbers*",
-            "/users/{user_id}/phone_number"
-        ));
+        assert!(!glob_match("/phone_numbers*", "/users/{user_id}/phone_number"));
         assert!(glob_match("/users", "/users"));
         assert!(!glob_match("/users", "/users/x"));
         assert!(glob_match("*/verify", "/a/b/verify"));

@@ -39,10 +39,7 @@ fn happy_path_without_any_async_runtime() {
         .send()
         .expect("create succeeds");
     assert_eq!(phone.phone_number, "+15555550100");
-    assert!(matches!(
-        phone.verification,
-        Some(PhoneNumberVerification::Otp(_))
-    ));
+    assert!(matches!(phone.verification, Some(PhoneNumberVerification::Otp(_))));
 
     let sent = runtime.block_on(the_request(&server));
     assert_eq!(sent.method, "POST");
@@ -96,9 +93,7 @@ fn per_call_overrides_apply() {
         .expect("delete succeeds");
     assert!(deleted.deleted);
     assert_eq!(
-        runtime
-            .block_on(the_request(&server))
-            .header("x-request-id"),
+        runtime.block_on(the_request(&server)).header("x-request-id"),
         Some("req-blocking")
     );
 
@@ -115,11 +110,7 @@ async fn works_inside_a_multi_thread_runtime() {
     let server = MockServer::start().await;
     respond_json(&server, 200, phone_number_json()).await;
     let clerk = blocking_client(&server);
-    let phone = clerk
-        .phone_numbers()
-        .get("phone_1")
-        .send()
-        .expect("succeeds");
+    let phone = clerk.phone_numbers().get("phone_1").send().expect("succeeds");
     assert_eq!(phone.phone_number, "+15555550100");
     // Dropping the client (and its runtime) inside an async context must not panic either.
     drop(clerk);

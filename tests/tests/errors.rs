@@ -4,9 +4,7 @@
 
 mod common;
 
-use clerk_sdk::models::{
-    AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest,
-};
+use clerk_sdk::models::{AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest};
 use clerk_sdk::{Clerk, Error};
 use common::{SECRET_KEY, clerk_errors_json, phone_number_json, respond_json, respond_raw, setup};
 use serde_json::json;
@@ -43,15 +41,9 @@ async fn call(clerk: &Clerk, method: &str) -> Result<(), Error> {
             .update("phone_1", UpdatePhoneNumberRequest::default())
             .await
             .map(drop),
-        "prepare_verification" => phone_numbers
-            .prepare_verification("phone_1")
-            .await
-            .map(drop),
+        "prepare_verification" => phone_numbers.prepare_verification("phone_1").await.map(drop),
         "attempt_verification" => phone_numbers
-            .attempt_verification(
-                "phone_1",
-                AttemptPhoneNumberVerificationRequest::new("ver_1", "123456"),
-            )
+            .attempt_verification("phone_1", AttemptPhoneNumberVerificationRequest::new("ver_1", "123456"))
             .await
             .map(drop),
         other => unreachable!("no operation {other}"),
@@ -75,12 +67,7 @@ async fn every_listed_status_gives_the_typed_clerk_error() {
         for &status in statuses {
             let (server, clerk) = setup().await;
             let trace = format!("trace-{method}-{status}");
-            respond_json(
-                &server,
-                status,
-                clerk_errors_json("resource_not_found", &trace),
-            )
-            .await;
+            respond_json(&server, status, clerk_errors_json("resource_not_found", &trace)).await;
 
             let error = call(&clerk, method).await.expect_err("must fail");
             assert_no_secret(&error);
@@ -94,10 +81,7 @@ async fn every_listed_status_gives_the_typed_clerk_error() {
             assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
             assert_eq!(api.code(), Some("resource_not_found"));
             assert_eq!(
-                api.errors().errors[0]
-                    .meta
-                    .as_ref()
-                    .map(|m| m["param_name"].clone()),
+                api.errors().errors[0].meta.as_ref().map(|m| m["param_name"].clone()),
                 Some(json!("phone_number_id"))
             );
             assert!(api.headers().contains_key("content-type"));
@@ -108,12 +92,7 @@ async fn every_listed_status_gives_the_typed_clerk_error() {
 #[tokio::test]
 async fn api_error_display_is_one_readable_line() {
     let (server, clerk) = setup().await;
-    respond_json(
-        &server,
-        404,
-        clerk_errors_json("resource_not_found", "trace_abc"),
-    )
-    .await;
+    respond_json(&server, 404, clerk_errors_json("resource_not_found", "trace_abc")).await;
     let error = call(&clerk, "get").await.expect_err("must fail");
     assert_eq!(
         error.to_string(),
@@ -264,9 +243,7 @@ async fn connection_refused_is_a_transport_error() {
         "{error:?}"
     );
     assert!(
-        error
-            .to_string()
-            .starts_with("GetPhoneNumber: could not connect"),
+        error.to_string().starts_with("GetPhoneNumber: could not connect"),
         "{error}"
     );
     assert_eq!(error.status(), None);

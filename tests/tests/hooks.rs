@@ -7,20 +7,14 @@ use std::sync::{Arc, Mutex};
 
 use clerk_sdk::Error;
 use clerk_sdk::hooks::{AttemptFailure, HookContext, HookError, HookResponse, Hooks};
-use common::{
-    builder, clerk_errors_json, phone_number_json, request_count, respond_json, the_request,
-};
+use common::{builder, clerk_errors_json, phone_number_json, request_count, respond_json, the_request};
 use wiremock::MockServer;
 
 /// Adds a header to every request.
 struct AddHeader(&'static str, &'static str);
 
 impl Hooks for AddHeader {
-    fn before_request(
-        &self,
-        _: &HookContext,
-        request: &mut reqwest::Request,
-    ) -> Result<(), HookError> {
+    fn before_request(&self, _: &HookContext, request: &mut reqwest::Request) -> Result<(), HookError> {
         request.headers_mut().insert(self.0, self.1.parse()?);
         Ok(())
     }
@@ -40,11 +34,7 @@ impl Hooks for Refuse {
 struct Named(&'static str, Arc<Mutex<Vec<String>>>);
 
 impl Hooks for Named {
-    fn before_request(
-        &self,
-        context: &HookContext,
-        request: &mut reqwest::Request,
-    ) -> Result<(), HookError> {
+    fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) -> Result<(), HookError> {
         let entry = format!(
             "{} before {} {} {} {}",
             self.0,
@@ -98,15 +88,8 @@ async fn before_request_can_add_a_header() {
         .hook(AddHeader("x-correlation-id", "corr-7"))
         .build()
         .expect("builds");
-    clerk
-        .phone_numbers()
-        .get("phone_1")
-        .await
-        .expect("succeeds");
-    assert_eq!(
-        the_request(&server).await.header("x-correlation-id"),
-        Some("corr-7")
-    );
+    clerk.phone_numbers().get("phone_1").await.expect("succeeds");
+    assert_eq!(the_request(&server).await.header("x-correlation-id"), Some("corr-7"));
 }
 
 #[tokio::test]
@@ -114,11 +97,7 @@ async fn before_request_can_refuse_and_nothing_is_sent() {
     let server = MockServer::start().await;
     respond_json(&server, 200, phone_number_json()).await;
     let clerk = builder(&server).hook(Refuse).build().expect("builds");
-    let error = clerk
-        .phone_numbers()
-        .get("phone_1")
-        .await
-        .expect_err("refused");
+    let error = clerk.phone_numbers().get("phone_1").await.expect_err("refused");
     assert!(
         matches!(
             error,
@@ -148,11 +127,7 @@ async fn after_success_and_after_error_see_each_outcome_in_registration_order() 
         .expect("builds");
 
     respond_json(&server, 200, phone_number_json()).await;
-    clerk
-        .phone_numbers()
-        .get("phone_1")
-        .await
-        .expect("succeeds");
+    clerk.phone_numbers().get("phone_1").await.expect("succeeds");
 
     server.reset().await;
     wiremock::Mock::given(wiremock::matchers::any())
@@ -163,11 +138,7 @@ async fn after_success_and_after_error_see_each_outcome_in_registration_order() 
         )
         .mount(&server)
         .await;
-    clerk
-        .phone_numbers()
-        .delete("phone_2")
-        .await
-        .expect_err("404");
+    clerk.phone_numbers().delete("phone_2").await.expect_err("404");
 
     assert_eq!(
         *log.lock().expect("not poisoned"),

@@ -27,10 +27,7 @@ impl Capture {
 
 impl Write for Capture {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .expect("not poisoned")
-            .extend_from_slice(bytes);
+        self.0.lock().expect("not poisoned").extend_from_slice(bytes);
         Ok(bytes.len())
     }
 
@@ -60,9 +57,7 @@ async fn captured_output(max_level: tracing::Level) -> String {
 
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(503).set_body_json(clerk_errors_json("busy", "trace_busy")),
-        )
+        .respond_with(ResponseTemplate::new(503).set_body_json(clerk_errors_json("busy", "trace_busy")))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -72,18 +67,13 @@ async fn captured_output(max_level: tracing::Level) -> String {
         .mount(&server)
         .await;
     Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(422)
-                .set_body_json(clerk_errors_json("form_param_invalid", "trace_422")),
-        )
+        .respond_with(ResponseTemplate::new(422).set_body_json(clerk_errors_json("form_param_invalid", "trace_422")))
         .mount(&server)
         .await;
-    let retries = RetryConfig::default()
-        .jitter(false)
-        .backoff(BackoffStrategy {
-            initial_interval: Duration::from_millis(15),
-            ..BackoffStrategy::default()
-        });
+    let retries = RetryConfig::default().jitter(false).backoff(BackoffStrategy {
+        initial_interval: Duration::from_millis(15),
+        ..BackoffStrategy::default()
+    });
     let clerk = builder(&server).retries(retries).build().expect("builds");
 
     clerk
@@ -93,17 +83,10 @@ async fn captured_output(max_level: tracing::Level) -> String {
         .expect("succeeds after a retry");
     clerk
         .phone_numbers()
-        .create(CreatePhoneNumberRequest::new(
-            "usr_secretive",
-            "+15555550123",
-        ))
+        .create(CreatePhoneNumberRequest::new("usr_secretive", "+15555550123"))
         .await
         .expect("succeeds");
-    clerk
-        .phone_numbers()
-        .delete("phone_1")
-        .await
-        .expect_err("422");
+    clerk.phone_numbers().delete("phone_1").await.expect_err("422");
     capture.text()
 }
 
@@ -119,10 +102,7 @@ async fn calls_and_attempts_are_traced() {
         "clerk_sdk::call: response attempt=2 status=200 elapsed_ms=",
         "clerk_sdk::call: response attempt=1 status=422 elapsed_ms=",
     ] {
-        assert!(
-            output.contains(expected),
-            "missing {expected:?} in:\n{output}"
-        );
+        assert!(output.contains(expected), "missing {expected:?} in:\n{output}");
     }
 }
 
@@ -139,10 +119,7 @@ async fn secrets_and_bodies_never_appear_at_any_level() {
         "+15555550123",
         "+15555550100",
     ] {
-        assert!(
-            !output.contains(forbidden),
-            "{forbidden:?} was logged:\n{output}"
-        );
+        assert!(!output.contains(forbidden), "{forbidden:?} was logged:\n{output}");
     }
 }
 

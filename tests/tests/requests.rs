@@ -3,14 +3,9 @@
 
 mod common;
 
-use clerk_sdk::models::{
-    AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest,
-};
+use clerk_sdk::models::{AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest};
 use clerk_sdk::{Error, Nullable};
-use common::{
-    SECRET_KEY, phone_number_json, request_count, respond_json, setup, the_request,
-    verification_json,
-};
+use common::{SECRET_KEY, phone_number_json, request_count, respond_json, setup, the_request, verification_json};
 use serde_json::json;
 
 /// Headers every request carries, whatever the operation.
@@ -19,18 +14,13 @@ fn assert_common_headers(sent: &common::Sent, has_body: bool) {
         sent.header("authorization"),
         Some(format!("Bearer {SECRET_KEY}").as_str())
     );
-    assert_eq!(
-        sent.header("clerk-api-version"),
-        Some(clerk_sdk::API_VERSION)
-    );
+    assert_eq!(sent.header("clerk-api-version"), Some(clerk_sdk::API_VERSION));
     assert_eq!(
         clerk_sdk::API_VERSION,
         "2026-05-12",
         "taken from the spec's info.version"
     );
-    let version = sent
-        .header("user-agent")
-        .and_then(|ua| ua.strip_prefix("clerk-sdk/"));
+    let version = sent.header("user-agent").and_then(|ua| ua.strip_prefix("clerk-sdk/"));
     assert!(
         version.is_some_and(|v| !v.is_empty() && v.split('.').all(|n| n.parse::<u32>().is_ok())),
         "user-agent names the crate and its version: {:?}",
@@ -77,11 +67,7 @@ async fn create_sends_values_and_nulls_as_set() {
         .verified(true)
         .primary(false)
         .reserved_for_second_factor(Nullable::Null);
-    clerk
-        .phone_numbers()
-        .create(body)
-        .await
-        .expect("create succeeds");
+    clerk.phone_numbers().create(body).await.expect("create succeeds");
 
     let sent = the_request(&server).await;
     assert_eq!(
@@ -103,9 +89,7 @@ async fn create_three_state_fields_each_state() {
     let fields: [(&str, Setter); 3] = [
         ("verified", |b, v| b.verified(v)),
         ("primary", |b, v| b.primary(v)),
-        ("reserved_for_second_factor", |b, v| {
-            b.reserved_for_second_factor(v)
-        }),
+        ("reserved_for_second_factor", |b, v| b.reserved_for_second_factor(v)),
     ];
     for (name, set) in fields {
         for (state, expected) in [
@@ -116,21 +100,13 @@ async fn create_three_state_fields_each_state() {
             let (server, clerk) = setup().await;
             respond_json(&server, 200, phone_number_json()).await;
             let body = set(CreatePhoneNumberRequest::new("usr_1", "+1"), state);
-            clerk
-                .phone_numbers()
-                .create(body)
-                .await
-                .expect("create succeeds");
+            clerk.phone_numbers().create(body).await.expect("create succeeds");
 
             let mut want = json!({"user_id": "usr_1", "phone_number": "+1"});
             if let Some(value) = expected {
                 want[name] = value;
             }
-            assert_eq!(
-                the_request(&server).await.body,
-                Some(want),
-                "{name} = {state:?}"
-            );
+            assert_eq!(the_request(&server).await.body, Some(want), "{name} = {state:?}");
         }
     }
 }
@@ -140,11 +116,7 @@ async fn get_sends_get_without_body() {
     let (server, clerk) = setup().await;
     respond_json(&server, 200, phone_number_json()).await;
 
-    clerk
-        .phone_numbers()
-        .get("phone_12345")
-        .await
-        .expect("get succeeds");
+    clerk.phone_numbers().get("phone_12345").await.expect("get succeeds");
 
     let sent = the_request(&server).await;
     assert_eq!(sent.method, "GET");
@@ -181,9 +153,7 @@ async fn update_sends_patch_with_only_the_fields_set() {
     let (server, clerk) = setup().await;
     respond_json(&server, 200, phone_number_json()).await;
 
-    let body = UpdatePhoneNumberRequest::default()
-        .verified(false)
-        .primary(true);
+    let body = UpdatePhoneNumberRequest::default().verified(false).primary(true);
     clerk
         .phone_numbers()
         .update("phone_12345", body)
@@ -203,9 +173,7 @@ async fn update_three_state_fields_each_state() {
     let fields: [(&str, Setter); 3] = [
         ("verified", |b, v| b.verified(v)),
         ("primary", |b, v| b.primary(v)),
-        ("reserved_for_second_factor", |b, v| {
-            b.reserved_for_second_factor(v)
-        }),
+        ("reserved_for_second_factor", |b, v| b.reserved_for_second_factor(v)),
     ];
     for (name, set) in fields {
         for (state, expected) in [
@@ -221,11 +189,7 @@ async fn update_three_state_fields_each_state() {
                 .update("phone_1", body)
                 .await
                 .expect("update succeeds");
-            assert_eq!(
-                the_request(&server).await.body,
-                Some(expected),
-                "{name} = {state:?}"
-            );
+            assert_eq!(the_request(&server).await.body, Some(expected), "{name} = {state:?}");
         }
     }
 }
@@ -243,10 +207,7 @@ async fn prepare_verification_sends_post_without_body() {
 
     let sent = the_request(&server).await;
     assert_eq!(sent.method, "POST");
-    assert_eq!(
-        sent.path,
-        "/v1/phone_numbers/phone_12345/prepare_verification"
-    );
+    assert_eq!(sent.path, "/v1/phone_numbers/phone_12345/prepare_verification");
     assert_common_headers(&sent, false);
 }
 
@@ -264,15 +225,9 @@ async fn attempt_verification_sends_post_with_code() {
 
     let sent = the_request(&server).await;
     assert_eq!(sent.method, "POST");
-    assert_eq!(
-        sent.path,
-        "/v1/phone_numbers/phone_12345/attempt_verification"
-    );
+    assert_eq!(sent.path, "/v1/phone_numbers/phone_12345/attempt_verification");
     assert_common_headers(&sent, true);
-    assert_eq!(
-        sent.body,
-        Some(json!({"verification_id": "ver_123", "code": "424242"}))
-    );
+    assert_eq!(sent.body, Some(json!({"verification_id": "ver_123", "code": "424242"})));
 }
 
 #[tokio::test]
@@ -328,11 +283,7 @@ async fn empty_or_dot_ids_fail_before_sending() {
         error.to_string(),
         "DeletePhoneNumber: invalid request: path parameter `phone_number_id` is empty"
     );
-    assert_eq!(
-        request_count(&server).await,
-        0,
-        "nothing may reach the server"
-    );
+    assert_eq!(request_count(&server).await, 0, "nothing may reach the server");
 }
 
 #[tokio::test]
@@ -344,11 +295,7 @@ async fn server_url_without_trailing_slash_and_without_path() {
         .server_url(server.uri())
         .build()
         .expect("client builds");
-    clerk
-        .phone_numbers()
-        .get("phone_1")
-        .await
-        .expect("get succeeds");
+    clerk.phone_numbers().get("phone_1").await.expect("get succeeds");
     assert_eq!(the_request(&server).await.path, "/phone_numbers/phone_1");
 }
 
@@ -373,11 +320,7 @@ async fn a_custom_http_client_is_used_and_sdk_headers_still_sent() {
         .http_client(http)
         .build()
         .expect("client builds");
-    clerk
-        .phone_numbers()
-        .get("phone_1")
-        .await
-        .expect("get succeeds");
+    clerk.phone_numbers().get("phone_1").await.expect("get succeeds");
     let sent = the_request(&server).await;
     assert_eq!(sent.header("x-app"), Some("demo"));
     assert_common_headers(&sent, false);

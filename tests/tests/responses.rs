@@ -4,8 +4,8 @@
 mod common;
 
 use clerk_sdk::models::{
-    PhoneNumber, PhoneNumberObject, PhoneNumberVerification, VerificationAdminStatus,
-    VerificationAdminStrategy, VerificationOtpStatus, VerificationOtpStrategy,
+    PhoneNumber, PhoneNumberObject, PhoneNumberVerification, VerificationAdminStatus, VerificationAdminStrategy,
+    VerificationOtpStatus, VerificationOtpStrategy,
 };
 use common::{phone_number_json, respond_json, setup, verification_json};
 use serde_json::{Value, json};
@@ -50,10 +50,7 @@ async fn decodes_an_admin_verification() {
     });
     let phone = get_phone_number(body).await;
     let Some(PhoneNumberVerification::Admin(admin)) = &phone.verification else {
-        panic!(
-            "expected an admin verification, got {:?}",
-            phone.verification
-        );
+        panic!("expected an admin verification, got {:?}", phone.verification);
     };
     assert_eq!(admin.status, VerificationAdminStatus::Verified);
     assert_eq!(admin.strategy, VerificationAdminStrategy::Admin);
@@ -73,8 +70,7 @@ async fn decodes_a_null_verification() {
 
 #[tokio::test]
 async fn keeps_an_unknown_verification_tag_as_raw_json() {
-    let unknown =
-        json!({"object": "verification_passkey", "status": "verified", "device": "yubikey"});
+    let unknown = json!({"object": "verification_passkey", "status": "verified", "device": "yubikey"});
     let mut body = phone_number_json();
     body["verification"] = unknown.clone();
     let phone = get_phone_number(body).await;
@@ -98,17 +94,11 @@ async fn keeps_unknown_enum_values() {
     body["verification"]["status"] = json!("brand_new");
     body["verification"]["strategy"] = json!("passkey_new");
     let phone = get_phone_number(body.clone()).await;
-    assert_eq!(
-        phone.object,
-        PhoneNumberObject::Unknown("phone_number_v2".to_owned())
-    );
+    assert_eq!(phone.object, PhoneNumberObject::Unknown("phone_number_v2".to_owned()));
     let Some(PhoneNumberVerification::Otp(otp)) = &phone.verification else {
         panic!("expected an OTP verification, got {:?}", phone.verification);
     };
-    assert_eq!(
-        otp.status,
-        VerificationOtpStatus::Unknown("brand_new".to_owned())
-    );
+    assert_eq!(otp.status, VerificationOtpStatus::Unknown("brand_new".to_owned()));
     assert!(otp.status.is_unknown());
     assert_eq!(otp.strategy.as_str(), "passkey_new");
     assert_eq!(otp.strategy.to_string(), "passkey_new");
@@ -126,10 +116,7 @@ async fn ignores_unknown_fields() {
     body["verification"]["another_new_field"] = json!(true);
     let phone = get_phone_number(body).await;
     assert_eq!(phone.phone_number, "+15555550100");
-    assert!(matches!(
-        phone.verification,
-        Some(PhoneNumberVerification::Otp(_))
-    ));
+    assert!(matches!(phone.verification, Some(PhoneNumberVerification::Otp(_))));
 }
 
 #[tokio::test]
@@ -149,10 +136,7 @@ async fn decodes_verification_responses() {
         .prepare_verification("phone_1")
         .await
         .expect("decodes");
-    assert_eq!(
-        prepared.id.as_deref(),
-        Some("ver_2RJhUXnMYzPyCNMFLNRGuC7fWUL")
-    );
+    assert_eq!(prepared.id.as_deref(), Some("ver_2RJhUXnMYzPyCNMFLNRGuC7fWUL"));
     assert_eq!(prepared.status.as_deref(), Some("unverified"));
     assert_eq!(prepared.attempts, Some(0));
     assert_eq!(prepared.channel.as_deref(), Some("sms"));
@@ -177,10 +161,7 @@ async fn decodes_verification_responses() {
 
 #[test]
 fn open_enums_parse_from_strings() {
-    assert_eq!(
-        VerificationOtpStatus::from("expired"),
-        VerificationOtpStatus::Expired
-    );
+    assert_eq!(VerificationOtpStatus::from("expired"), VerificationOtpStatus::Expired);
     assert_eq!(
         "expired".parse::<VerificationOtpStatus>(),
         Ok(VerificationOtpStatus::Expired)

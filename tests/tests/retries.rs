@@ -11,22 +11,18 @@ use std::time::Duration;
 use clerk_sdk::hooks::{AttemptFailure, HookContext, Hooks};
 use clerk_sdk::models::{CreatePhoneNumberRequest, PhoneNumber};
 use clerk_sdk::{BackoffStrategy, Clerk, Error, RetryConfig};
-use common::{
-    SECRET_KEY, builder, clerk_errors_json, phone_number_json, request_count, the_request,
-};
+use common::{SECRET_KEY, builder, clerk_errors_json, phone_number_json, request_count, the_request};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Quick, predictable retries: 10 ms, 20 ms, 40 ms ... capped at 100 ms, for at most 2 s.
 fn fast_retries() -> RetryConfig {
-    RetryConfig::default()
-        .jitter(false)
-        .backoff(BackoffStrategy {
-            initial_interval: Duration::from_millis(10),
-            max_interval: Duration::from_millis(100),
-            exponent: 2.0,
-            max_elapsed_time: Duration::from_secs(2),
-        })
+    RetryConfig::default().jitter(false).backoff(BackoffStrategy {
+        initial_interval: Duration::from_millis(10),
+        max_interval: Duration::from_millis(100),
+        exponent: 2.0,
+        max_elapsed_time: Duration::from_secs(2),
+    })
 }
 
 /// What hooks saw, per attempt.
@@ -56,23 +52,13 @@ impl Hooks for Recorder {
         context: &HookContext,
         _: &mut reqwest::Request,
     ) -> Result<(), clerk_sdk::hooks::HookError> {
-        self.push(format!(
-            "before {} #{}",
-            context.operation_id, context.attempt
-        ));
-        self.delays
-            .lock()
-            .expect("not poisoned")
-            .push(context.retry_delay);
+        self.push(format!("before {} #{}", context.operation_id, context.attempt));
+        self.delays.lock().expect("not poisoned").push(context.retry_delay);
         Ok(())
     }
 
     fn after_success(&self, context: &HookContext, response: &clerk_sdk::hooks::HookResponse<'_>) {
-        self.push(format!(
-            "success #{} {}",
-            context.attempt,
-            response.status.as_u16()
-        ));
+        self.push(format!("success #{} {}", context.attempt, response.status.as_u16()));
     }
 
     fn after_error(&self, context: &HookContext, failure: &AttemptFailure<'_>) {
@@ -89,8 +75,7 @@ impl Hooks for Recorder {
 /// A server that answers `failures` with `status` (and optional headers), then 200.
 async fn failing_then_ok(status: u16, failures: u64, headers: &[(&str, &str)]) -> MockServer {
     let server = MockServer::start().await;
-    let mut failure =
-        ResponseTemplate::new(status).set_body_json(clerk_errors_json("busy", "trace_retry"));
+    let mut failure = ResponseTemplate::new(status).set_body_json(clerk_errors_json("busy", "trace_retry"));
     for (name, value) in headers {
         failure = failure.insert_header(*name, *value);
     }
@@ -139,11 +124,7 @@ async fn get_succeeds_after_two_503s() {
     // The backoff without jitter: 10 ms, then 20 ms.
     assert_eq!(
         recorder.delays(),
-        [
-            None,
-            Some(Duration::from_millis(10)),
-            Some(Duration::from_millis(20))
-        ]
+        [None, Some(Duration::from_millis(10)), Some(Duration::from_millis(20))]
     );
 }
 
@@ -174,10 +155,7 @@ async fn a_500_on_prepare_verification_is_not_retried_and_maps_to_the_clerk_erro
         .await
         .expect_err("not retried");
     assert_eq!(request_count(&server).await, 1);
-    assert!(
-        matches!(&error, Error::Api(e) if e.status() == 500),
-        "{error:?}"
-    );
+    assert!(matches!(&error, Error::Api(e) if e.status() == 500), "{error:?}");
 }
 
 #[tokio::test]
@@ -211,8 +189,7 @@ async fn retry_after_seconds_is_honoured() {
 
 #[tokio::test]
 async fn retry_after_is_capped_at_the_maximum_interval() {
-    let in_three_seconds =
-        httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3));
+    let in_three_seconds = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3));
     for header in ["86400", in_three_seconds.as_str()] {
         let server = failing_then_ok(503, 1, &[("retry-after", header)]).await;
         let recorder = Recorder::default();
@@ -247,11 +224,7 @@ async fn retries_can_be_turned_off_per_call() {
     assert_eq!(request_count(&server).await, 1);
 
     // The same client still retries calls without the override: the 4 remaining 503s, then 200.
-    clerk
-        .phone_numbers()
-        .get("phone_1")
-        .await
-        .expect("retried to success");
+    clerk.phone_numbers().get("phone_1").await.expect("retried to success");
     assert_eq!(request_count(&server).await, 1 + 4 + 1);
 }
 
@@ -273,14 +246,12 @@ async fn the_maximum_elapsed_time_runs_out() {
     let server = failing_then_ok(503, 1_000, &[]).await;
     let recorder = Recorder::default();
     let budget = Duration::from_millis(300);
-    let retries = RetryConfig::default()
-        .jitter(false)
-        .backoff(BackoffStrategy {
-            initial_interval: Duration::from_millis(50),
-            max_interval: Duration::from_millis(50),
-            exponent: 1.0,
-            max_elapsed_time: budget,
-        });
+    let retries = RetryConfig::default().jitter(false).backoff(BackoffStrategy {
+        initial_interval: Duration::from_millis(50),
+        max_interval: Duration::from_millis(50),
+        exponent: 1.0,
+        max_elapsed_time: budget,
+    });
     let error = client(&server, retries, &recorder)
         .phone_numbers()
         .get("phone_1")
@@ -315,14 +286,12 @@ async fn a_refused_connection_is_retried_until_the_server_comes_up() {
     });
 
     let recorder = Recorder::default();
-    let retries = RetryConfig::default()
-        .jitter(false)
-        .backoff(BackoffStrategy {
-            initial_interval: Duration::from_millis(50),
-            max_interval: Duration::from_millis(100),
-            exponent: 1.5,
-            max_elapsed_time: Duration::from_secs(5),
-        });
+    let retries = RetryConfig::default().jitter(false).backoff(BackoffStrategy {
+        initial_interval: Duration::from_millis(50),
+        max_interval: Duration::from_millis(100),
+        exponent: 1.5,
+        max_elapsed_time: Duration::from_secs(5),
+    });
     let clerk = Clerk::builder()
         .bearer_auth(SECRET_KEY)
         .server_url(format!("http://{address}"))
@@ -338,10 +307,7 @@ async fn a_refused_connection_is_retried_until_the_server_comes_up() {
     let server = server_task.await.expect("server task");
     assert_eq!(request_count(&server).await, 1);
     let log = recorder.log();
-    assert!(
-        log.iter().filter(|e| e.ends_with("transport")).count() >= 1,
-        "{log:?}"
-    );
+    assert!(log.iter().filter(|e| e.ends_with("transport")).count() >= 1, "{log:?}");
     assert!(log.last().is_some_and(|e| e.ends_with("200")), "{log:?}");
 }
 
@@ -358,16 +324,9 @@ async fn a_refused_connection_is_not_retried_when_told_not_to() {
         .hook(recorder.clone())
         .build()
         .expect("client builds");
-    let error = clerk
-        .phone_numbers()
-        .get("phone_1")
-        .await
-        .expect_err("refused");
+    let error = clerk.phone_numbers().get("phone_1").await.expect_err("refused");
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
-    assert_eq!(
-        recorder.log(),
-        ["before GetPhoneNumber #1", "error #1 transport"]
-    );
+    assert_eq!(recorder.log(), ["before GetPhoneNumber #1", "error #1 transport"]);
 }
 
 /// A server whose every response takes 10 s.
@@ -395,18 +354,12 @@ async fn a_stalled_server_times_out_instead_of_hanging() {
         .build()
         .expect("client builds");
     // The outer bound only turns a hang into a test failure; it is not a speed assertion.
-    let outcome =
-        tokio::time::timeout(Duration::from_secs(5), clerk.phone_numbers().get("phone_1")).await;
-    let error = outcome
-        .expect("the call must not hang")
-        .expect_err("times out");
+    let outcome = tokio::time::timeout(Duration::from_secs(5), clerk.phone_numbers().get("phone_1")).await;
+    let error = outcome.expect("the call must not hang").expect_err("times out");
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(error.to_string(), "GetPhoneNumber: the request timed out");
     // A timeout is not retried: the server may have acted on the request.
-    assert_eq!(
-        recorder.log(),
-        ["before GetPhoneNumber #1", "error #1 timeout"]
-    );
+    assert_eq!(recorder.log(), ["before GetPhoneNumber #1", "error #1 timeout"]);
 }
 
 #[tokio::test]
@@ -425,9 +378,7 @@ async fn the_timeout_can_be_set_per_call() {
             .into_future(),
     )
     .await;
-    let error = outcome
-        .expect("the call must not hang")
-        .expect_err("times out");
+    let error = outcome.expect("the call must not hang").expect_err("times out");
     assert!(error.is_timeout(), "{error:?}");
 }
 

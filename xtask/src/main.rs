@@ -5,6 +5,7 @@
 //! cargo xtask slice --from PATH --paths GLOB[,GLOB...] --out PATH [--check]
 //! ```
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -13,7 +14,8 @@ use anyhow::{Context, Result, bail};
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--spec PATH] [--out DIR]
-      Regenerate clerk-sdk/src/generated/ from spec/phone_numbers.yaml (or PATH into DIR).
+      Regenerate clerk-sdk's src/generated/ and docs/ from spec/phone_numbers.yaml
+      (or from PATH into the crate folder DIR).
       With --check, write nothing and exit 1 if any generated file is stale.
   cargo xtask slice --from PATH --paths GLOB[,GLOB...] --out PATH [--check]
       Cut the given paths, and every component they reference, out of a full spec.
@@ -21,8 +23,11 @@ const USAGE: &str = "usage:
 
 /// The default spec, relative to the workspace root.
 const DEFAULT_SPEC: &str = "spec/phone_numbers.yaml";
-/// The default output folder, relative to the workspace root.
-const DEFAULT_OUT: &str = "clerk-sdk/src/generated";
+/// The default output folder (the crate the generated paths are relative to), relative to the
+/// workspace root.
+const DEFAULT_OUT: &str = "clerk-sdk";
+/// How generated files begin, in Rust and in Markdown.
+const GENERATED_MARKERS: [&str; 2] = ["// @generated", "<!-- @generated"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,11 +47,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
     };
     match command.as_str() {
         "codegen" => codegen(&Flags::parse(rest, &["--spec", "--out"], &["--check"])?),
-        "slice" => slice(&Flags::parse(
-            rest,
-            &["--from", "--paths", "--out"],
-            &["--check"],
-        )?),
+        "slice" => slice(&Flags::parse(rest, &["--from", "--paths", "--out"], &["--check"])?),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -76,10 +77,7 @@ impl Flags {
             if valued.contains(&name) {
                 let value = match inline {
                     Some(value) => value,
-                    None => args
-                        .next()
-                        .with_context(|| format!("`{name}` needs a value"))?
-                        .clone(),
+                    None => args.next().with_context(|| format!("`{name}` needs a value"))?.clone(),
                 };
                 flags.values.push((name.to_owned(), value));
             } else if switches.contains(&name) && inline.is_none() {
@@ -142,22 +140,17 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         .unwrap_or_else(|| root.join(DEFAULT_OUT));
     let spec_label = display_path(&spec_path);
 
-    let text =
-        std::fs::read_to_string(&spec_path).with_context(|| format!("cannot read {spec_label}"))?;
+    let text = std::fs::read_to_string(&spec_path).with_context(|| format!("cannot read {spec_label}"))?;
     let config = codegen::Config {
         spec_label: spec_label.clone(),
         ..codegen::Config::default()
     };
-    let generated = codegen::generate(&text, &config)
-        .with_context(|| format!("cannot generate from {spec_label}"))?;
+    let generated = codegen::generate(&text, &config).with_context(|| format!("cannot generate from {spec_label}"))?;
 
     if flags.switch("--check") {
         let stale = stale_files(&out_dir, &generated.files)?;
         if stale.is_empty() {
-            println!(
-                "codegen --check: {} files are up to date",
-                generated.files.len()
-            );
+            println!("codegen --check: {} files are up to date", generated.files.len());
             return Ok(ExitCode::SUCCESS);
         }
         for problem in &stale {
@@ -181,20 +174,19 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
 /// Writes files whose contents changed and removes generated files the spec no longer
 /// produces. Returns how many files were written.
 fn write_files(out_dir: &Path, files: &[codegen::GeneratedFile]) -> Result<usize> {
-    std::fs::create_dir_all(out_dir)
-        .with_context(|| format!("cannot create {}", display_path(out_dir)))?;
     let mut written = 0;
     for file in files {
         let path = out_dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", display_path(parent)))?;
+        }
         if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
-            std::fs::write(&path, &file.contents)
-                .with_context(|| format!("cannot write {}", display_path(&path)))?;
+            std::fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", display_path(&path)))?;
             written += 1;
         }
     }
     for orphan in orphans(out_dir, files)? {
-        std::fs::remove_file(&orphan)
-            .with_context(|| format!("cannot remove {}", display_path(&orphan)))?;
+        std::fs::remove_file(&orphan).with_context(|| format!("cannot remove {}", display_path(&orphan)))?;
     }
     Ok(written)
 }
@@ -216,25 +208,28 @@ fn stale_files(out_dir: &Path, files: &[codegen::GeneratedFile]) -> Result<Vec<S
     Ok(problems)
 }
 
-/// Files in `out_dir` that carry the `@generated` header but are not in `files`.
+/// Files that carry the `@generated` header, in the folders the generator writes to, but are
+/// not in `files`.
 fn orphans(out_dir: &Path, files: &[codegen::GeneratedFile]) -> Result<Vec<PathBuf>> {
-    let Ok(entries) = std::fs::read_dir(out_dir) else {
-        return Ok(Vec::new());
-    };
+    let expected: BTreeSet<PathBuf> = files.iter().map(|f| out_dir.join(&f.path)).collect();
+    let folders: BTreeSet<PathBuf> = expected
+        .iter()
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect();
     let mut found = Vec::new();
-    for entry in entries {
-        let path = entry
-            .with_context(|| format!("cannot list {}", display_path(out_dir)))?
-            .path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let expected = files.iter().any(|f| f.path == name);
-        let generated =
-            std::fs::read_to_string(&path).is_ok_and(|text| text.starts_with("// @generated"));
-        if !expected && generated {
-            found.push(path);
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry
+                .with_context(|| format!("cannot list {}", display_path(&folder)))?
+                .path();
+            let generated = std::fs::read_to_string(&path)
+                .is_ok_and(|text| GENERATED_MARKERS.iter().any(|marker| text.starts_with(marker)));
+            if generated && !expected.contains(&path) {
+                found.push(path);
+            }
         }
     }
     found.sort();
@@ -242,26 +237,17 @@ fn orphans(out_dir: &Path, files: &[codegen::GeneratedFile]) -> Result<Vec<PathB
 }
 
 fn slice(flags: &Flags) -> Result<ExitCode> {
-    let (Some(from), Some(paths), Some(out)) = (
-        flags.value("--from"),
-        flags.value("--paths"),
-        flags.value("--out"),
-    ) else {
+    let (Some(from), Some(paths), Some(out)) = (flags.value("--from"), flags.value("--paths"), flags.value("--out"))
+    else {
         bail!("slice needs --from, --paths and --out\n{USAGE}");
     };
     let from_label = display_path(Path::new(from));
     let out_path = PathBuf::from(out);
-    let patterns: Vec<&str> = paths
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    let text =
-        std::fs::read_to_string(from).with_context(|| format!("cannot read {from_label}"))?;
+    let patterns: Vec<&str> = paths.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+    let text = std::fs::read_to_string(from).with_context(|| format!("cannot read {from_label}"))?;
     let spec: serde_yaml::Value =
         serde_yaml::from_str(&text).with_context(|| format!("{from_label} is not valid YAML"))?;
-    let sliced = codegen::slice::slice(&spec, &patterns)
-        .with_context(|| format!("cannot slice {from_label}"))?;
+    let sliced = codegen::slice::slice(&spec, &patterns).with_context(|| format!("cannot slice {from_label}"))?;
     let body = serde_yaml::to_string(&sliced).context("cannot serialize the slice")?;
     let contents = format!(
         "# Sliced from {from_label} by `cargo xtask slice --from {from_label} --paths '{}' --out {}`. Do not edit.\n{body}",
@@ -280,8 +266,7 @@ fn slice(flags: &Flags) -> Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
-    std::fs::write(&out_path, contents)
-        .with_context(|| format!("cannot write {}", display_path(&out_path)))?;
+    std::fs::write(&out_path, contents).with_context(|| format!("cannot write {}", display_path(&out_path)))?;
     let count = sliced
         .get("paths")
         .and_then(serde_yaml::Value::as_mapping)

@@ -12,3 +12,6 @@ pub const API_VERSION: &str = "2026-05-12";
 pub const DEFAULT_SERVER_URL: &str = "https://api.clerk.com/v1";
 /// The body of the error responses the spec lists, as the runtime's error type knows it.
 pub(crate) type ErrorBody = models::ClerkErrors;
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/phone_numbers.md")]
+struct PhoneNumbersMarkdown;

@@ -76,6 +76,24 @@ impl PhoneNumbers<'_> {
     ///
     /// - `body`: The request body.
     ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use clerk_sdk::models::CreatePhoneNumberRequest;
+    /// # async fn example() -> Result<(), clerk_sdk::Error> {
+    /// let clerk = clerk_sdk::Clerk::from_env()?;
+    /// let res = clerk
+    ///     .phone_numbers()
+    ///     .create(CreatePhoneNumberRequest::new("<user_id>", "<phone_number>")
+    ///         .verified(true)
+    ///         .primary(true)
+    ///         .reserved_for_second_factor(true))
+    ///     .await?;
+    /// println!("{res:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// # Errors
     ///
     /// - [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for 400, 401, 403, 404, 422.
@@ -94,6 +112,20 @@ impl PhoneNumbers<'_> {
     /// # Arguments
     ///
     /// - `phone_number_id`: The ID of the phone number to retrieve. Sent as one percent-encoded path segment.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), clerk_sdk::Error> {
+    /// let clerk = clerk_sdk::Clerk::from_env()?;
+    /// let res = clerk
+    ///     .phone_numbers()
+    ///     .get("<phone_number_id>")
+    ///     .await?;
+    /// println!("{res:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     ///
@@ -115,6 +147,20 @@ impl PhoneNumbers<'_> {
     ///
     /// - `phone_number_id`: The ID of the phone number to delete. Sent as one percent-encoded path segment.
     ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), clerk_sdk::Error> {
+    /// let clerk = clerk_sdk::Clerk::from_env()?;
+    /// let res = clerk
+    ///     .phone_numbers()
+    ///     .delete("<phone_number_id>")
+    ///     .await?;
+    /// println!("{res:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// # Errors
     ///
     /// - [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for 400, 401, 403, 404.
@@ -135,6 +181,24 @@ impl PhoneNumbers<'_> {
     ///
     /// - `phone_number_id`: The ID of the phone number to update. Sent as one percent-encoded path segment.
     /// - `body`: The request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use clerk_sdk::models::UpdatePhoneNumberRequest;
+    /// # async fn example() -> Result<(), clerk_sdk::Error> {
+    /// let clerk = clerk_sdk::Clerk::from_env()?;
+    /// let res = clerk
+    ///     .phone_numbers()
+    ///     .update("<phone_number_id>", UpdatePhoneNumberRequest::new()
+    ///         .verified(true)
+    ///         .primary(true)
+    ///         .reserved_for_second_factor(true))
+    ///     .await?;
+    /// println!("{res:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     ///
@@ -163,6 +227,20 @@ impl PhoneNumbers<'_> {
     /// # Arguments
     ///
     /// - `phone_number_id`: The ID of the phone number to send the verification code to. Sent as one percent-encoded path segment.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), clerk_sdk::Error> {
+    /// let clerk = clerk_sdk::Clerk::from_env()?;
+    /// let res = clerk
+    ///     .phone_numbers()
+    ///     .prepare_verification("<phone_number_id>")
+    ///     .await?;
+    /// println!("{res:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     ///
@@ -201,6 +279,21 @@ impl PhoneNumbers<'_> {
     ///
     /// - `phone_number_id`: The ID of the phone number whose code is being verified. Sent as one percent-encoded path segment.
     /// - `body`: The request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use clerk_sdk::models::AttemptPhoneNumberVerificationRequest;
+    /// # async fn example() -> Result<(), clerk_sdk::Error> {
+    /// let clerk = clerk_sdk::Clerk::from_env()?;
+    /// let res = clerk
+    ///     .phone_numbers()
+    ///     .attempt_verification("<phone_number_id>", AttemptPhoneNumberVerificationRequest::new("<verification_id>", "<code>"))
+    ///     .await?;
+    /// println!("{res:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     ///

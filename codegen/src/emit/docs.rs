@@ -24,6 +24,15 @@ pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// Spec prose joined onto one line and ended with a full stop, for list items and table cells.
+pub(crate) fn sentence(text: &str) -> String {
+    let mut line = sanitize(text).join(" ");
+    if !line.is_empty() && !line.ends_with(['.', '!', '?']) {
+        line.push('.');
+    }
+    line
+}
+
 /// Prepares spec prose for rustdoc, line by line:
 ///
 /// - code fences without a language become ```` ```text ````, so rustdoc does not compile them
@@ -152,10 +161,7 @@ mod tests {
 
     #[test]
     fn brackets_and_fences_are_made_harmless() {
-        assert_eq!(
-            sanitize("an [array] of `[x]`")[0],
-            "an \\[array\\] of `[x]`"
-        );
+        assert_eq!(sanitize("an [array] of `[x]`")[0], "an \\[array\\] of `[x]`");
         assert_eq!(sanitize("```\ncode\n```"), ["```text", "code", "```"]);
         assert_eq!(sanitize("```json\n{}"), ["```json", "{}", "```"]);
         assert_eq!(sanitize("    indented\n\n"), ["indented"]);

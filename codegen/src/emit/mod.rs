@@ -1,6 +1,8 @@
 //! Emission: the resolved model to formatted Rust source.
 
 mod docs;
+mod examples;
+mod markdown;
 mod models;
 mod operations;
 
@@ -12,18 +14,38 @@ use crate::{Config, Error, GeneratedFile, header};
 
 pub(crate) use docs::doc_attrs;
 
-/// Emits every generated file of the SDK.
+/// Where generated Rust goes, relative to the crate.
+const RUST_DIR: &str = "src/generated";
+/// Where generated Markdown goes, relative to the crate.
+const DOCS_DIR: &str = "docs";
+
+/// Emits every generated file of the SDK, with paths relative to the crate's folder.
 pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Error> {
-    let files = [
+    let rust = [
         ("mod.rs", module_root(api)),
         ("models.rs", models::emit(api)),
         ("operations.rs", operations::emit(api)),
         ("blocking.rs", operations::emit_blocking(api)),
     ];
-    files
+    let mut files = rust
         .into_iter()
-        .map(|(path, tokens)| format_file(path, tokens, config))
-        .collect()
+        .map(|(name, tokens)| format_file(&format!("{RUST_DIR}/{name}"), tokens, config))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let pages = api
+        .resources
+        .iter()
+        .map(|resource| {
+            (
+                format!("{}.md", resource.accessor),
+                markdown::resource_page(api, resource),
+            )
+        })
+        .chain(std::iter::once(("models.md".to_owned(), markdown::models_page(api))));
+    files.extend(pages.map(|(name, page)| GeneratedFile {
+        path: format!("{DOCS_DIR}/{name}"),
+        contents: format!("{}{page}", markdown::header(&config.spec_label)),
+    }));
+    Ok(files)
 }
 
 /// `mod.rs`: the submodules and the constants taken from `info` and `servers`.
@@ -38,7 +60,17 @@ fn module_root(api: &Api) -> TokenStream {
     let version = &api.version;
     let server = api.default_server.as_deref().unwrap_or("");
     let error_type = ident(&api.error_type);
-    // Produces the module docs, `pub mod` items, two constants and the error body alias.
+    let markdown_doctests = api.resources.iter().map(|resource| {
+        let item = quote::format_ident!("{}Markdown", resource.type_name);
+        let path = format!("../../{DOCS_DIR}/{}.md", resource.accessor);
+        quote! {
+            #[cfg(doctest)]
+            #[doc = include_str!(#path)]
+            struct #item;
+        }
+    });
+    // Produces the module docs, `pub mod` items, two constants, the error body alias and one
+    // doctest item per Markdown page.
     quote! {
         #doc
         #[cfg(feature = "blocking")]
@@ -54,6 +86,9 @@ fn module_root(api: &Api) -> TokenStream {
 
         /// The body of the error responses the spec lists, as the runtime's error type knows it.
         pub(crate) type ErrorBody = models::#error_type;
+
+        // The examples of the Markdown docs, compiled as doctests so they cannot drift.
+        #(#markdown_doctests)*
     }
 }
 
@@ -63,11 +98,7 @@ fn format_file(path: &str, tokens: TokenStream, config: &Config) -> Result<Gener
         file: path.to_owned(),
         message: e.to_string(),
     })?;
-    let contents = format!(
-        "{}{}",
-        header(&config.spec_label),
-        prettyplease::unparse(&file)
-    );
+    let contents = format!("{}{}", header(&config.spec_label), prettyplease::unparse(&file));
     Ok(GeneratedFile {
         path: path.to_owned(),
         contents,

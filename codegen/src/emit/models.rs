@@ -48,10 +48,7 @@ fn field_serde(field: &Field) -> TokenStream {
     match field.presence {
         Presence::Required | Presence::RequiredNullable => {}
         Presence::Optional => args.push(quote!(default, skip_serializing_if = "Option::is_none")),
-        Presence::ThreeState => args.push(quote!(
-            default,
-            skip_serializing_if = "crate::Nullable::is_unset"
-        )),
+        Presence::ThreeState => args.push(quote!(default, skip_serializing_if = "crate::Nullable::is_unset")),
     }
     if args.is_empty() {
         TokenStream::new()
@@ -67,9 +64,7 @@ fn field_doc(field: &Field) -> TokenStream {
         Presence::RequiredNullable => format!("Required `{wire}`; `None` is sent as `null`."),
         Presence::Optional => format!("Optional `{wire}`; left out when `None`."),
         Presence::ThreeState => {
-            format!(
-                "Optional, nullable `{wire}`: left out when unset, sent as `null` when set to `Nullable::Null`."
-            )
+            format!("Optional, nullable `{wire}`: left out when unset, sent as `null` when set to `Nullable::Null`.")
         }
     };
     let text = match &field.doc {
@@ -83,11 +78,7 @@ fn struct_def(def: &TypeDef, fields: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(def);
     let has_required = fields.fields.iter().any(|f| is_constructor_arg(f.presence));
-    let default = if has_required {
-        quote!()
-    } else {
-        quote!(Default,)
-    };
+    let default = if has_required { quote!() } else { quote!(Default,) };
     let field_items = fields.fields.iter().map(|field| {
         let doc = field_doc(field);
         let serde = field_serde(field);
@@ -120,14 +111,11 @@ fn is_constructor_arg(presence: Presence) -> bool {
 }
 
 fn constructor(type_name: &str, fields: &[Field]) -> TokenStream {
-    let args = fields
-        .iter()
-        .filter(|f| is_constructor_arg(f.presence))
-        .map(|field| {
-            let name = ident(&field.rust_name);
-            let ty = field_type(field);
-            quote!(#name: impl Into<#ty>)
-        });
+    let args = fields.iter().filter(|f| is_constructor_arg(f.presence)).map(|field| {
+        let name = ident(&field.rust_name);
+        let ty = field_type(field);
+        quote!(#name: impl Into<#ty>)
+    });
     let inits = fields.iter().map(|field| {
         let name = ident(&field.rust_name);
         if is_constructor_arg(field.presence) {
@@ -136,9 +124,7 @@ fn constructor(type_name: &str, fields: &[Field]) -> TokenStream {
             quote!(#name: Default::default())
         }
     });
-    let doc = format!(
-        " Creates a [`{type_name}`] from its required fields; optional fields start unset."
-    );
+    let doc = format!(" Creates a [`{type_name}`] from its required fields; optional fields start unset.");
     quote! {
         #[doc = #doc]
         pub fn new(#(#args),*) -> Self {
@@ -319,9 +305,6 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
 fn type_doc(def: &TypeDef) -> TokenStream {
     match &def.doc {
         Some(doc) if !doc.trim().is_empty() => doc_attrs(doc, false),
-        _ => doc_attrs(
-            &format!("Generated from the schema at `{}`.", def.pointer),
-            false,
-        ),
+        _ => doc_attrs(&format!("Generated from the schema at `{}`.", def.pointer), false),
     }
 }

@@ -6,7 +6,8 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::sanitize;
+use super::docs::sentence;
+use super::examples::Example;
 use super::{doc_attrs, ident, type_tokens};
 use crate::model::{Api, Operation, PathParam, Resource, TypeRef};
 use crate::names::{Scope, snake_name};
@@ -17,12 +18,8 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
         "Resource handles and their operations. Each method returns a [`Call`](crate::Call): await it to send the request.",
         true,
     );
-    let descriptors = api
-        .resources
-        .iter()
-        .flat_map(|r| &r.operations)
-        .map(descriptor);
-    let resources = api.resources.iter().map(resource);
+    let descriptors = api.resources.iter().flat_map(|r| &r.operations).map(descriptor);
+    let resources = api.resources.iter().map(|r| resource(api, r));
     quote! {
         #module_doc
         use super::models::*;
@@ -67,29 +64,20 @@ fn descriptor(operation: &Operation) -> TokenStream {
     }
 }
 
-fn resource(resource: &Resource) -> TokenStream {
+fn resource(api: &Api, resource: &Resource) -> TokenStream {
     let handle_doc = match &resource.doc {
         Some(doc) => format!("The `{}` operations.\n\n{doc}", resource.accessor),
         None => format!("The `{}` operations.", resource.accessor),
     };
     let handle_doc = doc_attrs(&handle_doc, false);
-    let accessor_doc = format!(
-        " The `{}` operations: {}.",
-        resource.accessor,
-        method_list(resource)
-    );
-    let methods: Vec<TokenStream> = resource.operations.iter().map(method).collect();
+    let accessor_doc = format!(" The `{}` operations: {}.", resource.accessor, method_list(resource));
+    let methods: Vec<TokenStream> = resource.operations.iter().map(|op| method(api, resource, op)).collect();
     handle(resource, handle_doc, &accessor_doc, &methods)
 }
 
 /// A resource handle: the type, its accessor on the `Clerk` in scope, and its methods. Used
 /// for both the async and the blocking client, each module importing its own `Clerk`.
-fn handle(
-    resource: &Resource,
-    handle_doc: TokenStream,
-    accessor_doc: &str,
-    methods: &[TokenStream],
-) -> TokenStream {
+fn handle(resource: &Resource, handle_doc: TokenStream, accessor_doc: &str, methods: &[TokenStream]) -> TokenStream {
     let type_name = ident(&resource.type_name);
     let accessor = ident(&resource.accessor);
     // Produces the handle type, its accessor on `Clerk`, and one method per operation.
@@ -117,12 +105,7 @@ fn method_list(resource: &Resource) -> String {
     let names: Vec<String> = resource
         .operations
         .iter()
-        .map(|op| {
-            format!(
-                "[`{}`]({}::{})",
-                op.method_name, resource.type_name, op.method_name
-            )
-        })
+        .map(|op| format!("[`{}`]({}::{})", op.method_name, resource.type_name, op.method_name))
         .collect();
     names.join(", ")
 }
@@ -195,8 +178,8 @@ fn deprecated(operation: &Operation) -> TokenStream {
 }
 
 /// One operation method: it only gathers the arguments into a `Call`.
-fn method(operation: &Operation) -> TokenStream {
-    let doc = doc_attrs(&method_doc(operation), false);
+fn method(api: &Api, resource: &Resource, operation: &Operation) -> TokenStream {
+    let doc = doc_attrs(&method_doc(api, resource, operation), false);
     let deprecated = deprecated(operation);
     let name = ident(&operation.method_name);
     let descriptor = descriptor_ident(operation);
@@ -262,16 +245,11 @@ fn blocking_resource(resource: &Resource) -> TokenStream {
         }
     });
     let methods: Vec<TokenStream> = methods.collect();
-    handle(
-        resource,
-        quote!(#[doc = #handle_doc]),
-        &accessor_doc,
-        &methods,
-    )
+    handle(resource, quote!(#[doc = #handle_doc]), &accessor_doc, &methods)
 }
 
-/// The method's rustdoc: summary, description, arguments and errors.
-fn method_doc(operation: &Operation) -> String {
+/// The method's rustdoc: summary, description, arguments, example and errors.
+fn method_doc(api: &Api, resource: &Resource, operation: &Operation) -> String {
     let mut sections = Vec::new();
     if let Some(summary) = &operation.summary {
         sections.push(summary.trim().to_owned());
@@ -308,6 +286,10 @@ fn method_doc(operation: &Operation) -> String {
     if !arguments.is_empty() {
         sections.push(format!("# Arguments\n\n{}", arguments.join("\n")));
     }
+    sections.push(format!(
+        "# Example\n\n{}",
+        Example::new(api, resource, operation).rustdoc()
+    ));
     sections.push(errors_doc(operation));
     sections.join("\n\n")
 }
@@ -315,35 +297,23 @@ fn method_doc(operation: &Operation) -> String {
 fn errors_doc(operation: &Operation) -> String {
     let mut lines = vec!["# Errors".to_owned(), String::new()];
     if !operation.error_statuses.is_empty() {
-        let statuses: Vec<String> = operation
-            .error_statuses
-            .iter()
-            .map(u16::to_string)
-            .collect();
+        let statuses: Vec<String> = operation.error_statuses.iter().map(u16::to_string).collect();
         lines.push(format!(
             "- [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for {}.",
             statuses.join(", ")
         ));
     }
-    lines.push("- [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.".to_owned());
-    lines.push(
-        "- [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema."
-            .to_owned(),
-    );
+    lines
+        .push("- [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.".to_owned());
+    lines.push("- [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.".to_owned());
     if !operation.path_params.is_empty() {
         lines.push(
             "- [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for an empty path parameter or one that is `.` or `..`.".to_owned(),
         );
     }
-    lines.push("- [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.".to_owned());
+    lines.push(
+        "- [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read."
+            .to_owned(),
+    );
     lines.join("\n")
-}
-
-/// Spec prose joined onto one line and ended with a full stop, for list items.
-fn sentence(text: &str) -> String {
-    let mut line = sanitize(text).join(" ");
-    if !line.is_empty() && !line.ends_with(['.', '!', '?']) {
-        line.push('.');
-    }
-    line
 }

@@ -41,9 +41,7 @@ pub async fn respond_json(server: &MockServer, status: u16, body: Value) {
 /// Answers every request with `status`, a raw body and a content type.
 pub async fn respond_raw(server: &MockServer, status: u16, body: &str, content_type: &str) {
     Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), content_type),
-        )
+        .respond_with(ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), content_type))
         .mount(server)
         .await;
 }
@@ -69,11 +67,7 @@ impl Sent {
 /// The one request the server received; fails the test if there were more or fewer.
 pub async fn the_request(server: &MockServer) -> Sent {
     let requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(
-        requests.len(),
-        1,
-        "expected exactly one request, got {requests:#?}"
-    );
+    assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:#?}");
     let request = &requests[0];
     Sent {
         method: request.method.to_string(),
@@ -90,11 +84,7 @@ pub async fn the_request(server: &MockServer) -> Sent {
 
 /// How many requests the server received.
 pub async fn request_count(server: &MockServer) -> usize {
-    server
-        .received_requests()
-        .await
-        .expect("recording is on")
-        .len()
+    server.received_requests().await.expect("recording is on").len()
 }
 
 /// A phone number as Clerk returns it, with an OTP verification.

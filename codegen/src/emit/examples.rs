@@ -1,0 +1,194 @@
+//! Usage examples for operations: one snippet per operation, rendered both as a rustdoc
+//! example on the method and as a complete program in the Markdown docs. Both are compiled as
+//! doctests, so a renamed method or model breaks the build instead of the docs.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::model::{Api, Field, Operation, Presence, Resource, TypeDef, TypeKind, TypeRef};
+use crate::names::unraw;
+
+/// How many optional body fields an example shows being set.
+const OPTIONAL_FIELDS_SHOWN: usize = 3;
+/// How deep required struct arguments are spelled out.
+const MAX_DEPTH: usize = 3;
+
+/// A usage example: the model types it imports and the call, as Rust statements.
+pub(crate) struct Example {
+    imports: BTreeSet<String>,
+    call: String,
+}
+
+impl Example {
+    /// The example for an operation of `resource`.
+    pub(crate) fn new(api: &Api, resource: &Resource, operation: &Operation) -> Self {
+        let mut builder = ExampleBuilder {
+            api,
+            imports: BTreeSet::new(),
+        };
+        let mut args: Vec<String> = operation
+            .path_params
+            .iter()
+            .map(|param| builder.value(&param.ty, param.example.as_ref(), &param.wire_name, 0))
+            .collect();
+        if let Some(body) = &operation.body {
+            args.push(builder.body(&body.ty));
+        }
+        let call = format!(
+            "let res = clerk\n    .{}()\n    .{}({})\n    .await?;\nprintln!(\"{{res:?}}\");",
+            resource.accessor,
+            unraw(&operation.method_name),
+            args.join(", ")
+        );
+        Example {
+            imports: builder.imports,
+            call,
+        }
+    }
+
+    fn use_lines(&self) -> String {
+        let mut lines = String::new();
+        match self.imports.len() {
+            0 => {}
+            1 => lines.push_str(&format!("use clerk_sdk::models::{};\n", first(&self.imports))),
+            _ => {
+                let names: Vec<&str> = self.imports.iter().map(String::as_str).collect();
+                lines.push_str(&format!("use clerk_sdk::models::{{{}}};\n", names.join(", ")));
+            }
+        }
+        lines
+    }
+
+    /// The example as a rustdoc `no_run` block, with the client set-up hidden.
+    pub(crate) fn rustdoc(&self) -> String {
+        format!(
+            "```no_run\n{}# async fn example() -> Result<(), clerk_sdk::Error> {{\nlet clerk = clerk_sdk::Clerk::from_env()?;\n{}\n# Ok(())\n# }}\n```",
+            self.use_lines(),
+            self.call
+        )
+    }
+
+    /// The example as a complete program, for Markdown.
+    pub(crate) fn program(&self) -> String {
+        let body: String = self.call.lines().map(|line| format!("    {line}\n")).collect();
+        format!(
+            "```rust,no_run\n{}use clerk_sdk::Clerk;\n\n#[tokio::main]\nasync fn main() -> Result<(), clerk_sdk::Error> {{\n    // Reads the secret key from CLERK_SECRET_KEY.\n    let clerk = Clerk::from_env()?;\n{body}    Ok(())\n}}\n```",
+            self.use_lines(),
+        )
+    }
+}
+
+fn first(set: &BTreeSet<String>) -> &str {
+    set.iter().next().map(String::as_str).unwrap_or_default()
+}
+
+struct ExampleBuilder<'a> {
+    api: &'a Api,
+    imports: BTreeSet<String>,
+}
+
+impl ExampleBuilder<'_> {
+    fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.api.types.iter().find(|def| def.name == name)
+    }
+
+    /// The body argument: a struct built with `new` and a few of its optional setters.
+    fn body(&mut self, ty: &TypeRef) -> String {
+        let TypeRef::Named(name) = ty else {
+            return self.value(ty, None, "body", 0);
+        };
+        let Some(TypeKind::Struct(def)) = self.type_def(name).map(|def| def.kind.clone()) else {
+            return self.value(ty, None, "body", 0);
+        };
+        let mut expression = self.construct(name, &def.fields, 0);
+        let shown = def
+            .fields
+            .iter()
+            .filter(|field| matches!(field.presence, Presence::Optional | Presence::ThreeState))
+            .filter(|field| is_simple(&field.ty, self.api))
+            .take(OPTIONAL_FIELDS_SHOWN);
+        for field in shown.collect::<Vec<&Field>>() {
+            let value = self.value(&field.ty, field.example.as_ref(), &field.wire_name, 1);
+            expression.push_str(&format!("\n        .{}({value})", field.rust_name));
+        }
+        expression
+    }
+
+    /// `Type::new(required...)`, importing `Type`.
+    fn construct(&mut self, name: &str, fields: &[Field], depth: usize) -> String {
+        self.imports.insert(name.to_owned());
+        let args: Vec<String> = fields
+            .iter()
+            .filter(|field| matches!(field.presence, Presence::Required | Presence::RequiredNullable))
+            .map(|field| match field.presence {
+                Presence::RequiredNullable => "None".to_owned(),
+                _ => self.value(&field.ty, field.example.as_ref(), &field.wire_name, depth + 1),
+            })
+            .collect();
+        format!("{name}::new({})", args.join(", "))
+    }
+
+    /// An expression of type `ty` (or convertible into it), from the spec's example when there
+    /// is a usable one.
+    fn value(&mut self, ty: &TypeRef, example: Option<&Value>, name: &str, depth: usize) -> String {
+        match (ty, example) {
+            (TypeRef::String, Some(Value::String(text))) => format!("{text:?}"),
+            (TypeRef::String, _) => format!("{:?}", format!("<{name}>")),
+            (TypeRef::Bool, Some(Value::Bool(flag))) => flag.to_string(),
+            (TypeRef::Bool, _) => "true".to_owned(),
+            (TypeRef::I32 | TypeRef::I64, Some(Value::Number(n))) if n.is_i64() => n.to_string(),
+            (TypeRef::I32 | TypeRef::I64, _) => "0".to_owned(),
+            (TypeRef::F32 | TypeRef::F64, Some(Value::Number(n))) if n.is_f64() => format!("{n}"),
+            (TypeRef::F32 | TypeRef::F64, _) => "0.0".to_owned(),
+            (TypeRef::Json, _) => "serde_json::json!({})".to_owned(),
+            (TypeRef::JsonMap, _) => "serde_json::Map::new()".to_owned(),
+            (TypeRef::Map(_), _) => "std::collections::BTreeMap::new()".to_owned(),
+            (TypeRef::Vec(_), _) => "Vec::new()".to_owned(),
+            (TypeRef::Named(type_name), _) => self.named(type_name, example, depth),
+        }
+    }
+
+    fn named(&mut self, name: &str, example: Option<&Value>, depth: usize) -> String {
+        let Some(def) = self.type_def(name).cloned() else {
+            return "Default::default()".to_owned();
+        };
+        match &def.kind {
+            TypeKind::Enum(values) => {
+                self.imports.insert(name.to_owned());
+                let wanted = example.and_then(Value::as_str);
+                let variant = values
+                    .variants
+                    .iter()
+                    .find(|v| Some(v.wire.as_str()) == wanted)
+                    .or_else(|| values.variants.first());
+                match variant {
+                    Some(variant) => format!("{name}::{}", variant.rust_name),
+                    None => format!("{name}::{}(String::new())", values.fallback),
+                }
+            }
+            TypeKind::Struct(def) if depth < MAX_DEPTH => self.construct(name, &def.fields, depth),
+            TypeKind::Union(union) if depth < MAX_DEPTH => match union.variants.first() {
+                Some(variant) => {
+                    self.imports.insert(name.to_owned());
+                    let inner = self.named(&variant.ty, None, depth + 1);
+                    format!("{name}::{}({inner})", variant.rust_name)
+                }
+                None => format!("{name}::{}(serde_json::json!({{}}))", union.fallback),
+            },
+            _ => "Default::default()".to_owned(),
+        }
+    }
+}
+
+/// Whether a field's value is short enough to show in an example.
+fn is_simple(ty: &TypeRef, api: &Api) -> bool {
+    match ty {
+        TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
+        TypeRef::Named(name) => api
+            .types
+            .iter()
+            .any(|def| &def.name == name && matches!(def.kind, TypeKind::Enum(_))),
+        _ => false,
+    }
+}
