@@ -30,6 +30,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! A complete tour of the operations, runnable without an account:
+//! `cargo run -p clerk-sdk --example phone_numbers`. The reference for every operation and
+//! model is also generated as Markdown in the crate's `docs/` folder.
+//!
 //! # Errors
 //!
 //! Every call returns [`Error`]. A status the spec lists for the operation gives
@@ -50,6 +54,7 @@
 //!   async runtime.
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "blocking")]
