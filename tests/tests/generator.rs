@@ -429,3 +429,81 @@ components:
     );
     assert_eq!(api.error_type, "ClerkErrors");
 }
+
+// ----- generated Markdown -----------------------------------------------------------------
+
+/// The section of a page from `## name` up to the next `## ` heading.
+fn section<'a>(page: &'a str, heading: &str) -> &'a str {
+    let start = page
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("no section {heading}"));
+    let rest = &page[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    &rest[..end]
+}
+
+#[test]
+fn the_operation_reference_follows_the_python_docs_layout() {
+    let page = read("clerk-sdk/docs/phone_numbers.md");
+    let expected_errors = [
+        ("create", "400, 401, 403, 404, 422"),
+        ("get", "400, 401, 403, 404"),
+        ("delete", "400, 401, 403, 404"),
+        ("update", "400, 401, 403, 404"),
+        ("prepare_verification", "400, 401, 403, 404, 429, 500"),
+        ("attempt_verification", "400, 401, 403, 404, 500"),
+    ];
+    for (operation, statuses) in expected_errors {
+        let text = section(&page, operation);
+        for heading in ["### Example usage", "### Response", "### Errors"] {
+            assert!(text.contains(heading), "{operation} lacks {heading}");
+        }
+        assert!(
+            text.contains(&format!(".{operation}(")),
+            "{operation}'s example calls it"
+        );
+        assert!(
+            text.contains(&format!(
+                "| `Error::Api` (Clerk errors) | {statuses} | application/json |"
+            )),
+            "{operation} lists {statuses}:\n{text}"
+        );
+        assert!(
+            text.contains("| `Error::UnexpectedStatus` | any other 4XX, 5XX |"),
+            "{operation}"
+        );
+    }
+    let get = section(&page, "get");
+    assert!(
+        get.contains("| `phone_number_id` | `String` | ✔️ | The ID of the phone number to retrieve."),
+        "{get}"
+    );
+    assert!(get.contains("[`PhoneNumber`](models.md#phonenumber)"), "{get}");
+    let update = section(&page, "update");
+    assert!(
+        update.contains("| `body.primary` | `Nullable<bool>` | ➖ | Set this phone number as the primary phone number for the user. Three-state: unset (not sent), `Nullable::Null` (sent as `null`) or a value. |"),
+        "{update}"
+    );
+}
+
+#[test]
+fn the_models_reference_lists_fields_and_open_enum_values() {
+    let page = read("clerk-sdk/docs/models.md");
+    let otp_status = section(&page, "VerificationOtpStatus");
+    for value in ["unverified", "verified", "failed", "expired"] {
+        assert!(otp_status.contains(&format!("- `{value}`")), "{otp_status}");
+    }
+    assert!(otp_status.contains("Any other value is kept as `VerificationOtpStatus::Unknown(String)`."));
+    let phone = section(&page, "PhoneNumber");
+    assert!(phone.contains("| `phone_number` | `String` | ✔️ |"), "{phone}");
+    assert!(
+        phone.contains("| `backup_codes` | `Option<Vec<String>>` | ➖ |"),
+        "{phone}"
+    );
+    let union = section(&page, "PhoneNumberVerification");
+    assert!(
+        union.contains("- `object: \"verification_otp\"`: `PhoneNumberVerification::Otp`"),
+        "{union}"
+    );
+    assert!(union.contains("Any other tag is kept as `PhoneNumberVerification::Unknown(serde_json::Value)`"));
+}
