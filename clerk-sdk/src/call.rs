@@ -43,17 +43,17 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remo
 
 /// The static description of an operation, emitted by the generator.
 #[derive(Debug)]
-pub(crate) struct Operation {
+pub struct Operation {
     /// The spec's `operationId`.
-    pub(crate) id: &'static str,
+    pub id: &'static str,
     /// The HTTP method.
-    pub(crate) method: Method,
+    pub method: Method,
     /// The path template, such as `/phone_numbers/{phone_number_id}`.
-    pub(crate) path: &'static str,
+    pub path: &'static str,
     /// Statuses that map to [`Error::Api`].
-    pub(crate) error_statuses: &'static [u16],
+    pub error_statuses: &'static [u16],
     /// Whether the operation may be repeated safely, which decides what is retried.
-    pub(crate) retry: RetryClass,
+    pub retry: RetryClass,
 }
 
 /// A prepared request to one operation. Nothing is sent until it is awaited.
@@ -79,9 +79,17 @@ pub struct Call<T> {
     client: Clerk,
     operation: &'static Operation,
     path_args: Vec<String>,
-    body: Option<Result<Vec<u8>, String>>,
+    query: Result<Vec<(String, String)>, String>,
+    body: Option<Result<EncodedBody, String>>,
     options: CallOptions,
     response: PhantomData<fn() -> T>,
+}
+
+/// A request body ready to send (and to send again on a retry).
+#[derive(Debug, Clone)]
+struct EncodedBody {
+    content_type: HeaderValue,
+    bytes: Vec<u8>,
 }
 
 /// Per-call overrides of the client's settings.
@@ -107,12 +115,15 @@ impl<T> fmt::Debug for Call<T> {
 }
 
 impl<T> Call<T> {
-    /// A call to `operation` with its path arguments in template order.
-    pub(crate) fn new(client: &Clerk, operation: &'static Operation, path_args: Vec<String>) -> Self {
+    /// A call to `operation` with its path arguments in template order. Used by generated
+    /// operations.
+    #[doc(hidden)]
+    pub fn new(client: &Clerk, operation: &'static Operation, path_args: Vec<String>) -> Self {
         Call {
             client: client.clone(),
             operation,
             path_args,
+            query: Ok(Vec::new()),
             body: None,
             options: CallOptions::default(),
             response: PhantomData,
@@ -192,9 +203,41 @@ impl<T> Call<T> {
         self.options.header_error.get_or_insert(reason);
     }
 
-    /// Attaches a JSON body. A serialization failure is reported when the call is awaited.
-    pub(crate) fn json<B: Serialize>(mut self, body: &B) -> Self {
-        self.body = Some(serde_json::to_vec(body).map_err(|e| e.to_string()));
+    /// Attaches query parameters: a struct whose fields become `name=value` pairs, left out when
+    /// unset, with arrays sent as repeated names (`?id=a&id=b`). A failure is reported when the
+    /// call is awaited. Used by generated operations.
+    #[doc(hidden)]
+    pub fn query<Q: Serialize>(mut self, query: &Q) -> Self {
+        self.query = serde_json::to_value(query)
+            .map_err(|e| e.to_string())
+            .and_then(query_pairs);
+        self
+    }
+
+    /// Attaches a JSON body. A serialization failure is reported when the call is awaited. Used
+    /// by generated operations.
+    #[doc(hidden)]
+    pub fn json<B: Serialize>(mut self, body: &B) -> Self {
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map(|bytes| EncodedBody {
+                    content_type: HeaderValue::from_static("application/json"),
+                    bytes,
+                })
+                .map_err(|e| e.to_string()),
+        );
+        self
+    }
+
+    /// Attaches a `multipart/form-data` body. Used by generated operations that upload files.
+    #[doc(hidden)]
+    pub fn multipart<B: crate::multipart::MultipartBody>(mut self, body: &B) -> Self {
+        let (content_type, bytes) = crate::multipart::encode(&body.parts());
+        self.body = Some(
+            HeaderValue::from_str(&content_type)
+                .map(|content_type| EncodedBody { content_type, bytes })
+                .map_err(|e| e.to_string()),
+        );
         self
     }
 }
@@ -209,7 +252,12 @@ impl<T: DeserializeOwned> Call<T> {
             method = %operation.method,
             path = operation.path,
         );
-        let response = execute(&self.client.inner, operation, &self.path_args, self.body, &self.options)
+        let request = RequestParts {
+            path_args: &self.path_args,
+            query: self.query,
+            body: self.body,
+        };
+        let response = execute(&self.client.inner, operation, request, &self.options)
             .instrument(span)
             .await?;
         decode(operation, response)
@@ -225,12 +273,50 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
     }
 }
 
+/// What the operation's arguments contributed to the request.
+struct RequestParts<'a> {
+    path_args: &'a [String],
+    query: Result<Vec<(String, String)>, String>,
+    body: Option<Result<EncodedBody, String>>,
+}
+
+/// Flattens a serialized query struct into `name=value` pairs, by field name: `null` fields
+/// are left out, arrays become one pair per item, strings are sent as they are and numbers and
+/// booleans as JSON writes them.
+fn query_pairs(value: serde_json::Value) -> Result<Vec<(String, String)>, String> {
+    let serde_json::Value::Object(fields) = value else {
+        return Err("query parameters must serialize to an object".to_owned());
+    };
+    let mut pairs = Vec::new();
+    for (name, value) in fields {
+        let items = match value {
+            serde_json::Value::Array(items) => items,
+            single => vec![single],
+        };
+        for item in items {
+            match item {
+                serde_json::Value::Null => {}
+                serde_json::Value::String(text) => pairs.push((name.clone(), text)),
+                serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
+                    pairs.push((name.clone(), item.to_string()))
+                }
+                serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+                    return Err(format!(
+                        "query parameter `{name}` must be a scalar or an array of scalars"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(pairs)
+}
+
 /// Everything one attempt needs that does not change between attempts.
 struct Prepared<'a> {
     inner: &'a ClientInner,
     operation: &'static Operation,
     url: Url,
-    body: Option<Vec<u8>>,
+    body: Option<EncodedBody>,
     headers: &'a HeaderMap,
     timeout: Duration,
 }
@@ -241,10 +327,10 @@ struct Prepared<'a> {
 async fn execute(
     inner: &ClientInner,
     operation: &'static Operation,
-    path_args: &[String],
-    body: Option<Result<Vec<u8>, String>>,
+    request: RequestParts<'_>,
     options: &CallOptions,
 ) -> Result<RawResponse, Error> {
+    let RequestParts { path_args, query, body } = request;
     let invalid = |reason: String| Error::InvalidRequest {
         operation: operation.id,
         reason,
@@ -257,7 +343,11 @@ async fn execute(
         None => inner.server_url.clone(),
     };
     let path = expand_path(operation, path_args)?;
-    let url = Url::parse(&format!("{server_url}{path}")).map_err(|e| invalid(format!("invalid URL: {e}")))?;
+    let mut url = Url::parse(&format!("{server_url}{path}")).map_err(|e| invalid(format!("invalid URL: {e}")))?;
+    let query = query.map_err(|reason| invalid(format!("cannot encode the query parameters: {reason}")))?;
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(&query);
+    }
     let body = body
         .transpose()
         .map_err(|reason| invalid(format!("cannot serialize the request body: {reason}")))?;
@@ -405,8 +495,8 @@ fn build_request(prepared: &Prepared<'_>) -> Result<reqwest::Request, reqwest::E
     headers.insert(API_VERSION_HEADER, HeaderValue::from_static(API_VERSION));
     headers.insert(USER_AGENT, HeaderValue::from_static(SDK_USER_AGENT));
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-    if prepared.body.is_some() {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Some(body) = &prepared.body {
+        headers.insert(CONTENT_TYPE, body.content_type.clone());
     }
     for name in prepared.headers.keys() {
         headers.remove(name);
@@ -424,7 +514,7 @@ fn build_request(prepared: &Prepared<'_>) -> Result<reqwest::Request, reqwest::E
         .timeout(prepared.timeout)
         .headers(headers);
     if let Some(body) = &prepared.body {
-        request = request.body(body.clone());
+        request = request.body(body.bytes.clone());
     }
     request.build()
 }
@@ -563,6 +653,33 @@ mod tests {
             Ok("/things/%3Fx%3D1%23f/parts/100%25")
         );
         assert_eq!(expand(&["é", "x"]).as_deref(), Ok("/things/%C3%A9/parts/x"));
+    }
+
+    #[test]
+    fn query_structs_flatten_to_pairs() {
+        let value = serde_json::json!({
+            "limit": 10,
+            "user_id": ["user_a", "user_b"],
+            "order_by": "-created_at",
+            "paginated": true,
+            "offset": null,
+            "ratio": 0.5
+        });
+        let pairs = query_pairs(value).expect("flattens");
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("limit", "10"),
+                ("order_by", "-created_at"),
+                ("paginated", "true"),
+                ("ratio", "0.5"),
+                ("user_id", "user_a"),
+                ("user_id", "user_b")
+            ]
+        );
+        assert!(query_pairs(serde_json::json!({"nested": {"a": 1}})).is_err());
+        assert!(query_pairs(serde_json::json!([1])).is_err());
     }
 
     #[test]

@@ -68,6 +68,7 @@ pub mod hooks;
 #[rustfmt::skip]
 #[allow(clippy::too_many_arguments)]
 mod generated;
+mod multipart;
 mod nullable;
 mod open_enum;
 mod retry;
@@ -79,5 +80,19 @@ pub use error::Error;
 pub use generated::models;
 pub use generated::operations::*;
 pub use generated::{API_VERSION, DEFAULT_SERVER_URL};
+pub use multipart::FilePart;
 pub use nullable::Nullable;
 pub use retry::{BackoffStrategy, RetryConfig};
+
+/// What generated code needs from the runtime. Not part of the public API: it may change in
+/// any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::call::Operation;
+    pub use crate::impl_open_enum;
+    pub use crate::multipart::{MultipartBody, Part, ToParts};
+    pub use crate::retry::RetryClass;
+    pub use crate::union::{Tagged, fits_object, serialize_tagged, try_decode};
+    pub use serde;
+    pub use serde_json;
+}

@@ -7,6 +7,8 @@
 
 /// Implements `Display`, `FromStr`, `From<&str>`, `Serialize` and `Deserialize` for an open enum
 /// in terms of its `as_str` and `From<String>`.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! impl_open_enum {
     ($name:ident) => {
         impl ::std::fmt::Display for $name {
@@ -29,18 +31,16 @@ macro_rules! impl_open_enum {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as $crate::__private::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
     };
 }
-
-pub(crate) use impl_open_enum;

@@ -7,7 +7,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 /// How an operation may be retried, decided by the generator from the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RetryClass {
+pub enum RetryClass {
     /// Sending it twice has the same effect as once (GET, PUT, PATCH, DELETE, ...).
     Idempotent,
     /// Sending it twice may act twice (POST): Clerk has no idempotency keys.
@@ -215,16 +215,22 @@ fn jittered(base: Duration) -> Duration {
 }
 
 /// A number in `[0, 1)` that differs between calls and processes.
-///
-/// Jitter only needs to spread clients apart, not resist prediction, so the randomly keyed
-/// SipHash behind `RandomState` is enough; a `rand` dependency is not worth it for this.
 fn random_fraction() -> f64 {
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A number that differs between calls and processes.
+///
+/// Jitter and multipart boundaries only need values that are unlikely to repeat, not ones that
+/// resist prediction, so the randomly keyed SipHash behind `RandomState` is enough; a `rand`
+/// dependency is not worth it for this.
+pub(crate) fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+    hasher.finish()
 }
 
 /// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date (RFC 9110 §10.2.3).

@@ -10,17 +10,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// A buffered union value and the name of its tag field.
-pub(crate) struct Tagged {
+pub struct Tagged {
     raw: Value,
     tag_field: &'static str,
 }
 
 impl Tagged {
     /// Buffers the value a union is decoded from.
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-        tag_field: &'static str,
-    ) -> Result<Self, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D, tag_field: &'static str) -> Result<Self, D::Error> {
         Ok(Tagged {
             raw: Value::deserialize(deserializer)?,
             tag_field,
@@ -28,13 +25,13 @@ impl Tagged {
     }
 
     /// The tag, if the value is an object whose tag field is a string.
-    pub(crate) fn tag(&self) -> Option<&str> {
+    pub fn tag(&self) -> Option<&str> {
         self.raw.get(self.tag_field).and_then(Value::as_str)
     }
 
     /// Decodes the buffered value as a variant. A failure names the path inside the variant,
     /// which would otherwise be lost by the buffering.
-    pub(crate) fn decode<T: DeserializeOwned, E: serde::de::Error>(&self) -> Result<T, E> {
+    pub fn decode<T: DeserializeOwned, E: serde::de::Error>(&self) -> Result<T, E> {
         serde_path_to_error::deserialize(&self.raw).map_err(|error| {
             let tag = self.tag().unwrap_or_default();
             E::custom(format_args!(
@@ -47,14 +44,30 @@ impl Tagged {
     }
 
     /// The raw JSON, for the fallback variant.
-    pub(crate) fn into_raw(self) -> Value {
+    pub fn into_raw(self) -> Value {
         self.raw
     }
 }
 
+/// Whether `raw` is an object that has every `required` property and each `constants`
+/// property set to its string value: the test an untagged union's object variant must pass
+/// before it is tried.
+pub fn fits_object(raw: &Value, required: &[&str], constants: &[(&str, &str)]) -> bool {
+    let Value::Object(object) = raw else { return false };
+    required.iter().all(|name| object.contains_key(*name))
+        && constants
+            .iter()
+            .all(|(name, value)| object.get(*name).and_then(Value::as_str) == Some(*value))
+}
+
+/// Decodes a buffered value as `T`, or `None` if it does not fit.
+pub fn try_decode<T: DeserializeOwned>(raw: &Value) -> Option<T> {
+    T::deserialize(raw).ok()
+}
+
 /// Serializes a variant with its tag field set to `tag`, whatever the variant's own value of
 /// that field, so a union always serializes to something that decodes back to the same variant.
-pub(crate) fn serialize_tagged<S: Serializer, T: Serialize>(
+pub fn serialize_tagged<S: Serializer, T: Serialize>(
     serializer: S,
     tag_field: &str,
     tag: &str,
@@ -95,6 +108,20 @@ mod tests {
             error.to_string(),
             "`object: x` variant, at `count`: invalid type: string \"three\", expected i64"
         );
+    }
+
+    #[test]
+    fn fits_object_checks_required_and_constant_properties() {
+        let key = serde_json::json!({"kty": "EC", "crv": "P-256", "x": "a", "y": "b"});
+        assert!(fits_object(&key, &["kty", "x", "y"], &[("kty", "EC")]));
+        assert!(!fits_object(&key, &["kty", "x", "y"], &[("kty", "OKP")]));
+        assert!(!fits_object(&key, &["n", "e"], &[]));
+        assert!(!fits_object(&serde_json::json!("EC"), &[], &[]));
+        assert_eq!(
+            try_decode::<Variant>(&serde_json::json!({"count": 2})),
+            Some(Variant { count: 2 })
+        );
+        assert_eq!(try_decode::<Variant>(&serde_json::json!({"count": "2"})), None);
     }
 
     #[test]

@@ -17,8 +17,8 @@ use openapiv3::{
 use crate::Config;
 use crate::error::{Error, Pointer};
 use crate::model::{
-    Api, Body, EnumDef, EnumVariant, Field, Operation, PathParam, Presence, Resource, StructDef, TypeDef, TypeKind,
-    TypeRef, UnionDef, UnionVariant,
+    Api, Body, BodyEncoding, EnumDef, EnumVariant, Field, Operation, PathParam, Presence, Resource, Shape, StructDef,
+    TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant, UntaggedDef, UntaggedVariant,
 };
 use crate::names::{Scope, snake_name, type_name, variant_name};
 
@@ -28,6 +28,8 @@ const FALLBACK_VARIANT: &str = "Unknown";
 const FALLBACK_VARIANT_ALT: &str = "UnknownValue";
 /// The media type the generator reads bodies and responses from.
 const JSON: &str = "application/json";
+/// The media type of form bodies with files.
+const MULTIPART: &str = "multipart/form-data";
 
 /// Lowers a parsed spec into the model.
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Api, Error> {
@@ -36,6 +38,16 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Api, Error> {
     let resources = lowerer.lower_operations(config)?;
     Ok(lowerer.finish(resources))
 }
+
+/// One property to become a field, with the pointer it is lowered at.
+struct PropertySlot<'a> {
+    name: &'a String,
+    slot: &'a ReferenceOr<Box<Schema>>,
+    pointer: Pointer,
+}
+
+/// An empty property map to borrow for schemas that have none.
+static EMPTY_PROPERTIES: std::sync::OnceLock<IndexMap<String, ReferenceOr<Box<Schema>>>> = std::sync::OnceLock::new();
 
 /// A schema after lowering: its Rust type and whether `null` is allowed.
 #[derive(Debug, Clone)]
@@ -176,7 +188,13 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(string)) => {
                 let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
                 let null_in_enum = string.enumeration.iter().any(Option::is_none);
-                let ty = if values.is_empty() {
+                let binary = matches!(
+                    string.format,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                );
+                let ty = if binary {
+                    TypeRef::Binary
+                } else if values.is_empty() {
                     TypeRef::String
                 } else {
                     self.define_enum(hint, doc, &values, pointer)
@@ -226,40 +244,53 @@ impl<'a> Lowerer<'a> {
                 Lowered { ty, nullable }
             }
             SchemaKind::OneOf { one_of } => {
-                let ty = self.lower_one_of(one_of, schema.schema_data.discriminator.as_ref(), hint, doc, pointer)?;
+                let discriminator = schema.schema_data.discriminator.as_ref();
+                let ty = self.lower_alternatives(one_of, discriminator, hint, doc, &pointer.join("oneOf"), pointer)?;
                 Lowered { ty, nullable }
             }
-            SchemaKind::AllOf { .. } => {
-                return Err(Error::unsupported(pointer, "`allOf` is not supported yet"));
+            SchemaKind::AnyOf { any_of } => {
+                let discriminator = schema.schema_data.discriminator.as_ref();
+                let ty = self.lower_alternatives(any_of, discriminator, hint, doc, &pointer.join("anyOf"), pointer)?;
+                Lowered { ty, nullable }
             }
-            SchemaKind::AnyOf { .. } => {
-                return Err(Error::unsupported(pointer, "`anyOf` is not supported yet"));
+            SchemaKind::AllOf { all_of } => {
+                let no_properties = EMPTY_PROPERTIES.get_or_init(IndexMap::new);
+                let ty = self.lower_all_of(all_of, no_properties, &[], hint, doc, pointer)?;
+                Lowered { ty, nullable }
             }
             SchemaKind::Not { .. } => {
                 return Err(Error::unsupported(pointer, "`not` cannot be represented in Rust"));
             }
             SchemaKind::Any(any) => {
-                let ty = if !any.all_of.is_empty() {
-                    return Err(Error::unsupported(pointer, "`allOf` is not supported yet"));
-                } else if !any.any_of.is_empty() {
-                    return Err(Error::unsupported(pointer, "`anyOf` is not supported yet"));
-                } else if any.not.is_some() {
+                let alternatives = if any.one_of.is_empty() {
+                    &any.any_of
+                } else {
+                    &any.one_of
+                };
+                let keyword = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
+                let ty = if any.not.is_some() {
                     return Err(Error::unsupported(pointer, "`not` cannot be represented in Rust"));
-                } else if !any.one_of.is_empty() {
+                } else if !any.all_of.is_empty() {
+                    if !alternatives.is_empty() && !is_constraint_only(alternatives) {
+                        return Err(Error::unsupported(
+                            pointer,
+                            "`allOf` beside `oneOf` or `anyOf` is not supported",
+                        ));
+                    }
+                    self.lower_all_of(&any.all_of, &any.properties, &any.required, hint, doc, pointer)?
+                } else if !alternatives.is_empty() && !is_constraint_only(alternatives) {
                     if !any.properties.is_empty() {
                         return Err(Error::unsupported(
                             pointer,
-                            "`oneOf` beside `properties` is not supported",
+                            format!("`{keyword}` beside `properties` is not supported"),
                         ));
                     }
-                    self.lower_one_of(
-                        &any.one_of,
-                        schema.schema_data.discriminator.as_ref(),
-                        hint,
-                        doc,
-                        pointer,
-                    )?
+                    let discriminator = schema.schema_data.discriminator.as_ref();
+                    self.lower_alternatives(alternatives, discriminator, hint, doc, &pointer.join(keyword), pointer)?
                 } else if any.typ.as_deref() == Some("object") || !any.properties.is_empty() {
+                    // A `oneOf`/`anyOf` of bare `required` lists only constrains which optional
+                    // fields must be set; the struct carries them all, and the doc says so.
+                    let doc = constraint_doc(doc, alternatives);
                     self.lower_object(
                         &any.properties,
                         &any.required,
@@ -317,11 +348,36 @@ impl<'a> Lowerer<'a> {
         doc: Option<String>,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
+        let slots = properties
+            .iter()
+            .map(|(name, slot)| PropertySlot {
+                name,
+                slot,
+                pointer: pointer.join("properties").join(name),
+            })
+            .collect();
+        self.define_struct_from(slots, required, hint, doc, pointer)
+    }
+
+    /// Defines a struct from properties that may come from several schemas (for `allOf`), each
+    /// lowered at its own pointer so a property inherited from a component is one type.
+    fn define_struct_from(
+        &mut self,
+        properties: Vec<PropertySlot<'a>>,
+        required: &[String],
+        hint: &str,
+        doc: Option<String>,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
         let name = self.claim_type(hint, pointer);
         let mut field_names = Scope::new();
         let mut fields = Vec::with_capacity(properties.len());
-        for (wire_name, slot) in properties {
-            let field_pointer = pointer.join("properties").join(wire_name);
+        for PropertySlot {
+            name: wire_name,
+            slot,
+            pointer: field_pointer,
+        } in properties
+        {
             let field_hint = format!("{name}{}", type_name(wire_name));
             let (field_doc, example) = match slot {
                 ReferenceOr::Item(schema) => (
@@ -331,13 +387,12 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { .. } => (None, None),
             };
             let lowered = self.lower_slot(slot.into(), &field_hint, &field_pointer)?;
-            let is_required = required.contains(wire_name);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name: field_names.claim(&snake_name(wire_name)),
                 doc: field_doc,
                 ty: lowered.ty,
-                required: is_required,
+                required: required.contains(wire_name),
                 nullable: lowered.nullable,
                 // Decided in `finish`, once it is known whether the type is used in a request.
                 presence: Presence::Optional,
@@ -347,9 +402,220 @@ impl<'a> Lowerer<'a> {
         let kind = TypeKind::Struct(StructDef {
             fields,
             used_in_request: false,
+            multipart: false,
         });
         self.add_type(&name, doc, pointer, kind);
         Ok(TypeRef::Named(name))
+    }
+
+    /// `allOf`: a single member (usually a `$ref` made nullable or documented) is that member's
+    /// type; several members are merged into one struct with every member's properties and
+    /// required fields (later members win on a name clash), plus the schema's own.
+    fn lower_all_of(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        own_properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+        own_required: &[String],
+        hint: &str,
+        doc: Option<String>,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        if let ([member], true) = (members, own_properties.is_empty()) {
+            return Ok(self
+                .lower_slot(member.into(), hint, &pointer.join("allOf").join("0"))?
+                .ty);
+        }
+        let mut properties: IndexMap<&'a String, PropertySlot<'a>> = IndexMap::new();
+        let mut required: Vec<String> = own_required.to_vec();
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = pointer.join("allOf").join(index.to_string());
+            self.collect_properties(member, &member_pointer, &mut properties, &mut required, 0)?;
+        }
+        for (name, slot) in own_properties {
+            let slot_pointer = pointer.join("properties").join(name);
+            properties.insert(
+                name,
+                PropertySlot {
+                    name,
+                    slot,
+                    pointer: slot_pointer,
+                },
+            );
+        }
+        let doc = doc.or_else(|| self.first_member_doc(members));
+        self.define_struct_from(properties.into_values().collect(), &required, hint, doc, pointer)
+    }
+
+    /// The description of the first `$ref` member of an `allOf`, for a merged struct with none.
+    fn first_member_doc(&self, members: &'a [ReferenceOr<Schema>]) -> Option<String> {
+        members.iter().find_map(|member| match member {
+            ReferenceOr::Reference { reference } => self
+                .resolve_schema_ref(reference, &Pointer::root())
+                .ok()
+                .and_then(|(_, schema, _)| schema.schema_data.description.clone()),
+            ReferenceOr::Item(_) => None,
+        })
+    }
+
+    /// Adds the properties and required names of one `allOf` member (following `$ref`s and
+    /// nested `allOf`s) to `properties` and `required`.
+    fn collect_properties(
+        &self,
+        member: &'a ReferenceOr<Schema>,
+        pointer: &Pointer,
+        properties: &mut IndexMap<&'a String, PropertySlot<'a>>,
+        required: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), Error> {
+        if depth > 16 {
+            return Err(Error::unsupported(pointer, "`allOf` nests too deeply (or is circular)"));
+        }
+        let (schema, schema_pointer) = match member {
+            ReferenceOr::Reference { reference } => {
+                let (target, schema, _) = self.resolve_schema_ref(reference, pointer)?;
+                (schema, target)
+            }
+            ReferenceOr::Item(schema) => (schema, pointer.clone()),
+        };
+        let (own, own_required, nested): (
+            &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+            &'a [String],
+            &'a [ReferenceOr<Schema>],
+        ) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required, &[]),
+            SchemaKind::AllOf { all_of } => (EMPTY_PROPERTIES.get_or_init(IndexMap::new), &[], all_of),
+            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                (&any.properties, &any.required, &any.all_of)
+            }
+            _ => {
+                return Err(Error::unsupported(
+                    pointer,
+                    "an `allOf` member must be an object schema",
+                ));
+            }
+        };
+        for (index, inner) in nested.iter().enumerate() {
+            let inner_pointer = schema_pointer.join("allOf").join(index.to_string());
+            self.collect_properties(inner, &inner_pointer, properties, required, depth + 1)?;
+        }
+        for (name, slot) in own {
+            let slot_pointer = schema_pointer.join("properties").join(name);
+            properties.insert(
+                name,
+                PropertySlot {
+                    name,
+                    slot,
+                    pointer: slot_pointer,
+                },
+            );
+        }
+        required.extend(own_required.iter().cloned());
+        Ok(())
+    }
+
+    /// `oneOf` / `anyOf`: one member is that member's type; a discriminator makes a tagged
+    /// union; otherwise an untagged union that picks the variant by the value's shape.
+    fn lower_alternatives(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        discriminator: Option<&'a Discriminator>,
+        hint: &str,
+        doc: Option<String>,
+        members_pointer: &Pointer,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        match (members, discriminator) {
+            ([member], None) => Ok(self.lower_slot(member.into(), hint, &members_pointer.join("0"))?.ty),
+            (_, Some(discriminator)) => self.lower_one_of(members, discriminator, hint, doc, members_pointer, pointer),
+            (_, None) => self.define_untagged(members, hint, doc, members_pointer, pointer),
+        }
+    }
+
+    fn define_untagged(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        hint: &str,
+        doc: Option<String>,
+        members_pointer: &Pointer,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        let name = self.claim_type(hint, pointer);
+        let mut variant_names = Scope::new();
+        let mut variants = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = members_pointer.join(index.to_string());
+            let member_hint = format!("{name}{}", index + 1);
+            let lowered = self.lower_slot(member.into(), &member_hint, &member_pointer)?;
+            let preferred = match member {
+                ReferenceOr::Reference { reference } => {
+                    let (_, target, _) = self.resolve_schema_ref(reference, &member_pointer)?;
+                    match target.schema_data.extensions.get("x-speakeasy-name-override") {
+                        Some(serde_json::Value::String(name)) => variant_name(name),
+                        _ => type_ref_label(&lowered.ty),
+                    }
+                }
+                ReferenceOr::Item(_) => type_ref_label(&lowered.ty),
+            };
+            let shape = self.shape_of(&lowered.ty);
+            variants.push(UntaggedVariant {
+                rust_name: variant_names.claim(&preferred),
+                ty: lowered.ty,
+                shape,
+            });
+        }
+        // Most specific first, so a value is not taken by a variant that only matches part of it.
+        variants.sort_by_key(|variant| std::cmp::Reverse(variant.shape.specificity()));
+        let fallback = claim_fallback(&mut variant_names);
+        self.add_type(
+            &name,
+            doc,
+            pointer,
+            TypeKind::Untagged(UntaggedDef { variants, fallback }),
+        );
+        Ok(TypeRef::Named(name))
+    }
+
+    /// What a JSON value must look like to be decoded as `ty`.
+    fn shape_of(&self, ty: &TypeRef) -> Shape {
+        match ty {
+            TypeRef::String => Shape::String,
+            TypeRef::Bool => Shape::Boolean,
+            TypeRef::I32 | TypeRef::I64 => Shape::Integer,
+            TypeRef::F32 | TypeRef::F64 => Shape::Number,
+            TypeRef::Vec(_) => Shape::Array,
+            TypeRef::Json | TypeRef::Binary => Shape::Any,
+            TypeRef::JsonMap | TypeRef::Map(_) => Shape::Object {
+                required: Vec::new(),
+                constants: Vec::new(),
+            },
+            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Enum(_)) => Shape::String,
+                Some(TypeKind::Struct(def)) => Shape::Object {
+                    required: def
+                        .fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| f.wire_name.clone())
+                        .collect(),
+                    constants: def
+                        .fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .filter_map(|f| self.single_value(&f.ty).map(|value| (f.wire_name.clone(), value)))
+                        .collect(),
+                },
+                Some(TypeKind::Union(_) | TypeKind::Untagged(_)) | None => Shape::Any,
+            },
+        }
+    }
+
+    /// The only value of a one-value enum, which identifies the object it is in.
+    fn single_value(&self, ty: &TypeRef) -> Option<String> {
+        let TypeRef::Named(name) = ty else { return None };
+        match self.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Enum(def)) if def.variants.len() == 1 => Some(def.variants[0].wire.clone()),
+            _ => None,
+        }
     }
 
     fn define_enum(&mut self, hint: &str, doc: Option<String>, values: &[&str], pointer: &Pointer) -> TypeRef {
@@ -372,22 +638,17 @@ impl<'a> Lowerer<'a> {
     fn lower_one_of(
         &mut self,
         members: &'a [ReferenceOr<Schema>],
-        discriminator: Option<&'a Discriminator>,
+        discriminator: &'a Discriminator,
         hint: &str,
         doc: Option<String>,
+        members_pointer: &Pointer,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
-        let Some(discriminator) = discriminator else {
-            return Err(Error::unsupported(
-                pointer,
-                "`oneOf` without a `discriminator` is not supported yet",
-            ));
-        };
         let name = self.claim_type(hint, pointer);
         let mut variant_names = Scope::new();
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
-            let member_pointer = pointer.join("oneOf").join(index.to_string());
+            let member_pointer = members_pointer.join(index.to_string());
             let ReferenceOr::Reference { reference } = member else {
                 return Err(Error::unsupported(
                     &member_pointer,
@@ -532,7 +793,7 @@ impl<'a> Lowerer<'a> {
             Some(serde_json::Value::String(name)) => snake_name(name),
             _ => snake_name(&id),
         };
-        let path_params = self.lower_path_params(path, item, operation, pointer)?;
+        let (path_params, query) = self.lower_parameters(path, item, operation, &id, pointer)?;
         let body = match &operation.request_body {
             Some(body) => Some(self.lower_body(body, &id, &pointer.join("requestBody"))?),
             None => None,
@@ -544,6 +805,7 @@ impl<'a> Lowerer<'a> {
             http_method: method.to_ascii_uppercase(),
             path: path.to_owned(),
             path_params,
+            query,
             body,
             response,
             success_status,
@@ -556,16 +818,20 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn lower_path_params(
+    /// Lowers the operation's parameters: path parameters in template order, and query
+    /// parameters gathered into a generated `{OperationId}Query` struct.
+    fn lower_parameters(
         &mut self,
         path: &str,
         item: &'a PathItem,
         operation: &'a SpecOperation,
+        operation_id: &str,
         pointer: &Pointer,
-    ) -> Result<Vec<PathParam>, Error> {
+    ) -> Result<(Vec<PathParam>, Option<String>), Error> {
         let path_pointer = Pointer::root().join("paths").join(path);
         // Operation-level parameters override path-level ones with the same name and location.
-        let mut by_name: IndexMap<String, (Pointer, &'a Parameter)> = IndexMap::new();
+        let mut path_params: IndexMap<String, (Pointer, &'a Parameter)> = IndexMap::new();
+        let mut query_params: IndexMap<String, (Pointer, &'a Parameter)> = IndexMap::new();
         let item_params = item
             .parameters
             .iter()
@@ -578,16 +844,19 @@ impl<'a> Lowerer<'a> {
             .map(|(i, p)| (pointer.join("parameters").join(i.to_string()), p));
         for (param_pointer, slot) in item_params.chain(op_params) {
             let (param_pointer, parameter) = self.resolve_parameter(slot, &param_pointer)?;
-            let data = parameter.parameter_data_ref();
+            let name = parameter.parameter_data_ref().name.clone();
             match parameter {
                 Parameter::Path { .. } => {
-                    by_name.insert(data.name.clone(), (param_pointer, parameter));
+                    path_params.insert(name, (param_pointer, parameter));
                 }
-                Parameter::Query { .. } => {
-                    return Err(Error::unsupported(
-                        &param_pointer,
-                        "query parameters are not supported yet",
-                    ));
+                Parameter::Query { style, .. } => {
+                    if !matches!(style, openapiv3::QueryStyle::Form) {
+                        return Err(Error::unsupported(
+                            &param_pointer,
+                            "only `style: form` query parameters are supported",
+                        ));
+                    }
+                    query_params.insert(name, (param_pointer, parameter));
                 }
                 Parameter::Header { .. } => {
                     return Err(Error::unsupported(
@@ -603,6 +872,45 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        let path_params = self.lower_path_params(path, path_params, operation_id, pointer)?;
+        let query = if query_params.is_empty() {
+            None
+        } else {
+            Some(self.lower_query(query_params, operation_id, pointer)?)
+        };
+        Ok((path_params, query))
+    }
+
+    /// The schema of a parameter, and the parameter's example (or its schema's).
+    fn parameter_schema(
+        &mut self,
+        parameter: &'a Parameter,
+        hint: &str,
+        pointer: &Pointer,
+    ) -> Result<(Lowered, Option<serde_json::Value>), Error> {
+        let data = parameter.parameter_data_ref();
+        match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let mut example = data.example.clone();
+                if let ReferenceOr::Item(schema) = schema {
+                    example = example.or_else(|| schema.schema_data.example.clone());
+                }
+                Ok((self.lower_slot(schema.into(), hint, &pointer.join("schema"))?, example))
+            }
+            ParameterSchemaOrContent::Content(_) => Err(Error::unsupported(
+                pointer,
+                "parameters with `content` are not supported",
+            )),
+        }
+    }
+
+    fn lower_path_params(
+        &mut self,
+        path: &str,
+        mut by_name: IndexMap<String, (Pointer, &'a Parameter)>,
+        operation_id: &str,
+        pointer: &Pointer,
+    ) -> Result<Vec<PathParam>, Error> {
         let mut arg_names = Scope::new();
         let mut params = Vec::new();
         for placeholder in path_placeholders(path, pointer)? {
@@ -612,33 +920,21 @@ impl<'a> Lowerer<'a> {
                     format!("path placeholder `{{{placeholder}}}` has no path parameter"),
                 )
             })?;
-            let data = parameter.parameter_data_ref();
-            let mut example = data.example.clone();
-            let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    if let ReferenceOr::Item(schema) = schema {
-                        example = example.or_else(|| schema.schema_data.example.clone());
-                    }
-                    self.lower_slot(schema.into(), "", &param_pointer.join("schema"))?.ty
-                }
-                ParameterSchemaOrContent::Content(_) => {
-                    return Err(Error::unsupported(
-                        &param_pointer,
-                        "path parameters with `content` are not supported",
-                    ));
-                }
-            };
-            if !matches!(ty, TypeRef::String | TypeRef::I32 | TypeRef::I64) {
+            let hint = format!("{operation_id}{}", type_name(&placeholder));
+            let (lowered, example) = self.parameter_schema(parameter, &hint, &param_pointer)?;
+            let is_enum = matches!(&lowered.ty, TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))));
+            if !(is_enum || matches!(lowered.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64)) {
                 return Err(Error::unsupported(
                     &param_pointer,
-                    "a path parameter must be a string or an integer",
+                    "a path parameter must be a string, a string enum or an integer",
                 ));
             }
+            let data = parameter.parameter_data_ref();
             params.push(PathParam {
                 rust_name: arg_names.claim(&snake_name(&data.name)),
                 wire_name: data.name.clone(),
                 doc: data.description.clone(),
-                ty,
+                ty: lowered.ty,
                 example,
             });
         }
@@ -649,6 +945,60 @@ impl<'a> Lowerer<'a> {
             ));
         }
         Ok(params)
+    }
+
+    /// Defines `{OperationId}Query`, a struct with one field per query parameter. Values must be
+    /// scalars or arrays of scalars, which the runtime sends as `name=value` pairs (arrays as
+    /// repeated names).
+    fn lower_query(
+        &mut self,
+        params: IndexMap<String, (Pointer, &'a Parameter)>,
+        operation_id: &str,
+        pointer: &Pointer,
+    ) -> Result<String, Error> {
+        let query_pointer = pointer.join("parameters");
+        let name = self.claim_type(&format!("{operation_id}Query"), &query_pointer);
+        let mut field_names = Scope::new();
+        let mut fields = Vec::with_capacity(params.len());
+        for (wire_name, (param_pointer, parameter)) in params {
+            let hint = format!("{name}{}", type_name(&wire_name));
+            let (lowered, example) = self.parameter_schema(parameter, &hint, &param_pointer)?;
+            if !self.is_query_value(&lowered.ty) {
+                return Err(Error::unsupported(
+                    &param_pointer,
+                    "a query parameter must be a scalar or an array of scalars",
+                ));
+            }
+            let data = parameter.parameter_data_ref();
+            fields.push(Field {
+                rust_name: field_names.claim(&snake_name(&wire_name)),
+                wire_name,
+                doc: data.description.clone(),
+                ty: lowered.ty,
+                required: data.required,
+                nullable: lowered.nullable,
+                presence: Presence::Optional,
+                example,
+            });
+        }
+        let doc = format!("The query parameters of `{operation_id}`. Unset fields are not sent.");
+        let kind = TypeKind::Struct(StructDef {
+            fields,
+            used_in_request: false,
+            multipart: false,
+        });
+        self.add_type(&name, Some(doc), &query_pointer, kind);
+        Ok(name)
+    }
+
+    /// Whether a type can be sent as query values: a scalar, an enum, or an array of those.
+    fn is_query_value(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
+            TypeRef::Named(name) => matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))),
+            TypeRef::Vec(item) => !matches!(**item, TypeRef::Vec(_)) && self.is_query_value(item),
+            _ => false,
+        }
     }
 
     fn resolve_parameter(
@@ -708,26 +1058,58 @@ impl<'a> Lowerer<'a> {
                 }
             }
         };
-        let Some(media) = body.content.get(JSON) else {
+        let (media_type, encoding) = if body.content.contains_key(JSON) {
+            (JSON, BodyEncoding::Json)
+        } else if body.content.contains_key(MULTIPART) {
+            (MULTIPART, BodyEncoding::Multipart)
+        } else {
             let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
             return Err(Error::unsupported(
                 &body_pointer.join("content"),
                 format!(
-                    "only application/json request bodies are supported, found {}",
+                    "only application/json and multipart/form-data request bodies are supported, found {}",
                     types.join(", ")
                 ),
             ));
         };
-        let schema_pointer = body_pointer.join("content").join(JSON).join("schema");
-        let ty = match &media.schema {
+        let schema_pointer = body_pointer.join("content").join(media_type).join("schema");
+        let ty = match body.content.get(media_type).and_then(|media| media.schema.as_ref()) {
             Some(schema) => self.lower_slot(schema.into(), &hint, &schema_pointer)?.ty,
             None => TypeRef::Json,
         };
-        self.request_roots.push(ty.clone());
+        if encoding == BodyEncoding::Multipart {
+            self.mark_multipart(&ty, &schema_pointer)?;
+        } else {
+            self.request_roots.push(ty.clone());
+        }
         Ok(Body {
             ty,
             doc: body.description.clone(),
+            encoding,
         })
+    }
+
+    /// Checks that a multipart body is a struct of scalars, files and arrays of those, and marks
+    /// it so it is emitted as form parts rather than JSON.
+    fn mark_multipart(&mut self, ty: &TypeRef, pointer: &Pointer) -> Result<(), Error> {
+        let part_ok = |ty: &TypeRef| match ty {
+            TypeRef::Vec(item) => is_part_scalar(item),
+            other => is_part_scalar(other),
+        };
+        let def = match ty {
+            TypeRef::Named(name) => self.types.get_mut(name).map(|def| &mut def.kind),
+            _ => None,
+        };
+        match def {
+            Some(TypeKind::Struct(def)) if def.fields.iter().all(|f| part_ok(&f.ty)) => {
+                def.multipart = true;
+                Ok(())
+            }
+            _ => Err(Error::unsupported(
+                pointer,
+                "a multipart/form-data body must be an object of strings, numbers, booleans and files",
+            )),
+        }
     }
 
     /// Returns the success status, its response type and the mapped error statuses.
@@ -750,29 +1132,24 @@ impl<'a> Lowerer<'a> {
                 ));
             };
             let (response_pointer, response, hint) = self.resolve_response(slot, operation_id, &status_pointer)?;
-            let ty = self.lower_response_content(response, &hint, &response_pointer)?;
             match code {
-                200..=299 => match &success {
-                    None => success = Some((code, ty)),
-                    Some((_, first)) if *first == ty => {}
-                    Some(_) => {
-                        return Err(Error::unsupported(
-                            &status_pointer,
-                            "2xx responses with different bodies are not supported",
-                        ));
+                200..=299 => {
+                    let ty = self.lower_response_content(response, &hint, &response_pointer)?;
+                    match &success {
+                        None => success = Some((code, ty)),
+                        Some((_, first)) if *first == ty => {}
+                        Some(_) => {
+                            return Err(Error::unsupported(
+                                &status_pointer,
+                                "2xx responses with different bodies are not supported",
+                            ));
+                        }
                     }
-                },
+                }
                 400..=599 => {
-                    if ty.as_ref() != Some(&self.error_type) {
-                        return Err(Error::unsupported(
-                            &response_pointer,
-                            format!(
-                                "error responses must use the `{}` schema to be mapped",
-                                config.error_schema
-                            ),
-                        ));
+                    if self.is_error_response(response, &response_pointer, config)? {
+                        error_statuses.push(code);
                     }
-                    error_statuses.push(code);
                 }
                 _ => {
                     return Err(Error::unsupported(
@@ -787,6 +1164,36 @@ impl<'a> Lowerer<'a> {
         };
         error_statuses.sort_unstable();
         Ok((success_status, response, error_statuses))
+    }
+
+    /// Whether an error response maps to the typed Clerk error. It does when its body is the
+    /// error schema, or an inline object of the same shape (an `errors` array); a response
+    /// without a body does not (it gives the unexpected-status error, with whatever body comes).
+    /// Any other body is rejected.
+    fn is_error_response(&mut self, response: &'a Response, pointer: &Pointer, config: &Config) -> Result<bool, Error> {
+        if response.content.is_empty() {
+            return Ok(false);
+        }
+        let schema = response.content.get(JSON).and_then(|media| media.schema.as_ref());
+        let compatible = match schema {
+            Some(ReferenceOr::Reference { reference }) => {
+                let lowered = self.lower_slot(SchemaSlot::Ref(reference), "", pointer)?;
+                lowered.ty == self.error_type
+            }
+            Some(ReferenceOr::Item(schema)) => has_errors_array(schema),
+            None => false,
+        };
+        if compatible {
+            Ok(true)
+        } else {
+            Err(Error::unsupported(
+                pointer,
+                format!(
+                    "error responses must use the `{}` schema to be mapped",
+                    config.error_schema
+                ),
+            ))
+        }
     }
 
     fn resolve_response(
@@ -879,11 +1286,98 @@ impl<'a> Lowerer<'a> {
                     stack.extend(def.fields.iter().filter_map(|f| f.ty.named()).map(str::to_owned));
                 }
                 Some(TypeKind::Union(def)) => stack.extend(def.variants.iter().map(|v| v.ty.clone())),
+                Some(TypeKind::Untagged(def)) => {
+                    stack.extend(def.variants.iter().filter_map(|v| v.ty.named()).map(str::to_owned));
+                }
                 Some(TypeKind::Enum(_)) | None => {}
             }
         }
         seen
     }
+}
+
+/// Whether every member of a `oneOf`/`anyOf` only lists `required` properties: a constraint on
+/// which optional fields are set, not an alternative type.
+fn is_constraint_only(members: &[ReferenceOr<Schema>]) -> bool {
+    members.iter().all(|member| match member {
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Any(any),
+            ..
+        }) => {
+            !any.required.is_empty()
+                && any.typ.is_none()
+                && any.properties.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.all_of.is_empty()
+        }
+        _ => false,
+    })
+}
+
+/// The doc of a struct whose `oneOf`/`anyOf` is a constraint: which fields must be set.
+fn constraint_doc(doc: Option<String>, alternatives: &[ReferenceOr<Schema>]) -> Option<String> {
+    let groups: Vec<String> = alternatives
+        .iter()
+        .filter_map(|member| match member {
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Any(any),
+                ..
+            }) => Some(
+                any.required
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            ),
+            _ => None,
+        })
+        .collect();
+    if groups.is_empty() {
+        return doc;
+    }
+    let note = format!("Set at least one of: {}.", groups.join("; or "));
+    Some(match doc {
+        Some(doc) => format!("{}\n\n{note}", doc.trim_end()),
+        None => note,
+    })
+}
+
+/// A variant name for an untagged union member: its type's name, or the JSON kind for
+/// built-in types.
+fn type_ref_label(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Bool => "Bool".to_owned(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::Json => "Json".to_owned(),
+        TypeRef::Binary => "File".to_owned(),
+        TypeRef::JsonMap | TypeRef::Map(_) => "Map".to_owned(),
+        TypeRef::Vec(item) => format!("{}List", type_ref_label(item)),
+        TypeRef::Named(name) => name.clone(),
+    }
+}
+
+/// Whether a value can be one multipart part: a file, or a scalar sent as text.
+fn is_part_scalar(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Binary | TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64
+    )
+}
+
+/// Whether an inline schema has the error schema's shape: an object with an `errors` array.
+fn has_errors_array(schema: &Schema) -> bool {
+    let properties = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => &object.properties,
+        SchemaKind::Any(any) => &any.properties,
+        _ => return false,
+    };
+    matches!(
+        properties.get("errors"),
+        Some(ReferenceOr::Item(errors)) if matches!(errors.schema_kind, SchemaKind::Type(Type::Array(_)))
+    )
 }
 
 /// How a field is represented, from the rules documented on [`Presence`].

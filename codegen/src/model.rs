@@ -52,6 +52,66 @@ pub enum TypeKind {
     Enum(EnumDef),
     /// A `oneOf` with a discriminator, open: unknown tags keep their raw JSON.
     Union(UnionDef),
+    /// A `oneOf`/`anyOf` without a discriminator, open: the variant is chosen by the value's
+    /// shape, and a value that fits none keeps its raw JSON.
+    Untagged(UntaggedDef),
+}
+
+/// An untagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntaggedDef {
+    /// Variants, most specific shape first: the order they are tried in.
+    pub variants: Vec<UntaggedVariant>,
+    /// Name of the variant that keeps a value no variant fits.
+    pub fallback: String,
+}
+
+/// One variant of an untagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntaggedVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The payload type.
+    pub ty: TypeRef,
+    /// What a value must look like to be tried as this variant.
+    pub shape: Shape,
+}
+
+/// The JSON shape that selects an untagged variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// An object with these properties, and these properties set to these values (the only
+    /// value of a one-value enum, such as `"object": "token"`).
+    Object {
+        /// Properties that must be present.
+        required: Vec<String>,
+        /// Properties that must have exactly this string value.
+        constants: Vec<(String, String)>,
+    },
+    /// A string.
+    String,
+    /// `true` or `false`.
+    Boolean,
+    /// An integer.
+    Integer,
+    /// Any number.
+    Number,
+    /// An array.
+    Array,
+    /// Anything.
+    Any,
+}
+
+impl Shape {
+    /// How narrowly the shape selects values; variants are tried from the most specific.
+    pub fn specificity(&self) -> (usize, usize) {
+        match self {
+            Shape::Object { required, constants } => (constants.len() + 1, required.len() + 1),
+            Shape::String | Shape::Boolean | Shape::Integer | Shape::Array => (1, 0),
+            Shape::Number => (0, 1),
+            Shape::Any => (0, 0),
+        }
+    }
 }
 
 /// A struct generated from an object schema.
@@ -62,6 +122,8 @@ pub struct StructDef {
     /// The type appears (directly or nested) in a request body, so its optional nullable
     /// fields are three-state.
     pub used_in_request: bool,
+    /// The type is a `multipart/form-data` body: sent as form parts, not JSON.
+    pub multipart: bool,
 }
 
 /// One property of an object schema.
@@ -155,6 +217,8 @@ pub enum TypeRef {
     F32,
     /// `f64`
     F64,
+    /// File contents (`format: binary`), sent as a multipart file part.
+    Binary,
     /// Any JSON value: `serde_json::Value`.
     Json,
     /// A free-form JSON object: `serde_json::Map<String, Value>`.
@@ -193,6 +257,8 @@ pub struct Operation {
     pub path: String,
     /// Path parameters in the order they appear in the template.
     pub path_params: Vec<PathParam>,
+    /// The generated struct holding the query parameters, if the operation has any.
+    pub query: Option<String>,
     /// The JSON request body, if any.
     pub body: Option<Body>,
     /// The 2xx response's type; `None` when it has no JSON content.
@@ -229,13 +295,24 @@ pub struct PathParam {
     pub example: Option<serde_json::Value>,
 }
 
-/// A JSON request body.
+/// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     /// The body's type.
     pub ty: TypeRef,
     /// The request body's description.
     pub doc: Option<String>,
+    /// How the body is sent.
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json`.
+    Json,
+    /// `multipart/form-data`.
+    Multipart,
 }
 
 impl TypeRef {

@@ -332,7 +332,7 @@ impl From<String> for PhoneNumberObject {
         }
     }
 }
-crate::open_enum::impl_open_enum!(PhoneNumberObject);
+crate::__private::impl_open_enum!(PhoneNumberObject);
 /// Generated from the schema at `#/components/schemas/PhoneNumber/properties/verification`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -358,7 +358,7 @@ impl serde::Serialize for PhoneNumberVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Otp(value) => {
-                crate::union::serialize_tagged(
+                crate::__private::serialize_tagged(
                     serializer,
                     "object",
                     "verification_otp",
@@ -366,7 +366,7 @@ impl serde::Serialize for PhoneNumberVerification {
                 )
             }
             Self::Admin(value) => {
-                crate::union::serialize_tagged(
+                crate::__private::serialize_tagged(
                     serializer,
                     "object",
                     "verification_admin",
@@ -381,7 +381,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let tagged = crate::union::Tagged::deserialize(deserializer, "object")?;
+        let tagged = crate::__private::Tagged::deserialize(deserializer, "object")?;
         match tagged.tag() {
             Some("verification_otp") => tagged.decode().map(Self::Otp),
             Some("verification_admin") => tagged.decode().map(Self::Admin),
@@ -516,7 +516,7 @@ impl From<String> for VerificationAdminObject {
         }
     }
 }
-crate::open_enum::impl_open_enum!(VerificationAdminObject);
+crate::__private::impl_open_enum!(VerificationAdminObject);
 /// Generated from the schema at `#/components/schemas/verification_admin/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -547,7 +547,7 @@ impl From<String> for VerificationAdminStatus {
         }
     }
 }
-crate::open_enum::impl_open_enum!(VerificationAdminStatus);
+crate::__private::impl_open_enum!(VerificationAdminStatus);
 /// Generated from the schema at `#/components/schemas/verification_admin/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -578,7 +578,7 @@ impl From<String> for VerificationAdminStrategy {
         }
     }
 }
-crate::open_enum::impl_open_enum!(VerificationAdminStrategy);
+crate::__private::impl_open_enum!(VerificationAdminStrategy);
 /// Generated from the schema at `#/components/schemas/verification_otp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -667,7 +667,7 @@ impl From<String> for VerificationOtpObject {
         }
     }
 }
-crate::open_enum::impl_open_enum!(VerificationOtpObject);
+crate::__private::impl_open_enum!(VerificationOtpObject);
 /// Generated from the schema at `#/components/schemas/verification_otp/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -710,7 +710,7 @@ impl From<String> for VerificationOtpStatus {
         }
     }
 }
-crate::open_enum::impl_open_enum!(VerificationOtpStatus);
+crate::__private::impl_open_enum!(VerificationOtpStatus);
 /// Generated from the schema at `#/components/schemas/verification_otp/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -749,7 +749,7 @@ impl From<String> for VerificationOtpStrategy {
         }
     }
 }
-crate::open_enum::impl_open_enum!(VerificationOtpStrategy);
+crate::__private::impl_open_enum!(VerificationOtpStrategy);
 /// Generated from the schema at `#/components/responses/_VerificationResponse/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

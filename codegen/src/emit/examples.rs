@@ -32,6 +32,9 @@ impl Example {
             .iter()
             .map(|param| builder.value(&param.ty, param.example.as_ref(), &param.wire_name, 0))
             .collect();
+        if let Some(query) = &operation.query {
+            args.push(builder.body(&TypeRef::Named(query.clone())));
+        }
         if let Some(body) = &operation.body {
             args.push(builder.body(&body.ty));
         }
@@ -145,6 +148,7 @@ impl ExampleBuilder<'_> {
             (TypeRef::JsonMap, _) => "serde_json::Map::new()".to_owned(),
             (TypeRef::Map(_), _) => "std::collections::BTreeMap::new()".to_owned(),
             (TypeRef::Vec(_), _) => "Vec::new()".to_owned(),
+            (TypeRef::Binary, _) => "clerk_sdk::FilePart::new(b\"...\".to_vec()).file_name(\"image.png\")".to_owned(),
             (TypeRef::Named(type_name), _) => self.named(type_name, example, depth),
         }
     }
@@ -175,6 +179,14 @@ impl ExampleBuilder<'_> {
                     format!("{name}::{}({inner})", variant.rust_name)
                 }
                 None => format!("{name}::{}(serde_json::json!({{}}))", union.fallback),
+            },
+            TypeKind::Untagged(untagged) if depth < MAX_DEPTH => match untagged.variants.first() {
+                Some(variant) => {
+                    self.imports.insert(name.to_owned());
+                    let inner = self.value(&variant.ty, None, "value", depth + 1);
+                    format!("{name}::{}({inner})", variant.rust_name)
+                }
+                None => format!("{name}::{}(serde_json::json!({{}}))", untagged.fallback),
             },
             _ => "Default::default()".to_owned(),
         }

@@ -82,6 +82,15 @@ fn parameters_table(api: &Api, operation: &Operation) -> String {
             example_cell(param.example.as_ref())
         ));
     }
+    if let Some(query) = &operation.query {
+        if let Some((type_name, fields)) = body_fields(api, &TypeRef::Named(query.clone())) {
+            rows.push(format!(
+                "| `query` | [`{type_name}`](models.md#{}) | ✔️ | The query parameters; its fields follow. | |",
+                anchor(type_name)
+            ));
+            rows.extend(fields.iter().map(|field| field_row(api, field, "query.")));
+        }
+    }
     if let Some(body) = &operation.body {
         match body_fields(api, &body.ty) {
             Some((type_name, fields)) => {
@@ -225,6 +234,23 @@ fn model_section(api: &Api, def: &TypeDef) -> String {
                 def.name, values.fallback
             );
         }
+        TypeKind::Untagged(untagged) => {
+            let _ = writeln!(section, "One of these, chosen by the shape of the value:\n");
+            for variant in &untagged.variants {
+                let _ = writeln!(
+                    section,
+                    "- `{}::{}`: {}",
+                    def.name,
+                    variant.rust_name,
+                    type_cell(api, &variant.ty)
+                );
+            }
+            let _ = writeln!(
+                section,
+                "\nA value that fits none is kept as `{}::{}(serde_json::Value)` with the raw JSON.",
+                def.name, untagged.fallback
+            );
+        }
         TypeKind::Union(union) => {
             let _ = writeln!(section, "One of these, chosen by the `{}` field:\n", union.tag_field);
             for variant in &union.variants {
@@ -297,6 +323,7 @@ fn plain_type(ty: &TypeRef) -> String {
         TypeRef::F32 => "f32".to_owned(),
         TypeRef::F64 => "f64".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Binary => "FilePart".to_owned(),
         TypeRef::JsonMap => "serde_json::Map<String, Value>".to_owned(),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", plain_type(value)),
         TypeRef::Vec(item) => format!("Vec<{}>", plain_type(item)),

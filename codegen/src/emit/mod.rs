@@ -116,6 +116,7 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Binary => quote!(crate::FilePart),
         TypeRef::JsonMap => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Map(value) => {
             let value = type_tokens(value);

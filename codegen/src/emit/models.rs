@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, type_tokens};
-use crate::model::{Api, EnumDef, Field, Presence, StructDef, TypeDef, TypeKind, UnionDef};
+use crate::model::{Api, EnumDef, Field, Presence, Shape, StructDef, TypeDef, TypeKind, UnionDef, UntaggedDef};
 use crate::names::unraw;
 
 /// Emits `models.rs`.
@@ -25,6 +25,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Struct(fields) => struct_def(def, fields),
         TypeKind::Enum(values) => enum_def(def, values),
         TypeKind::Union(union) => union_def(def, union),
+        TypeKind::Untagged(untagged) => untagged_def(def, untagged),
     }
 }
 
@@ -79,20 +80,27 @@ fn struct_def(def: &TypeDef, fields: &StructDef) -> TokenStream {
     let doc = type_doc(def);
     let has_required = fields.fields.iter().any(|f| is_constructor_arg(f.presence));
     let default = if has_required { quote!() } else { quote!(Default,) };
+    // A multipart body is sent as form parts, not JSON, so it has no serde impls.
+    let serde_derives = if fields.multipart {
+        quote!()
+    } else {
+        quote!(serde::Serialize, serde::Deserialize)
+    };
     let field_items = fields.fields.iter().map(|field| {
         let doc = field_doc(field);
-        let serde = field_serde(field);
+        let serde = if fields.multipart { quote!() } else { field_serde(field) };
         let name = ident(&field.rust_name);
         let ty = field_type(field);
         quote! { #doc #serde pub #name: #ty, }
     });
     let constructor = constructor(&def.name, &fields.fields);
     let setters = fields.fields.iter().filter_map(setter);
+    let multipart = fields.multipart.then(|| multipart_impl(&name, &fields.fields));
     // Produces the struct and an impl with `new` (required fields) and one setter per
-    // optional field.
+    // optional field, plus the form encoding for multipart bodies.
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #serde_derives)]
         #[non_exhaustive]
         pub struct #name {
             #(#field_items)*
@@ -101,6 +109,26 @@ fn struct_def(def: &TypeDef, fields: &StructDef) -> TokenStream {
         impl #name {
             #constructor
             #(#setters)*
+        }
+
+        #multipart
+    }
+}
+
+/// `MultipartBody` for a form body: one part (or none, or several) per field, in order.
+fn multipart_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let pushes = fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        quote!(crate::__private::ToParts::to_parts(&self.#field_name, #wire, &mut parts);)
+    });
+    quote! {
+        impl crate::__private::MultipartBody for #name {
+            fn parts(&self) -> Vec<crate::__private::Part> {
+                let mut parts = Vec::new();
+                #(#pushes)*
+                parts
+            }
         }
     }
 }
@@ -225,7 +253,7 @@ fn enum_def(def: &TypeDef, values: &EnumDef) -> TokenStream {
             }
         }
 
-        crate::open_enum::impl_open_enum!(#name);
+        crate::__private::impl_open_enum!(#name);
     }
 }
 
@@ -248,7 +276,7 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
     let serialize_arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
         let tag = &variant.tag;
-        quote!(Self::#variant_name(value) => crate::union::serialize_tagged(serializer, #tag_field, #tag, value),)
+        quote!(Self::#variant_name(value) => crate::__private::serialize_tagged(serializer, #tag_field, #tag, value),)
     });
     let deserialize_arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
@@ -291,7 +319,7 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let tagged = crate::union::Tagged::deserialize(deserializer, #tag_field)?;
+                let tagged = crate::__private::Tagged::deserialize(deserializer, #tag_field)?;
                 match tagged.tag() {
                     #(#deserialize_arms)*
                     _ => Ok(Self::#fallback(tagged.into_raw())),
@@ -306,5 +334,78 @@ fn type_doc(def: &TypeDef) -> TokenStream {
     match &def.doc {
         Some(doc) if !doc.trim().is_empty() => doc_attrs(doc, false),
         _ => doc_attrs(&format!("Generated from the schema at `{}`.", def.pointer), false),
+    }
+}
+
+fn untagged_def(def: &TypeDef, untagged: &UntaggedDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = type_doc(def);
+    let fallback = ident(&untagged.fallback);
+    let variants = untagged.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let ty = type_tokens(&variant.ty);
+        quote!(#[doc = " One of the alternatives."] #variant_name(#ty),)
+    });
+    let serialize_arms = untagged.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        quote!(Self::#variant_name(value) => serde::Serialize::serialize(value, serializer),)
+    });
+    let attempts = untagged.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let attempt = quote! {
+            if let Some(value) = crate::__private::try_decode(&raw) {
+                return Ok(Self::#variant_name(value));
+            }
+        };
+        match shape_check(&variant.shape) {
+            Some(check) => quote!(if #check { #attempt }),
+            None => attempt,
+        }
+    });
+    // Produces the open untagged union and serde impls that try each variant whose shape fits,
+    // most specific first, keeping the raw JSON when none does.
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value that fits none of the alternatives, kept as raw JSON.
+            #fallback(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::#fallback(raw) => serde::Serialize::serialize(raw, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #(#attempts)*
+                Ok(Self::#fallback(raw))
+            }
+        }
+    }
+}
+
+/// The condition a JSON value `raw` must meet to be tried as a variant; `None` for anything.
+fn shape_check(shape: &Shape) -> Option<TokenStream> {
+    match shape {
+        Shape::Object { required, constants } => {
+            let keys = constants.iter().map(|(key, _)| key);
+            let values = constants.iter().map(|(_, value)| value);
+            Some(quote!(crate::__private::fits_object(&raw, &[#(#required),*], &[#((#keys, #values)),*])))
+        }
+        Shape::String => Some(quote!(raw.is_string())),
+        Shape::Boolean => Some(quote!(raw.is_boolean())),
+        Shape::Integer => Some(quote!((raw.is_i64() || raw.is_u64()))),
+        Shape::Number => Some(quote!(raw.is_number())),
+        Shape::Array => Some(quote!(raw.is_array())),
+        Shape::Any => None,
     }
 }

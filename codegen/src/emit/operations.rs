@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::docs::sentence;
 use super::examples::Example;
 use super::{doc_attrs, ident, type_tokens};
-use crate::model::{Api, Operation, PathParam, Resource, TypeRef};
+use crate::model::{Api, BodyEncoding, Operation, PathParam, Resource, TypeRef};
 use crate::names::{Scope, snake_name};
 
 /// Emits `operations.rs`.
@@ -23,8 +23,8 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     quote! {
         #module_doc
         use super::models::*;
-        use crate::call::{Call, Operation};
-        use crate::retry::RetryClass;
+        use crate::__private::{Operation, RetryClass};
+        use crate::Call;
         use crate::Clerk;
 
         #(#descriptors)*
@@ -118,6 +118,8 @@ struct Signature {
     args: Vec<proc_macro2::Ident>,
     /// The path arguments converted to `String`, in template order.
     path_values: Vec<TokenStream>,
+    /// The query parameter, if the operation has query parameters.
+    query: Option<proc_macro2::Ident>,
     /// The body parameter, if the operation has one.
     body: Option<proc_macro2::Ident>,
     /// The success type.
@@ -145,10 +147,18 @@ fn signature(operation: &Operation) -> Signature {
         .iter()
         .map(|(arg, param)| match param.ty {
             TypeRef::String => quote!(#arg.into()),
+            TypeRef::Named(_) => quote!(#arg.as_str().to_owned()),
             _ => quote!(#arg.to_string()),
         })
         .collect();
     let mut args: Vec<proc_macro2::Ident> = path_args.iter().map(|(arg, _)| arg.clone()).collect();
+    let query = operation.query.as_ref().map(|type_name| {
+        let arg = ident(&arg_names.claim("query"));
+        let ty = ident(type_name);
+        params.push(quote!(#arg: #ty));
+        args.push(arg.clone());
+        arg
+    });
     let body = operation.body.as_ref().map(|body| {
         let arg = ident(&arg_names.claim(&snake_name("body")));
         let ty = type_tokens(&body.ty);
@@ -164,6 +174,7 @@ fn signature(operation: &Operation) -> Signature {
         params,
         args,
         path_values,
+        query,
         body,
         response,
     }
@@ -186,16 +197,21 @@ fn method(api: &Api, resource: &Resource, operation: &Operation) -> TokenStream 
     let Signature {
         params,
         path_values,
+        query,
         body,
         response,
         ..
     } = signature(operation);
-    let body_call = body.map(|arg| quote!(.json(&#arg)));
+    let query_call = query.map(|arg| quote!(.query(&#arg)));
+    let body_call = body.map(|arg| match operation.body.as_ref().map(|b| b.encoding) {
+        Some(BodyEncoding::Multipart) => quote!(.multipart(&#arg)),
+        _ => quote!(.json(&#arg)),
+    });
     quote! {
         #doc
         #deprecated
         pub fn #name(&self, #(#params),*) -> Call<#response> {
-            Call::new(self.client, &#descriptor, vec![#(#path_values),*]) #body_call
+            Call::new(self.client, &#descriptor, vec![#(#path_values),*]) #query_call #body_call
         }
     }
 }
@@ -275,6 +291,9 @@ fn method_doc(api: &Api, resource: &Resource, operation: &Operation) -> String {
             )
         })
         .collect();
+    if let Some(query) = &operation.query {
+        arguments.push(format!("- `query`: the query parameters, see [`{query}`]."));
+    }
     if let Some(body) = &operation.body {
         let doc = body
             .doc
