@@ -238,9 +238,21 @@ fn unsupported_constructs_are_reported_with_their_pointer() {
     let cases = [
         (
             format!(
-                "operationId: GetThing\ntags: [T]\n{PARAM}  - {{name: q, in: query, schema: {{type: string}}}}\nresponses:\n  '200': {{description: ok}}"
+                "operationId: GetThing\ntags: [T]\n{PARAM}  - {{name: x-trace, in: header, schema: {{type: string}}}}\nresponses:\n  '200': {{description: ok}}"
             ),
-            "#/paths/~1things~1{thing_id}/get/parameters/1: query parameters are not supported yet",
+            "#/paths/~1things~1{thing_id}/get/parameters/1: header parameters are not supported yet",
+        ),
+        (
+            format!(
+                "operationId: GetThing\ntags: [T]\n{PARAM}  - {{name: filter, in: query, schema: {{type: object, properties: {{a: {{type: string}}}}}}}}\nresponses:\n  '200': {{description: ok}}"
+            ),
+            "#/paths/~1things~1{thing_id}/get/parameters/1: a query parameter must be a scalar or an array of scalars",
+        ),
+        (
+            format!(
+                "operationId: GetThing\ntags: [T]\n{PARAM}  - {{name: f, in: query, style: deepObject, schema: {{type: string}}}}\nresponses:\n  '200': {{description: ok}}"
+            ),
+            "#/paths/~1things~1{thing_id}/get/parameters/1: only `style: form` query parameters are supported",
         ),
         (
             format!("tags: [T]\n{PARAM}responses:\n  '200': {{description: ok}}"),
@@ -256,9 +268,9 @@ fn unsupported_constructs_are_reported_with_their_pointer() {
         ),
         (
             format!(
-                "operationId: GetThing\ntags: [T]\n{PARAM}responses:\n  '200':\n    description: ok\n    content:\n      application/json:\n        schema: {{allOf: [{{type: object}}]}}"
+                "operationId: GetThing\ntags: [T]\n{PARAM}responses:\n  '200':\n    description: ok\n    content:\n      application/json:\n        schema: {{not: {{type: string}}}}"
             ),
-            "#/paths/~1things~1{thing_id}/get/responses/200/content/application~1json/schema: `allOf` is not supported yet",
+            "#/paths/~1things~1{thing_id}/get/responses/200/content/application~1json/schema: `not` cannot be represented in Rust",
         ),
         (
             format!(
@@ -280,9 +292,15 @@ fn unsupported_constructs_are_reported_with_their_pointer() {
         ),
         (
             format!(
-                "operationId: GetThing\ntags: [T]\n{PARAM}responses:\n  '200':\n    description: ok\n    content:\n      application/json:\n        schema: {{oneOf: [{{type: string}}, {{type: integer}}]}}"
+                "operationId: GetThing\ntags: [T]\n{PARAM}responses:\n  '200':\n    description: ok\n    content:\n      application/json:\n        schema: {{type: object, properties: {{a: {{type: string}}}}, oneOf: [{{type: string}}, {{type: integer}}]}}"
             ),
-            "#/paths/~1things~1{thing_id}/get/responses/200/content/application~1json/schema: `oneOf` without a `discriminator` is not supported yet",
+            "#/paths/~1things~1{thing_id}/get/responses/200/content/application~1json/schema: `oneOf` beside `properties` is not supported",
+        ),
+        (
+            format!(
+                "operationId: GetThing\ntags: [T]\n{PARAM}requestBody:\n  content:\n    multipart/form-data:\n      schema: {{type: object, properties: {{meta: {{type: object, properties: {{a: {{type: string}}}}}}}}}}\nresponses:\n  '200': {{description: ok}}"
+            ),
+            "#/paths/~1things~1{thing_id}/get/requestBody/content/multipart~1form-data/schema: a multipart/form-data body must be an object of strings, numbers, booleans and files",
         ),
         (
             format!(
