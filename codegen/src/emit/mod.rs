@@ -105,9 +105,19 @@ fn format_file(path: &str, tokens: TokenStream, config: &Config) -> Result<Gener
     })
 }
 
-/// The Rust type for a [`TypeRef`]; generated types are referred to by bare name, so the
-/// module that uses them must have them in scope.
+/// The Rust type for a [`TypeRef`], for code inside the models module, where generated types
+/// are in scope by bare name.
 pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
+    qualified_type_tokens(ty, &TokenStream::new())
+}
+
+/// The Rust type for a [`TypeRef`], with generated types behind `models` (such as
+/// `models::PhoneNumber`), for modules whose own item names could clash with a model's.
+pub(crate) fn model_type_tokens(ty: &TypeRef) -> TokenStream {
+    qualified_type_tokens(ty, &quote!(models::))
+}
+
+fn qualified_type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -119,14 +129,17 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Binary => quote!(crate::FilePart),
         TypeRef::JsonMap => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Map(value) => {
-            let value = type_tokens(value);
+            let value = qualified_type_tokens(value, models);
             quote!(std::collections::BTreeMap<String, #value>)
         }
         TypeRef::Vec(item) => {
-            let item = type_tokens(item);
+            let item = qualified_type_tokens(item, models);
             quote!(Vec<#item>)
         }
-        TypeRef::Named(name) => ident(name).into_token_stream(),
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#models #name)
+        }
     }
 }
 
@@ -138,4 +151,3 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-use quote::ToTokens;

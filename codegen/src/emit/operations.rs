@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::docs::sentence;
 use super::examples::Example;
-use super::{doc_attrs, ident, type_tokens};
+use super::{doc_attrs, ident, model_type_tokens};
 use crate::model::{Api, BodyEncoding, Operation, PathParam, Resource, TypeRef};
 use crate::names::{Scope, snake_name};
 
@@ -22,7 +22,7 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     let resources = api.resources.iter().map(|r| resource(api, r));
     quote! {
         #module_doc
-        use super::models::*;
+        use super::models;
         use crate::__private::{Operation, RetryClass};
         use crate::Call;
         use crate::Clerk;
@@ -138,7 +138,7 @@ fn signature(operation: &Operation) -> Signature {
         .map(|(arg, param)| match param.ty {
             TypeRef::String => quote!(#arg: impl Into<String>),
             _ => {
-                let ty = type_tokens(&param.ty);
+                let ty = model_type_tokens(&param.ty);
                 quote!(#arg: #ty)
             }
         })
@@ -154,20 +154,20 @@ fn signature(operation: &Operation) -> Signature {
     let mut args: Vec<proc_macro2::Ident> = path_args.iter().map(|(arg, _)| arg.clone()).collect();
     let query = operation.query.as_ref().map(|type_name| {
         let arg = ident(&arg_names.claim("query"));
-        let ty = ident(type_name);
+        let ty = model_type_tokens(&TypeRef::Named(type_name.clone()));
         params.push(quote!(#arg: #ty));
         args.push(arg.clone());
         arg
     });
     let body = operation.body.as_ref().map(|body| {
         let arg = ident(&arg_names.claim(&snake_name("body")));
-        let ty = type_tokens(&body.ty);
+        let ty = model_type_tokens(&body.ty);
         params.push(quote!(#arg: #ty));
         args.push(arg.clone());
         arg
     });
     let response = match &operation.response {
-        Some(ty) => type_tokens(ty),
+        Some(ty) => model_type_tokens(ty),
         None => quote!(()),
     };
     Signature {
@@ -225,7 +225,7 @@ pub(crate) fn emit_blocking(api: &Api) -> TokenStream {
     let resources = api.resources.iter().map(blocking_resource);
     quote! {
         #module_doc
-        use super::models::*;
+        use super::models;
         use crate::blocking::{Call, Clerk};
 
         #(#resources)*
@@ -241,7 +241,12 @@ fn blocking_resource(resource: &Resource) -> TokenStream {
     let accessor_doc = format!(" The `{}` operations, blocking.", resource.accessor);
     let methods = resource.operations.iter().map(|operation| {
         let name = ident(&operation.method_name);
-        let deprecated = deprecated(operation);
+        // A deprecated operation's blocking twin is deprecated too, and may call the async one.
+        let deprecated = if operation.deprecated {
+            quote!(#[deprecated] #[allow(deprecated)])
+        } else {
+            quote!()
+        };
         let Signature {
             params, args, response, ..
         } = signature(operation);
@@ -292,7 +297,7 @@ fn method_doc(api: &Api, resource: &Resource, operation: &Operation) -> String {
         })
         .collect();
     if let Some(query) = &operation.query {
-        arguments.push(format!("- `query`: the query parameters, see [`{query}`]."));
+        arguments.push(format!("- `query`: the query parameters, see [`{query}`](crate::models::{query})."));
     }
     if let Some(body) = &operation.body {
         let doc = body
