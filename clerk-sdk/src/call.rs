@@ -21,7 +21,6 @@ use tracing::Instrument;
 
 use crate::client::{ClientInner, normalize_server_url};
 use crate::error::{ApiError, DecodeError, UnexpectedStatus, transport_summary};
-use crate::generated::API_VERSION;
 use crate::hooks::{AttemptFailure, HookContext, HookResponse};
 use crate::retry::{RetryClass, RetryConfig};
 use crate::{Clerk, Error};
@@ -54,6 +53,8 @@ pub struct Operation {
     pub error_statuses: &'static [u16],
     /// Whether the operation may be repeated safely, which decides what is retried.
     pub retry: RetryClass,
+    /// The API version the operation was generated from, sent as `Clerk-API-Version`.
+    pub api_version: &'static str,
 }
 
 /// A prepared request to one operation. Nothing is sent until it is awaited.
@@ -492,7 +493,10 @@ fn build_request(prepared: &Prepared<'_>) -> Result<reqwest::Request, reqwest::E
     let inner = prepared.inner;
     let mut headers = HeaderMap::new();
     headers.insert(AUTHORIZATION, inner.authorization.clone());
-    headers.insert(API_VERSION_HEADER, HeaderValue::from_static(API_VERSION));
+    headers.insert(
+        API_VERSION_HEADER,
+        HeaderValue::from_static(prepared.operation.api_version),
+    );
     headers.insert(USER_AGENT, HeaderValue::from_static(SDK_USER_AGENT));
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     if let Some(body) = &prepared.body {
@@ -634,6 +638,7 @@ mod tests {
         path: "/things/{thing_id}/parts/{part_id}",
         error_statuses: &[404],
         retry: RetryClass::Idempotent,
+        api_version: "2026-05-12",
     };
 
     fn expand(args: &[&str]) -> Result<String, String> {

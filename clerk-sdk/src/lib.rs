@@ -93,6 +93,7 @@ pub mod __private {
     pub use crate::multipart::{MultipartBody, Part, ToParts};
     pub use crate::retry::RetryClass;
     pub use crate::union::{Tagged, fits_object, serialize_tagged, try_decode};
+    pub use reqwest::Method;
     pub use serde;
     pub use serde_json;
 }

@@ -13,9 +13,12 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--spec PATH] [--out DIR]
-      Regenerate clerk-sdk's src/generated/ and docs/ from spec/phone_numbers.yaml
-      (or from PATH into the crate folder DIR).
+  cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]
+      Regenerate clerk-sdk's src/generated/ and docs/ from spec/phone_numbers.yaml.
+      With --spec and --out, generate from any spec into the crate folder DIR: into its
+      src/generated/ and docs/ if DIR has a hand-written src/lib.rs, otherwise as a complete
+      crate (Cargo.toml and src/lib.rs included, package NAME, default clerk-api) that
+      depends on clerk-sdk by path.
       With --check, write nothing and exit 1 if any generated file is stale.
   cargo xtask slice --from PATH --paths GLOB[,GLOB...] --out PATH [--check]
       Cut the given paths, and every component they reference, out of a full spec.
@@ -27,7 +30,7 @@ const DEFAULT_SPEC: &str = "spec/phone_numbers.yaml";
 /// workspace root.
 const DEFAULT_OUT: &str = "clerk-sdk";
 /// How generated files begin, in Rust and in Markdown.
-const GENERATED_MARKERS: [&str; 2] = ["// @generated", "<!-- @generated"];
+const GENERATED_MARKERS: [&str; 3] = ["// @generated", "<!-- @generated", "# @generated"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,7 +49,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     };
     match command.as_str() {
-        "codegen" => codegen(&Flags::parse(rest, &["--spec", "--out"], &["--check"])?),
+        "codegen" => codegen(&Flags::parse(rest, &["--spec", "--out", "--crate-name"], &["--check"])?),
         "slice" => slice(&Flags::parse(rest, &["--from", "--paths", "--out"], &["--check"])?),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -141,8 +144,17 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
     let spec_label = display_path(&spec_path);
 
     let text = std::fs::read_to_string(&spec_path).with_context(|| format!("cannot read {spec_label}"))?;
+    let standalone = if has_hand_written_lib(&out_dir) {
+        None
+    } else {
+        Some(codegen::Standalone {
+            package_name: flags.value("--crate-name").unwrap_or("clerk-api").to_owned(),
+            sdk_path: root.join("clerk-sdk").to_string_lossy().into_owned(),
+        })
+    };
     let config = codegen::Config {
         spec_label: spec_label.clone(),
+        standalone,
         ..codegen::Config::default()
     };
     let generated = codegen::generate(&text, &config).with_context(|| format!("cannot generate from {spec_label}"))?;
@@ -160,15 +172,27 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
     }
 
     let written = write_files(&out_dir, &generated.files)?;
+    let crate_note = match &config.standalone {
+        Some(standalone) => format!(" as crate `{}`", standalone.package_name),
+        None => String::new(),
+    };
     println!(
-        "codegen: {} operations, {} types, {} files written ({} unchanged) in {} ms",
+        "codegen: {}/{} operations, {} types, 0 skipped, {} files written ({} unchanged){crate_note} in {} ms",
         generated.api.operation_count(),
+        codegen::count_operations(&text).unwrap_or(0),
         generated.api.types.len(),
         written,
         generated.files.len() - written,
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `out_dir` is a crate with its own, hand-written `src/lib.rs` (such as `clerk-sdk`),
+/// into which only the generated modules and docs go.
+fn has_hand_written_lib(out_dir: &Path) -> bool {
+    std::fs::read_to_string(out_dir.join("src/lib.rs"))
+        .is_ok_and(|text| !GENERATED_MARKERS.iter().any(|marker| text.starts_with(marker)))
 }
 
 /// Writes files whose contents changed and removes generated files the spec no longer

@@ -27,9 +27,12 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A temporary crate folder holding copies of the checked-in generated folders.
+/// A temporary crate folder holding copies of the checked-in generated folders and of the
+/// hand-written `src/lib.rs` (which tells the generator to write only the modules and docs).
 fn copy_of_generated() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("src")).expect("creates");
+    std::fs::copy(workspace().join("clerk-sdk/src/lib.rs"), dir.path().join("src/lib.rs")).expect("copies");
     for folder in ["src/generated", "docs"] {
         std::fs::create_dir_all(dir.path().join(folder)).expect("creates");
         for entry in std::fs::read_dir(workspace().join("clerk-sdk").join(folder)).expect("generated dir") {
@@ -83,7 +86,7 @@ fn check_names_a_hand_edited_file_and_codegen_repairs_it() {
     assert!(output.status.success(), "{}", stderr(&output));
     let summary = stdout(&output);
     assert!(
-        summary.starts_with("codegen: 6 operations, 19 types, 1 files written (5 unchanged) in ")
+        summary.starts_with("codegen: 6/6 operations, 19 types, 0 skipped, 1 files written (5 unchanged) in ")
             && summary.ends_with(" ms\n"),
         "{summary}"
     );
@@ -133,12 +136,50 @@ fn generates_any_spec_into_any_folder() {
     )
     .expect("writes");
     let out = dir.path().join("out");
-    let output = xtask(&["codegen", "--spec", path_str(&spec), "--out", path_str(&out)]);
+    let output = xtask(&[
+        "codegen",
+        "--spec",
+        path_str(&spec),
+        "--out",
+        path_str(&out),
+        "--crate-name",
+        "things-api",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).starts_with("codegen: 1 operations, 1 types, 6 files written (0 unchanged) in "));
+    let summary = stdout(&output);
+    assert!(
+        summary.starts_with(
+            "codegen: 1/1 operations, 1 types, 0 skipped, 7 files written (0 unchanged) as crate `things-api` in "
+        ),
+        "{summary}"
+    );
     let module = std::fs::read_to_string(out.join("src/generated/mod.rs")).expect("mod.rs written");
     assert!(out.join("docs/things.md").exists() && out.join("docs/models.md").exists());
     assert!(module.contains("pub const API_VERSION: &str = \"v9\";"), "{module}");
+    // A folder without a hand-written lib.rs gets a complete crate.
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml written");
+    assert!(manifest.contains("name = \"things-api\""), "{manifest}");
+    assert!(manifest.contains("clerk-sdk = { path = "), "{manifest}");
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs written");
+    assert!(
+        lib.starts_with("// @generated") && lib.contains("pub struct Clerk"),
+        "{lib}"
+    );
+    // Regenerating over it is recognised as generated, and changes nothing.
+    let again = xtask(&[
+        "codegen",
+        "--spec",
+        path_str(&spec),
+        "--out",
+        path_str(&out),
+        "--crate-name",
+        "things-api",
+    ]);
+    assert!(
+        stdout(&again).contains("0 files written (7 unchanged)"),
+        "{}",
+        stdout(&again)
+    );
 }
 
 #[test]

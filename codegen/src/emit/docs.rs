@@ -88,7 +88,8 @@ fn wrap_bare_urls(line: &str) -> String {
         // Keep sentence punctuation outside the link.
         let url_trimmed = url.trim_end_matches(['.', ',', ';', ':']);
         let tail = &url[url_trimmed.len()..];
-        let already_marked = before.ends_with(['<', '(', '`']);
+        // A link target `](url)`, an autolink `<url>` or code: leave as is.
+        let already_marked = before.ends_with("](") || before.ends_with(['<', '`']);
         out.push_str(before);
         if already_marked {
             out.push_str(url);
@@ -157,6 +158,11 @@ mod tests {
             "[Clerk API Versions](https://clerk.com/docs/versioning)"
         );
         assert_eq!(sanitize("see <https://a.b>")[0], "see <https://a.b>");
+        // A link broken by a space is not a link: its URL is wrapped and its text escaped.
+        assert_eq!(
+            sanitize("the [org] (https://a.b/x)")[0],
+            "the \\[org\\] (<https://a.b/x>)"
+        );
     }
 
     #[test]

@@ -50,34 +50,35 @@ impl Example {
         }
     }
 
-    fn use_lines(&self) -> String {
+    fn use_lines(&self, lib: &str) -> String {
         let mut lines = String::new();
         match self.imports.len() {
             0 => {}
-            1 => lines.push_str(&format!("use clerk_sdk::models::{};\n", first(&self.imports))),
+            1 => lines.push_str(&format!("use {lib}::models::{};\n", first(&self.imports))),
             _ => {
                 let names: Vec<&str> = self.imports.iter().map(String::as_str).collect();
-                lines.push_str(&format!("use clerk_sdk::models::{{{}}};\n", names.join(", ")));
+                lines.push_str(&format!("use {lib}::models::{{{}}};\n", names.join(", ")));
             }
         }
         lines
     }
 
     /// The example as a rustdoc `no_run` block, with the client set-up hidden.
-    pub(crate) fn rustdoc(&self) -> String {
+    pub(crate) fn rustdoc(&self, lib: &str) -> String {
         format!(
-            "```no_run\n{}# async fn example() -> Result<(), clerk_sdk::Error> {{\nlet clerk = clerk_sdk::Clerk::from_env()?;\n{}\n# Ok(())\n# }}\n```",
-            self.use_lines(),
-            self.call
+            "```no_run\n{}# async fn example() -> Result<(), {lib}::Error> {{\nlet clerk = {lib}::Clerk::from_env()?;\n{}\n# Ok(())\n# }}\n```",
+            self.use_lines(lib),
+            self.call.replace("clerk_sdk::", &format!("{lib}::"))
         )
     }
 
     /// The example as a complete program, for Markdown.
-    pub(crate) fn program(&self) -> String {
-        let body: String = self.call.lines().map(|line| format!("    {line}\n")).collect();
+    pub(crate) fn program(&self, lib: &str) -> String {
+        let call = self.call.replace("clerk_sdk::", &format!("{lib}::"));
+        let body: String = call.lines().map(|line| format!("    {line}\n")).collect();
         format!(
-            "```rust,no_run\n{}use clerk_sdk::Clerk;\n\n#[tokio::main]\nasync fn main() -> Result<(), clerk_sdk::Error> {{\n    // Reads the secret key from CLERK_SECRET_KEY.\n    let clerk = Clerk::from_env()?;\n{body}    Ok(())\n}}\n```",
-            self.use_lines(),
+            "```rust,no_run\n{}use {lib}::Clerk;\n\n#[tokio::main]\nasync fn main() -> Result<(), {lib}::Error> {{\n    // Reads the secret key from CLERK_SECRET_KEY.\n    let clerk = Clerk::from_env()?;\n{body}    Ok(())\n}}\n```",
+            self.use_lines(lib),
         )
     }
 }

@@ -15,7 +15,7 @@ pub(crate) fn header(spec_label: &str) -> String {
 }
 
 /// The page for one resource.
-pub(crate) fn resource_page(api: &Api, resource: &Resource) -> String {
+pub(crate) fn resource_page(api: &Api, lib: &str, resource: &Resource) -> String {
     let mut page = String::new();
     let _ = writeln!(page, "# `{}`\n", resource.accessor);
     if let Some(doc) = &resource.doc {
@@ -34,12 +34,12 @@ pub(crate) fn resource_page(api: &Api, resource: &Resource) -> String {
     }
     for operation in &resource.operations {
         page.push('\n');
-        page.push_str(&operation_section(api, resource, operation));
+        page.push_str(&operation_section(api, lib, resource, operation));
     }
     page
 }
 
-fn operation_section(api: &Api, resource: &Resource, operation: &Operation) -> String {
+fn operation_section(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> String {
     let mut section = String::new();
     let _ = writeln!(section, "## {}\n", unraw(&operation.method_name));
     if let Some(summary) = &operation.summary {
@@ -59,7 +59,7 @@ fn operation_section(api: &Api, resource: &Resource, operation: &Operation) -> S
         let _ = writeln!(section, "**Deprecated.**\n");
     }
     let _ = writeln!(section, "### Example usage\n");
-    let _ = writeln!(section, "{}\n", Example::new(api, resource, operation).program());
+    let _ = writeln!(section, "{}\n", Example::new(api, resource, operation).program(lib));
     section.push_str(&parameters_table(api, operation));
     let _ = writeln!(section, "### Response\n");
     let response = match &operation.response {

@@ -5,6 +5,7 @@ mod examples;
 mod markdown;
 mod models;
 mod operations;
+mod standalone;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -21,12 +22,16 @@ const DOCS_DIR: &str = "docs";
 
 /// Emits every generated file of the SDK, with paths relative to the crate's folder.
 pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Error> {
-    let rust = [
-        ("mod.rs", module_root(api)),
+    let lib = config.lib_name();
+    let in_sdk = config.standalone.is_none();
+    let mut rust = vec![
+        ("mod.rs", module_root(api, in_sdk)),
         ("models.rs", models::emit(api)),
-        ("operations.rs", operations::emit(api)),
-        ("blocking.rs", operations::emit_blocking(api)),
+        ("operations.rs", operations::emit(api, &lib)),
     ];
+    if in_sdk {
+        rust.push(("blocking.rs", operations::emit_blocking(api)));
+    }
     let mut files = rust
         .into_iter()
         .map(|(name, tokens)| format_file(&format!("{RUST_DIR}/{name}"), tokens, config))
@@ -37,7 +42,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         .map(|resource| {
             (
                 format!("{}.md", resource.accessor),
-                markdown::resource_page(api, resource),
+                markdown::resource_page(api, &lib, resource),
             )
         })
         .chain(std::iter::once(("models.md".to_owned(), markdown::models_page(api))));
@@ -45,11 +50,18 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         path: format!("{DOCS_DIR}/{name}"),
         contents: format!("{}{page}", markdown::header(&config.spec_label)),
     }));
+    if let Some(standalone) = &config.standalone {
+        files.push(format_file("src/lib.rs", standalone::lib_rs(api), config)?);
+        files.push(GeneratedFile {
+            path: "Cargo.toml".to_owned(),
+            contents: standalone::cargo_toml(api, standalone, &config.spec_label),
+        });
+    }
     Ok(files)
 }
 
 /// `mod.rs`: the submodules and the constants taken from `info` and `servers`.
-fn module_root(api: &Api) -> TokenStream {
+fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
     let doc = doc_attrs(
         &format!(
             "Code generated from {} version `{}`.\n\nThe models are re-exported as `clerk_sdk::models`; the operations hang off [`Clerk`](crate::Clerk).",
@@ -60,6 +72,19 @@ fn module_root(api: &Api) -> TokenStream {
     let version = &api.version;
     let server = api.default_server.as_deref().unwrap_or("");
     let error_type = ident(&api.error_type);
+    // The blocking client and the error body alias exist only inside `clerk-sdk`.
+    let blocking = in_sdk.then(|| {
+        quote!(
+            #[cfg(feature = "blocking")]
+            pub mod blocking;
+        )
+    });
+    let error_body = in_sdk.then(|| {
+        quote! {
+            /// The body of the error responses the spec lists, as the runtime's error type knows it.
+            pub(crate) type ErrorBody = models::#error_type;
+        }
+    });
     let markdown_doctests = api.resources.iter().map(|resource| {
         let item = quote::format_ident!("{}Markdown", resource.type_name);
         let path = format!("../../{DOCS_DIR}/{}.md", resource.accessor);
@@ -73,8 +98,7 @@ fn module_root(api: &Api) -> TokenStream {
     // doctest item per Markdown page.
     quote! {
         #doc
-        #[cfg(feature = "blocking")]
-        pub mod blocking;
+        #blocking
         pub mod models;
         pub mod operations;
 
@@ -84,8 +108,7 @@ fn module_root(api: &Api) -> TokenStream {
         /// The first server listed in the spec, used when no server URL is configured.
         pub const DEFAULT_SERVER_URL: &str = #server;
 
-        /// The body of the error responses the spec lists, as the runtime's error type knows it.
-        pub(crate) type ErrorBody = models::#error_type;
+        #error_body
 
         // The examples of the Markdown docs, compiled as doctests so they cannot drift.
         #(#markdown_doctests)*
@@ -150,4 +173,3 @@ pub(crate) fn ident(name: &str) -> Ident {
         None => format_ident!("{}", name),
     }
 }
-

@@ -352,14 +352,14 @@ fn untagged_def(def: &TypeDef, untagged: &UntaggedDef) -> TokenStream {
     });
     let attempts = untagged.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
-        let attempt = quote! {
-            if let Some(value) = crate::__private::try_decode(&raw) {
+        let condition = match shape_check(&variant.shape) {
+            Some(check) => quote!(#check && let Some(value) = crate::__private::try_decode(&raw)),
+            None => quote!(let Some(value) = crate::__private::try_decode(&raw)),
+        };
+        quote! {
+            if #condition {
                 return Ok(Self::#variant_name(value));
             }
-        };
-        match shape_check(&variant.shape) {
-            Some(check) => quote!(if #check { #attempt }),
-            None => attempt,
         }
     });
     // Produces the open untagged union and serde impls that try each variant whose shape fits,

@@ -13,17 +13,17 @@ use crate::model::{Api, BodyEncoding, Operation, PathParam, Resource, TypeRef};
 use crate::names::{Scope, snake_name};
 
 /// Emits `operations.rs`.
-pub(crate) fn emit(api: &Api) -> TokenStream {
+pub(crate) fn emit(api: &Api, lib: &str) -> TokenStream {
     let module_doc = doc_attrs(
         "Resource handles and their operations. Each method returns a [`Call`](crate::Call): await it to send the request.",
         true,
     );
     let descriptors = api.resources.iter().flat_map(|r| &r.operations).map(descriptor);
-    let resources = api.resources.iter().map(|r| resource(api, r));
+    let resources = api.resources.iter().map(|r| resource(api, lib, r));
     quote! {
         #module_doc
         use super::models;
-        use crate::__private::{Operation, RetryClass};
+        use crate::__private::{Method, Operation, RetryClass};
         use crate::Call;
         use crate::Clerk;
 
@@ -56,22 +56,27 @@ fn descriptor(operation: &Operation) -> TokenStream {
         #[doc = #doc]
         const #name: Operation = Operation {
             id: #id,
-            method: reqwest::Method::#method,
+            method: Method::#method,
             path: #path,
             error_statuses: &[#(#statuses),*],
             retry: RetryClass::#retry,
+            api_version: super::API_VERSION,
         };
     }
 }
 
-fn resource(api: &Api, resource: &Resource) -> TokenStream {
+fn resource(api: &Api, lib: &str, resource: &Resource) -> TokenStream {
     let handle_doc = match &resource.doc {
         Some(doc) => format!("The `{}` operations.\n\n{doc}", resource.accessor),
         None => format!("The `{}` operations.", resource.accessor),
     };
     let handle_doc = doc_attrs(&handle_doc, false);
     let accessor_doc = format!(" The `{}` operations: {}.", resource.accessor, method_list(resource));
-    let methods: Vec<TokenStream> = resource.operations.iter().map(|op| method(api, resource, op)).collect();
+    let methods: Vec<TokenStream> = resource
+        .operations
+        .iter()
+        .map(|op| method(api, lib, resource, op))
+        .collect();
     handle(resource, handle_doc, &accessor_doc, &methods)
 }
 
@@ -189,8 +194,8 @@ fn deprecated(operation: &Operation) -> TokenStream {
 }
 
 /// One operation method: it only gathers the arguments into a `Call`.
-fn method(api: &Api, resource: &Resource, operation: &Operation) -> TokenStream {
-    let doc = doc_attrs(&method_doc(api, resource, operation), false);
+fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> TokenStream {
+    let doc = doc_attrs(&method_doc(api, lib, resource, operation), false);
     let deprecated = deprecated(operation);
     let name = ident(&operation.method_name);
     let descriptor = descriptor_ident(operation);
@@ -211,7 +216,7 @@ fn method(api: &Api, resource: &Resource, operation: &Operation) -> TokenStream 
         #doc
         #deprecated
         pub fn #name(&self, #(#params),*) -> Call<#response> {
-            Call::new(self.client, &#descriptor, vec![#(#path_values),*]) #query_call #body_call
+            Call::new(self.client.as_ref(), &#descriptor, vec![#(#path_values),*]) #query_call #body_call
         }
     }
 }
@@ -270,7 +275,7 @@ fn blocking_resource(resource: &Resource) -> TokenStream {
 }
 
 /// The method's rustdoc: summary, description, arguments, example and errors.
-fn method_doc(api: &Api, resource: &Resource, operation: &Operation) -> String {
+fn method_doc(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> String {
     let mut sections = Vec::new();
     if let Some(summary) = &operation.summary {
         sections.push(summary.trim().to_owned());
@@ -297,7 +302,9 @@ fn method_doc(api: &Api, resource: &Resource, operation: &Operation) -> String {
         })
         .collect();
     if let Some(query) = &operation.query {
-        arguments.push(format!("- `query`: the query parameters, see [`{query}`](crate::models::{query})."));
+        arguments.push(format!(
+            "- `query`: the query parameters, see [`{query}`](crate::models::{query})."
+        ));
     }
     if let Some(body) = &operation.body {
         let doc = body
@@ -312,7 +319,7 @@ fn method_doc(api: &Api, resource: &Resource, operation: &Operation) -> String {
     }
     sections.push(format!(
         "# Example\n\n{}",
-        Example::new(api, resource, operation).rustdoc()
+        Example::new(api, resource, operation).rustdoc(lib)
     ));
     sections.push(errors_doc(operation));
     sections.join("\n\n")
