@@ -61,12 +61,6 @@ impl fmt::Debug for Clerk {
     }
 }
 
-impl AsRef<Clerk> for Clerk {
-    fn as_ref(&self) -> &Clerk {
-        self
-    }
-}
-
 impl Clerk {
     /// Starts building a client.
     pub fn builder() -> ClerkBuilder {

@@ -39,6 +39,9 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Api, Error> {
     Ok(lowerer.finish(resources))
 }
 
+/// The properties of an object schema, as openapiv3 holds them.
+type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
+
 /// One property to become a field, with the pointer it is lowered at.
 struct PropertySlot<'a> {
     name: &'a String,
@@ -477,23 +480,20 @@ impl<'a> Lowerer<'a> {
             }
             ReferenceOr::Item(schema) => (schema, pointer.clone()),
         };
-        let (own, own_required, nested): (
-            &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
-            &'a [String],
-            &'a [ReferenceOr<Schema>],
-        ) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required, &[]),
-            SchemaKind::AllOf { all_of } => (EMPTY_PROPERTIES.get_or_init(IndexMap::new), &[], all_of),
-            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
-                (&any.properties, &any.required, &any.all_of)
-            }
-            _ => {
-                return Err(Error::unsupported(
-                    pointer,
-                    "an `allOf` member must be an object schema",
-                ));
-            }
-        };
+        let (own, own_required, nested): (&'a Properties, &'a [String], &'a [ReferenceOr<Schema>]) =
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required, &[]),
+                SchemaKind::AllOf { all_of } => (EMPTY_PROPERTIES.get_or_init(IndexMap::new), &[], all_of),
+                SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                    (&any.properties, &any.required, &any.all_of)
+                }
+                _ => {
+                    return Err(Error::unsupported(
+                        pointer,
+                        "an `allOf` member must be an object schema",
+                    ));
+                }
+            };
         for (index, inner) in nested.iter().enumerate() {
             let inner_pointer = schema_pointer.join("allOf").join(index.to_string());
             self.collect_properties(inner, &inner_pointer, properties, required, depth + 1)?;

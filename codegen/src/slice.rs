@@ -113,14 +113,14 @@ fn collect_refs(spec: &Value, value: &Value, refs: &mut BTreeSet<String>) -> Res
     match value {
         Value::Mapping(mapping) => {
             for (key, child) in mapping {
-                if key.as_str() == Some("$ref") {
-                    if let Some(reference) = child.as_str() {
-                        if refs.insert(reference.to_owned()) {
-                            let target = resolve(spec, reference)?;
-                            collect_refs(spec, target, refs)?;
-                        }
-                        continue;
+                if key.as_str() == Some("$ref")
+                    && let Some(reference) = child.as_str()
+                {
+                    if refs.insert(reference.to_owned()) {
+                        let target = resolve(spec, reference)?;
+                        collect_refs(spec, target, refs)?;
                     }
+                    continue;
                 }
                 collect_refs(spec, child, refs)?;
             }

@@ -110,7 +110,7 @@ impl PhoneNumbers<'_> {
         &self,
         body: models::CreatePhoneNumberRequest,
     ) -> Call<models::PhoneNumber> {
-        Call::new(self.client.as_ref(), &CREATE_PHONE_NUMBER, vec![]).json(&body)
+        Call::new(self.client, &CREATE_PHONE_NUMBER, vec![]).json(&body)
     }
     /// Retrieve a phone number
     ///
@@ -144,7 +144,7 @@ impl PhoneNumbers<'_> {
     /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for an empty path parameter or one that is `.` or `..`.
     /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
     pub fn get(&self, phone_number_id: impl Into<String>) -> Call<models::PhoneNumber> {
-        Call::new(self.client.as_ref(), &GET_PHONE_NUMBER, vec![phone_number_id.into()])
+        Call::new(self.client, &GET_PHONE_NUMBER, vec![phone_number_id.into()])
     }
     /// Delete a phone number
     ///
@@ -181,11 +181,7 @@ impl PhoneNumbers<'_> {
         &self,
         phone_number_id: impl Into<String>,
     ) -> Call<models::DeletedObject> {
-        Call::new(
-            self.client.as_ref(),
-            &DELETE_PHONE_NUMBER,
-            vec![phone_number_id.into()],
-        )
+        Call::new(self.client, &DELETE_PHONE_NUMBER, vec![phone_number_id.into()])
     }
     /// Update a phone number
     ///
@@ -228,11 +224,7 @@ impl PhoneNumbers<'_> {
         phone_number_id: impl Into<String>,
         body: models::UpdatePhoneNumberRequest,
     ) -> Call<models::PhoneNumber> {
-        Call::new(
-                self.client.as_ref(),
-                &UPDATE_PHONE_NUMBER,
-                vec![phone_number_id.into()],
-            )
+        Call::new(self.client, &UPDATE_PHONE_NUMBER, vec![phone_number_id.into()])
             .json(&body)
     }
     /// Send a verification code to a phone number
@@ -274,7 +266,7 @@ impl PhoneNumbers<'_> {
         phone_number_id: impl Into<String>,
     ) -> Call<models::VerificationResponse> {
         Call::new(
-            self.client.as_ref(),
+            self.client,
             &PREPARE_PHONE_NUMBER_VERIFICATION,
             vec![phone_number_id.into()],
         )
@@ -328,7 +320,7 @@ impl PhoneNumbers<'_> {
         body: models::AttemptPhoneNumberVerificationRequest,
     ) -> Call<models::VerificationResponse> {
         Call::new(
-                self.client.as_ref(),
+                self.client,
                 &ATTEMPT_PHONE_NUMBER_VERIFICATION,
                 vec![phone_number_id.into()],
             )

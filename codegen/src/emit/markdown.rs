@@ -45,10 +45,10 @@ fn operation_section(api: &Api, lib: &str, resource: &Resource, operation: &Oper
     if let Some(summary) = &operation.summary {
         let _ = writeln!(section, "**{}**\n", summary.trim());
     }
-    if let Some(description) = &operation.description {
-        if Some(description.trim()) != operation.summary.as_deref().map(str::trim) {
-            let _ = writeln!(section, "{}\n", description.trim());
-        }
+    if let Some(description) = &operation.description
+        && Some(description.trim()) != operation.summary.as_deref().map(str::trim)
+    {
+        let _ = writeln!(section, "{}\n", description.trim());
     }
     let _ = writeln!(
         section,
@@ -82,14 +82,14 @@ fn parameters_table(api: &Api, operation: &Operation) -> String {
             example_cell(param.example.as_ref())
         ));
     }
-    if let Some(query) = &operation.query {
-        if let Some((type_name, fields)) = body_fields(api, &TypeRef::Named(query.clone())) {
-            rows.push(format!(
-                "| `query` | [`{type_name}`](models.md#{}) | ✔️ | The query parameters; its fields follow. | |",
-                anchor(type_name)
-            ));
-            rows.extend(fields.iter().map(|field| field_row(api, field, "query.")));
-        }
+    if let Some(query) = &operation.query
+        && let Some((type_name, fields)) = body_fields(api, &TypeRef::Named(query.clone()))
+    {
+        rows.push(format!(
+            "| `query` | [`{type_name}`](models.md#{}) | ✔️ | The query parameters; its fields follow. | |",
+            anchor(type_name)
+        ));
+        rows.extend(fields.iter().map(|field| field_row(api, field, "query.")));
     }
     if let Some(body) = &operation.body {
         match body_fields(api, &body.ty) {

@@ -216,7 +216,7 @@ fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> T
         #doc
         #deprecated
         pub fn #name(&self, #(#params),*) -> Call<#response> {
-            Call::new(self.client.as_ref(), &#descriptor, vec![#(#path_values),*]) #query_call #body_call
+            Call::new(self.client, &#descriptor, vec![#(#path_values),*]) #query_call #body_call
         }
     }
 }

@@ -102,5 +102,15 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
                 &self.inner
             }
         }
+
+        /// The wrapped client's methods (such as `server_url`) are this one's; generated
+        /// operations pass `&Clerk` where the runtime takes `&clerk_sdk::Clerk`.
+        impl std::ops::Deref for Clerk {
+            type Target = clerk_sdk::Clerk;
+
+            fn deref(&self) -> &clerk_sdk::Clerk {
+                &self.inner
+            }
+        }
     }
 }
