@@ -28,6 +28,8 @@ const FALLBACK_VARIANT: &str = "Unknown";
 const FALLBACK_VARIANT_ALT: &str = "UnknownValue";
 /// The media type the generator reads bodies and responses from.
 const JSON: &str = "application/json";
+/// Past this many characters, a nested type is named after its property alone (if free).
+const READABLE_NAME_LEN: usize = 40;
 /// The media type of form bodies with files.
 const MULTIPART: &str = "multipart/form-data";
 
@@ -381,7 +383,7 @@ impl<'a> Lowerer<'a> {
             pointer: field_pointer,
         } in properties
         {
-            let field_hint = format!("{name}{}", type_name(wire_name));
+            let field_hint = self.nested_hint(&name, wire_name);
             let (field_doc, example) = match slot {
                 ReferenceOr::Item(schema) => (
                     schema.schema_data.description.clone(),
@@ -693,6 +695,18 @@ impl<'a> Lowerer<'a> {
         };
         self.add_type(&name, doc, pointer, TypeKind::Union(union));
         Ok(TypeRef::Named(name))
+    }
+
+    /// The name hint for a type nested in `parent` at `property`: `{Parent}{Property}`, unless
+    /// that grows past [`READABLE_NAME_LEN`] characters and `{Property}` alone is still free.
+    fn nested_hint(&self, parent: &str, property: &str) -> String {
+        let combined = format!("{parent}{}", type_name(property));
+        let alone = type_name(property);
+        if combined.len() > READABLE_NAME_LEN && !self.type_names.contains(&alone) {
+            alone
+        } else {
+            combined
+        }
     }
 
     /// Claims a unique type name and records it for `pointer`, so recursive references to the

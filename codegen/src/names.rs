@@ -42,9 +42,18 @@ pub fn type_name(raw: &str) -> String {
     if ident == "Self" { "SelfType".to_owned() } else { ident }
 }
 
-/// An enum variant name for a wire value: `phone_code` becomes `PhoneCode`, `2fa` becomes `V2fa`.
+/// An enum variant name for a wire value: `phone_code` becomes `PhoneCode`, `2fa` becomes `V2fa`,
+/// and a leading sign is spelled out, so `-created_at` becomes `MinusCreatedAt` rather than
+/// colliding with `created_at`.
 pub fn variant_name(raw: &str) -> String {
-    let camel = identifier_words(raw).to_upper_camel_case();
+    let spelled = if let Some(rest) = raw.strip_prefix('-') {
+        format!("minus {rest}")
+    } else if let Some(rest) = raw.strip_prefix('+') {
+        format!("plus {rest}")
+    } else {
+        raw.to_owned()
+    };
+    let camel = identifier_words(&spelled).to_upper_camel_case();
     let ident = ensure_leading_letter(camel, "V", "Empty");
     if ident == "Self" { "SelfValue".to_owned() } else { ident }
 }
@@ -132,6 +141,8 @@ mod tests {
         assert_eq!(variant_name("2fa"), "V2fa");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("a-b.c"), "ABC");
+        assert_eq!(variant_name("-created_at"), "MinusCreatedAt");
+        assert_eq!(variant_name("+created_at"), "PlusCreatedAt");
     }
 
     #[test]

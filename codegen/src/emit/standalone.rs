@@ -42,7 +42,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let doc = doc_attrs(
         &format!(
-            "A client for {} (version `{}`), generated with every operation of its spec.\n\nBuild a [`Clerk`] with [`Clerk::from_env`] or from a configured `clerk_sdk::Clerk`, then call operations through its resource handles. Retries, timeouts, hooks and errors are `clerk-sdk`'s; see its documentation.",
+            "A client for {} (version `{}`), generated with every operation of its spec.\n\nBuild a [`Clerk`](crate::Clerk) with [`Clerk::from_env`](crate::Clerk::from_env) or from a configured `clerk_sdk::Clerk`, then call operations through its resource handles. Retries, timeouts, hooks and errors are `clerk-sdk`'s; see its documentation.",
             api.title, api.version
         ),
         true,

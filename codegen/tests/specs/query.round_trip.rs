@@ -1,0 +1,36 @@
+//! Round trip for `query.yaml`: query parameters on the wire, against a loopback mock server.
+//! Compiled and run inside the generated crate by the `generated_crates` test.
+
+use query::Clerk;
+use query::models::{ListUsersQuery, ListUsersQueryOrderBy};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn arrays_repeat_and_unset_fields_are_left_out() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(["user_a"]))
+        .mount(&server)
+        .await;
+    let clerk = Clerk::new(Clerk::builder().bearer_auth("sk_test_x").server_url(server.uri()).build().expect("builds"));
+
+    let query = ListUsersQuery::new("jo & ann")
+        .user_id(vec!["user_a".to_owned(), "user/b".to_owned()])
+        .banned(false)
+        .order_by(ListUsersQueryOrderBy::MinusCreatedAt);
+    let users = clerk.users().list_users(query).await.expect("succeeds");
+    assert_eq!(users, ["user_a"]);
+
+    clerk.users().list_users(ListUsersQuery::new("x").limit(10)).await.expect("succeeds");
+
+    let requests = server.received_requests().await.expect("recorded");
+    let queries: Vec<&str> = requests.iter().map(|r| r.url.query().unwrap_or_default()).collect();
+    assert_eq!(
+        queries,
+        [
+            "banned=false&order_by=-created_at&query=jo+%26+ann&user_id=user_a&user_id=user%2Fb",
+            "limit=10&query=x",
+        ]
+    );
+}
