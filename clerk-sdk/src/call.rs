@@ -55,6 +55,8 @@ pub struct Operation {
     pub retry: RetryClass,
     /// The API version the operation was generated from, sent as `Clerk-API-Version`.
     pub api_version: &'static str,
+    /// Whether the request carries the secret key; false for public endpoints.
+    pub authenticated: bool,
 }
 
 /// A prepared request to one operation. Nothing is sent until it is awaited.
@@ -492,7 +494,9 @@ async fn attempt(prepared: &Prepared<'_>, context: &HookContext) -> Result<Resul
 fn build_request(prepared: &Prepared<'_>) -> Result<reqwest::Request, reqwest::Error> {
     let inner = prepared.inner;
     let mut headers = HeaderMap::new();
-    headers.insert(AUTHORIZATION, inner.authorization.clone());
+    if prepared.operation.authenticated {
+        headers.insert(AUTHORIZATION, inner.authorization.clone());
+    }
     headers.insert(
         API_VERSION_HEADER,
         HeaderValue::from_static(prepared.operation.api_version),
@@ -639,6 +643,7 @@ mod tests {
         error_statuses: &[404],
         retry: RetryClass::Idempotent,
         api_version: "2026-05-12",
+        authenticated: true,
     };
 
     fn expand(args: &[&str]) -> Result<String, String> {
@@ -658,6 +663,32 @@ mod tests {
             Ok("/things/%3Fx%3D1%23f/parts/100%25")
         );
         assert_eq!(expand(&["é", "x"]).as_deref(), Ok("/things/%C3%A9/parts/x"));
+    }
+
+    #[test]
+    fn public_operations_do_not_carry_the_key() {
+        const PUBLIC: Operation = Operation {
+            authenticated: false,
+            ..GET
+        };
+        let client = crate::Clerk::builder()
+            .bearer_auth("sk_test_key")
+            .build()
+            .expect("builds");
+        let headers = HeaderMap::new();
+        let prepare = |operation: &'static Operation| Prepared {
+            inner: &client.inner,
+            operation,
+            url: Url::parse("https://api.clerk.com/v1/things").expect("valid"),
+            body: None,
+            headers: &headers,
+            timeout: Duration::from_secs(1),
+        };
+        let private = build_request(&prepare(&GET)).expect("builds");
+        assert_eq!(private.headers()[AUTHORIZATION], "Bearer sk_test_key");
+        let public = build_request(&prepare(&PUBLIC)).expect("builds");
+        assert!(!public.headers().contains_key(AUTHORIZATION));
+        assert_eq!(public.headers()[API_VERSION_HEADER], "2026-05-12");
     }
 
     #[test]

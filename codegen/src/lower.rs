@@ -824,6 +824,10 @@ impl<'a> Lowerer<'a> {
             response,
             success_status,
             error_statuses,
+            authenticated: operation
+                .security
+                .as_ref()
+                .is_none_or(|requirements| !requirements.is_empty()),
             idempotent: method != "post",
             summary: operation.summary.clone(),
             description: operation.description.clone(),

@@ -267,6 +267,9 @@ pub struct Operation {
     pub success_status: u16,
     /// Statuses the spec maps to the typed Clerk error, ascending.
     pub error_statuses: Vec<u16>,
+    /// Whether the request carries the secret key: false for operations whose `security` is
+    /// explicitly empty (public endpoints), so the key is never sent where it is not needed.
+    pub authenticated: bool,
     /// Whether sending the request twice has the same effect as once. Every method but POST
     /// is; the runtime retries non-idempotent operations only where the request was refused.
     pub idempotent: bool,

@@ -525,3 +525,14 @@ fn the_models_reference_lists_fields_and_open_enum_values() {
     );
     assert!(union.contains("Any other tag is kept as `PhoneNumberVerification::Unknown(serde_json::Value)`"));
 }
+
+#[test]
+fn operations_with_empty_security_are_public() {
+    let operation =
+        format!("operationId: GetThing\ntags: [T]\nsecurity: []\n{PARAM}responses:\n  '200': {{description: ok}}");
+    let generated = generate(&spec_with_operation(&indent(&operation)), &Config::default()).expect("generates");
+    assert!(!generated.api.resources[0].operations[0].authenticated);
+    let operation = format!("operationId: GetThing\ntags: [T]\n{PARAM}responses:\n  '200': {{description: ok}}");
+    let generated = generate(&spec_with_operation(&indent(&operation)), &Config::default()).expect("generates");
+    assert!(generated.api.resources[0].operations[0].authenticated);
+}

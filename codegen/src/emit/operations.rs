@@ -47,6 +47,7 @@ fn descriptor(operation: &Operation) -> TokenStream {
         .iter()
         .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let doc = format!(" `{} {}`", operation.http_method, operation.path);
+    let authenticated = operation.authenticated;
     let retry = if operation.idempotent {
         quote!(Idempotent)
     } else {
@@ -61,6 +62,7 @@ fn descriptor(operation: &Operation) -> TokenStream {
             error_statuses: &[#(#statuses),*],
             retry: RetryClass::#retry,
             api_version: super::API_VERSION,
+            authenticated: #authenticated,
         };
     }
 }
