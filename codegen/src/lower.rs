@@ -35,9 +35,10 @@ const MULTIPART: &str = "multipart/form-data";
 
 /// Lowers a parsed spec into the model.
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Api, Error> {
-    let mut lowerer = Lowerer::new(spec);
+    let mut lowerer = Lowerer::new(spec)?;
     lowerer.lower_error_schema(&config.error_schema)?;
     let resources = lowerer.lower_operations(config)?;
+    lowerer.check_recursion()?;
     Ok(lowerer.finish(resources))
 }
 
@@ -104,18 +105,26 @@ struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(spec: &'a OpenAPI) -> Self {
+    /// Reserves every component schema's type name up front. Two components whose names become
+    /// the same Rust name are an error: numbering one of them would make its name depend on the
+    /// order of the spec, and change when Clerk reorders it.
+    fn new(spec: &'a OpenAPI) -> Result<Self, Error> {
         let mut type_names = Scope::new();
-        let component_names = spec
-            .components
-            .iter()
-            .flat_map(|components| components.schemas.keys())
-            .map(|name| {
-                let pointer = Pointer::root().join("components").join("schemas").join(name);
-                (pointer, type_names.claim(&type_name(name)))
-            })
-            .collect();
-        Lowerer {
+        let mut component_names = BTreeMap::new();
+        let mut owners: BTreeMap<String, String> = BTreeMap::new();
+        for name in spec.components.iter().flat_map(|components| components.schemas.keys()) {
+            let pointer = Pointer::root().join("components").join("schemas").join(name);
+            let rust_name = type_name(name);
+            if let Some(first) = owners.get(&rust_name) {
+                return Err(Error::unsupported(
+                    &pointer,
+                    format!("schemas `{first}` and `{name}` would both be named `{rust_name}` in Rust; rename one"),
+                ));
+            }
+            owners.insert(rust_name.clone(), name.clone());
+            component_names.insert(pointer, type_names.claim(&rust_name));
+        }
+        Ok(Lowerer {
             spec,
             type_names,
             component_names,
@@ -123,7 +132,30 @@ impl<'a> Lowerer<'a> {
             memo: BTreeMap::new(),
             request_roots: Vec::new(),
             error_type: TypeRef::Json,
+        })
+    }
+
+    /// Rejects a struct that contains itself without a `Vec` or map in between, which Rust
+    /// cannot lay out (it would need a `Box`).
+    fn check_recursion(&self) -> Result<(), Error> {
+        for (name, def) in &self.types {
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<&str> = direct_children(&def.kind);
+            while let Some(child) = stack.pop() {
+                if child == name {
+                    return Err(Error::unsupported(
+                        &def.pointer,
+                        format!("`{name}` contains itself directly; recursive schemas are not supported yet"),
+                    ));
+                }
+                if seen.insert(child)
+                    && let Some(child_def) = self.types.get(child)
+                {
+                    stack.extend(direct_children(&child_def.kind));
+                }
+            }
         }
+        Ok(())
     }
 
     /// Lowers the error schema first, so it is always generated and keeps its own name.
@@ -741,6 +773,7 @@ impl<'a> Lowerer<'a> {
     fn lower_operations(&mut self, config: &Config) -> Result<Vec<Resource>, Error> {
         let mut resources: IndexMap<String, Resource> = IndexMap::new();
         let mut method_names: BTreeMap<String, Scope> = BTreeMap::new();
+        let mut operation_ids: BTreeMap<String, Pointer> = BTreeMap::new();
         for (path, item) in &self.spec.paths.paths {
             let path_pointer = Pointer::root().join("paths").join(path);
             let ReferenceOr::Item(item) = item else {
@@ -750,6 +783,15 @@ impl<'a> Lowerer<'a> {
                 let pointer = path_pointer.join(method);
                 let accessor = self.resource_of(operation, &pointer)?;
                 let lowered = self.lower_operation(path, method, item, operation, config, &pointer)?;
+                // Ids name the operation's descriptor (and its generated types), so they must be
+                // unique after casing, as the spec requires them to be unique at all.
+                let id_key = lowered.id.to_ascii_lowercase().replace(['_', '-'], "");
+                if let Some(first) = operation_ids.insert(id_key, pointer.clone()) {
+                    return Err(Error::unsupported(
+                        &pointer,
+                        format!("operationId `{}` is already used by {first}", lowered.id),
+                    ));
+                }
                 let names = method_names.entry(accessor.clone()).or_default();
                 if names.contains(&lowered.method_name) {
                     return Err(Error::unsupported(
@@ -1311,6 +1353,31 @@ impl<'a> Lowerer<'a> {
             }
         }
         seen
+    }
+}
+
+/// The types a type holds by value (not behind a `Vec` or map), which a recursive layout
+/// would have to go through.
+fn direct_children(kind: &TypeKind) -> Vec<&str> {
+    match kind {
+        TypeKind::Struct(def) => def
+            .fields
+            .iter()
+            .filter_map(|field| match &field.ty {
+                TypeRef::Named(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect(),
+        TypeKind::Union(def) => def.variants.iter().map(|v| v.ty.as_str()).collect(),
+        TypeKind::Untagged(def) => def
+            .variants
+            .iter()
+            .filter_map(|v| match &v.ty {
+                TypeRef::Named(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect(),
+        TypeKind::Enum(_) => Vec::new(),
     }
 }
 

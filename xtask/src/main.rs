@@ -29,6 +29,9 @@ const DEFAULT_SPEC: &str = "spec/phone_numbers.yaml";
 /// The default output folder (the crate the generated paths are relative to), relative to the
 /// workspace root.
 const DEFAULT_OUT: &str = "clerk-sdk";
+/// The largest spec read, so a wrong path (a disk image, a log) is refused instead of being read
+/// into memory; Clerk's whole spec is under 1 MiB.
+const MAX_SPEC_BYTES: u64 = 64 * 1024 * 1024;
 /// How generated files begin, in Rust and in Markdown.
 const GENERATED_MARKERS: [&str; 3] = ["// @generated", "<!-- @generated", "# @generated"];
 
@@ -143,7 +146,7 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         .unwrap_or_else(|| root.join(DEFAULT_OUT));
     let spec_label = display_path(&spec_path);
 
-    let text = std::fs::read_to_string(&spec_path).with_context(|| format!("cannot read {spec_label}"))?;
+    let text = read_spec(&spec_path, &spec_label)?;
     let standalone = if has_hand_written_lib(&out_dir) {
         None
     } else {
@@ -186,6 +189,21 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a spec, refusing files over [`MAX_SPEC_BYTES`] before reading them.
+fn read_spec(path: &Path, label: &str) -> Result<String> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {label}"))?
+        .len();
+    if size > MAX_SPEC_BYTES {
+        bail!(
+            "{label} is {} MiB; specs over {} MiB are refused",
+            size / (1024 * 1024),
+            MAX_SPEC_BYTES / (1024 * 1024)
+        );
+    }
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {label}"))
 }
 
 /// Whether `out_dir` is a crate with its own, hand-written `src/lib.rs` (such as `clerk-sdk`),
@@ -268,7 +286,7 @@ fn slice(flags: &Flags) -> Result<ExitCode> {
     let from_label = display_path(Path::new(from));
     let out_path = PathBuf::from(out);
     let patterns: Vec<&str> = paths.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
-    let text = std::fs::read_to_string(from).with_context(|| format!("cannot read {from_label}"))?;
+    let text = read_spec(Path::new(from), &from_label)?;
     let spec: serde_yaml::Value =
         serde_yaml::from_str(&text).with_context(|| format!("{from_label} is not valid YAML"))?;
     let sliced = codegen::slice::slice(&spec, &patterns).with_context(|| format!("cannot slice {from_label}"))?;

@@ -208,6 +208,25 @@ fn unreadable_or_invalid_specs_fail_with_one_line() {
 }
 
 #[test]
+fn a_huge_spec_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("huge.yaml");
+    // A sparse 1 GiB file: refusing it must not depend on reading (or having) the bytes.
+    std::fs::File::create(&spec)
+        .expect("creates")
+        .set_len(1 << 30)
+        .expect("sizes");
+    let output = xtask(&["codegen", "--spec", path_str(&spec), "--out", path_str(dir.path())]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.ends_with("huge.yaml is 1024 MiB; specs over 64 MiB are refused\n"),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+}
+
+#[test]
 fn unknown_arguments_are_rejected() {
     let output = xtask(&["codegen", "--frobnicate"]);
     assert_eq!(output.status.code(), Some(1));
