@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::client::{ClientInner, normalize_server_url};
+use crate::client::{ClientInner, check_cleartext, normalize_server_url};
 use crate::error::{ApiError, DecodeError, UnexpectedStatus, transport_summary};
 use crate::hooks::{AttemptFailure, HookContext, HookResponse};
 use crate::retry::{RetryClass, RetryConfig};
@@ -342,7 +342,13 @@ async fn execute(
         return Err(invalid(reason.clone()));
     }
     let server_url = match &options.server_url {
-        Some(url) => normalize_server_url(url).map_err(invalid)?,
+        Some(url) => {
+            let url = normalize_server_url(url).map_err(invalid)?;
+            if operation.authenticated {
+                check_cleartext(&url, inner.allow_insecure_http).map_err(invalid)?;
+            }
+            url
+        }
         None => inner.server_url.clone(),
     };
     let path = expand_path(operation, path_args)?;

@@ -47,6 +47,8 @@ pub(crate) struct ClientInner {
     pub(crate) timeout: Duration,
     pub(crate) retries: RetryConfig,
     pub(crate) hooks: Vec<Arc<dyn Hooks>>,
+    /// Whether the key may go over plain `http://` to a host that is not this machine.
+    pub(crate) allow_insecure_http: bool,
 }
 
 impl fmt::Debug for Clerk {
@@ -108,6 +110,7 @@ pub struct ClerkBuilder {
     http_client: Option<reqwest::Client>,
     timeout: Option<Duration>,
     retries: Option<RetryConfig>,
+    allow_insecure_http: bool,
     hooks: Vec<Arc<dyn Hooks>>,
 }
 
@@ -120,6 +123,7 @@ impl fmt::Debug for ClerkBuilder {
             .field("timeout", &self.timeout)
             .field("retries", &self.retries)
             .field("hooks", &self.hooks.len())
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -161,6 +165,15 @@ impl ClerkBuilder {
         self
     }
 
+    /// Lets the secret key go over plain `http://` to hosts other than this machine. Off by
+    /// default: such a server URL is refused (when building, or for a per-call override, when
+    /// the call is made), because anyone on the path could read the key. `http://localhost`,
+    /// `127.0.0.0/8` and `[::1]` are always allowed, for local mock servers.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
     /// Registers hooks that run around every attempt. Hooks run in the order they were added.
     pub fn hook(mut self, hooks: impl Hooks) -> Self {
         self.hooks.push(Arc::new(hooks));
@@ -181,6 +194,7 @@ impl ClerkBuilder {
         let authorization = authorization_header(&secret_key)?;
         let server_url =
             normalize_server_url(self.server_url.as_deref().unwrap_or(DEFAULT_SERVER_URL)).map_err(Error::Config)?;
+        check_cleartext(&server_url, self.allow_insecure_http).map_err(Error::Config)?;
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -195,6 +209,7 @@ impl ClerkBuilder {
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retries: self.retries.unwrap_or_default(),
                 hooks: self.hooks,
+                allow_insecure_http: self.allow_insecure_http,
             }),
         })
     }
@@ -223,6 +238,26 @@ fn authorization_header(secret_key: &SecretString) -> Result<HeaderValue, Error>
     })?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// Refuses a plain `http://` URL to a host other than this machine unless `allow` is set, so
+/// the secret key is not sent where anyone on the path can read it.
+pub(crate) fn check_cleartext(url: &str, allow: bool) -> Result<(), String> {
+    let Ok(parsed) = Url::parse(url) else {
+        return Err(format!("invalid server URL `{url}`"));
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    let ip = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>();
+    let loopback = host.eq_ignore_ascii_case("localhost") || ip.is_ok_and(|ip| ip.is_loopback());
+    if parsed.scheme() == "http" && !loopback && !allow {
+        return Err(format!(
+            "refusing to send the secret key in cleartext to `{url}`: use https, or allow_insecure_http(true)"
+        ));
+    }
+    Ok(())
 }
 
 /// Checks a server URL and drops trailing slashes; the error says what is wrong.
@@ -264,6 +299,49 @@ mod tests {
                 "{url}"
             );
         }
+    }
+
+    #[test]
+    fn the_key_never_goes_in_cleartext_to_another_host() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9",
+            "http://[::1]:9",
+            "http://localhost:4010/v1",
+            "https://api.clerk.com/v1",
+        ] {
+            assert_eq!(check_cleartext(url, false), Ok(()), "{url}");
+        }
+        for url in [
+            "http://api.clerk.com/v1",
+            "http://10.0.0.1",
+            "http://[2001:db8::1]",
+            "http://localhost.evil.com",
+        ] {
+            let error = check_cleartext(url, false).expect_err(url);
+            assert!(
+                error.starts_with("refusing to send the secret key in cleartext"),
+                "{error}"
+            );
+            assert_eq!(check_cleartext(url, true), Ok(()), "{url} with the opt-in");
+        }
+        let error = Clerk::builder()
+            .bearer_auth("sk_test_x")
+            .server_url("http://api.clerk.com/v1")
+            .build()
+            .expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .contains("refusing to send the secret key in cleartext"),
+            "{error}"
+        );
+        let allowed = Clerk::builder()
+            .bearer_auth("sk_test_x")
+            .server_url("http://api.clerk.com/v1")
+            .allow_insecure_http(true)
+            .build();
+        assert!(allowed.is_ok());
     }
 
     #[test]
