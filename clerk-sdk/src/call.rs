@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::client::{ClientInner, check_cleartext, normalize_server_url};
-use crate::error::{ApiError, DecodeError, UnexpectedStatus, transport_summary};
+use crate::error::{ApiError, DecodeError, UnexpectedStatus, kept_body, transport_summary};
 use crate::hooks::{AttemptFailure, HookContext, HookResponse};
 use crate::retry::{RetryClass, RetryConfig};
 use crate::{Clerk, Error};
@@ -599,11 +599,13 @@ fn status_error(operation: &'static Operation, response: RawResponse) -> Error {
             Err(error) => decode_error(operation, status, headers, body, error),
         }
     } else {
+        let (body, body_truncated) = kept_body(body);
         Error::UnexpectedStatus(Box::new(UnexpectedStatus {
             operation: operation.id,
             status,
             headers,
-            body: String::from_utf8_lossy(body).into_owned(),
+            body,
+            body_truncated,
             errors: parsed.ok(),
         }))
     }
@@ -628,13 +630,15 @@ fn decode_error(
     body: &[u8],
     error: serde_path_to_error::Error<serde_json::Error>,
 ) -> Error {
+    let (body, body_truncated) = kept_body(body);
     Error::Decode(Box::new(DecodeError {
         operation: operation.id,
         status,
         headers,
         path: error.path().to_string(),
         message: error.into_inner().to_string(),
-        body: String::from_utf8_lossy(body).into_owned(),
+        body,
+        body_truncated,
     }))
 }
 

@@ -24,6 +24,18 @@ use crate::generated::ErrorBody as ClerkErrors;
 /// The longest excerpt of a response body shown in an error's `Display`.
 const BODY_EXCERPT_CHARS: usize = 200;
 
+/// The most of a response body an error keeps (64 KiB): enough for any real error page, and a
+/// bound on the memory a hostile or broken server can make an error hold.
+pub const MAX_KEPT_BODY_BYTES: usize = 64 * 1024;
+
+/// The body an error keeps: its first [`MAX_KEPT_BODY_BYTES`] bytes as text (invalid UTF-8
+/// replaced), and whether anything was cut.
+pub(crate) fn kept_body(bytes: &[u8]) -> (String, bool) {
+    let truncated = bytes.len() > MAX_KEPT_BODY_BYTES;
+    let kept = &bytes[..bytes.len().min(MAX_KEPT_BODY_BYTES)];
+    (String::from_utf8_lossy(kept).into_owned(), truncated)
+}
+
 /// An error from a call or from building the client.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -220,6 +232,7 @@ pub struct UnexpectedStatus {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: String,
+    pub(crate) body_truncated: bool,
     pub(crate) errors: Option<ClerkErrors>,
 }
 
@@ -239,9 +252,16 @@ impl UnexpectedStatus {
         &self.headers
     }
 
-    /// The response body as text (invalid UTF-8 replaced).
+    /// The response body as text (invalid UTF-8 replaced), at most
+    /// [`MAX_KEPT_BODY_BYTES`] of it.
     pub fn body(&self) -> &str {
         &self.body
+    }
+
+    /// Whether the body was longer than [`MAX_KEPT_BODY_BYTES`] and [`body`](Self::body) is
+    /// only its beginning.
+    pub fn body_truncated(&self) -> bool {
+        self.body_truncated
     }
 
     /// The body parsed as Clerk errors, if it is one.
@@ -279,6 +299,7 @@ pub struct DecodeError {
     pub(crate) path: String,
     pub(crate) message: String,
     pub(crate) body: String,
+    pub(crate) body_truncated: bool,
 }
 
 impl DecodeError {
@@ -307,9 +328,16 @@ impl DecodeError {
         &self.message
     }
 
-    /// The response body as text (invalid UTF-8 replaced).
+    /// The response body as text (invalid UTF-8 replaced), at most
+    /// [`MAX_KEPT_BODY_BYTES`] of it.
     pub fn body(&self) -> &str {
         &self.body
+    }
+
+    /// Whether the body was longer than [`MAX_KEPT_BODY_BYTES`] and [`body`](Self::body) is
+    /// only its beginning.
+    pub fn body_truncated(&self) -> bool {
+        self.body_truncated
     }
 }
 

@@ -1,0 +1,199 @@
+//! Misbehaving servers, through the runtime's real timeout and retry code. Each fault gives a
+//! typed error (or a correct result), never a panic or a hang. The server is a few lines of
+//! raw TCP on loopback, because these faults cannot be expressed with a well-behaved mock.
+
+mod common;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clerk_sdk::{Clerk, Error, RetryConfig};
+use common::SECRET_KEY;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Reads one request's head (the phone_numbers calls used here send no body).
+async fn read_head(stream: &mut TcpStream) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte).await {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+}
+
+/// A server that reads one request and then does `fault` with the connection.
+async fn serve_once<F, Fut>(fault: F) -> SocketAddr
+where
+    F: FnOnce(TcpStream) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        if let Ok((mut stream, _)) = listener.accept().await {
+            read_head(&mut stream).await;
+            fault(stream).await;
+        }
+    });
+    address
+}
+
+/// A server that answers one request with these raw bytes and closes.
+async fn respond_raw(response: Vec<u8>) -> SocketAddr {
+    serve_once(|mut stream| async move {
+        let _ = stream.write_all(&response).await;
+        let _ = stream.shutdown().await;
+    })
+    .await
+}
+
+fn client(address: SocketAddr) -> Clerk {
+    Clerk::builder()
+        .bearer_auth(SECRET_KEY)
+        .server_url(format!("http://{address}/v1"))
+        .retries(RetryConfig::none())
+        .timeout(Duration::from_millis(500))
+        .build()
+        .expect("builds")
+}
+
+/// Runs a `get`, bounded so a hang fails the test instead of stalling it.
+async fn get(address: SocketAddr) -> Error {
+    let call = client(address).phone_numbers().get("phone_1");
+    let outcome = tokio::time::timeout(Duration::from_secs(5), std::future::IntoFuture::into_future(call)).await;
+    let error = outcome
+        .expect("the call must not hang")
+        .expect_err("the fault must fail the call");
+    assert!(!format!("{error:?}").contains(SECRET_KEY));
+    assert!(!error.to_string().contains('\n'), "one line: {error}");
+    error
+}
+
+fn head(status: &str, content_type: &str, length: usize) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+fn with_body(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut response = head(status, content_type, body.len());
+    response.extend_from_slice(body);
+    response
+}
+
+#[tokio::test]
+async fn connection_reset_before_the_response() {
+    let address = serve_once(|stream| async move {
+        let _ = stream.set_zero_linger();
+        drop(stream);
+    })
+    .await;
+    let error = get(address).await;
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn body_cut_short() {
+    let address = serve_once(|mut stream| async move {
+        let _ = stream.write_all(&head("200 OK", "application/json", 500)).await;
+        let _ = stream.write_all(br#"{"id": "idn_1", "obj"#).await;
+        let _ = stream.set_zero_linger();
+    })
+    .await;
+    let error = get(address).await;
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn headers_then_a_stall_times_out() {
+    let address = serve_once(|mut stream| async move {
+        let _ = stream.write_all(&head("200 OK", "application/json", 500)).await;
+        tokio::time::sleep(Duration::from_secs(10)).await;
+    })
+    .await;
+    let error = get(address).await;
+    assert!(error.is_timeout(), "{error:?}");
+}
+
+#[tokio::test]
+async fn an_html_502_from_a_proxy() {
+    let page = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
+    let error = get(respond_raw(with_body("502 Bad Gateway", "text/html", page)).await).await;
+    let Error::UnexpectedStatus(unexpected) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(unexpected.status(), 502);
+    assert!(unexpected.body().starts_with("<html>"));
+    assert_eq!(unexpected.errors(), None);
+}
+
+#[tokio::test]
+async fn an_empty_200() {
+    let error = get(respond_raw(head("200 OK", "application/json", 0)).await).await;
+    let Error::Decode(decode) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(decode.status(), 200);
+    assert!(decode.message().contains("invalid type: null"), "{}", decode.message());
+}
+
+#[tokio::test]
+async fn a_200_that_is_plain_text() {
+    let error = get(respond_raw(with_body("200 OK", "text/plain", b"OK")).await).await;
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_10_mb_body_is_decoded_or_refused_without_keeping_it_all() {
+    let huge = format!("{{\"errors\": [], \"padding\": \"{}\"}}", "x".repeat(10 * 1024 * 1024));
+    let error = get(respond_raw(with_body(
+        "500 Internal Server Error",
+        "application/json",
+        huge.as_bytes(),
+    ))
+    .await)
+    .await;
+    let Error::UnexpectedStatus(unexpected) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(unexpected.body_truncated());
+    assert_eq!(unexpected.body().len(), clerk_sdk::error::MAX_KEPT_BODY_BYTES);
+    assert!(error.to_string().len() < 400, "the message stays short");
+}
+
+#[tokio::test]
+async fn invalid_utf8() {
+    let error = get(respond_raw(with_body("200 OK", "application/json", b"{\"id\": \"\xff\xfe\"}")).await).await;
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    let error = get(respond_raw(with_body("503 Service Unavailable", "text/plain", b"busy \xff")).await).await;
+    let Error::UnexpectedStatus(unexpected) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(unexpected.body(), "busy \u{FFFD}");
+}
+
+#[tokio::test]
+async fn a_json_nesting_bomb() {
+    let depth = 100_000;
+    let bomb = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let error = get(respond_raw(with_body("200 OK", "application/json", bomb.as_bytes())).await).await;
+    let Error::Decode(decode) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(decode.body().len() <= clerk_sdk::error::MAX_KEPT_BODY_BYTES);
+    // The same bomb as an error body, and inside a union the SDK buffers.
+    let error = get(respond_raw(with_body("404 Not Found", "application/json", bomb.as_bytes())).await).await;
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    let object_bomb = format!(
+        "{{\"object\": \"phone_number\", \"verification\": {}{}}}",
+        "{\"a\":".repeat(depth),
+        "}".repeat(depth)
+    );
+    let error = get(respond_raw(with_body("200 OK", "application/json", object_bomb.as_bytes())).await).await;
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+}
