@@ -426,7 +426,7 @@ impl Failure {
         }
     }
 
-    fn into_error(self, operation: &'static Operation) -> Error {
+    fn into_error(self, operation: &Operation) -> Error {
         match self {
             Failure::Status(response) => status_error(operation, response),
             Failure::Transport(source) => Error::Transport {
@@ -584,7 +584,7 @@ fn expand_path(operation: &Operation, args: &[String]) -> Result<String, Error> 
 
 /// Maps a non-2xx response to [`Error::Api`] (listed status), [`Error::Decode`] (listed status
 /// whose body is not Clerk errors) or [`Error::UnexpectedStatus`].
-fn status_error(operation: &'static Operation, response: RawResponse) -> Error {
+fn status_error(operation: &Operation, response: RawResponse) -> Error {
     let RawResponse { status, headers, body } = response;
     let body = body.as_slice();
     let parsed = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body));
@@ -611,9 +611,43 @@ fn status_error(operation: &'static Operation, response: RawResponse) -> Error {
     }
 }
 
+/// Maps a response exactly as a call does (the typed error for `error_statuses`, an
+/// unexpected-status error otherwise, a decoded `T` for 2xx), without sending anything. For the
+/// fuzz targets, which feed it arbitrary bodies.
+pub fn decode_response<T: DeserializeOwned>(
+    status: u16,
+    error_statuses: &'static [u16],
+    body: &[u8],
+) -> Result<T, Error> {
+    let operation = Operation {
+        id: "Decode",
+        method: Method::GET,
+        path: "/",
+        error_statuses,
+        retry: RetryClass::Idempotent,
+        api_version: "",
+        authenticated: false,
+    };
+    let operation = &operation;
+    let status = StatusCode::from_u16(status).map_err(|e| Error::InvalidRequest {
+        operation: operation.id,
+        reason: e.to_string(),
+    })?;
+    let response = RawResponse {
+        status,
+        headers: HeaderMap::new(),
+        body: body.to_vec(),
+    };
+    if status.is_success() {
+        decode(operation, response)
+    } else {
+        Err(status_error(operation, response))
+    }
+}
+
 /// Decodes a 2xx body. An empty body decodes as JSON `null`, which is what `()` expects for
 /// operations without a response body.
-fn decode<T: DeserializeOwned>(operation: &'static Operation, response: RawResponse) -> Result<T, Error> {
+fn decode<T: DeserializeOwned>(operation: &Operation, response: RawResponse) -> Result<T, Error> {
     let bytes: &[u8] = if response.body.is_empty() {
         b"null"
     } else {
@@ -624,7 +658,7 @@ fn decode<T: DeserializeOwned>(operation: &'static Operation, response: RawRespo
 }
 
 fn decode_error(
-    operation: &'static Operation,
+    operation: &Operation,
     status: StatusCode,
     headers: HeaderMap,
     body: &[u8],

@@ -88,7 +88,7 @@ pub use retry::{BackoffStrategy, RetryConfig};
 /// any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::call::Operation;
+    pub use crate::call::{Operation, decode_response};
     pub use crate::impl_open_enum;
     pub use crate::multipart::{MultipartBody, Part, ToParts};
     pub use crate::retry::RetryClass;
