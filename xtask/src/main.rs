@@ -12,6 +12,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod contract;
+
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]
       Regenerate clerk-sdk's src/generated/ and docs/ from spec/phone_numbers.yaml.
@@ -20,6 +22,10 @@ const USAGE: &str = "usage:
       crate (Cargo.toml and src/lib.rs included, package NAME, default clerk-api) that
       depends on clerk-sdk by path.
       With --check, write nothing and exit 1 if any generated file is stale.
+  cargo xtask contract
+      Install the pinned Prism (xtask/contract/) into target/prism with npm, start it on a
+      free loopback port as a validating mock of spec/phone_numbers.yaml, run the contract
+      tests against it, and stop it.
   cargo xtask slice --from PATH --paths GLOB[,GLOB...] --out PATH [--check]
       Cut the given paths, and every component they reference, out of a full spec.
       With --check, write nothing and exit 1 if PATH differs from what would be written.";
@@ -54,6 +60,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
     match command.as_str() {
         "codegen" => codegen(&Flags::parse(rest, &["--spec", "--out", "--crate-name"], &["--check"])?),
         "slice" => slice(&Flags::parse(rest, &["--from", "--paths", "--out"], &["--check"])?),
+        "contract" => {
+            Flags::parse(rest, &[], &[])?;
+            contract::run(&workspace_root())
+        }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,141 @@
+//! `cargo xtask contract`: the SDK against Stoplight Prism, a mock server that validates every
+//! request against the spec and generates responses from its schemas.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// How long Prism may take to start listening.
+const STARTUP_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Stops Prism however the run ends.
+struct Prism(Child);
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Installs Prism, starts it, runs the contract tests, stops it, and checks its log for the key.
+pub fn run(root: &Path) -> Result<ExitCode> {
+    let prism_dir = root.join("target/prism");
+    install(root, &prism_dir)?;
+    let port = free_port()?;
+    let log_path = prism_dir.join("prism.log");
+    let log = std::fs::File::create(&log_path).context("cannot create target/prism/prism.log")?;
+    let child = Command::new(prism_dir.join("node_modules/.bin/prism"))
+        .args([
+            "mock",
+            "--errors",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "spec/phone_numbers.yaml",
+        ])
+        .current_dir(root)
+        .stdout(Stdio::from(log.try_clone().context("cannot share the log file")?))
+        .stderr(Stdio::from(log))
+        .spawn()
+        .context("cannot start Prism")?;
+    let mut prism = Prism(child);
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    wait_until_listening(&mut prism, address)?;
+    println!("contract: Prism 5.16 is listening on {address}");
+
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "test",
+            "--locked",
+            "-p",
+            "tests",
+            "--test",
+            "contract",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ])
+        .current_dir(root)
+        .env("PRISM_URL", format!("http://{address}"))
+        .status()
+        .context("cannot run the contract tests")?;
+    drop(prism);
+
+    let leaks = key_lines_in_log(&log_path)?;
+    if !leaks.is_empty() {
+        bail!(
+            "Prism's log shows the test key outside an Authorization header:\n{}",
+            leaks.join("\n")
+        );
+    }
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `npm ci` into `target/prism` from the checked-in manifest and lock file, unless that exact
+/// lock file is already installed there.
+fn install(root: &Path, prism_dir: &Path) -> Result<()> {
+    let source = root.join("xtask/contract");
+    let lock = std::fs::read_to_string(source.join("package-lock.json")).context("cannot read the Prism lock file")?;
+    let installed = std::fs::read_to_string(prism_dir.join("package-lock.json")).unwrap_or_default();
+    if installed == lock && prism_dir.join("node_modules/.bin/prism").exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(prism_dir).context("cannot create target/prism")?;
+    for file in ["package.json", "package-lock.json"] {
+        std::fs::copy(source.join(file), prism_dir.join(file)).with_context(|| format!("cannot copy {file}"))?;
+    }
+    println!("contract: installing Prism with npm ci");
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+        .current_dir(prism_dir)
+        .status()
+        .context("cannot run npm (is Node.js installed?)")?;
+    if !status.success() {
+        bail!("npm ci failed in target/prism");
+    }
+    Ok(())
+}
+
+/// A port nothing listens on right now.
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("cannot bind a loopback port")?;
+    Ok(listener.local_addr().context("no local address")?.port())
+}
+
+fn wait_until_listening(prism: &mut Prism, address: SocketAddr) -> Result<()> {
+    let started = Instant::now();
+    while started.elapsed() < STARTUP_DEADLINE {
+        if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        if let Some(status) = prism.0.try_wait().context("cannot check on Prism")? {
+            bail!("Prism exited before listening ({status}); see target/prism/prism.log");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    bail!("Prism did not listen on {address} within {STARTUP_DEADLINE:?}; see target/prism/prism.log")
+}
+
+/// Lines of Prism's log that show the contract tests' key anywhere but in an Authorization
+/// header.
+fn key_lines_in_log(log_path: &Path) -> Result<Vec<String>> {
+    let log = std::fs::read_to_string(log_path).context("cannot read target/prism/prism.log")?;
+    Ok(log
+        .lines()
+        .filter(|line| line.contains(CONTRACT_KEY))
+        .filter(|line| !line.to_ascii_lowercase().contains("authorization"))
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The key the contract tests send (see tests/tests/contract.rs).
+const CONTRACT_KEY: &str = "sk_test_contract_4f7d2c";
