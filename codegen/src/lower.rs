@@ -52,6 +52,19 @@ struct PropertySlot<'a> {
     pointer: Pointer,
 }
 
+/// Adds an object schema's properties to `into` (replacing same-named ones), each to be lowered
+/// at its pointer under `schema_pointer`.
+fn add_properties<'a>(
+    into: &mut IndexMap<&'a String, PropertySlot<'a>>,
+    own: &'a Properties,
+    schema_pointer: &Pointer,
+) {
+    for (name, slot) in own {
+        let pointer = schema_pointer.join("properties").join(name);
+        into.insert(name, PropertySlot { name, slot, pointer });
+    }
+}
+
 /// An empty property map to borrow for schemas that have none.
 static EMPTY_PROPERTIES: std::sync::OnceLock<IndexMap<String, ReferenceOr<Box<Schema>>>> = std::sync::OnceLock::new();
 
@@ -385,15 +398,9 @@ impl<'a> Lowerer<'a> {
         doc: Option<String>,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
-        let slots = properties
-            .iter()
-            .map(|(name, slot)| PropertySlot {
-                name,
-                slot,
-                pointer: pointer.join("properties").join(name),
-            })
-            .collect();
-        self.define_struct_from(slots, required, hint, doc, pointer)
+        let mut slots = IndexMap::new();
+        add_properties(&mut slots, properties, pointer);
+        self.define_struct_from(slots.into_values().collect(), required, hint, doc, pointer)
     }
 
     /// Defines a struct from properties that may come from several schemas (for `allOf`), each
@@ -468,17 +475,7 @@ impl<'a> Lowerer<'a> {
             let member_pointer = pointer.join("allOf").join(index.to_string());
             self.collect_properties(member, &member_pointer, &mut properties, &mut required, 0)?;
         }
-        for (name, slot) in own_properties {
-            let slot_pointer = pointer.join("properties").join(name);
-            properties.insert(
-                name,
-                PropertySlot {
-                    name,
-                    slot,
-                    pointer: slot_pointer,
-                },
-            );
-        }
+        add_properties(&mut properties, own_properties, pointer);
         let doc = doc.or_else(|| self.first_member_doc(members));
         self.define_struct_from(properties.into_values().collect(), &required, hint, doc, pointer)
     }
@@ -532,17 +529,7 @@ impl<'a> Lowerer<'a> {
             let inner_pointer = schema_pointer.join("allOf").join(index.to_string());
             self.collect_properties(inner, &inner_pointer, properties, required, depth + 1)?;
         }
-        for (name, slot) in own {
-            let slot_pointer = schema_pointer.join("properties").join(name);
-            properties.insert(
-                name,
-                PropertySlot {
-                    name,
-                    slot,
-                    pointer: slot_pointer,
-                },
-            );
-        }
+        add_properties(properties, own, &schema_pointer);
         required.extend(own_required.iter().cloned());
         Ok(())
     }
