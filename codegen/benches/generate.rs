@@ -1,0 +1,68 @@
+//! The generator's cost against its floor: `codegen::generate` on the phone_numbers slice and on
+//! Clerk's whole spec, next to parsing the same YAML into `openapiv3::OpenAPI`. Prints the
+//! generate / parse ratios from this run's medians.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::Criterion;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn criterion_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace().join("target"), PathBuf::from)
+        .join("criterion")
+}
+
+fn median_ns(path: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(criterion_dir().join(path).join("new/estimates.json")).ok()?;
+    serde_json::from_str::<serde_json::Value>(&text).ok()?["median"]["point_estimate"].as_f64()
+}
+
+fn specs() -> [(&'static str, String); 2] {
+    let read = |path: &str| std::fs::read_to_string(workspace().join(path)).expect("spec readable");
+    [
+        ("phone_numbers", read("spec/phone_numbers.yaml")),
+        ("full", read("spec/upstream/bapi-2026-05-12.yml")),
+    ]
+}
+
+fn generator(c: &mut Criterion) {
+    for (name, text) in specs() {
+        let mut group = c.benchmark_group(format!("codegen_{name}"));
+        if name == "full" {
+            group.sample_size(20);
+        }
+        group.bench_function("parse", |b| {
+            b.iter(|| codegen::parse(black_box(&text)).expect("parses"))
+        });
+        group.bench_function("generate", |b| {
+            b.iter(|| codegen::generate(black_box(&text), &codegen::Config::default()).expect("generates"))
+        });
+        group.finish();
+    }
+}
+
+fn main() {
+    let mut criterion = Criterion::default()
+        .output_directory(&criterion_dir())
+        .configure_from_args();
+    generator(&mut criterion);
+    criterion.final_summary();
+    for (name, _) in specs() {
+        let generate = median_ns(&format!("codegen_{name}/generate"));
+        let parse = median_ns(&format!("codegen_{name}/parse"));
+        match (generate, parse) {
+            (Some(g), Some(p)) => println!(
+                "ratio codegen {name} (generate / parse): {:.2} ms / {:.2} ms = {:.2}",
+                g / 1e6,
+                p / 1e6,
+                g / p
+            ),
+            _ => println!("ratio codegen {name}: not measured in this run"),
+        }
+    }
+}
