@@ -36,4 +36,13 @@ fn main() {
             &format!("decode_{variant}/plain"),
         );
     }
+    // The same comparison, robust to the machine's drift: alternating batches.
+    for (variant, verification) in [("otp", OTP), ("admin", ADMIN)] {
+        let body = phone_number_json(verification, 10);
+        let ratio = support::interleaved_ratio(
+            || drop(black_box(serde_json::from_str::<PhoneNumber>(black_box(&body)))),
+            || drop(black_box(serde_json::from_str::<PlainPhoneNumber>(black_box(&body)))),
+        );
+        println!("interleaved ratio decode {variant} (sdk / plain serde): {ratio:.3}");
+    }
 }

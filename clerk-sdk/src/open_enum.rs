@@ -5,15 +5,33 @@
 //! open enum behaves the same way: it serializes as its wire string and decodes any string,
 //! keeping unknown ones.
 
-/// Implements `Display`, `FromStr`, `From<&str>`, `Serialize` and `Deserialize` for an open enum
-/// in terms of its `as_str` and `From<String>`.
+/// Implements, for an open enum with the given fallback variant and `"wire" => Enum::Variant`
+/// arms for its known values: `known`, `From<String>`, `From<&str>`, `FromStr`, `Display`,
+/// `Serialize` and `Deserialize`. Decoding borrows the string where the format allows, so a
+/// known value costs no allocation.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! impl_open_enum {
-    ($name:ident) => {
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+    ($name:ident, $fallback:ident, { $($wire:literal => $variant:path,)* }) => {
+        impl $name {
+            /// The known variant for a wire value, if there is one.
+            fn known(value: &str) -> Option<Self> {
+                match value {
+                    $($wire => Some($variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self::known(&value).unwrap_or(Self::$fallback(value))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::known(value).unwrap_or_else(|| Self::$fallback(value.to_owned()))
             }
         }
 
@@ -21,13 +39,13 @@ macro_rules! impl_open_enum {
             type Err = ::std::convert::Infallible;
 
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value.to_owned()))
+                Ok(Self::from(value))
             }
         }
 
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                Self::from(value.to_owned())
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
             }
         }
 
@@ -39,7 +57,25 @@ macro_rules! impl_open_enum {
 
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <String as $crate::__private::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                struct Visitor;
+
+                impl<'de> $crate::__private::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a string")
+                    }
+
+                    fn visit_str<E: $crate::__private::serde::de::Error>(self, value: &str) -> Result<$name, E> {
+                        Ok($name::from(value))
+                    }
+
+                    fn visit_string<E: $crate::__private::serde::de::Error>(self, value: String) -> Result<$name, E> {
+                        Ok($name::from(value))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
             }
         }
     };

@@ -29,17 +29,22 @@ impl Tagged {
         self.raw.get(self.tag_field).and_then(Value::as_str)
     }
 
-    /// Decodes the buffered value as a variant. A failure names the path inside the variant,
-    /// which would otherwise be lost by the buffering.
-    pub fn decode<T: DeserializeOwned, E: serde::de::Error>(&self) -> Result<T, E> {
-        serde_path_to_error::deserialize(&self.raw).map_err(|error| {
-            let tag = self.tag().unwrap_or_default();
-            E::custom(format_args!(
-                "`{}: {tag}` variant, at `{}`: {}",
-                self.tag_field,
-                error.path(),
-                error.inner()
-            ))
+    /// Decodes the buffered value as a variant, moving its strings rather than copying them. A
+    /// failure names the path inside the variant, which would otherwise be lost by the
+    /// buffering.
+    /// `tag` is the tag that selected the variant, for the message.
+    pub fn decode<T: DeserializeOwned, E: serde::de::Error>(self, tag: &str) -> Result<T, E> {
+        let Tagged { raw, tag_field } = self;
+        // Fast path: decode straight from the buffered value. Only if that fails is it decoded
+        // again with path tracking, which is slower, to say where it failed.
+        T::deserialize(&raw).or_else(|_| {
+            serde_path_to_error::deserialize(raw).map_err(|error| {
+                E::custom(format_args!(
+                    "`{tag_field}: {tag}` variant, at `{}`: {}",
+                    error.path(),
+                    error.inner()
+                ))
+            })
         })
     }
 
@@ -102,7 +107,7 @@ mod tests {
         };
         assert_eq!(tagged.tag(), Some("x"));
         let error = tagged
-            .decode::<Variant, serde_json::Error>()
+            .decode::<Variant, serde_json::Error>("x")
             .expect_err("count is a string");
         assert_eq!(
             error.to_string(),

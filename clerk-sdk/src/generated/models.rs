@@ -324,15 +324,9 @@ impl PhoneNumberObject {
         matches!(self, Self::Unknown(_))
     }
 }
-impl From<String> for PhoneNumberObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "phone_number" => Self::PhoneNumber,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-crate::__private::impl_open_enum!(PhoneNumberObject);
+crate::__private::impl_open_enum!(
+    PhoneNumberObject, Unknown, { "phone_number" => PhoneNumberObject::PhoneNumber, }
+);
 /// Generated from the schema at `#/components/schemas/PhoneNumber/properties/verification`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -383,8 +377,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
     ) -> Result<Self, D::Error> {
         let tagged = crate::__private::Tagged::deserialize(deserializer, "object")?;
         match tagged.tag() {
-            Some("verification_otp") => tagged.decode().map(Self::Otp),
-            Some("verification_admin") => tagged.decode().map(Self::Admin),
+            Some("verification_otp") => tagged.decode("verification_otp").map(Self::Otp),
+            Some("verification_admin") => {
+                tagged.decode("verification_admin").map(Self::Admin)
+            }
             _ => Ok(Self::Unknown(tagged.into_raw())),
         }
     }
@@ -508,15 +504,10 @@ impl VerificationAdminObject {
         matches!(self, Self::Unknown(_))
     }
 }
-impl From<String> for VerificationAdminObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "verification_admin" => Self::VerificationAdmin,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-crate::__private::impl_open_enum!(VerificationAdminObject);
+crate::__private::impl_open_enum!(
+    VerificationAdminObject, Unknown, { "verification_admin" =>
+    VerificationAdminObject::VerificationAdmin, }
+);
 /// Generated from the schema at `#/components/schemas/verification_admin/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -539,15 +530,10 @@ impl VerificationAdminStatus {
         matches!(self, Self::Unknown(_))
     }
 }
-impl From<String> for VerificationAdminStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "verified" => Self::Verified,
-            _ => Self::Unknown(value),
-        }
+crate::__private::impl_open_enum!(
+    VerificationAdminStatus, Unknown, { "verified" => VerificationAdminStatus::Verified,
     }
-}
-crate::__private::impl_open_enum!(VerificationAdminStatus);
+);
 /// Generated from the schema at `#/components/schemas/verification_admin/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -570,15 +556,9 @@ impl VerificationAdminStrategy {
         matches!(self, Self::Unknown(_))
     }
 }
-impl From<String> for VerificationAdminStrategy {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "admin" => Self::Admin,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-crate::__private::impl_open_enum!(VerificationAdminStrategy);
+crate::__private::impl_open_enum!(
+    VerificationAdminStrategy, Unknown, { "admin" => VerificationAdminStrategy::Admin, }
+);
 /// Generated from the schema at `#/components/schemas/verification_otp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -659,15 +639,10 @@ impl VerificationOtpObject {
         matches!(self, Self::Unknown(_))
     }
 }
-impl From<String> for VerificationOtpObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "verification_otp" => Self::VerificationOtp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-crate::__private::impl_open_enum!(VerificationOtpObject);
+crate::__private::impl_open_enum!(
+    VerificationOtpObject, Unknown, { "verification_otp" =>
+    VerificationOtpObject::VerificationOtp, }
+);
 /// Generated from the schema at `#/components/schemas/verification_otp/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -699,18 +674,11 @@ impl VerificationOtpStatus {
         matches!(self, Self::Unknown(_))
     }
 }
-impl From<String> for VerificationOtpStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-crate::__private::impl_open_enum!(VerificationOtpStatus);
+crate::__private::impl_open_enum!(
+    VerificationOtpStatus, Unknown, { "unverified" => VerificationOtpStatus::Unverified,
+    "verified" => VerificationOtpStatus::Verified, "failed" =>
+    VerificationOtpStatus::Failed, "expired" => VerificationOtpStatus::Expired, }
+);
 /// Generated from the schema at `#/components/schemas/verification_otp/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -739,17 +707,12 @@ impl VerificationOtpStrategy {
         matches!(self, Self::Unknown(_))
     }
 }
-impl From<String> for VerificationOtpStrategy {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "phone_code" => Self::PhoneCode,
-            "email_code" => Self::EmailCode,
-            "reset_password_email_code" => Self::ResetPasswordEmailCode,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-crate::__private::impl_open_enum!(VerificationOtpStrategy);
+crate::__private::impl_open_enum!(
+    VerificationOtpStrategy, Unknown, { "phone_code" =>
+    VerificationOtpStrategy::PhoneCode, "email_code" =>
+    VerificationOtpStrategy::EmailCode, "reset_password_email_code" =>
+    VerificationOtpStrategy::ResetPasswordEmailCode, }
+);
 /// Generated from the schema at `#/components/responses/_VerificationResponse/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

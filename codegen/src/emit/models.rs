@@ -215,10 +215,10 @@ fn enum_def(def: &TypeDef, values: &EnumDef) -> TokenStream {
     let from_arms = values.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
         let wire = Literal::string(&variant.wire);
-        quote!(#wire => Self::#variant_name,)
+        quote!(#wire => #name::#variant_name,)
     });
-    // Produces the open enum, `as_str`, `From<String>`, and (through the runtime macro)
-    // `Display`, `FromStr`, `From<&str>` and the serde impls.
+    // Produces the open enum and `as_str`; the runtime macro adds the conversions from strings
+    // (from the known values listed here) and the serde impls.
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -244,16 +244,7 @@ fn enum_def(def: &TypeDef, values: &EnumDef) -> TokenStream {
             }
         }
 
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#from_arms)*
-                    _ => Self::#fallback(value),
-                }
-            }
-        }
-
-        crate::__private::impl_open_enum!(#name);
+        crate::__private::impl_open_enum!(#name, #fallback, { #(#from_arms)* });
     }
 }
 
@@ -281,7 +272,7 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
     let deserialize_arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
         let tag = &variant.tag;
-        quote!(Some(#tag) => tagged.decode().map(Self::#variant_name),)
+        quote!(Some(#tag) => tagged.decode(#tag).map(Self::#variant_name),)
     });
     let fallback_doc = format!(
         " A variant this version of the SDK does not know, or a value whose `{tag_field}` tag is missing, kept as raw JSON."
