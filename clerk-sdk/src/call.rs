@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
@@ -92,7 +93,7 @@ pub struct Call<T> {
 #[derive(Debug, Clone)]
 struct EncodedBody {
     content_type: HeaderValue,
-    bytes: Vec<u8>,
+    bytes: Bytes,
 }
 
 /// Per-call overrides of the client's settings.
@@ -225,7 +226,7 @@ impl<T> Call<T> {
             serde_json::to_vec(body)
                 .map(|bytes| EncodedBody {
                     content_type: HeaderValue::from_static("application/json"),
-                    bytes,
+                    bytes: bytes.into(),
                 })
                 .map_err(|e| e.to_string()),
         );
@@ -238,7 +239,10 @@ impl<T> Call<T> {
         let (content_type, bytes) = crate::multipart::encode(&body.parts());
         self.body = Some(
             HeaderValue::from_str(&content_type)
-                .map(|content_type| EncodedBody { content_type, bytes })
+                .map(|content_type| EncodedBody {
+                    content_type,
+                    bytes: bytes.into(),
+                })
                 .map_err(|e| e.to_string()),
         );
         self
@@ -441,17 +445,14 @@ impl Failure {
 struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
-    body: Vec<u8>,
+    body: Bytes,
 }
 
 /// Makes one attempt and runs the hooks around it. The outer error stops the call at once
 /// (a hook refused); the inner result is the attempt's outcome.
 async fn attempt(prepared: &Prepared<'_>, context: &HookContext) -> Result<Result<RawResponse, Failure>, Error> {
     let Prepared { inner, operation, .. } = *prepared;
-    let mut request = build_request(prepared).map_err(|source| Error::Transport {
-        operation: operation.id,
-        source,
-    })?;
+    let mut request = build_request(prepared);
     for hook in &inner.hooks {
         hook.before_request(context, &mut request)
             .map_err(|source| Error::Hook {
@@ -497,9 +498,9 @@ async fn attempt(prepared: &Prepared<'_>, context: &HookContext) -> Result<Resul
 
 /// The request for one attempt: the SDK's headers first, then the call's own headers, which
 /// replace same-named SDK defaults (protected headers never reach this point).
-fn build_request(prepared: &Prepared<'_>) -> Result<reqwest::Request, reqwest::Error> {
+fn build_request(prepared: &Prepared<'_>) -> reqwest::Request {
     let inner = prepared.inner;
-    let mut headers = HeaderMap::new();
+    let mut headers = HeaderMap::with_capacity(6 + prepared.headers.len());
     if prepared.operation.authenticated {
         headers.insert(AUTHORIZATION, inner.authorization.clone());
     }
@@ -522,23 +523,23 @@ fn build_request(prepared: &Prepared<'_>) -> Result<reqwest::Request, reqwest::E
             .map(|(name, value)| (name.clone(), value.clone())),
     );
 
-    let mut request = inner
-        .http
-        .request(prepared.operation.method.clone(), prepared.url.clone())
-        .timeout(prepared.timeout)
-        .headers(headers);
+    // Built directly rather than through `RequestBuilder`, which would copy the headers again.
+    // The client's own default headers are still added when it executes the request.
+    let mut request = reqwest::Request::new(prepared.operation.method.clone(), prepared.url.clone());
+    *request.headers_mut() = headers;
+    *request.timeout_mut() = Some(prepared.timeout);
     if let Some(body) = &prepared.body {
-        request = request.body(body.bytes.clone());
+        *request.body_mut() = Some(body.bytes.clone().into());
     }
-    request.build()
+    request
 }
 
 /// Sends the request and reads the whole response.
 async fn send(inner: &ClientInner, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
-    let response = inner.http.execute(request).await?;
+    let mut response = inner.http.execute(request).await?;
     let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?.to_vec();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await?;
     Ok(RawResponse { status, headers, body })
 }
 
@@ -586,8 +587,8 @@ fn expand_path(operation: &Operation, args: &[String]) -> Result<String, Error> 
 /// whose body is not Clerk errors) or [`Error::UnexpectedStatus`].
 fn status_error(operation: &Operation, response: RawResponse) -> Error {
     let RawResponse { status, headers, body } = response;
-    let body = body.as_slice();
-    let parsed = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body));
+    let body = &body[..];
+    let parsed = parse_json(body);
     if operation.error_statuses.contains(&status.as_u16()) {
         match parsed {
             Ok(errors) => Error::Api(Box::new(ApiError {
@@ -636,7 +637,7 @@ pub fn decode_response<T: DeserializeOwned>(
     let response = RawResponse {
         status,
         headers: HeaderMap::new(),
-        body: body.to_vec(),
+        body: Bytes::copy_from_slice(body),
     };
     if status.is_success() {
         decode(operation, response)
@@ -653,8 +654,14 @@ fn decode<T: DeserializeOwned>(operation: &Operation, response: RawResponse) -> 
     } else {
         &response.body
     };
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
-        .map_err(|error| decode_error(operation, response.status, response.headers, &response.body, error))
+    parse_json(bytes).map_err(|error| decode_error(operation, response.status, response.headers, &response.body, error))
+}
+
+/// Parses JSON at full speed; only when that fails is it parsed again with path tracking, so
+/// the error can say where it failed.
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    serde_json::from_slice(bytes)
+        .or_else(|_| serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)))
 }
 
 fn decode_error(
@@ -728,9 +735,9 @@ mod tests {
             headers: &headers,
             timeout: Duration::from_secs(1),
         };
-        let private = build_request(&prepare(&GET)).expect("builds");
+        let private = build_request(&prepare(&GET));
         assert_eq!(private.headers()[AUTHORIZATION], "Bearer sk_test_key");
-        let public = build_request(&prepare(&PUBLIC)).expect("builds");
+        let public = build_request(&prepare(&PUBLIC));
         assert!(!public.headers().contains_key(AUTHORIZATION));
         assert_eq!(public.headers()[API_VERSION_HEADER], "2026-05-12");
     }
