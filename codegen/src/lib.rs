@@ -101,21 +101,27 @@ pub fn header(spec_label: &str) -> String {
 ///
 /// [`Error::Parse`] when the text is not YAML, not an OpenAPI document, or not version 3.0.x.
 pub fn parse(spec_text: &str) -> Result<openapiv3::OpenAPI, Error> {
-    let value: serde_yaml::Value = serde_yaml::from_str(spec_text).map_err(|e| Error::Parse(e.to_string()))?;
-    match value.get("openapi").and_then(serde_yaml::Value::as_str) {
-        Some(version) if version.starts_with("3.0.") => {}
-        Some(version) => {
-            return Err(Error::Parse(format!(
-                "`openapi: {version}` is not supported; only 3.0.x is"
-            )));
-        }
-        None => {
-            return Err(Error::Parse(
-                "there is no `openapi` version field at the top level".to_owned(),
-            ));
+    // One pass in the common case; only a document that fails to parse, or has the wrong
+    // version, is read a second time, to say what is wrong with it.
+    match serde_yaml::from_str::<openapiv3::OpenAPI>(spec_text) {
+        Ok(spec) if spec.openapi.starts_with("3.0.") => Ok(spec),
+        Ok(spec) => Err(Error::Parse(format!(
+            "`openapi: {}` is not supported; only 3.0.x is",
+            spec.openapi
+        ))),
+        Err(error) => {
+            let value: serde_yaml::Value = serde_yaml::from_str(spec_text).map_err(|e| Error::Parse(e.to_string()))?;
+            match value.get("openapi").and_then(serde_yaml::Value::as_str) {
+                Some(version) if !version.starts_with("3.0.") => Err(Error::Parse(format!(
+                    "`openapi: {version}` is not supported; only 3.0.x is"
+                ))),
+                Some(_) => Err(Error::Parse(error.to_string())),
+                None => Err(Error::Parse(
+                    "there is no `openapi` version field at the top level".to_owned(),
+                )),
+            }
         }
     }
-    serde_yaml::from_value(value).map_err(|e| Error::Parse(e.to_string()))
 }
 
 /// How many operations the spec declares, whether or not they can be generated: the
