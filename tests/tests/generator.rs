@@ -539,7 +539,6 @@ fn operations_with_empty_security_are_public() {
 
 #[test]
 fn the_full_spec_generates_deterministically() {
-    // Large files are formatted on several threads; the chunks must come back in order.
     let spec = read("spec/upstream/bapi-2026-05-12.yml");
     let first = generate(&spec, &Config::default()).expect("generates");
     let second = generate(&spec, &Config::default()).expect("generates");

@@ -25,12 +25,12 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
     let lib = config.lib_name();
     let in_sdk = config.standalone.is_none();
     let mut rust = vec![
-        ("mod.rs", RustFile::whole(module_root(api, in_sdk))),
+        ("mod.rs", module_root(api, in_sdk)),
         ("models.rs", models::emit(api)),
         ("operations.rs", operations::emit(api, &lib)),
     ];
     if in_sdk {
-        rust.push(("blocking.rs", RustFile::whole(operations::emit_blocking(api))));
+        rust.push(("blocking.rs", operations::emit_blocking(api)));
     }
     let mut files = rust
         .into_iter()
@@ -51,11 +51,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         contents: format!("{}{page}", markdown::header(&config.spec_label)),
     }));
     if let Some(standalone) = &config.standalone {
-        files.push(format_file(
-            "src/lib.rs",
-            RustFile::whole(standalone::lib_rs(api)),
-            config,
-        )?);
+        files.push(format_file("src/lib.rs", standalone::lib_rs(api), config)?);
         files.push(GeneratedFile {
             path: "Cargo.toml".to_owned(),
             contents: standalone::cargo_toml(api, standalone, &config.spec_label),
@@ -119,97 +115,17 @@ fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
     }
 }
 
-/// A Rust file to format: a prelude (module docs, `use` items) and its items, each built by a
-/// function so that items can be built and formatted on several threads.
-pub(crate) struct RustFile<'a> {
-    /// Inner doc attributes and `use` items.
-    pub(crate) prelude: TokenStream,
-    /// One function per item (or group of items), in output order.
-    pub(crate) items: Vec<ItemFn<'a>>,
-}
-
-/// Builds the tokens of one item.
-pub(crate) type ItemFn<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
-
-impl RustFile<'_> {
-    /// A file whose tokens are all built up front.
-    pub(crate) fn whole(tokens: TokenStream) -> Self {
-        RustFile {
-            prelude: tokens,
-            items: Vec::new(),
-        }
-    }
-}
-
-/// From this many items on, a file is formatted on several threads.
-const PARALLEL_ITEMS: usize = 64;
-
-/// Formats a file with prettyplease and prepends the `@generated` header.
-///
-/// Items are built and formatted in parallel chunks and joined in order. prettyplease prints a
-/// file item by item, so the result is the same, byte for byte, as formatting the whole file
-/// at once, on any number of threads; it is several times faster on Clerk's full spec, where
-/// re-parsing the tokens is most of the generator's time.
-fn format_file(path: &str, file: RustFile<'_>, config: &Config) -> Result<GeneratedFile, Error> {
-    let mut contents = header(&config.spec_label);
-    contents.push_str(&unparse(path, file.prelude)?);
-    // Threads pay off only for large files (the full spec's models); small ones stay inline.
-    let threads = if file.items.len() < PARALLEL_ITEMS {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
-    };
-    if threads == 1 {
-        for build in &file.items {
-            contents.push_str(&unparse(path, build())?);
-        }
-        return Ok(GeneratedFile {
-            path: path.to_owned(),
-            contents,
-        });
-    }
-    let chunk_size = file.items.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<String, Error>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = file
-            .items
-            .chunks(chunk_size)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk.iter().try_fold(String::new(), |mut out, build| {
-                        out.push_str(&unparse(path, build())?);
-                        Ok(out)
-                    })
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle.join().unwrap_or_else(|_| {
-                    Err(Error::Internal {
-                        file: path.to_owned(),
-                        message: "a formatting thread panicked".to_owned(),
-                    })
-                })
-            })
-            .collect()
-    });
-    for part in parts {
-        contents.push_str(&part?);
-    }
-    Ok(GeneratedFile {
-        path: path.to_owned(),
-        contents,
-    })
-}
-
-/// Parses tokens as a file and prints it with prettyplease.
-fn unparse(path: &str, tokens: TokenStream) -> Result<String, Error> {
+/// Formats tokens with prettyplease and prepends the `@generated` header.
+fn format_file(path: &str, tokens: TokenStream, config: &Config) -> Result<GeneratedFile, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
         file: path.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(prettyplease::unparse(&file))
+    let contents = format!("{}{}", header(&config.spec_label), prettyplease::unparse(&file));
+    Ok(GeneratedFile {
+        path: path.to_owned(),
+        contents,
+    })
 }
 
 /// The Rust type for a [`TypeRef`], for code inside the models module, where generated types

@@ -3,23 +3,20 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{ItemFn, RustFile, doc_attrs, ident, type_tokens};
+use super::{doc_attrs, ident, type_tokens};
 use crate::model::{Api, EnumDef, Field, Presence, Shape, StructDef, TypeDef, TypeKind, UnionDef, UntaggedDef};
 use crate::names::unraw;
 
 /// Emits `models.rs`.
-pub(crate) fn emit(api: &Api) -> RustFile<'_> {
+pub(crate) fn emit(api: &Api) -> TokenStream {
     let module_doc = doc_attrs(
         "Request and response types of the API.\n\nEvery string enum and every discriminated union is open: a value this version of the SDK does not know decodes into the `Unknown` variant instead of failing. Unknown fields in responses are ignored.",
         true,
     );
-    RustFile {
-        prelude: module_doc,
-        items: api
-            .types
-            .iter()
-            .map(|def| Box::new(move || type_def(def)) as ItemFn<'_>)
-            .collect(),
+    let types = api.types.iter().map(type_def);
+    quote! {
+        #module_doc
+        #(#types)*
     }
 }
 

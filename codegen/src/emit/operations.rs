@@ -8,35 +8,27 @@ use quote::{format_ident, quote};
 
 use super::docs::sentence;
 use super::examples::Example;
-use super::{ItemFn, RustFile, doc_attrs, ident, model_type_tokens};
+use super::{doc_attrs, ident, model_type_tokens};
 use crate::model::{Api, BodyEncoding, Operation, PathParam, Resource, TypeRef};
 use crate::names::{Scope, snake_name};
 
 /// Emits `operations.rs`.
-pub(crate) fn emit<'a>(api: &'a Api, lib: &'a str) -> RustFile<'a> {
+pub(crate) fn emit(api: &Api, lib: &str) -> TokenStream {
     let module_doc = doc_attrs(
         "Resource handles and their operations. Each method returns a [`Call`](crate::Call): await it to send the request.",
         true,
     );
-    let prelude = quote! {
+    let descriptors = api.resources.iter().flat_map(|r| &r.operations).map(descriptor);
+    let resources = api.resources.iter().map(|r| resource(api, lib, r));
+    quote! {
         #module_doc
         use super::models;
         use crate::__private::{Method, Operation, RetryClass};
         use crate::Call;
         use crate::Clerk;
-    };
-    let descriptors = api
-        .resources
-        .iter()
-        .flat_map(|r| &r.operations)
-        .map(|operation| Box::new(move || descriptor(operation)) as ItemFn<'a>);
-    let resources = api
-        .resources
-        .iter()
-        .map(|r| Box::new(move || resource(api, lib, r)) as ItemFn<'a>);
-    RustFile {
-        prelude,
-        items: descriptors.chain(resources).collect(),
+
+        #(#descriptors)*
+        #(#resources)*
     }
 }
 
