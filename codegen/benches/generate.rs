@@ -46,6 +46,28 @@ fn generator(c: &mut Criterion) {
     }
 }
 
+/// generate / parse, from the medians of alternating runs of each, so that drift in the
+/// machine's speed hits both alike.
+fn interleaved_ratio(text: &str, rounds: usize) -> f64 {
+    let time = |f: &dyn Fn()| {
+        let start = std::time::Instant::now();
+        f();
+        start.elapsed().as_secs_f64()
+    };
+    let (mut generate, mut parse) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    for _ in 0..rounds {
+        generate.push(time(&|| {
+            drop(black_box(codegen::generate(text, &codegen::Config::default())))
+        }));
+        parse.push(time(&|| {
+            drop(black_box(serde_yaml::from_str::<openapiv3::OpenAPI>(text)))
+        }));
+    }
+    generate.sort_by(f64::total_cmp);
+    parse.sort_by(f64::total_cmp);
+    generate[rounds / 2] / parse[rounds / 2]
+}
+
 fn main() {
     let mut criterion = Criterion::default()
         .output_directory(&criterion_dir())
@@ -64,5 +86,12 @@ fn main() {
             ),
             _ => println!("ratio codegen {name}: not measured in this run"),
         }
+    }
+    for (name, text) in specs() {
+        let rounds = if name == "full" { 21 } else { 201 };
+        println!(
+            "interleaved ratio codegen {name} (generate / parse): {:.2}",
+            interleaved_ratio(&text, rounds)
+        );
     }
 }
