@@ -103,7 +103,14 @@ pub fn header(spec_label: &str) -> String {
 pub fn parse(spec_text: &str) -> Result<openapiv3::OpenAPI, Error> {
     // One pass in the common case; only a document that fails to parse, or has the wrong
     // version, is read a second time, to say what is wrong with it.
-    match serde_yaml::from_str::<openapiv3::OpenAPI>(spec_text) {
+    //
+    // openapiv3 2.2 panics on some malformed `$ref` objects (its `ReferenceOr` deserializer
+    // expects a second parse to fail, "somehow this parsed successfully the second time"; found
+    // by fuzzing, see fuzz/regressions/generate/). A spec must never crash the generator, so the
+    // panic is caught and reported as a parse error.
+    let parsed = std::panic::catch_unwind(|| serde_yaml::from_str::<openapiv3::OpenAPI>(spec_text))
+        .map_err(|_| Error::Parse("openapiv3 could not read a `$ref` object in this document".to_owned()))?;
+    match parsed {
         Ok(spec) if spec.openapi.starts_with("3.0.") => Ok(spec),
         Ok(spec) => Err(Error::Parse(format!(
             "`openapi: {}` is not supported; only 3.0.x is",
