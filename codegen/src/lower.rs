@@ -1346,24 +1346,16 @@ impl<'a> Lowerer<'a> {
 /// The types a type holds by value (not behind a `Vec` or map), which a recursive layout
 /// would have to go through.
 fn direct_children(kind: &TypeKind) -> Vec<&str> {
+    fn by_value(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Named(name) => Some(name),
+            _ => None,
+        }
+    }
     match kind {
-        TypeKind::Struct(def) => def
-            .fields
-            .iter()
-            .filter_map(|field| match &field.ty {
-                TypeRef::Named(name) => Some(name.as_str()),
-                _ => None,
-            })
-            .collect(),
+        TypeKind::Struct(def) => def.fields.iter().filter_map(|field| by_value(&field.ty)).collect(),
         TypeKind::Union(def) => def.variants.iter().map(|v| v.ty.as_str()).collect(),
-        TypeKind::Untagged(def) => def
-            .variants
-            .iter()
-            .filter_map(|v| match &v.ty {
-                TypeRef::Named(name) => Some(name.as_str()),
-                _ => None,
-            })
-            .collect(),
+        TypeKind::Untagged(def) => def.variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
         TypeKind::Enum(_) => Vec::new(),
     }
 }
