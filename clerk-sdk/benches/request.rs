@@ -268,6 +268,42 @@ fn main() {
             );
         }
     }
+    // The same comparison, robust to the machine's drift: alternating batches of each.
+    for operation in ["get", "update"] {
+        for concurrency in [1, 32] {
+            // About 64 requests per batch either way.
+            let repeats = if concurrency == 1 { 64 } else { 2 };
+            let sdk = || {
+                let clerk = clerk.clone();
+                runtime.block_on(concurrently(concurrency, move || {
+                    let clerk = clerk.clone();
+                    async move {
+                        if operation == "get" {
+                            sdk_get(&clerk).await
+                        } else {
+                            sdk_update(&clerk).await
+                        }
+                    }
+                }))
+            };
+            let plain = || {
+                let baseline = baseline.clone();
+                runtime.block_on(concurrently(concurrency, move || {
+                    let baseline = baseline.clone();
+                    async move {
+                        if operation == "get" {
+                            baseline.get("phone_1").await;
+                        } else {
+                            baseline.update("phone_1").await;
+                        }
+                    }
+                }))
+            };
+            let ratio = support::interleaved_ratio_with(101, repeats, sdk, plain);
+            println!("interleaved ratio {operation} x{concurrency} (sdk / baseline): {ratio:.3}");
+        }
+    }
+
     let sdk = allocations_per_request(&runtime, || sdk_get(&clerk));
     let plain = allocations_per_request(&runtime, || async {
         baseline.get("phone_1").await;

@@ -82,11 +82,21 @@ pub struct Operation {
 pub struct Call<T> {
     client: Clerk,
     operation: &'static Operation,
-    path_args: Vec<String>,
+    /// The client's server URL followed by the expanded path, or why the path arguments were
+    /// refused. Built when the call is made, so it is done once, not once per attempt.
+    url: Result<UrlText, Error>,
     query: Result<Vec<(String, String)>, String>,
     body: Option<Result<EncodedBody, String>>,
     options: CallOptions,
     response: PhantomData<fn() -> T>,
+}
+
+/// A URL being assembled: a server URL followed by a path.
+#[derive(Debug)]
+struct UrlText {
+    text: String,
+    /// Where the path starts, so a per-call server URL can replace what comes before.
+    path_start: usize,
 }
 
 /// A request body ready to send (and to send again on a retry).
@@ -113,7 +123,7 @@ impl<T> fmt::Debug for Call<T> {
             .field("operation", &self.operation.id)
             .field("method", &self.operation.method)
             .field("path", &self.operation.path)
-            .field("path_args", &self.path_args)
+            .field("url", &self.url.as_ref().map(|url| url.text.as_str()))
             .finish_non_exhaustive()
     }
 }
@@ -122,11 +132,18 @@ impl<T> Call<T> {
     /// A call to `operation` with its path arguments in template order. Used by generated
     /// operations.
     #[doc(hidden)]
-    pub fn new(client: &Clerk, operation: &'static Operation, path_args: Vec<String>) -> Self {
+    pub fn new(client: &Clerk, operation: &'static Operation, path_args: &[&str]) -> Self {
+        let server_url = &client.inner.server_url;
+        let mut text = String::with_capacity(server_url.len() + operation.path.len() + 32);
+        text.push_str(server_url);
+        let url = expand_path(operation, path_args, &mut text).map(|()| UrlText {
+            text,
+            path_start: server_url.len(),
+        });
         Call {
             client: client.clone(),
             operation,
-            path_args,
+            url,
             query: Ok(Vec::new()),
             body: None,
             options: CallOptions::default(),
@@ -260,7 +277,7 @@ impl<T: DeserializeOwned> Call<T> {
             path = operation.path,
         );
         let request = RequestParts {
-            path_args: &self.path_args,
+            url: self.url,
             query: self.query,
             body: self.body,
         };
@@ -281,8 +298,8 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
 }
 
 /// What the operation's arguments contributed to the request.
-struct RequestParts<'a> {
-    path_args: &'a [String],
+struct RequestParts {
+    url: Result<UrlText, Error>,
     query: Result<Vec<(String, String)>, String>,
     body: Option<Result<EncodedBody, String>>,
 }
@@ -322,7 +339,8 @@ fn query_pairs(value: serde_json::Value) -> Result<Vec<(String, String)>, String
 struct Prepared<'a> {
     inner: &'a ClientInner,
     operation: &'static Operation,
-    url: Url,
+    /// The complete URL, parsed again for each attempt after the first.
+    url: String,
     body: Option<EncodedBody>,
     headers: &'a HeaderMap,
     timeout: Duration,
@@ -334,10 +352,10 @@ struct Prepared<'a> {
 async fn execute(
     inner: &ClientInner,
     operation: &'static Operation,
-    request: RequestParts<'_>,
+    request: RequestParts,
     options: &CallOptions,
 ) -> Result<RawResponse, Error> {
-    let RequestParts { path_args, query, body } = request;
+    let RequestParts { url, query, body } = request;
     let invalid = |reason: String| Error::InvalidRequest {
         operation: operation.id,
         reason,
@@ -345,29 +363,28 @@ async fn execute(
     if let Some(reason) = &options.header_error {
         return Err(invalid(reason.clone()));
     }
-    let server_url = match &options.server_url {
-        Some(url) => {
-            let url = normalize_server_url(url).map_err(invalid)?;
-            if operation.authenticated {
-                check_cleartext(&url, inner.allow_insecure_http).map_err(invalid)?;
-            }
-            url
+    let UrlText { mut text, path_start } = url?;
+    if let Some(server_url) = &options.server_url {
+        let server_url = normalize_server_url(server_url).map_err(invalid)?;
+        if operation.authenticated {
+            check_cleartext(&server_url, inner.allow_insecure_http).map_err(invalid)?;
         }
-        None => inner.server_url.clone(),
-    };
-    let path = expand_path(operation, path_args)?;
-    let mut url = Url::parse(&format!("{server_url}{path}")).map_err(|e| invalid(format!("invalid URL: {e}")))?;
+        text.replace_range(..path_start, &server_url);
+    }
     let query = query.map_err(|reason| invalid(format!("cannot encode the query parameters: {reason}")))?;
     if !query.is_empty() {
-        url.query_pairs_mut().extend_pairs(&query);
+        let start = text.len();
+        text.push('?');
+        form_urlencoded::Serializer::for_suffix(&mut text, start + 1).extend_pairs(&query);
     }
+    let url = Url::parse(&text).map_err(|e| invalid(format!("invalid URL: {e}")))?;
     let body = body
         .transpose()
         .map_err(|reason| invalid(format!("cannot serialize the request body: {reason}")))?;
     let prepared = Prepared {
         inner,
         operation,
-        url,
+        url: text,
         body,
         headers: &options.headers,
         timeout: options.timeout.unwrap_or(inner.timeout),
@@ -382,8 +399,15 @@ async fn execute(
         attempt: 1,
         retry_delay: None,
     };
+    // The first attempt takes the URL parsed above; a retry parses the same text again, which
+    // is cheaper than keeping a copy for every call that is never retried.
+    let mut first_url = Some(url);
     loop {
-        let failure = match attempt(&prepared, &context).await? {
+        let url = match first_url.take() {
+            Some(url) => url,
+            None => Url::parse(&prepared.url).map_err(|e| invalid(format!("invalid URL: {e}")))?,
+        };
+        let failure = match attempt(&prepared, url, &context).await? {
             Ok(response) => return Ok(response),
             Err(failure) => failure,
         };
@@ -450,9 +474,13 @@ struct RawResponse {
 
 /// Makes one attempt and runs the hooks around it. The outer error stops the call at once
 /// (a hook refused); the inner result is the attempt's outcome.
-async fn attempt(prepared: &Prepared<'_>, context: &HookContext) -> Result<Result<RawResponse, Failure>, Error> {
+async fn attempt(
+    prepared: &Prepared<'_>,
+    url: Url,
+    context: &HookContext,
+) -> Result<Result<RawResponse, Failure>, Error> {
     let Prepared { inner, operation, .. } = *prepared;
-    let mut request = build_request(prepared);
+    let mut request = build_request(prepared, url);
     for hook in &inner.hooks {
         hook.before_request(context, &mut request)
             .map_err(|source| Error::Hook {
@@ -498,7 +526,7 @@ async fn attempt(prepared: &Prepared<'_>, context: &HookContext) -> Result<Resul
 
 /// The request for one attempt: the SDK's headers first, then the call's own headers, which
 /// replace same-named SDK defaults (protected headers never reach this point).
-fn build_request(prepared: &Prepared<'_>) -> reqwest::Request {
+fn build_request(prepared: &Prepared<'_>, url: Url) -> reqwest::Request {
     let inner = prepared.inner;
     let mut headers = HeaderMap::with_capacity(6 + prepared.headers.len());
     if prepared.operation.authenticated {
@@ -525,7 +553,7 @@ fn build_request(prepared: &Prepared<'_>) -> reqwest::Request {
 
     // Built directly rather than through `RequestBuilder`, which would copy the headers again.
     // The client's own default headers are still added when it executes the request.
-    let mut request = reqwest::Request::new(prepared.operation.method.clone(), prepared.url.clone());
+    let mut request = reqwest::Request::new(prepared.operation.method.clone(), url);
     *request.headers_mut() = headers;
     *request.timeout_mut() = Some(prepared.timeout);
     if let Some(body) = &prepared.body {
@@ -543,15 +571,14 @@ async fn send(inner: &ClientInner, request: reqwest::Request) -> Result<RawRespo
     Ok(RawResponse { status, headers, body })
 }
 
-/// Replaces each `{name}` of the path template with the next argument, percent-encoded as a
-/// single segment.
-fn expand_path(operation: &Operation, args: &[String]) -> Result<String, Error> {
+/// Appends the path template to `path`, with each `{name}` replaced by the next argument,
+/// percent-encoded as a single segment.
+fn expand_path(operation: &Operation, args: &[&str], path: &mut String) -> Result<(), Error> {
     let invalid = |reason: String| Error::InvalidRequest {
         operation: operation.id,
         reason,
     };
-    let mut path = String::with_capacity(operation.path.len() + 16);
-    let mut args = args.iter();
+    let mut args = args.iter().copied();
     let mut rest = operation.path;
     while let Some(open) = rest.find('{') {
         let close = rest[open..]
@@ -580,7 +607,7 @@ fn expand_path(operation: &Operation, args: &[String]) -> Result<String, Error> 
     if args.next().is_some() {
         return Err(invalid("too many path parameters".to_owned()));
     }
-    Ok(path)
+    Ok(())
 }
 
 /// Maps a non-2xx response to [`Error::Api`] (listed status), [`Error::Decode`] (listed status
@@ -698,8 +725,9 @@ mod tests {
     };
 
     fn expand(args: &[&str]) -> Result<String, String> {
-        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        expand_path(&GET, &args).map_err(|e| e.to_string())
+        let mut path = String::new();
+        expand_path(&GET, args, &mut path).map_err(|e| e.to_string())?;
+        Ok(path)
     }
 
     #[test]
@@ -727,17 +755,18 @@ mod tests {
             .build()
             .expect("builds");
         let headers = HeaderMap::new();
+        let url = || Url::parse("https://api.clerk.com/v1/things").expect("valid");
         let prepare = |operation: &'static Operation| Prepared {
             inner: &client.inner,
             operation,
-            url: Url::parse("https://api.clerk.com/v1/things").expect("valid"),
+            url: url().into(),
             body: None,
             headers: &headers,
             timeout: Duration::from_secs(1),
         };
-        let private = build_request(&prepare(&GET));
+        let private = build_request(&prepare(&GET), url());
         assert_eq!(private.headers()[AUTHORIZATION], "Bearer sk_test_key");
-        let public = build_request(&prepare(&PUBLIC));
+        let public = build_request(&prepare(&PUBLIC), url());
         assert!(!public.headers().contains_key(AUTHORIZATION));
         assert_eq!(public.headers()[API_VERSION_HEADER], "2026-05-12");
     }

@@ -123,22 +123,30 @@ pub fn print_ratio(name: &str, subject: &str, baseline: &str) {
 
 /// The ratio of `subject`'s to `baseline`'s time, measured by alternating batches of each and
 /// taking the median of each side, so that drift in the machine's speed hits both alike.
-pub fn interleaved_ratio(mut subject: impl FnMut(), mut baseline: impl FnMut()) -> f64 {
-    const ROUNDS: usize = 201;
-    const BATCH: usize = 500;
+pub fn interleaved_ratio(subject: impl FnMut(), baseline: impl FnMut()) -> f64 {
+    interleaved_ratio_with(201, 500, subject, baseline)
+}
+
+/// [`interleaved_ratio`] with `rounds` pairs of batches of `batch` runs each.
+pub fn interleaved_ratio_with(
+    rounds: usize,
+    batch: usize,
+    mut subject: impl FnMut(),
+    mut baseline: impl FnMut(),
+) -> f64 {
     let time = |f: &mut dyn FnMut()| {
         let start = std::time::Instant::now();
-        for _ in 0..BATCH {
+        for _ in 0..batch {
             f();
         }
         start.elapsed().as_secs_f64()
     };
-    let (mut s, mut b) = (Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS));
-    for _ in 0..ROUNDS {
+    let (mut s, mut b) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    for _ in 0..rounds {
         s.push(time(&mut subject));
         b.push(time(&mut baseline));
     }
     s.sort_by(f64::total_cmp);
     b.sort_by(f64::total_cmp);
-    s[ROUNDS / 2] / b[ROUNDS / 2]
+    s[rounds / 2] / b[rounds / 2]
 }

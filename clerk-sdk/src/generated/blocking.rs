@@ -26,7 +26,7 @@ impl PhoneNumbers<'_> {
     /// Retrieve a phone number.
     ///
     /// Blocking version of [`PhoneNumbers::get`](crate::PhoneNumbers::get), which documents the arguments and errors.
-    pub fn get(&self, phone_number_id: impl Into<String>) -> Call<models::PhoneNumber> {
+    pub fn get(&self, phone_number_id: impl AsRef<str>) -> Call<models::PhoneNumber> {
         self.client.wrap(self.client.as_async().phone_numbers().get(phone_number_id))
     }
     /// Delete a phone number.
@@ -34,7 +34,7 @@ impl PhoneNumbers<'_> {
     /// Blocking version of [`PhoneNumbers::delete`](crate::PhoneNumbers::delete), which documents the arguments and errors.
     pub fn delete(
         &self,
-        phone_number_id: impl Into<String>,
+        phone_number_id: impl AsRef<str>,
     ) -> Call<models::DeletedObject> {
         self.client.wrap(self.client.as_async().phone_numbers().delete(phone_number_id))
     }
@@ -43,7 +43,7 @@ impl PhoneNumbers<'_> {
     /// Blocking version of [`PhoneNumbers::update`](crate::PhoneNumbers::update), which documents the arguments and errors.
     pub fn update(
         &self,
-        phone_number_id: impl Into<String>,
+        phone_number_id: impl AsRef<str>,
         body: models::UpdatePhoneNumberRequest,
     ) -> Call<models::PhoneNumber> {
         self.client
@@ -54,7 +54,7 @@ impl PhoneNumbers<'_> {
     /// Blocking version of [`PhoneNumbers::prepare_verification`](crate::PhoneNumbers::prepare_verification), which documents the arguments and errors.
     pub fn prepare_verification(
         &self,
-        phone_number_id: impl Into<String>,
+        phone_number_id: impl AsRef<str>,
     ) -> Call<models::VerificationResponse> {
         self.client
             .wrap(
@@ -70,7 +70,7 @@ impl PhoneNumbers<'_> {
     /// Blocking version of [`PhoneNumbers::attempt_verification`](crate::PhoneNumbers::attempt_verification), which documents the arguments and errors.
     pub fn attempt_verification(
         &self,
-        phone_number_id: impl Into<String>,
+        phone_number_id: impl AsRef<str>,
         body: models::AttemptPhoneNumberVerificationRequest,
     ) -> Call<models::VerificationResponse> {
         self.client

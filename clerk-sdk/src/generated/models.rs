@@ -381,7 +381,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
             Some("verification_admin") => {
                 tagged.decode("verification_admin").map(Self::Admin)
             }
-            _ => Ok(Self::Unknown(tagged.into_raw())),
+            _ => tagged.into_raw().map(Self::Unknown),
         }
     }
 }

@@ -116,7 +116,7 @@ impl PhoneNumbers<'_> {
         &self,
         body: models::CreatePhoneNumberRequest,
     ) -> Call<models::PhoneNumber> {
-        Call::new(self.client, &CREATE_PHONE_NUMBER, vec![]).json(&body)
+        Call::new(self.client, &CREATE_PHONE_NUMBER, &[]).json(&body)
     }
     /// Retrieve a phone number
     ///
@@ -149,8 +149,8 @@ impl PhoneNumbers<'_> {
     /// - [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.
     /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for an empty path parameter or one that is `.` or `..`.
     /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
-    pub fn get(&self, phone_number_id: impl Into<String>) -> Call<models::PhoneNumber> {
-        Call::new(self.client, &GET_PHONE_NUMBER, vec![phone_number_id.into()])
+    pub fn get(&self, phone_number_id: impl AsRef<str>) -> Call<models::PhoneNumber> {
+        Call::new(self.client, &GET_PHONE_NUMBER, &[phone_number_id.as_ref()])
     }
     /// Delete a phone number
     ///
@@ -185,9 +185,9 @@ impl PhoneNumbers<'_> {
     /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
     pub fn delete(
         &self,
-        phone_number_id: impl Into<String>,
+        phone_number_id: impl AsRef<str>,
     ) -> Call<models::DeletedObject> {
-        Call::new(self.client, &DELETE_PHONE_NUMBER, vec![phone_number_id.into()])
+        Call::new(self.client, &DELETE_PHONE_NUMBER, &[phone_number_id.as_ref()])
     }
     /// Update a phone number
     ///
@@ -227,10 +227,10 @@ impl PhoneNumbers<'_> {
     /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
     pub fn update(
         &self,
-        phone_number_id: impl Into<String>,
+        phone_number_id: impl AsRef<str>,
         body: models::UpdatePhoneNumberRequest,
     ) -> Call<models::PhoneNumber> {
-        Call::new(self.client, &UPDATE_PHONE_NUMBER, vec![phone_number_id.into()])
+        Call::new(self.client, &UPDATE_PHONE_NUMBER, &[phone_number_id.as_ref()])
             .json(&body)
     }
     /// Send a verification code to a phone number
@@ -269,12 +269,12 @@ impl PhoneNumbers<'_> {
     /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
     pub fn prepare_verification(
         &self,
-        phone_number_id: impl Into<String>,
+        phone_number_id: impl AsRef<str>,
     ) -> Call<models::VerificationResponse> {
         Call::new(
             self.client,
             &PREPARE_PHONE_NUMBER_VERIFICATION,
-            vec![phone_number_id.into()],
+            &[phone_number_id.as_ref()],
         )
     }
     /// Verify a code sent to a phone number
@@ -322,13 +322,13 @@ impl PhoneNumbers<'_> {
     /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
     pub fn attempt_verification(
         &self,
-        phone_number_id: impl Into<String>,
+        phone_number_id: impl AsRef<str>,
         body: models::AttemptPhoneNumberVerificationRequest,
     ) -> Call<models::VerificationResponse> {
         Call::new(
                 self.client,
                 &ATTEMPT_PHONE_NUMBER_VERIFICATION,
-                vec![phone_number_id.into()],
+                &[phone_number_id.as_ref()],
             )
             .json(&body)
     }

@@ -313,7 +313,7 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
                 let tagged = crate::__private::Tagged::deserialize(deserializer, #tag_field)?;
                 match tagged.tag() {
                     #(#deserialize_arms)*
-                    _ => Ok(Self::#fallback(tagged.into_raw())),
+                    _ => tagged.into_raw().map(Self::#fallback),
                 }
             }
         }

@@ -143,7 +143,7 @@ fn signature(operation: &Operation) -> Signature {
     let mut params: Vec<TokenStream> = path_args
         .iter()
         .map(|(arg, param)| match param.ty {
-            TypeRef::String => quote!(#arg: impl Into<String>),
+            TypeRef::String => quote!(#arg: impl AsRef<str>),
             _ => {
                 let ty = model_type_tokens(&param.ty);
                 quote!(#arg: #ty)
@@ -153,9 +153,9 @@ fn signature(operation: &Operation) -> Signature {
     let path_values = path_args
         .iter()
         .map(|(arg, param)| match param.ty {
-            TypeRef::String => quote!(#arg.into()),
-            TypeRef::Named(_) => quote!(#arg.as_str().to_owned()),
-            _ => quote!(#arg.to_string()),
+            TypeRef::String => quote!(#arg.as_ref()),
+            TypeRef::Named(_) => quote!(#arg.as_str()),
+            _ => quote!(&#arg.to_string()),
         })
         .collect();
     let mut args: Vec<proc_macro2::Ident> = path_args.iter().map(|(arg, _)| arg.clone()).collect();
@@ -218,7 +218,7 @@ fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> T
         #doc
         #deprecated
         pub fn #name(&self, #(#params),*) -> Call<#response> {
-            Call::new(self.client, &#descriptor, vec![#(#path_values),*]) #query_call #body_call
+            Call::new(self.client, &#descriptor, &[#(#path_values),*]) #query_call #body_call
         }
     }
 }
