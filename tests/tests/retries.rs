@@ -129,6 +129,24 @@ async fn get_succeeds_after_two_503s() {
 }
 
 #[tokio::test]
+async fn every_attempt_goes_to_the_same_escaped_url() {
+    let server = failing_then_ok(503, 2, &[]).await;
+    let recorder = Recorder::default();
+    client(&server, fast_retries(), &recorder)
+        .phone_numbers()
+        .get("a b/../c?d#e")
+        .await
+        .expect("third attempt succeeds");
+    let requests = server.received_requests().await.expect("recorded");
+    let targets: Vec<(&str, Option<&str>)> = requests
+        .iter()
+        .map(|request| (request.url.path(), request.url.query()))
+        .collect();
+    let expected = ("/v1/phone_numbers/a%20b%2F..%2Fc%3Fd%23e", None);
+    assert_eq!(targets, [expected; 3]);
+}
+
+#[tokio::test]
 async fn a_500_on_create_is_not_retried() {
     let server = failing_then_ok(500, 1, &[]).await;
     let recorder = Recorder::default();
