@@ -12,24 +12,29 @@ use super::{doc_attrs, ident, model_type_tokens};
 use crate::model::{Api, BodyEncoding, Operation, PathParam, Resource, TypeRef};
 use crate::names::{Scope, snake_name};
 
-/// Emits `operations.rs`.
-pub(crate) fn emit(api: &Api, lib: &str) -> TokenStream {
+/// The start of `operations.rs`: module docs, imports and every operation's descriptor.
+pub(crate) fn head(api: &Api) -> TokenStream {
     let module_doc = doc_attrs(
         "Resource handles and their operations. Each method returns a [`Call`](crate::Call): await it to send the request.",
         true,
     );
     let descriptors = api.resources.iter().flat_map(|r| &r.operations).map(descriptor);
-    let resources = api.resources.iter().map(|r| resource(api, lib, r));
-    quote! {
+    let mut tokens = quote! {
         #module_doc
         use super::models;
         use crate::__private::{Method, Operation, RetryClass};
         use crate::Call;
         use crate::Clerk;
+    };
+    tokens.extend(descriptors);
+    tokens
+}
 
-        #(#descriptors)*
-        #(#resources)*
-    }
+/// The resource handles of `operations.rs` for `resources`, a slice of the API's resources.
+pub(crate) fn items(api: &Api, lib: &str, resources: &[Resource]) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    tokens.extend(resources.iter().map(|r| resource(api, lib, r)));
+    tokens
 }
 
 fn descriptor_ident(operation: &Operation) -> proc_macro2::Ident {
@@ -223,20 +228,24 @@ fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> T
     }
 }
 
-/// Emits `blocking.rs`: for each resource a blocking handle whose methods wrap the async ones.
-pub(crate) fn emit_blocking(api: &Api) -> TokenStream {
+/// The start of `blocking.rs`: module docs and imports.
+pub(crate) fn blocking_head() -> TokenStream {
     let module_doc = doc_attrs(
         "Blocking resource handles, enabled by the `blocking` feature. Each method prepares the same request as its async twin; call [`send`](crate::blocking::Call::send) on the result.",
         true,
     );
-    let resources = api.resources.iter().map(blocking_resource);
     quote! {
         #module_doc
         use super::models;
         use crate::blocking::{Call, Clerk};
-
-        #(#resources)*
     }
+}
+
+/// The blocking resource handles of `blocking.rs` for `resources`.
+pub(crate) fn blocking_items(resources: &[Resource]) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    tokens.extend(resources.iter().map(blocking_resource));
+    tokens
 }
 
 fn blocking_resource(resource: &Resource) -> TokenStream {
