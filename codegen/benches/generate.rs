@@ -1,8 +1,10 @@
 //! The generator's cost against its floor: `codegen::generate` on the phone_numbers slice and on
-//! Clerk's whole spec, next to parsing the same YAML into `openapiv3::OpenAPI`. Prints the
-//! generate / parse ratios from this run's medians.
+//! Clerk's whole spec, next to parsing the same YAML into `openapiv3::OpenAPI`. Generation is
+//! measured on one worker per core (the default) and on a single thread. Prints the generate /
+//! parse ratios from this run's medians, and what prettyplease alone costs to print the output.
 
 use std::hint::black_box;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use criterion::Criterion;
@@ -42,13 +44,23 @@ fn generator(c: &mut Criterion) {
         group.bench_function("generate", |b| {
             b.iter(|| codegen::generate(black_box(&text), &codegen::Config::default()).expect("generates"))
         });
+        group.bench_function("generate_1_thread", |b| {
+            b.iter(|| codegen::generate(black_box(&text), &one_thread()).expect("generates"))
+        });
         group.finish();
+    }
+}
+
+fn one_thread() -> codegen::Config {
+    codegen::Config {
+        threads: NonZeroUsize::new(1),
+        ..codegen::Config::default()
     }
 }
 
 /// generate / parse, from the medians of alternating runs of each, so that drift in the
 /// machine's speed hits both alike.
-fn interleaved_ratio(text: &str, rounds: usize) -> f64 {
+fn interleaved_ratio(text: &str, config: &codegen::Config, rounds: usize) -> f64 {
     let time = |f: &dyn Fn()| {
         let start = std::time::Instant::now();
         f();
@@ -56,9 +68,7 @@ fn interleaved_ratio(text: &str, rounds: usize) -> f64 {
     };
     let (mut generate, mut parse) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
     for _ in 0..rounds {
-        generate.push(time(&|| {
-            drop(black_box(codegen::generate(text, &codegen::Config::default())))
-        }));
+        generate.push(time(&|| drop(black_box(codegen::generate(text, config)))));
         parse.push(time(&|| {
             drop(black_box(serde_yaml::from_str::<openapiv3::OpenAPI>(text)))
         }));
@@ -75,23 +85,62 @@ fn main() {
     generator(&mut criterion);
     criterion.final_summary();
     for (name, _) in specs() {
-        let generate = median_ns(&format!("codegen_{name}/generate"));
         let parse = median_ns(&format!("codegen_{name}/parse"));
-        match (generate, parse) {
-            (Some(g), Some(p)) => println!(
-                "ratio codegen {name} (generate / parse): {:.2} ms / {:.2} ms = {:.2}",
-                g / 1e6,
-                p / 1e6,
-                g / p
-            ),
-            _ => println!("ratio codegen {name}: not measured in this run"),
+        for (label, function) in [("all cores", "generate"), ("1 thread", "generate_1_thread")] {
+            match (median_ns(&format!("codegen_{name}/{function}")), parse) {
+                (Some(g), Some(p)) => println!(
+                    "ratio codegen {name}, {label} (generate / parse): {:.2} ms / {:.2} ms = {:.2}",
+                    g / 1e6,
+                    p / 1e6,
+                    g / p
+                ),
+                _ => println!("ratio codegen {name}, {label}: not measured in this run"),
+            }
         }
     }
     for (name, text) in specs() {
         let rounds = if name == "full" { 21 } else { 201 };
+        for (label, config) in [("all cores", codegen::Config::default()), ("1 thread", one_thread())] {
+            println!(
+                "interleaved ratio codegen {name}, {label} (generate / parse): {:.2}",
+                interleaved_ratio(&text, &config, rounds)
+            );
+        }
         println!(
-            "interleaved ratio codegen {name} (generate / parse): {:.2}",
-            interleaved_ratio(&text, rounds)
+            "prettyplease alone, printing {name}'s generated Rust (1 thread) / parse: {:.2}",
+            printing_ratio(&text, rounds)
         );
     }
+}
+
+/// A floor under any generator that formats its output with prettyplease: printing the
+/// generated files' syntax trees (already parsed, so neither building nor parsing them is
+/// counted), against parsing the spec. Interleaved like [`interleaved_ratio`].
+fn printing_ratio(text: &str, rounds: usize) -> f64 {
+    let generated = codegen::generate(text, &one_thread()).expect("generates");
+    let trees: Vec<syn::File> = generated
+        .files
+        .iter()
+        .filter(|file| file.path.ends_with(".rs"))
+        .map(|file| syn::parse_file(&file.contents).expect("generated Rust parses"))
+        .collect();
+    let time = |f: &dyn Fn()| {
+        let start = std::time::Instant::now();
+        f();
+        start.elapsed().as_secs_f64()
+    };
+    let (mut print, mut parse) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    for _ in 0..rounds {
+        print.push(time(&|| {
+            for tree in &trees {
+                drop(black_box(prettyplease::unparse(tree)));
+            }
+        }));
+        parse.push(time(&|| {
+            drop(black_box(serde_yaml::from_str::<openapiv3::OpenAPI>(text)))
+        }));
+    }
+    print.sort_by(f64::total_cmp);
+    parse.sort_by(f64::total_cmp);
+    print[rounds / 2] / parse[rounds / 2]
 }

@@ -35,6 +35,9 @@ pub struct Config {
     /// `None` to generate the modules of the `clerk-sdk` crate; `Some` to generate a complete
     /// crate of its own, with `Cargo.toml` and `src/lib.rs`, that uses `clerk-sdk`'s runtime.
     pub standalone: Option<Standalone>,
+    /// How many threads build and format the output: `None` for one per core. The output is
+    /// the same whatever the number.
+    pub threads: Option<std::num::NonZeroUsize>,
 }
 
 /// How to generate a complete crate.
@@ -68,6 +71,7 @@ impl Default for Config {
             error_schema: "ClerkErrors".to_owned(),
             spec_label: "spec/phone_numbers.yaml".to_owned(),
             standalone: None,
+            threads: None,
         }
     }
 }

@@ -5,6 +5,9 @@
 //! `UPDATE_EXPECT=1 cargo test -p codegen --test snapshots` and review the diff. The
 //! `generated_crates` test in the `tests` crate compiles these outputs and runs round trips
 //! against a mock server.
+//!
+//! The last test checks that the output for the whole upstream spec does not depend on how many
+//! threads generate it.
 
 use codegen::{Config, Standalone, generate};
 
@@ -41,3 +44,22 @@ macro_rules! snapshot {
 }
 
 snapshot!(query, all_of, unions, bodies, types, names);
+
+/// The output is built in pieces on several threads; it must not depend on how many.
+#[test]
+fn the_output_does_not_depend_on_the_number_of_threads() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/upstream/bapi-2026-05-12.yml");
+    let text = std::fs::read_to_string(path).expect("spec readable");
+    let with = |threads: usize| {
+        let config = Config {
+            threads: std::num::NonZeroUsize::new(threads),
+            ..Config::default()
+        };
+        generate(&text, &config).expect("generates").files
+    };
+    let one = with(1);
+    assert!(one.len() > 40, "one file per resource and more");
+    for threads in [2, 7] {
+        assert_eq!(with(threads), one, "{threads} threads");
+    }
+}

@@ -1,27 +1,34 @@
 //! Turning spec descriptions into rustdoc that builds without warnings.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 
 /// `#[doc = "..."]` attributes, one per line, for text from the spec (or `#![doc]` if `inner`).
 ///
 /// The text is made safe for rustdoc first: see [`sanitize`].
 pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
     let lines = sanitize(text);
-    let lines = lines.iter().map(|line| {
+    // Built token by token: docs are a large share of the output, and `quote!` would copy
+    // each attribute again into the stream that collects them.
+    let mut tokens = TokenStream::new();
+    for line in &lines {
         // A leading space makes prettyplease print `/// text` rather than `///text`.
-        let line = if line.is_empty() {
-            String::new()
+        let literal = if line.is_empty() {
+            Literal::string("")
         } else {
-            format!(" {line}")
+            Literal::string(&format!(" {line}"))
         };
+        let attribute = TokenStream::from_iter([
+            TokenTree::Ident(Ident::new("doc", Span::call_site())),
+            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+            TokenTree::Literal(literal),
+        ]);
+        tokens.extend([TokenTree::Punct(Punct::new('#', Spacing::Alone))]);
         if inner {
-            quote!(#![doc = #line])
-        } else {
-            quote!(#[doc = #line])
+            tokens.extend([TokenTree::Punct(Punct::new('!', Spacing::Alone))]);
         }
-    });
-    quote!(#(#lines)*)
+        tokens.extend([TokenTree::Group(Group::new(Delimiter::Bracket, attribute))]);
+    }
+    tokens
 }
 
 /// Spec prose joined onto one line and ended with a full stop, for list items and table cells.

@@ -125,7 +125,11 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
     }
 
     let pieces: Vec<&Piece<'_>> = plan.iter().flat_map(|file| &file.pieces).collect();
-    let mut texts = run_pieces(&pieces).into_iter();
+    let workers = config
+        .threads
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
+    let mut texts = run_pieces(&pieces, workers).into_iter();
     let mut files = Vec::with_capacity(plan.len() + 1);
     for file in &plan {
         let mut contents = file.header.clone();
@@ -146,12 +150,10 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
     Ok(files)
 }
 
-/// Runs the pieces on up to one worker per core and returns their results in order. The order,
-/// and so the output, does not depend on how many workers there are.
-fn run_pieces(pieces: &[&Piece<'_>]) -> Vec<Result<String, Error>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, NonZeroUsize::get)
-        .min(pieces.len());
+/// Runs the pieces on up to `workers` threads (this one included) and returns their results in
+/// order. The order, and so the output, does not depend on how many workers there are.
+fn run_pieces(pieces: &[&Piece<'_>], workers: usize) -> Vec<Result<String, Error>> {
+    let workers = workers.min(pieces.len());
     if workers <= 1 {
         return pieces.iter().map(|piece| piece()).collect();
     }
