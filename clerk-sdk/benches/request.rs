@@ -299,7 +299,7 @@ fn main() {
                     }
                 }))
             };
-            let ratio = support::interleaved_ratio_with(101, repeats, sdk, plain);
+            let ratio = support::interleaved_ratio_with(301, repeats, sdk, plain);
             println!("interleaved ratio {operation} x{concurrency} (sdk / baseline): {ratio:.3}");
         }
     }
