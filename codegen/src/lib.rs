@@ -10,6 +10,10 @@
 //! 4. `prettyplease` formats the tokens, so the output does not depend on the installed
 //!    toolchain, and each file gets the `@generated` header.
 //!
+//! Steps 3 and 4 run in pieces (a module's head, a few dozen types, a few resources) on one
+//! worker per core, or as many as [`Config::threads`] says. prettyplease lays out every
+//! top-level item on its own, so the pieces, joined in order, are exactly the formatted file.
+//!
 //! The crate does no I/O: [`generate`] takes the spec's text and returns the files' contents.
 //! Writing them (or checking them) is the caller's job. Output is deterministic: everything is
 //! ordered by spec order or by name.
