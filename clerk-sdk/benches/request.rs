@@ -178,39 +178,45 @@ where
     while tasks.join_next().await.is_some() {}
 }
 
+/// `n` concurrent `operation` requests (`get` or `update`) through the SDK.
+fn sdk_batch(clerk: &Clerk, operation: &'static str, n: usize) -> impl Future<Output = ()> + use<> {
+    let clerk = clerk.clone();
+    concurrently(n, move || {
+        let clerk = clerk.clone();
+        async move {
+            if operation == "get" {
+                sdk_get(&clerk).await
+            } else {
+                sdk_update(&clerk).await
+            }
+        }
+    })
+}
+
+/// `n` concurrent `operation` requests (`get` or `update`) through the hand-written baseline.
+fn baseline_batch(baseline: &Baseline, operation: &'static str, n: usize) -> impl Future<Output = ()> + use<> {
+    let baseline = baseline.clone();
+    concurrently(n, move || {
+        let baseline = baseline.clone();
+        async move {
+            if operation == "get" {
+                baseline.get("phone_1").await;
+            } else {
+                baseline.update("phone_1").await;
+            }
+        }
+    })
+}
+
 fn requests(c: &mut Criterion, runtime: &tokio::runtime::Runtime, clerk: &Clerk, baseline: &Baseline) {
     for operation in ["get", "update"] {
         let mut group = c.benchmark_group(operation);
         for concurrency in [1usize, 32] {
             group.bench_with_input(BenchmarkId::new("sdk", concurrency), &concurrency, |b, &n| {
-                b.to_async(runtime).iter(|| {
-                    let clerk = clerk.clone();
-                    concurrently(n, move || {
-                        let clerk = clerk.clone();
-                        async move {
-                            if operation == "get" {
-                                sdk_get(&clerk).await
-                            } else {
-                                sdk_update(&clerk).await
-                            }
-                        }
-                    })
-                })
+                b.to_async(runtime).iter(|| sdk_batch(clerk, operation, n))
             });
             group.bench_with_input(BenchmarkId::new("baseline", concurrency), &concurrency, |b, &n| {
-                b.to_async(runtime).iter(|| {
-                    let baseline = baseline.clone();
-                    concurrently(n, move || {
-                        let baseline = baseline.clone();
-                        async move {
-                            if operation == "get" {
-                                baseline.get("phone_1").await;
-                            } else {
-                                baseline.update("phone_1").await;
-                            }
-                        }
-                    })
-                })
+                b.to_async(runtime).iter(|| baseline_batch(baseline, operation, n))
             });
         }
         group.finish();
@@ -273,32 +279,8 @@ fn main() {
         for concurrency in [1, 32] {
             // About 64 requests per batch either way.
             let repeats = if concurrency == 1 { 64 } else { 2 };
-            let sdk = || {
-                let clerk = clerk.clone();
-                runtime.block_on(concurrently(concurrency, move || {
-                    let clerk = clerk.clone();
-                    async move {
-                        if operation == "get" {
-                            sdk_get(&clerk).await
-                        } else {
-                            sdk_update(&clerk).await
-                        }
-                    }
-                }))
-            };
-            let plain = || {
-                let baseline = baseline.clone();
-                runtime.block_on(concurrently(concurrency, move || {
-                    let baseline = baseline.clone();
-                    async move {
-                        if operation == "get" {
-                            baseline.get("phone_1").await;
-                        } else {
-                            baseline.update("phone_1").await;
-                        }
-                    }
-                }))
-            };
+            let sdk = || runtime.block_on(sdk_batch(&clerk, operation, concurrency));
+            let plain = || runtime.block_on(baseline_batch(&baseline, operation, concurrency));
             let ratio = support::interleaved_ratio_with(301, repeats, sdk, plain);
             println!("interleaved ratio {operation} x{concurrency} (sdk / baseline): {ratio:.3}");
         }

@@ -58,24 +58,29 @@ fn one_thread() -> codegen::Config {
     }
 }
 
-/// generate / parse, from the medians of alternating runs of each, so that drift in the
-/// machine's speed hits both alike.
-fn interleaved_ratio(text: &str, config: &codegen::Config, rounds: usize) -> f64 {
+/// `subject`'s time over parsing `text`, from the medians of `rounds` alternating runs of each,
+/// so that drift in the machine's speed hits both alike.
+fn ratio_to_parse(text: &str, rounds: usize, subject: impl Fn()) -> f64 {
     let time = |f: &dyn Fn()| {
         let start = std::time::Instant::now();
         f();
         start.elapsed().as_secs_f64()
     };
-    let (mut generate, mut parse) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    let (mut measured, mut parse) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
     for _ in 0..rounds {
-        generate.push(time(&|| drop(black_box(codegen::generate(text, config)))));
+        measured.push(time(&subject));
         parse.push(time(&|| {
             drop(black_box(serde_yaml::from_str::<openapiv3::OpenAPI>(text)))
         }));
     }
-    generate.sort_by(f64::total_cmp);
+    measured.sort_by(f64::total_cmp);
     parse.sort_by(f64::total_cmp);
-    generate[rounds / 2] / parse[rounds / 2]
+    measured[rounds / 2] / parse[rounds / 2]
+}
+
+/// generate / parse, interleaved.
+fn interleaved_ratio(text: &str, config: &codegen::Config, rounds: usize) -> f64 {
+    ratio_to_parse(text, rounds, || drop(black_box(codegen::generate(text, config))))
 }
 
 fn main() {
@@ -115,7 +120,7 @@ fn main() {
 
 /// A floor under any generator that formats its output with prettyplease: printing the
 /// generated files' syntax trees (already parsed, so neither building nor parsing them is
-/// counted), against parsing the spec. Interleaved like [`interleaved_ratio`].
+/// counted), against parsing the spec, interleaved.
 fn printing_ratio(text: &str, rounds: usize) -> f64 {
     let generated = codegen::generate(text, &one_thread()).expect("generates");
     let trees: Vec<syn::File> = generated
@@ -124,23 +129,9 @@ fn printing_ratio(text: &str, rounds: usize) -> f64 {
         .filter(|file| file.path.ends_with(".rs"))
         .map(|file| syn::parse_file(&file.contents).expect("generated Rust parses"))
         .collect();
-    let time = |f: &dyn Fn()| {
-        let start = std::time::Instant::now();
-        f();
-        start.elapsed().as_secs_f64()
-    };
-    let (mut print, mut parse) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
-    for _ in 0..rounds {
-        print.push(time(&|| {
-            for tree in &trees {
-                drop(black_box(prettyplease::unparse(tree)));
-            }
-        }));
-        parse.push(time(&|| {
-            drop(black_box(serde_yaml::from_str::<openapiv3::OpenAPI>(text)))
-        }));
-    }
-    print.sort_by(f64::total_cmp);
-    parse.sort_by(f64::total_cmp);
-    print[rounds / 2] / parse[rounds / 2]
+    ratio_to_parse(text, rounds, || {
+        for tree in &trees {
+            drop(black_box(prettyplease::unparse(tree)));
+        }
+    })
 }
