@@ -1,0 +1,99 @@
+//! What an application links when it depends on `clerk-sdk`: none of the generator's crates.
+//!
+//! The crates the SDK is built from are read from `cargo metadata`, following normal
+//! dependencies from `clerk-sdk` with every feature on. A proc-macro crate (such as
+//! `serde_derive`) runs inside the compiler and is not linked, so its own dependencies (`syn`,
+//! `quote`, `proc-macro2`) are not followed.
+
+use std::collections::{BTreeSet, HashMap};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Crates that only the generator needs.
+const GENERATOR_ONLY: [&str; 7] = [
+    "codegen",
+    "openapiv3",
+    "serde_yaml",
+    "prettyplease",
+    "syn",
+    "quote",
+    "proc-macro2",
+];
+
+/// The names of the packages an application links through `clerk-sdk`.
+fn linked_through_sdk() -> BTreeSet<String> {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--all-features", "--locked"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: Value = serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
+
+    let packages: HashMap<&str, &Value> = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|package| (package["id"].as_str().expect("id"), package))
+        .collect();
+    let is_proc_macro = |id: &str| {
+        packages[id]["targets"].as_array().is_some_and(|targets| {
+            targets
+                .iter()
+                .any(|t| t["kind"].as_array().is_some_and(|k| k.contains(&"proc-macro".into())))
+        })
+    };
+    let nodes: HashMap<&str, &Value> = metadata["resolve"]["nodes"]
+        .as_array()
+        .expect("resolve nodes")
+        .iter()
+        .map(|node| (node["id"].as_str().expect("id"), node))
+        .collect();
+    let sdk = packages
+        .values()
+        .find(|package| package["name"] == "clerk-sdk")
+        .and_then(|package| package["id"].as_str())
+        .expect("clerk-sdk is in the workspace");
+
+    let mut linked = BTreeSet::new();
+    let mut seen = BTreeSet::from([sdk]);
+    let mut queue = vec![sdk];
+    while let Some(id) = queue.pop() {
+        for dep in nodes[id]["deps"].as_array().expect("deps") {
+            // `kind` is null for a normal dependency, "dev" or "build" otherwise.
+            let normal = dep["dep_kinds"]
+                .as_array()
+                .expect("dep_kinds")
+                .iter()
+                .any(|kind| kind["kind"].is_null());
+            let dep_id = dep["pkg"].as_str().expect("pkg");
+            if normal && !is_proc_macro(dep_id) && seen.insert(dep_id) {
+                linked.insert(packages[dep_id]["name"].as_str().expect("name").to_owned());
+                queue.push(dep_id);
+            }
+        }
+    }
+    linked
+}
+
+#[test]
+fn the_sdk_links_none_of_the_generators_crates() {
+    let linked = linked_through_sdk();
+    // The walk reached the SDK's runtime dependencies, so an empty answer cannot pass.
+    for expected in ["reqwest", "serde_json", "tokio", "hyper"] {
+        assert!(linked.contains(expected), "{expected} is linked: {linked:?}");
+    }
+    let generator_only: Vec<&str> = GENERATOR_ONLY
+        .into_iter()
+        .filter(|name| linked.contains(*name))
+        .collect();
+    assert!(
+        generator_only.is_empty(),
+        "clerk-sdk links generator-only crates: {generator_only:?}"
+    );
+}
