@@ -74,10 +74,14 @@ fn operation_section(api: &Api, lib: &str, resource: &Resource, operation: &Oper
 fn parameters_table(api: &Api, operation: &Operation) -> String {
     let mut rows = Vec::new();
     for param in &operation.path_params {
+        // The method takes string path parameters as `impl AsRef<str>`.
+        let ty = match param.ty {
+            TypeRef::String => "`impl AsRef<str>`".to_owned(),
+            _ => type_cell(api, &param.ty),
+        };
         rows.push(format!(
-            "| `{}` | {} | ✔️ | {} Percent-encoded as one path segment. | {} |",
+            "| `{}` | {ty} | ✔️ | {} Percent-encoded as one path segment. | {} |",
             param.rust_name,
-            type_cell(api, &param.ty),
             cell(&sentence(param.doc.as_deref().unwrap_or_default())),
             example_cell(param.example.as_ref())
         ));
