@@ -112,7 +112,7 @@ pub fn median_ns(path: &str) -> Option<f64> {
 pub fn print_ratio(name: &str, subject: &str, baseline: &str) {
     match (median_ns(subject), median_ns(baseline)) {
         (Some(s), Some(b)) => println!(
-            "ratio {name}: {:.1} µs / {:.1} µs = {:.3}",
+            "ratio from criterion's medians, {name}: {:.1} µs / {:.1} µs = {:.3}",
             s / 1000.0,
             b / 1000.0,
             s / b
