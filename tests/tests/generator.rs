@@ -493,7 +493,7 @@ fn the_operation_reference_follows_the_python_docs_layout() {
     }
     let get = section(&page, "get");
     assert!(
-        get.contains("| `phone_number_id` | `String` | ✔️ | The ID of the phone number to retrieve."),
+        get.contains("| `phone_number_id` | `impl AsRef<str>` | ✔️ | The ID of the phone number to retrieve."),
         "{get}"
     );
     assert!(get.contains("[`PhoneNumber`](models.md#phonenumber)"), "{get}");
