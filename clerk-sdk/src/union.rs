@@ -70,7 +70,7 @@ impl<'de> Tagged<'de> {
 
 /// A buffered self-describing value, like `serde_json::Value` but borrowing strings and bytes
 /// from the input when it can, and keeping object entries in input order in a vector.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 enum Content<'de> {
     Unit,
     Bool(bool),
