@@ -20,7 +20,7 @@ use crate::model::{
     Api, Body, BodyEncoding, EnumDef, EnumVariant, Field, Operation, PathParam, Presence, Resource, Shape, StructDef,
     TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant, UntaggedDef, UntaggedVariant,
 };
-use crate::names::{Scope, snake_name, type_name, variant_name};
+use crate::names::{Scope, avoiding, constant_name, has_word, snake_name, type_name, unraw, variant_name};
 
 /// The name preferred for the variant that keeps unknown enum values and union tags.
 const FALLBACK_VARIANT: &str = "Unknown";
@@ -32,12 +32,29 @@ const JSON: &str = "application/json";
 const READABLE_NAME_LEN: usize = 40;
 /// The media type of form bodies with files.
 const MULTIPART: &str = "multipart/form-data";
+/// Names a resource accessor must not take, with `_api` appended if it would: the client's own
+/// methods (async, blocking and standalone), the methods of traits it implements, which an
+/// inherent method would hide, and `models`, the name of the models' Markdown page.
+const RESERVED_ACCESSORS: &[&str] = &[
+    "as_async", "as_ref", "borrow", "builder", "clone", "clone_from", "deref", "fmt", "from", "from_env", "into",
+    "models", "new", "server_url", "to_owned", "type_id", "wrap",
+];
+/// Names a resource handle type must not take, with `Api` appended if it would: the items the
+/// operations modules import.
+const RESERVED_HANDLES: &[&str] = &["Call", "Clerk", "Method", "Operation", "RetryClass"];
 
 /// Lowers a parsed spec into the model.
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Api, Error> {
     let mut lowerer = Lowerer::new(spec)?;
-    lowerer.lower_error_schema(&config.error_schema)?;
     let resources = lowerer.lower_operations(config)?;
+    if config.standalone.is_none() {
+        // `clerk-sdk`'s runtime names the error body type, so the SDK needs it even when no
+        // operation maps an error response.
+        let components = Pointer::root().join("components").join("schemas");
+        let why = "`clerk-sdk`'s runtime decodes every error body into";
+        let note = "; a crate generated with `--out` needs it only for mapped error responses";
+        lowerer.error_body(config, &components, (why, note))?;
+    }
     lowerer.check_recursion()?;
     Ok(lowerer.finish(resources))
 }
@@ -113,8 +130,9 @@ struct Lowerer<'a> {
     memo: BTreeMap<Pointer, Lowered>,
     /// Types used directly as request bodies.
     request_roots: Vec<TypeRef>,
-    /// The type of the error schema, which mapped error responses must use.
-    error_type: TypeRef,
+    /// The type of the error schema, which mapped error responses must use, once something
+    /// needed it.
+    error_type: Option<TypeRef>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -144,7 +162,7 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             memo: BTreeMap::new(),
             request_roots: Vec::new(),
-            error_type: TypeRef::Json,
+            error_type: None,
         })
     }
 
@@ -171,17 +189,34 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// Lowers the error schema first, so it is always generated and keeps its own name.
-    fn lower_error_schema(&mut self, error_schema: &str) -> Result<(), Error> {
-        let reference = format!("#/components/schemas/{error_schema}");
-        let lowered = self.lower_slot(SchemaSlot::Ref(&reference), "", &Pointer::root())?;
+    /// The type of the configured error schema, lowered the first time something needs it.
+    /// When the spec does not define it, the error is located at `needed_by`, where the need
+    /// arose, and says why: `why`, then the schema's pointer, then `note`.
+    fn error_body(&mut self, config: &Config, needed_by: &Pointer, (why, note): (&str, &str)) -> Result<TypeRef, Error> {
+        if let Some(ty) = &self.error_type {
+            return Ok(ty.clone());
+        }
+        let error_schema = &config.error_schema;
+        let pointer = Pointer::root().join("components").join("schemas").join(error_schema);
+        let defined = self
+            .spec
+            .components
+            .as_ref()
+            .is_some_and(|components| components.schemas.contains_key(error_schema));
+        if !defined {
+            return Err(Error::unsupported(
+                needed_by,
+                format!("{why} `{pointer}`, which the spec does not define{note}"),
+            ));
+        }
+        let lowered = self.lower_slot(SchemaSlot::Ref(pointer.as_str()), "", &Pointer::root())?;
         match &lowered.ty {
             TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {
-                self.error_type = lowered.ty;
-                Ok(())
+                self.error_type = Some(lowered.ty.clone());
+                Ok(lowered.ty)
             }
             _ => Err(Error::unsupported(
-                &Pointer::root().join("components").join("schemas").join(error_schema),
+                &pointer,
                 format!("the error schema `{error_schema}` must be an object with properties"),
             )),
         }
@@ -434,6 +469,7 @@ impl<'a> Lowerer<'a> {
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name: field_names.claim(&snake_name(wire_name)),
+                setter: String::new(),
                 doc: field_doc,
                 ty: lowered.ty,
                 required: required.contains(wire_name),
@@ -759,8 +795,10 @@ impl<'a> Lowerer<'a> {
 
     fn lower_operations(&mut self, config: &Config) -> Result<Vec<Resource>, Error> {
         let mut resources: IndexMap<String, Resource> = IndexMap::new();
+        let mut handle_names = Scope::new();
         let mut method_names: BTreeMap<String, Scope> = BTreeMap::new();
-        let mut operation_ids: BTreeMap<String, Pointer> = BTreeMap::new();
+        // Descriptor constant names, with the operation that took each.
+        let mut constants: BTreeMap<String, (String, Pointer)> = BTreeMap::new();
         for (path, item) in &self.spec.paths.paths {
             let path_pointer = Pointer::root().join("paths").join(path);
             let ReferenceOr::Item(item) = item else {
@@ -770,15 +808,20 @@ impl<'a> Lowerer<'a> {
                 let pointer = path_pointer.join(method);
                 let accessor = self.resource_of(operation, &pointer)?;
                 let lowered = self.lower_operation(path, method, item, operation, config, &pointer)?;
-                // Ids name the operation's descriptor (and its generated types), so they must be
-                // unique after casing, as the spec requires them to be unique at all.
-                let id_key = lowered.id.to_ascii_lowercase().replace(['_', '-'], "");
-                if let Some(first) = operation_ids.insert(id_key, pointer.clone()) {
-                    return Err(Error::unsupported(
-                        &pointer,
-                        format!("operationId `{}` is already used by {first}", lowered.id),
-                    ));
+                // Ids name the operation's descriptor constant (and its generated types), so
+                // they must stay unique once made into Rust names.
+                if let Some((first_id, first)) = constants.get(&lowered.const_name) {
+                    let reason = if *first_id == lowered.id {
+                        format!("operationId `{first_id}` is already used by {first}")
+                    } else {
+                        format!(
+                            "operationId `{}` would be named `{}` in Rust, like `{first_id}` at {first}; rename one",
+                            lowered.id, lowered.const_name
+                        )
+                    };
+                    return Err(Error::unsupported(&pointer, reason));
                 }
+                constants.insert(lowered.const_name.clone(), (lowered.id.clone(), pointer.clone()));
                 let names = method_names.entry(accessor.clone()).or_default();
                 if names.contains(&lowered.method_name) {
                     return Err(Error::unsupported(
@@ -791,7 +834,7 @@ impl<'a> Lowerer<'a> {
                 resources
                     .entry(accessor.clone())
                     .or_insert_with(|| Resource {
-                        type_name: type_name(&accessor),
+                        type_name: handle_names.claim(&avoiding(type_name(unraw(&accessor)), RESERVED_HANDLES, "Api")),
                         accessor,
                         doc,
                         operations: Vec::new(),
@@ -809,9 +852,14 @@ impl<'a> Lowerer<'a> {
             Some(serde_json::Value::String(group)) => Some(group.as_str()),
             _ => operation.tags.first().map(String::as_str),
         };
-        group
-            .map(snake_name)
-            .ok_or_else(|| Error::unsupported(pointer, "operation has neither `x-speakeasy-group` nor `tags`"))
+        let group = group.ok_or_else(|| Error::unsupported(pointer, "operation has neither `x-speakeasy-group` nor `tags`"))?;
+        if !has_word(group) {
+            return Err(Error::unsupported(
+                pointer,
+                format!("the group `{group}` has no letter or digit to name its resource after"),
+            ));
+        }
+        Ok(avoiding(snake_name(group), RESERVED_ACCESSORS, "_api"))
     }
 
     fn tag_description(&self, operation: &SpecOperation) -> Option<String> {
@@ -832,10 +880,19 @@ impl<'a> Lowerer<'a> {
             .operation_id
             .clone()
             .ok_or_else(|| Error::unsupported(pointer, "operation has no `operationId`"))?;
-        let method_name = match operation.extensions.get("x-speakeasy-name-override") {
-            Some(serde_json::Value::String(name)) => snake_name(name),
-            _ => snake_name(&id),
+        let method_source = match operation.extensions.get("x-speakeasy-name-override") {
+            Some(serde_json::Value::String(name)) => name,
+            _ => &id,
         };
+        for name in [&id, method_source] {
+            if !has_word(name) {
+                return Err(Error::unsupported(
+                    pointer,
+                    format!("`{name}` has no letter or digit to name the operation's method after"),
+                ));
+            }
+        }
+        let method_name = snake_name(method_source);
         let (path_params, query) = self.lower_parameters(path, item, operation, &id, pointer)?;
         let body = match &operation.request_body {
             Some(body) => Some(self.lower_body(body, &id, &pointer.join("requestBody"))?),
@@ -843,6 +900,7 @@ impl<'a> Lowerer<'a> {
         };
         let (success_status, response, error_statuses) = self.lower_responses(operation, &id, config, pointer)?;
         Ok(Operation {
+            const_name: constant_name(&id),
             id,
             method_name,
             http_method: method.to_ascii_uppercase(),
@@ -1019,6 +1077,7 @@ impl<'a> Lowerer<'a> {
             let data = parameter.parameter_data_ref();
             fields.push(Field {
                 rust_name: field_names.claim(&snake_name(&wire_name)),
+                setter: String::new(),
                 wire_name,
                 doc: data.description.clone(),
                 ty: lowered.ty,
@@ -1221,14 +1280,18 @@ impl<'a> Lowerer<'a> {
         if response.content.is_empty() {
             return Ok(false);
         }
+        let why = ("this error response is mapped to the typed error, whose body is", "");
         let schema = response.content.get(JSON).and_then(|media| media.schema.as_ref());
         let compatible = match schema {
             Some(ReferenceOr::Reference { reference }) => {
                 let lowered = self.lower_slot(SchemaSlot::Ref(reference), "", pointer)?;
-                lowered.ty == self.error_type
+                lowered.ty == self.error_body(config, pointer, why)?
             }
-            Some(ReferenceOr::Item(schema)) => has_errors_array(schema),
-            None => false,
+            Some(ReferenceOr::Item(schema)) if has_errors_array(schema) => {
+                self.error_body(config, pointer, why)?;
+                true
+            }
+            _ => false,
         };
         if compatible {
             Ok(true)
@@ -1304,8 +1367,14 @@ impl<'a> Lowerer<'a> {
         for (name, def) in &mut self.types {
             if let TypeKind::Struct(def) = &mut def.kind {
                 def.used_in_request = request_types.contains(name);
+                let mut methods = Scope::with_reserved(def.fields.iter().map(|field| unraw(&field.rust_name)));
                 for field in &mut def.fields {
                     field.presence = presence(field.required, field.nullable, def.used_in_request);
+                    field.setter = if unraw(&field.rust_name) == "new" {
+                        methods.claim("set_new")
+                    } else {
+                        field.rust_name.clone()
+                    };
                 }
             }
         }
@@ -1315,7 +1384,7 @@ impl<'a> Lowerer<'a> {
             version: info.version.clone(),
             default_server: self.spec.servers.first().map(|server| server.url.clone()),
             types: self.types.into_values().collect(),
-            error_type: self.error_type.named().unwrap_or_default().to_owned(),
+            error_type: self.error_type.as_ref().and_then(TypeRef::named).map(str::to_owned),
             resources,
         }
     }

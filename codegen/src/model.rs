@@ -17,8 +17,9 @@ pub struct Api {
     pub default_server: Option<String>,
     /// Every type reachable from an operation, sorted by name.
     pub types: Vec<TypeDef>,
-    /// The type error responses decode into (the configured error schema's type).
-    pub error_type: String,
+    /// The type error responses decode into (the configured error schema's type); `None` for a
+    /// standalone crate whose operations map no error response.
+    pub error_type: Option<String>,
     /// Operations grouped by resource, in the order their first operation appears in the spec.
     pub resources: Vec<Resource>,
 }
@@ -133,6 +134,10 @@ pub struct Field {
     pub wire_name: String,
     /// The Rust field name (may be a raw identifier such as `r#type`).
     pub rust_name: String,
+    /// The builder method that sets the field: its Rust name, except for a field named `new`,
+    /// whose setter is `set_new` (numbered if another field has that name), since `new` is the
+    /// constructor. Decided with `presence` once lowering is done.
+    pub setter: String,
     /// The property's description.
     pub doc: Option<String>,
     /// The value's type, without the optionality wrapper.
@@ -249,6 +254,9 @@ pub struct Resource {
 pub struct Operation {
     /// The `operationId`, such as `CreatePhoneNumber`.
     pub id: String,
+    /// The name of the operation's descriptor constant, such as `CREATE_PHONE_NUMBER`: unique in
+    /// the operations module.
+    pub const_name: String,
     /// The method name on the resource handle, such as `create`.
     pub method_name: String,
     /// Upper-case HTTP method: `GET`, `POST`, ...

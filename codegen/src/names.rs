@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers even in raw form (`r#self` is invalid).
 const NON_RAW_KEYWORDS: &[&str] = &["crate", "self", "super", "Self", "_"];
@@ -18,6 +18,23 @@ const KEYWORDS: &[&str] = &[
     "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
+
+/// Names of the standard prelude (2021 and 2024 editions), which generated code uses unqualified
+/// (`String`, `Option`, `Vec`, `Default::default()`, ...). A generated type with one of these
+/// names would shadow the prelude item in the whole module, so [`type_name`] renames it.
+const PRELUDE: &[&str] = &[
+    "AsMut", "AsRef", "AsyncFn", "AsyncFnMut", "AsyncFnOnce", "Box", "Clone", "Copy", "Default", "DoubleEndedIterator",
+    "Drop", "Eq", "Err", "ExactSizeIterator", "Extend", "Fn", "FnMut", "FnOnce", "From", "FromIterator", "Future",
+    "Into", "IntoFuture", "IntoIterator", "Iterator", "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd",
+    "Result", "Self", "Send", "Sized", "Some", "String", "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Unpin",
+    "Vec",
+];
+
+/// Whether a spec name has anything to build an identifier from: at least one ASCII letter or
+/// digit. Names without one (`--`, `...`) are refused where a name must identify something.
+pub fn has_word(raw: &str) -> bool {
+    raw.chars().any(|c| c.is_ascii_alphanumeric())
+}
 
 /// Keeps only characters that may appear in an identifier, turning the rest into word breaks.
 fn identifier_words(raw: &str) -> String {
@@ -36,10 +53,36 @@ fn ensure_leading_letter(ident: String, prefix: &str, empty: &str) -> String {
 }
 
 /// A type or variant name: `verification_otp` becomes `VerificationOtp`, `OTP` becomes `Otp`.
+///
+/// A name the prelude already uses gets a `Type` suffix (`Result` becomes `ResultType`,
+/// `self` becomes `SelfType`), so it never shadows `String`, `Option` or `Result` in
+/// generated code.
 pub fn type_name(raw: &str) -> String {
     let camel = identifier_words(raw).to_upper_camel_case();
     let ident = ensure_leading_letter(camel, "T", "Unnamed");
-    if ident == "Self" { "SelfType".to_owned() } else { ident }
+    if PRELUDE.contains(&ident.as_str()) {
+        format!("{ident}Type")
+    } else {
+        ident
+    }
+}
+
+/// A constant's name: `CreatePhoneNumber` becomes `CREATE_PHONE_NUMBER`, `2faVerify` becomes
+/// `N2FA_VERIFY`.
+pub fn constant_name(raw: &str) -> String {
+    let shouty = identifier_words(raw).to_shouty_snake_case();
+    ensure_leading_letter(shouty, "N", "UNNAMED")
+}
+
+/// `name`, or `name` with `suffix` appended if `reserved` holds it: for names that must not be
+/// one of a few fixed ones, such as a resource accessor that would hide one of the client's own
+/// methods.
+pub fn avoiding(name: String, reserved: &[&str], suffix: &str) -> String {
+    if reserved.contains(&unraw(&name)) {
+        format!("{}{suffix}", unraw(&name))
+    } else {
+        name
+    }
 }
 
 /// An enum variant name for a wire value: `phone_code` becomes `PhoneCode`, `2fa` becomes `V2fa`,
@@ -132,6 +175,30 @@ mod tests {
         assert_eq!(type_name("3DSecure"), "T3dSecure");
         assert_eq!(type_name("--"), "Unnamed");
         assert_eq!(type_name("self"), "SelfType");
+        assert_eq!(type_name("Result"), "ResultType");
+        assert_eq!(type_name("string"), "StringType");
+        assert_eq!(type_name("default"), "DefaultType");
+        assert_eq!(type_name("Results"), "Results");
+    }
+
+    #[test]
+    fn constant_names() {
+        assert_eq!(constant_name("CreatePhoneNumber"), "CREATE_PHONE_NUMBER");
+        assert_eq!(constant_name("2faVerify"), "N2FA_VERIFY");
+        assert_eq!(constant_name("Get.Thing"), constant_name("GetThing"));
+        assert_eq!(constant_name("get-thing"), "GET_THING");
+        assert_eq!(constant_name("--"), "UNNAMED");
+    }
+
+    #[test]
+    fn words_and_reserved_names() {
+        assert!(has_word("a"));
+        assert!(has_word("-2-"));
+        assert!(!has_word("--"));
+        assert!(!has_word(""));
+        assert_eq!(avoiding("builder".to_owned(), &["builder"], "_api"), "builder_api");
+        assert_eq!(avoiding("r#type".to_owned(), &["type"], "_api"), "type_api");
+        assert_eq!(avoiding("users".to_owned(), &["builder"], "_api"), "users");
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The generator's output, built and run: Clerk's whole published spec and every snapshot spec
 //! of `codegen/tests/specs/` are generated into crates of their own (in one temporary
-//! workspace), checked with `cargo clippy --all-targets -- -D warnings`, and the round-trip
-//! tests beside the snapshot specs run inside their crates against a loopback mock server.
+//! workspace), checked with `cargo clippy --all-targets -- -D warnings` and documented with
+//! rustdoc warnings denied (so every generated doc link resolves), and the round-trip tests
+//! beside the snapshot specs run inside their crates against a loopback mock server. The
+//! snapshot crates' doctests run too: the examples in their rustdoc and Markdown pages compile,
+//! and code from spec prose is never taken for a doctest.
 //!
 //! It builds a few dozen thousand lines, so it is ignored by default; `.ci/run` runs it with
 //! `cargo test -p tests --test generated_crates -- --ignored`.
@@ -84,6 +87,7 @@ fn cargo(dir: &Path, args: &[&str]) {
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
+        .env("RUSTDOCFLAGS", "-D warnings")
         .env_remove("RUSTFLAGS")
         .status()
         .expect("cargo runs");
@@ -110,6 +114,9 @@ fn generated_crates_build_and_round_trip() {
         &dir,
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
     );
+    cargo(&dir, &["doc", "--workspace", "--no-deps"]);
     cargo(&dir, &["test", "--workspace", "--tests"]);
+    // Every doctest of the whole spec would take minutes; the snapshot specs hold each construct.
+    cargo(&dir, &["test", "--workspace", "--doc", "--exclude", "clerk-api"]);
     let _ = std::fs::remove_dir_all(&dir);
 }

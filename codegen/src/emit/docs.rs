@@ -6,11 +6,22 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenS
 ///
 /// The text is made safe for rustdoc first: see [`sanitize`].
 pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
-    let lines = sanitize(text);
+    attrs(&sanitize(text), inner)
+}
+
+/// `#[doc = "..."]` attributes for text the generator wrote itself, taken as it is: its code
+/// fences are doctests on purpose.
+pub(crate) fn generated_doc_attrs(text: &str) -> TokenStream {
+    let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    attrs(&lines, false)
+}
+
+/// One doc attribute per line.
+fn attrs(lines: &[String], inner: bool) -> TokenStream {
     // Built token by token: docs are a large share of the output, and `quote!` would copy
     // each attribute again into the stream that collects them.
     let mut tokens = TokenStream::new();
-    for line in &lines {
+    for line in lines {
         // A leading space makes prettyplease print `/// text` rather than `///text`.
         let literal = if line.is_empty() {
             Literal::string("")
@@ -42,8 +53,8 @@ pub(crate) fn sentence(text: &str) -> String {
 
 /// Prepares spec prose for rustdoc, line by line:
 ///
-/// - code fences without a language become ```` ```text ````, so rustdoc does not compile them
-///   as doctests;
+/// - code fences that rustdoc would compile as doctests (no language, `rust`, or only rustdoc's
+///   own attributes such as `no_run`) become ```` ```text ````: spec prose is not Rust;
 /// - indentation is removed outside fences, since four spaces would start a doctest too;
 /// - bare `http(s)://` URLs are wrapped in `<>`, as rustdoc's `bare_urls` lint asks;
 /// - `[` and `]` are escaped unless they form a Markdown link, so they are not taken for
@@ -57,7 +68,7 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
             let trimmed = line.trim();
             if let Some(lang) = trimmed.strip_prefix("```") {
                 in_fence = !in_fence;
-                return if in_fence && lang.trim().is_empty() {
+                return if in_fence && is_doctest_fence(lang) {
                     "```text".to_owned()
                 } else {
                     trimmed.to_owned()
@@ -80,6 +91,24 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
         lines.remove(0);
     }
     lines
+}
+
+/// Whether rustdoc takes a fence with this info string for Rust, and so compiles it: when it is
+/// empty, or says `rust`, or holds only rustdoc's own attributes (`ignore`, `no_run`, ...).
+fn is_doctest_fence(info: &str) -> bool {
+    const RUSTDOC_ATTRIBUTES: &[&str] = &[
+        "rust", "ignore", "no_run", "should_panic", "compile_fail", "test_harness", "standalone_crate",
+        "edition2015", "edition2018", "edition2021", "edition2024",
+    ];
+    let words: Vec<&str> = info
+        .split([',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|word| !word.is_empty())
+        .collect();
+    words.contains(&"rust")
+        || words
+            .iter()
+            .all(|word| RUSTDOC_ATTRIBUTES.contains(word) || word.starts_with("ignore-"))
 }
 
 /// Wraps URLs that are not already inside `<>`, `()` or backticks in `<>`.
@@ -177,6 +206,10 @@ mod tests {
         assert_eq!(sanitize("an [array] of `[x]`")[0], "an \\[array\\] of `[x]`");
         assert_eq!(sanitize("```\ncode\n```"), ["```text", "code", "```"]);
         assert_eq!(sanitize("```json\n{}"), ["```json", "{}", "```"]);
+        assert_eq!(sanitize("```rust\nlet x;\n```"), ["```text", "let x;", "```"]);
+        assert_eq!(sanitize("``` no_run\nx\n```"), ["```text", "x", "```"]);
+        assert_eq!(sanitize("```rust,ignore\nx\n```")[0], "```text");
+        assert_eq!(sanitize("```sh\nx\n```")[0], "```sh");
         assert_eq!(sanitize("    indented\n\n"), ["indented"]);
     }
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::docs::sentence;
+use super::docs::{sanitize, sentence};
 use super::examples::Example;
 use crate::model::{Api, Field, Operation, Presence, Resource, TypeDef, TypeKind, TypeRef};
 use crate::names::unraw;
@@ -19,7 +19,7 @@ pub(crate) fn resource_page(api: &Api, lib: &str, resource: &Resource) -> String
     let mut page = String::new();
     let _ = writeln!(page, "# `{}`\n", resource.accessor);
     if let Some(doc) = &resource.doc {
-        let _ = writeln!(page, "{}\n", doc.trim());
+        let _ = writeln!(page, "{}\n", prose(doc));
     }
     let _ = writeln!(
         page,
@@ -48,7 +48,7 @@ fn operation_section(api: &Api, lib: &str, resource: &Resource, operation: &Oper
     if let Some(description) = &operation.description
         && Some(description.trim()) != operation.summary.as_deref().map(str::trim)
     {
-        let _ = writeln!(section, "{}\n", description.trim());
+        let _ = writeln!(section, "{}\n", prose(description));
     }
     let _ = writeln!(
         section,
@@ -333,6 +333,12 @@ fn plain_type(ty: &TypeRef) -> String {
         TypeRef::Vec(item) => format!("Vec<{}>", plain_type(item)),
         TypeRef::Named(name) => name.clone(),
     }
+}
+
+/// Spec prose as a Markdown paragraph. The pages are rustdoc too (their examples are doctests),
+/// so the prose goes through the same [`sanitize`] as doc comments.
+fn prose(text: &str) -> String {
+    sanitize(text).join("\n")
 }
 
 /// The anchor GitHub and rustdoc give a `## Name` heading.

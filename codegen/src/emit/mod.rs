@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{Api, TypeRef};
+use crate::model::{Api, Resource, TypeRef};
 use crate::{Config, Error, GeneratedFile, header};
 
 pub(crate) use docs::doc_attrs;
@@ -108,7 +108,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
     }
     for resource in &api.resources {
         plan.push(Planned::markdown(
-            format!("{DOCS_DIR}/{}.md", resource.accessor),
+            page_path(resource),
             config,
             move || markdown::resource_page(api, lib, resource),
         ));
@@ -205,7 +205,6 @@ fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
     );
     let version = &api.version;
     let server = api.default_server.as_deref().unwrap_or("");
-    let error_type = ident(&api.error_type);
     // The blocking client and the error body alias exist only inside `clerk-sdk`.
     let blocking = in_sdk.then(|| {
         quote!(
@@ -213,7 +212,8 @@ fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
             pub mod blocking;
         )
     });
-    let error_body = in_sdk.then(|| {
+    let error_body = api.error_type.as_deref().filter(|_| in_sdk).map(|error_type| {
+        let error_type = ident(error_type);
         quote! {
             /// The body of the error responses the spec lists, as the runtime's error type knows it.
             pub(crate) type ErrorBody = models::#error_type;
@@ -221,7 +221,7 @@ fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
     });
     let markdown_doctests = api.resources.iter().map(|resource| {
         let item = quote::format_ident!("{}Markdown", resource.type_name);
-        let path = format!("../../{DOCS_DIR}/{}.md", resource.accessor);
+        let path = format!("../../{}", page_path(resource));
         quote! {
             #[cfg(doctest)]
             #[doc = include_str!(#path)]
@@ -247,6 +247,12 @@ fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
         // The examples of the Markdown docs, compiled as doctests so they cannot drift.
         #(#markdown_doctests)*
     }
+}
+
+/// Where a resource's Markdown page goes: `docs/phone_numbers.md`. Named after the accessor
+/// without any `r#`, which a file name must not carry.
+fn page_path(resource: &Resource) -> String {
+    format!("{DOCS_DIR}/{}.md", crate::names::unraw(&resource.accessor))
 }
 
 /// Formats a piece of a Rust file with prettyplease.

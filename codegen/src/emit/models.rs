@@ -1,7 +1,7 @@
 //! Models: a struct, open enum or open union per generated type.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{doc_attrs, ident, type_tokens};
 use crate::model::{EnumDef, Field, Presence, Shape, StructDef, TypeDef, TypeKind, UnionDef, UntaggedDef};
@@ -167,11 +167,7 @@ fn constructor(type_name: &str, fields: &[Field]) -> TokenStream {
 /// A builder-style setter for an optional field; `None` for fields set through `new`.
 fn setter(field: &Field) -> Option<TokenStream> {
     let name = ident(&field.rust_name);
-    let setter_name = if unraw(&field.rust_name) == "new" {
-        format_ident!("set_new")
-    } else {
-        name.clone()
-    };
+    let setter_name = ident(&field.setter);
     let ty = type_tokens(&field.ty);
     let wire = &field.wire_name;
     match field.presence {

@@ -2,11 +2,10 @@
 //! handle. All behaviour (URL building, sending, error mapping) lives in the hand-written
 //! runtime's `Call`.
 
-use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::sentence;
+use super::docs::{generated_doc_attrs, sentence};
 use super::examples::Example;
 use super::{doc_attrs, ident, model_type_tokens};
 use crate::model::{Api, BodyEncoding, Operation, PathParam, Resource, TypeRef};
@@ -38,7 +37,7 @@ pub(crate) fn items(api: &Api, lib: &str, resources: &[Resource]) -> TokenStream
 }
 
 fn descriptor_ident(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", operation.id.to_shouty_snake_case())
+    ident(&operation.const_name)
 }
 
 /// The static description of one operation that the runtime executes.
@@ -202,7 +201,8 @@ fn deprecated(operation: &Operation) -> TokenStream {
 
 /// One operation method: it only gathers the arguments into a `Call`.
 fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> TokenStream {
-    let doc = doc_attrs(&method_doc(api, lib, resource, operation), false);
+    let mut doc = doc_attrs(&method_doc(operation), false);
+    doc.extend(generated_doc_attrs(&method_doc_generated(api, lib, resource, operation)));
     let deprecated = deprecated(operation);
     let name = ident(&operation.method_name);
     let descriptor = descriptor_ident(operation);
@@ -285,8 +285,8 @@ fn blocking_resource(resource: &Resource) -> TokenStream {
     handle(resource, quote!(#[doc = #handle_doc]), &accessor_doc, &methods)
 }
 
-/// The method's rustdoc: summary, description, arguments, example and errors.
-fn method_doc(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> String {
+/// The prose of a method's rustdoc: summary, description and arguments, which quote the spec.
+fn method_doc(operation: &Operation) -> String {
     let mut sections = Vec::new();
     if let Some(summary) = &operation.summary {
         sections.push(summary.trim().to_owned());
@@ -328,12 +328,17 @@ fn method_doc(api: &Api, lib: &str, resource: &Resource, operation: &Operation) 
     if !arguments.is_empty() {
         sections.push(format!("# Arguments\n\n{}", arguments.join("\n")));
     }
-    sections.push(format!(
-        "# Example\n\n{}",
-        Example::new(api, resource, operation).rustdoc(lib)
-    ));
-    sections.push(errors_doc(operation));
     sections.join("\n\n")
+}
+
+/// The sections of a method's rustdoc that the generator writes itself, after the prose: the
+/// example, a doctest that must stay one, and the errors.
+fn method_doc_generated(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> String {
+    format!(
+        "\n# Example\n\n{}\n\n{}",
+        Example::new(api, resource, operation).rustdoc(lib),
+        errors_doc(operation)
+    )
 }
 
 fn errors_doc(operation: &Operation) -> String {

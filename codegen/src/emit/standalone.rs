@@ -17,7 +17,7 @@ name = "{name}"
 version = "0.1.0"
 edition = "2024"
 publish = false
-description = "A client for {title} (version {version}), generated from {spec_label}."
+description = {description}
 
 [dependencies]
 clerk-sdk = {{ path = "{sdk}" }}
@@ -31,10 +31,19 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 [workspace]
 "#,
         name = standalone.package_name,
-        title = api.title.replace('"', "'"),
-        version = api.version,
+        description = toml_string(&format!(
+            "A client for {} (version {}), generated from {spec_label}.",
+            api.title, api.version
+        )),
         sdk = standalone.sdk_path.replace('\\', "/"),
     )
+}
+
+/// `text` as a TOML basic string. A JSON string literal is one: TOML accepts every escape JSON
+/// writes (`\"`, `\\`, `\n`, `\uXXXX`, ...), so serde_json does the escaping rather than a
+/// hand-written escaper.
+fn toml_string(text: &str) -> String {
+    serde_json::Value::from(text).to_string()
 }
 
 /// `src/lib.rs`: the generated modules, the runtime's public types re-exported, and a `Clerk`
@@ -42,7 +51,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let doc = doc_attrs(
         &format!(
-            "A client for {} (version `{}`), generated with every operation of its spec.\n\nBuild a [`Clerk`](crate::Clerk) with [`Clerk::from_env`](crate::Clerk::from_env) or from a configured `clerk_sdk::Clerk`, then call operations through its resource handles. Retries, timeouts, hooks and errors are `clerk-sdk`'s; see its documentation.",
+            "A client for {} (version `{}`), generated with every operation of its spec.\n\nBuild a [`Clerk`] with [`Clerk::from_env`](crate::Clerk::from_env) or from a configured `clerk_sdk::Clerk`, then call operations through its resource handles. Retries, timeouts, hooks and errors are `clerk-sdk`'s; see its documentation.",
             api.title, api.version
         ),
         true,
@@ -112,5 +121,16 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
                 &self.inner
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::toml_string;
+
+    #[test]
+    fn toml_strings_escape_quotes_backslashes_and_newlines() {
+        assert_eq!(toml_string("plain"), r#""plain""#);
+        assert_eq!(toml_string("a \"b\" \\ c\nd"), r#""a \"b\" \\ c\nd""#);
     }
 }
