@@ -185,7 +185,9 @@ impl RetryConfig {
                 if self.jitter { jittered(base) } else { base }
             }
         };
-        (elapsed + delay <= backoff.max_elapsed_time).then_some(delay)
+        // Saturating: a user's huge `max_interval` and a server's huge `Retry-After` must not
+        // overflow the sum.
+        (elapsed.saturating_add(delay) <= backoff.max_elapsed_time).then_some(delay)
     }
 }
 
@@ -363,5 +365,25 @@ mod tests {
         );
         assert_eq!(config.delay(1, None, Duration::from_millis(1600)), None);
         assert_eq!(RetryConfig::none().delay(1, None, Duration::ZERO), None);
+    }
+
+    #[test]
+    fn huge_waits_do_not_overflow_the_budget_check() {
+        let config = RetryConfig::default().backoff(BackoffStrategy {
+            max_interval: Duration::MAX,
+            max_elapsed_time: Duration::from_secs(60),
+            ..Default::default()
+        });
+        let huge = headers(&u64::MAX.to_string());
+        assert_eq!(config.delay(1, Some(&huge), Duration::from_secs(1)), None);
+        let unbounded = RetryConfig::default().backoff(BackoffStrategy {
+            max_interval: Duration::MAX,
+            max_elapsed_time: Duration::MAX,
+            ..Default::default()
+        });
+        assert_eq!(
+            unbounded.delay(1, Some(&huge), Duration::from_secs(1)),
+            Some(Duration::from_secs(u64::MAX))
+        );
     }
 }
