@@ -220,10 +220,7 @@ async fn a_listed_status_whose_body_is_not_clerk_errors_is_a_decode_error() {
 
 #[tokio::test]
 async fn connection_refused_is_a_transport_error() {
-    // Bind a port, then free it, so nothing listens there.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
-    let address = listener.local_addr().expect("has an address");
-    drop(listener);
+    let (_reserved, address) = common::refusing_address();
     let clerk = Clerk::builder()
         .bearer_auth(SECRET_KEY)
         .server_url(format!("http://{address}"))

@@ -289,12 +289,10 @@ async fn the_maximum_elapsed_time_runs_out() {
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_until_the_server_comes_up() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
-    let address = listener.local_addr().expect("address");
-    drop(listener);
+    let (socket, address) = common::refusing_address();
     let server_task = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let listener = std::net::TcpListener::bind(address).expect("port is still free");
+        let listener = socket.listen(64).expect("listens").into_std().expect("a std listener");
         let server = MockServer::builder().listener(listener).start().await;
         Mock::given(any())
             .respond_with(ResponseTemplate::new(200).set_body_json(phone_number_json()))
@@ -331,9 +329,7 @@ async fn a_refused_connection_is_retried_until_the_server_comes_up() {
 
 #[tokio::test]
 async fn a_refused_connection_is_not_retried_when_told_not_to() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
-    let address = listener.local_addr().expect("address");
-    drop(listener);
+    let (_reserved, address) = common::refusing_address();
     let recorder = Recorder::default();
     let clerk = Clerk::builder()
         .bearer_auth(SECRET_KEY)

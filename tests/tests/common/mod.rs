@@ -138,3 +138,16 @@ pub fn verification_json(status: &str) -> Value {
         "channel": "sms"
     })
 }
+
+/// A loopback address where nothing listens, for connection-refused tests. The port stays
+/// reserved for as long as the returned socket lives: a bound socket that does not listen
+/// refuses connections, and no other test can be given its port, as one could be after the
+/// port was freed. Call `listen` on the socket to bring a server up there later.
+pub fn refusing_address() -> (tokio::net::TcpSocket, std::net::SocketAddr) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("creates a socket");
+    socket
+        .bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .expect("binds a loopback port");
+    let address = socket.local_addr().expect("has an address");
+    (socket, address)
+}
