@@ -135,12 +135,14 @@ fn display_path(path: &Path) -> String {
             .map(|cwd| cwd.join(path))
             .unwrap_or_else(|_| path.to_path_buf())
     };
-    let shown = absolute.strip_prefix(&root).unwrap_or(path);
-    shown
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    match absolute.strip_prefix(&root) {
+        Ok(inside) => inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.to_string_lossy().replace('\\', "/"),
+    }
 }
 
 fn codegen(flags: &Flags) -> Result<ExitCode> {
@@ -161,7 +163,7 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         None
     } else {
         Some(codegen::Standalone {
-            package_name: flags.value("--crate-name").unwrap_or("clerk-api").to_owned(),
+            package_name: crate_name(flags.value("--crate-name").unwrap_or("clerk-api"))?,
             sdk_path: root.join("clerk-sdk").to_string_lossy().into_owned(),
         })
     };
@@ -190,15 +192,26 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         None => String::new(),
     };
     println!(
-        "codegen: {}/{} operations, {} types, 0 skipped, {} files written ({} unchanged){crate_note} in {} ms",
+        "codegen: {}/{} operations, {} types, {} files written ({} unchanged){crate_note} in {} ms",
         generated.api.operation_count(),
-        codegen::count_operations(&text).unwrap_or(0),
+        generated.spec_operations,
         generated.api.types.len(),
         written,
         generated.files.len() - written,
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `name` if Cargo accepts it as a package name that is also a Rust library name once `-` is
+/// `_`: ASCII letters, digits, `-` and `_`, not starting with a digit or `-`.
+fn crate_name(name: &str) -> Result<String> {
+    let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !valid {
+        bail!("--crate-name `{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter");
+    }
+    Ok(name.to_owned())
 }
 
 /// Reads a spec, refusing files over [`MAX_SPEC_BYTES`] before reading them.

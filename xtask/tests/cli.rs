@@ -86,7 +86,7 @@ fn check_names_a_hand_edited_file_and_codegen_repairs_it() {
     assert!(output.status.success(), "{}", stderr(&output));
     let summary = stdout(&output);
     assert!(
-        summary.starts_with("codegen: 6/6 operations, 19 types, 0 skipped, 1 files written (5 unchanged) in ")
+        summary.starts_with("codegen: 6/6 operations, 19 types, 1 files written (5 unchanged) in ")
             && summary.ends_with(" ms\n"),
         "{summary}"
     );
@@ -132,7 +132,7 @@ fn generates_any_spec_into_any_folder() {
     let spec = dir.path().join("things.yaml");
     std::fs::write(
         &spec,
-        "openapi: 3.0.3\ninfo: {title: Things, version: 'v9'}\npaths:\n  /things:\n    get:\n      operationId: ListThings\n      tags: [Things]\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    ClerkErrors: {type: object, properties: {errors: {type: array, items: {type: string}}}}\n",
+        "openapi: 3.0.3\ninfo: {title: Things, version: 'v9'}\npaths:\n  /things:\n    get:\n      operationId: ListThings\n      tags: [Things]\n      responses:\n        '200': {description: ok}\n        '404': {description: gone, content: {application/json: {schema: {$ref: '#/components/schemas/ClerkErrors'}}}}\n    post:\n      operationId: CreateThing\n      tags: [Things]\n      responses:\n        '201': {description: ok}\ncomponents:\n  schemas:\n    ClerkErrors: {type: object, properties: {errors: {type: array, items: {type: string}}}}\n",
     )
     .expect("writes");
     let out = dir.path().join("out");
@@ -149,7 +149,7 @@ fn generates_any_spec_into_any_folder() {
     let summary = stdout(&output);
     assert!(
         summary.starts_with(
-            "codegen: 1/1 operations, 1 types, 0 skipped, 7 files written (0 unchanged) as crate `things-api` in "
+            "codegen: 2/2 operations, 1 types, 7 files written (0 unchanged) as crate `things-api` in "
         ),
         "{summary}"
     );
@@ -224,6 +224,40 @@ fn a_huge_spec_is_refused_without_reading_it() {
         "{message}"
     );
     assert_eq!(message.lines().count(), 1, "{message}");
+}
+
+#[test]
+fn a_spec_outside_the_workspace_is_named_by_its_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("bad.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\npaths: [\n").expect("writes");
+    let output = xtask(&["codegen", "--spec", path_str(&spec), "--out", path_str(dir.path())]);
+    let message = stderr(&output);
+    let expected = format!("error: cannot generate from {}: ", spec.display());
+    assert!(message.starts_with(&expected), "{message}");
+}
+
+#[test]
+fn an_invalid_crate_name_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["my crate", "2fast", "-x", "a\"b", ""] {
+        let output = xtask(&[
+            "codegen",
+            "--spec",
+            "spec/phone_numbers.yaml",
+            "--out",
+            path_str(dir.path()),
+            "--crate-name",
+            name,
+        ]);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let message = stderr(&output);
+        assert!(
+            message.starts_with(&format!("error: --crate-name `{name}` is not a valid crate name")),
+            "{message}"
+        );
+        assert!(!dir.path().join("Cargo.toml").exists(), "nothing written for `{name}`");
+    }
 }
 
 #[test]
