@@ -36,8 +36,23 @@ const MULTIPART: &str = "multipart/form-data";
 /// methods (async, blocking and standalone), the methods of traits it implements, which an
 /// inherent method would hide, and `models`, the name of the models' Markdown page.
 const RESERVED_ACCESSORS: &[&str] = &[
-    "as_async", "as_ref", "borrow", "builder", "clone", "clone_from", "deref", "fmt", "from", "from_env", "into",
-    "models", "new", "server_url", "to_owned", "type_id", "wrap",
+    "as_async",
+    "as_ref",
+    "borrow",
+    "builder",
+    "clone",
+    "clone_from",
+    "deref",
+    "fmt",
+    "from",
+    "from_env",
+    "into",
+    "models",
+    "new",
+    "server_url",
+    "to_owned",
+    "type_id",
+    "wrap",
 ];
 /// Names a resource handle type must not take, with `Api` appended if it would: the items the
 /// operations modules import.
@@ -192,7 +207,12 @@ impl<'a> Lowerer<'a> {
     /// The type of the configured error schema, lowered the first time something needs it.
     /// When the spec does not define it, the error is located at `needed_by`, where the need
     /// arose, and says why: `why`, then the schema's pointer, then `note`.
-    fn error_body(&mut self, config: &Config, needed_by: &Pointer, (why, note): (&str, &str)) -> Result<TypeRef, Error> {
+    fn error_body(
+        &mut self,
+        config: &Config,
+        needed_by: &Pointer,
+        (why, note): (&str, &str),
+    ) -> Result<TypeRef, Error> {
         if let Some(ty) = &self.error_type {
             return Ok(ty.clone());
         }
@@ -852,7 +872,8 @@ impl<'a> Lowerer<'a> {
             Some(serde_json::Value::String(group)) => Some(group.as_str()),
             _ => operation.tags.first().map(String::as_str),
         };
-        let group = group.ok_or_else(|| Error::unsupported(pointer, "operation has neither `x-speakeasy-group` nor `tags`"))?;
+        let group =
+            group.ok_or_else(|| Error::unsupported(pointer, "operation has neither `x-speakeasy-group` nor `tags`"))?;
         if !has_word(group) {
             return Err(Error::unsupported(
                 pointer,

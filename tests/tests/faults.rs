@@ -160,7 +160,12 @@ async fn a_200_that_is_plain_text() {
 #[tokio::test]
 async fn a_10_mb_error_body_is_read_whole_and_the_error_keeps_64_kib() {
     let huge = format!("{{\"errors\": [], \"padding\": \"{}\"}}", "x".repeat(10 * 1024 * 1024));
-    let address = respond_raw(with_body("500 Internal Server Error", "application/json", huge.as_bytes())).await;
+    let address = respond_raw(with_body(
+        "500 Internal Server Error",
+        "application/json",
+        huge.as_bytes(),
+    ))
+    .await;
     // The SDK reads the whole body into memory; a debug build on a loaded machine needs time
     // for 10 MB, so this call gets a generous timeout.
     let error = get_within(address, Duration::from_secs(30)).await;

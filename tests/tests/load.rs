@@ -204,7 +204,9 @@ async fn two_thousand_requests_with_injected_faults() {
         let seen = counts.get(id).copied().unwrap_or(0);
         let method = if is_post { "POST" } else { "GET" };
         if seen != attempts {
-            failures.push(format!("{method} {id} ({fault:?}): {seen} attempts, expected {attempts}"));
+            failures.push(format!(
+                "{method} {id} ({fault:?}): {seen} attempts, expected {attempts}"
+            ));
         }
         let kind_ok = match (outcome, fault) {
             (Ok(()), _) => succeeds,
@@ -219,7 +221,12 @@ async fn two_thousand_requests_with_injected_faults() {
             failures.push(format!("{method} {id} ({fault:?}): {outcome:?}"));
         }
     }
-    assert!(failures.is_empty(), "{} requests went wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} requests went wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     latencies.sort();
     let attempts: u32 = counts.values().sum();
     println!(

@@ -209,7 +209,9 @@ fn crate_name(name: &str) -> Result<String> {
     let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     if !valid {
-        bail!("--crate-name `{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter");
+        bail!(
+            "--crate-name `{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter"
+        );
     }
     Ok(name.to_owned())
 }

@@ -148,9 +148,8 @@ fn generates_any_spec_into_any_folder() {
     assert!(output.status.success(), "{}", stderr(&output));
     let summary = stdout(&output);
     assert!(
-        summary.starts_with(
-            "codegen: 2/2 operations, 1 types, 7 files written (0 unchanged) as crate `things-api` in "
-        ),
+        summary
+            .starts_with("codegen: 2/2 operations, 1 types, 7 files written (0 unchanged) as crate `things-api` in "),
         "{summary}"
     );
     let module = std::fs::read_to_string(out.join("src/generated/mod.rs")).expect("mod.rs written");

@@ -97,8 +97,17 @@ pub(crate) fn sanitize(text: &str) -> Vec<String> {
 /// empty, or says `rust`, or holds only rustdoc's own attributes (`ignore`, `no_run`, ...).
 fn is_doctest_fence(info: &str) -> bool {
     const RUSTDOC_ATTRIBUTES: &[&str] = &[
-        "rust", "ignore", "no_run", "should_panic", "compile_fail", "test_harness", "standalone_crate",
-        "edition2015", "edition2018", "edition2021", "edition2024",
+        "rust",
+        "ignore",
+        "no_run",
+        "should_panic",
+        "compile_fail",
+        "test_harness",
+        "standalone_crate",
+        "edition2015",
+        "edition2018",
+        "edition2021",
+        "edition2024",
     ];
     let words: Vec<&str> = info
         .split([',', ' ', '\t'])

@@ -107,11 +107,9 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         plan.push(Planned::rust(rust_path("blocking.rs"), config, blocking));
     }
     for resource in &api.resources {
-        plan.push(Planned::markdown(
-            page_path(resource),
-            config,
-            move || markdown::resource_page(api, lib, resource),
-        ));
+        plan.push(Planned::markdown(page_path(resource), config, move || {
+            markdown::resource_page(api, lib, resource)
+        }));
     }
     plan.push(Planned::markdown(format!("{DOCS_DIR}/models.md"), config, || {
         markdown::models_page(api)

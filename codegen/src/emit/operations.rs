@@ -202,7 +202,9 @@ fn deprecated(operation: &Operation) -> TokenStream {
 /// One operation method: it only gathers the arguments into a `Call`.
 fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> TokenStream {
     let mut doc = doc_attrs(&method_doc(operation), false);
-    doc.extend(generated_doc_attrs(&method_doc_generated(api, lib, resource, operation)));
+    doc.extend(generated_doc_attrs(&method_doc_generated(
+        api, lib, resource, operation,
+    )));
     let deprecated = deprecated(operation);
     let name = ident(&operation.method_name);
     let descriptor = descriptor_ident(operation);

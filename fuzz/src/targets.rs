@@ -1,0 +1,62 @@
+//! What each fuzz target runs on one input. The targets in `fuzz_targets/` and the replay test
+//! (`tests/tests/fuzz_replay.rs`) both include this file, so the replay runs exactly what the
+//! targets run: a saved crash of either target is replayed through the same calls.
+//!
+//! Each function returns normally on every input; a panic is the finding.
+
+// Each includer uses part of this file: a fuzz target one function, the replay test two.
+#![allow(dead_code)]
+
+use clerk_sdk::__private::decode_response;
+use clerk_sdk::models::{DeletedObject, PhoneNumber, VerificationResponse};
+
+/// The `generate` target: arbitrary bytes as a spec, through the generator and the slicer.
+/// Each must return a result, files or an error, never panic.
+pub fn generate(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    // One thread: the output does not depend on it, and a thread per input would only slow
+    // the fuzzer down.
+    let config = codegen::Config {
+        threads: std::num::NonZeroUsize::new(1),
+        ..codegen::Config::default()
+    };
+    let _ = codegen::generate(text, &config);
+    if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+        let _ = codegen::slice::slice(&value, &["/*"]);
+    }
+}
+
+/// The `decode` target: arbitrary bytes as the body of every phone_numbers operation's
+/// responses, through the SDK's own response mapping. Each gives a value or a typed error,
+/// and the error formats.
+pub fn decode(data: &[u8]) {
+    // create, get and update return a PhoneNumber; delete a DeletedObject; prepare and
+    // attempt verification a VerificationResponse.
+    check::<PhoneNumber>(200, &[400, 401, 403, 404, 422], data);
+    check::<DeletedObject>(200, &[400, 401, 403, 404], data);
+    check::<VerificationResponse>(200, &[400, 401, 403, 404, 429, 500], data);
+    // The same bytes as the body of a mapped error status and of an unlisted one.
+    check::<PhoneNumber>(404, &[400, 401, 403, 404, 422], data);
+    check::<VerificationResponse>(500, &[400, 401, 403, 404, 429, 500], data);
+    check::<PhoneNumber>(502, &[400, 401, 403, 404], data);
+}
+
+/// Decodes `body` as the response of an operation that maps `mapped` statuses, and formats
+/// whatever comes out.
+fn check<T: serde::de::DeserializeOwned + std::fmt::Debug>(status: u16, mapped: &'static [u16], body: &[u8]) {
+    match decode_response::<T>(status, mapped, body) {
+        Ok(value) => {
+            let _ = format!("{value:?}");
+        }
+        Err(error) => {
+            let _ = (
+                error.to_string(),
+                format!("{error:?}"),
+                error.clerk_trace_id(),
+                error.status(),
+            );
+        }
+    }
+}
