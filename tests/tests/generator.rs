@@ -445,7 +445,7 @@ components:
             ("ThingKind2", "#/components/schemas/Thing/properties/kind"),
         ]
     );
-    assert_eq!(api.error_type, "ClerkErrors");
+    assert_eq!(api.error_type.as_deref(), Some("ClerkErrors"));
 }
 
 // ----- generated Markdown -----------------------------------------------------------------
