@@ -1305,8 +1305,8 @@ impl<'a> Lowerer<'a> {
         let schema = response.content.get(JSON).and_then(|media| media.schema.as_ref());
         let compatible = match schema {
             Some(ReferenceOr::Reference { reference }) => {
-                let lowered = self.lower_slot(SchemaSlot::Ref(reference), "", pointer)?;
-                lowered.ty == self.error_body(config, pointer, why)?
+                let error_body = self.error_body(config, pointer, why)?;
+                self.lower_slot(SchemaSlot::Ref(reference), "", pointer)?.ty == error_body
             }
             Some(ReferenceOr::Item(schema)) if has_errors_array(schema) => {
                 self.error_body(config, pointer, why)?;

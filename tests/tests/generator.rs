@@ -338,12 +338,33 @@ fn unreadable_documents_are_parse_errors() {
 }
 
 #[test]
-fn a_missing_error_schema_is_reported() {
-    let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
-    let error = generate(spec, &Config::default()).expect_err("no ClerkErrors");
+fn a_missing_error_schema_is_reported_where_it_was_needed() {
+    let standalone = Config {
+        standalone: Some(codegen::Standalone {
+            package_name: "things".to_owned(),
+            sdk_path: "../clerk-sdk".to_owned(),
+        }),
+        ..Config::default()
+    };
+    let no_errors = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /things:\n    get:\n      operationId: ListThings\n      tags: [Things]\n      responses:\n        '200': {description: ok}\n";
+    // clerk-sdk's runtime names the error body, so the SDK always needs it...
+    let error = generate(no_errors, &Config::default()).expect_err("no ClerkErrors");
     assert_eq!(
         error.to_string(),
-        "#: `$ref: #/components/schemas/ClerkErrors` points to nothing"
+        "#/components/schemas: `clerk-sdk`'s runtime decodes every error body into `#/components/schemas/ClerkErrors`, which the spec does not define; a crate generated with `--out` needs it only for mapped error responses"
+    );
+    // ...while a crate of its own needs it only for an error response that maps to it.
+    let generated = generate(no_errors, &standalone).expect("no error response needs it");
+    assert_eq!(generated.api.error_type, None);
+    assert!(generated.api.types.is_empty());
+    let with_error = no_errors.replace(
+        "'200': {description: ok}",
+        "'200': {description: ok}\n        '404': {description: gone, content: {application/json: {schema: {$ref: '#/components/schemas/ClerkErrors'}}}}",
+    );
+    let error = generate(&with_error, &standalone).expect_err("the 404 needs ClerkErrors");
+    assert_eq!(
+        error.to_string(),
+        "#/paths/~1things/get/responses/404: this error response is mapped to the typed error, whose body is `#/components/schemas/ClerkErrors`, which the spec does not define"
     );
 }
 
