@@ -1,21 +1,43 @@
 //! Snapshot tests: each small spec in `specs/` exercises one family of constructs, and its
-//! generated models and operations are compared with the checked-in `specs/NAME.expected`.
+//! generated Rust (models and operations) and Markdown pages are compared with the checked-in
+//! `specs/NAME.expected`. The specs are found in the folder, so a new one is compared as soon
+//! as it is added, and an `.expected` file whose spec is gone fails the test.
 //!
 //! After an intended change to the output, refresh the snapshots with
-//! `UPDATE_EXPECT=1 cargo test -p codegen --test snapshots` and review the diff. The
-//! `generated_crates` test in the `tests` crate compiles these outputs and runs round trips
-//! against a mock server.
+//! `UPDATE_EXPECT=1 cargo test -p codegen --test snapshots` and review the diff. Under CI
+//! (`CI` set), `UPDATE_EXPECT` fails the test instead, so a snapshot can never be rewritten
+//! into passing there. The `generated_crates` test in the `tests` crate compiles these outputs
+//! and runs round trips against a mock server.
 //!
 //! The last test checks that the output for the whole upstream spec does not depend on how many
 //! threads generate it.
 
+use std::path::{Path, PathBuf};
+
 use codegen::{Config, Standalone, generate};
 
-/// The generated Rust of `specs/NAME.yaml` as a standalone crate: `src/lib.rs`, the models and
-/// the operations, each under a banner line.
-fn generated_rust(name: &str) -> String {
-    let path = format!("{}/tests/specs/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+fn specs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs")
+}
+
+/// The names of the files in `specs/` with this extension, sorted.
+fn names_with(extension: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(specs_dir())
+        .expect("specs folder")
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            (path.extension()? == extension).then(|| path.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// The generated Rust and Markdown of `specs/NAME.yaml` as a standalone crate: `src/lib.rs`,
+/// the models, the operations and every page, each under a banner line.
+fn generated_text(name: &str) -> String {
+    let path = specs_dir().join(format!("{name}.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let config = Config {
         spec_label: format!("codegen/tests/specs/{name}.yaml"),
         standalone: Some(Standalone {
@@ -28,22 +50,31 @@ fn generated_rust(name: &str) -> String {
     generated
         .files
         .iter()
-        .filter(|file| file.path.ends_with(".rs") && file.path != "src/generated/mod.rs")
+        .filter(|file| {
+            (file.path.ends_with(".rs") && file.path != "src/generated/mod.rs") || file.path.ends_with(".md")
+        })
         .map(|file| format!("// ===== {} =====\n{}", file.path, file.contents))
         .collect()
 }
 
-macro_rules! snapshot {
-    ($($name:ident),* $(,)?) => {$(
-        #[test]
-        fn $name() {
-            expect_test::expect_file![concat!("specs/", stringify!($name), ".expected")]
-                .assert_eq(&generated_rust(stringify!($name)));
-        }
-    )*};
+#[test]
+fn every_spec_matches_its_snapshot() {
+    let updating = std::env::var_os("UPDATE_EXPECT").is_some();
+    assert!(
+        !(updating && std::env::var_os("CI").is_some()),
+        "UPDATE_EXPECT is set under CI: snapshots must be compared there, not rewritten"
+    );
+    let specs = names_with("yaml");
+    assert!(specs.len() >= 6, "the specs are there: {specs:?}");
+    let orphans: Vec<String> = names_with("expected")
+        .into_iter()
+        .filter(|name| !specs.contains(name))
+        .collect();
+    assert!(orphans.is_empty(), "snapshots without a spec: {orphans:?}");
+    for name in specs {
+        expect_test::expect_file![specs_dir().join(format!("{name}.expected"))].assert_eq(&generated_text(&name));
+    }
 }
-
-snapshot!(query, all_of, unions, bodies, types, names);
 
 /// The output is built in pieces on several threads; it must not depend on how many.
 #[test]
