@@ -311,7 +311,7 @@ mod tests {
         assert_eq!(backoff.initial_interval, Duration::from_millis(500));
         assert_eq!(backoff.max_interval, Duration::from_secs(60));
         assert_eq!(backoff.exponent, 1.5);
-        assert!(backoff.max_elapsed_time <= Duration::from_secs(60));
+        assert_eq!(backoff.max_elapsed_time, Duration::from_secs(60));
     }
 
     #[test]

@@ -177,19 +177,6 @@ async fn a_500_on_prepare_verification_is_not_retried_and_maps_to_the_clerk_erro
 }
 
 #[tokio::test]
-async fn a_503_or_429_on_create_is_retried() {
-    for status in [503, 429] {
-        let server = failing_then_ok(status, 1, &[]).await;
-        client(&server, fast_retries(), &Recorder::default())
-            .phone_numbers()
-            .create(CreatePhoneNumberRequest::new("usr_1", "+1"))
-            .await
-            .expect("second attempt succeeds");
-        assert_eq!(request_count(&server).await, 2, "status {status}");
-    }
-}
-
-#[tokio::test]
 async fn retry_after_seconds_is_honoured() {
     let server = failing_then_ok(429, 1, &[("retry-after", "1")]).await;
     let recorder = Recorder::default();
