@@ -444,25 +444,45 @@ async fn extra_headers_are_sent_and_may_replace_sdk_defaults() {
 async fn sdk_headers_cannot_be_overridden_per_call() {
     let (server, clerk) = common::setup().await;
     common::respond_json(&server, 200, phone_number_json()).await;
-    for (name, value) in [
+    let protected = [
         ("Authorization", "Bearer sk_live_other"),
         ("clerk-api-version", "2021-02-05"),
-        ("content-type", "text/plain"),
-    ] {
+        ("Content-Type", "text/plain"),
+        ("content-length", "12"),
+        ("HOST", "evil.example"),
+    ];
+    let refusal = |name: &str| {
+        format!(
+            "GetPhoneNumber: invalid request: header `{}` is set by the SDK and cannot be overridden per call",
+            name.to_ascii_lowercase()
+        )
+    };
+    for (name, value) in protected {
+        // One at a time through `.header()`...
         let error = clerk
             .phone_numbers()
             .get("phone_1")
             .header(name, value)
             .await
             .expect_err("refused");
-        assert_eq!(
-            error.to_string(),
-            format!(
-                "GetPhoneNumber: invalid request: header `{}` is set by the SDK and cannot be overridden per call",
-                name.to_ascii_lowercase()
-            )
-        );
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        assert_eq!(error.to_string(), refusal(name));
         assert!(!error.to_string().contains("sk_live_other"));
+        // ...and through `.headers()`, after an allowed header.
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-allowed", "1".parse().expect("valid"));
+        headers.insert(
+            reqwest::header::HeaderName::try_from(name).expect("valid name"),
+            value.parse().expect("valid value"),
+        );
+        let error = clerk
+            .phone_numbers()
+            .get("phone_1")
+            .headers(headers)
+            .await
+            .expect_err("refused");
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        assert_eq!(error.to_string(), refusal(name));
     }
     let error = clerk
         .phone_numbers()
