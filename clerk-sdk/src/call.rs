@@ -794,8 +794,14 @@ mod tests {
                 ("user_id", "user_b")
             ]
         );
-        assert!(query_pairs(serde_json::json!({"nested": {"a": 1}})).is_err());
-        assert!(query_pairs(serde_json::json!([1])).is_err());
+        assert_eq!(
+            query_pairs(serde_json::json!({"nested": {"a": 1}})),
+            Err("query parameter `nested` must be a scalar or an array of scalars".to_owned())
+        );
+        assert_eq!(
+            query_pairs(serde_json::json!([1])),
+            Err("query parameters must serialize to an object".to_owned())
+        );
     }
 
     #[test]

@@ -340,8 +340,9 @@ mod tests {
             .bearer_auth("sk_test_x")
             .server_url("http://api.clerk.com/v1")
             .allow_insecure_http(true)
-            .build();
-        assert!(allowed.is_ok());
+            .build()
+            .expect("allowed with the opt-in");
+        assert_eq!(allowed.server_url(), "http://api.clerk.com/v1");
     }
 
     #[test]

@@ -479,16 +479,22 @@ mod tests {
         ] {
             assert_eq!(buffer(json).tag(), None, "{json}");
         }
-        assert!(
-            buffer(r#"{"Circle": "round"}"#)
-                .decode::<Shape, serde_json::Error>("x")
-                .is_err()
+        let error = |json: &str| match buffer(json).decode::<Shape, serde_json::Error>("x") {
+            Ok(shape) => panic!("{json} decoded as {shape:?}"),
+            Err(error) => error.to_string(),
+        };
+        assert_eq!(
+            error(r#"{"Circle": "round"}"#),
+            "`object: x` variant, at `Circle`: invalid type: string \"round\", expected f64"
         );
-        assert!(buffer(r#""Square""#).decode::<Shape, serde_json::Error>("x").is_err());
-        assert!(
-            buffer("[1, 2, 3]")
-                .decode::<(i64, i64), serde_json::Error>("x")
-                .is_err()
+        assert_eq!(
+            error(r#""Square""#),
+            "`object: x` variant, at `.`: unknown variant `Square`, expected one of `Point`, `Circle`, `Pair`, `Box`"
+        );
+        let pair = buffer("[1, 2, 3]").decode::<(i64, i64), serde_json::Error>("x");
+        assert_eq!(
+            pair.map_err(|e| e.to_string()),
+            Err("`object: x` variant, at `.`: invalid length 3, expected 2 elements in sequence".to_owned())
         );
     }
 

@@ -5,7 +5,7 @@ mod common;
 
 use clerk_sdk::models::{CreatePhoneNumberRequest, PhoneNumberVerification};
 use clerk_sdk::{Error, RetryConfig};
-use common::{SECRET_KEY, clerk_errors_json, phone_number_json, respond_json, the_request};
+use common::{SECRET_KEY, assert_one_request, clerk_errors_json, phone_number_json, respond_json, the_request};
 use serde_json::json;
 use wiremock::MockServer;
 
@@ -73,6 +73,7 @@ fn a_listed_error_status_gives_the_typed_clerk_error() {
     };
     assert_eq!(api.status(), 404);
     assert_eq!(api.clerk_trace_id(), Some("trace_blocking"));
+    runtime.block_on(assert_one_request(&server, "GET", "/v1/phone_numbers/phone_1"));
 }
 
 #[test]
@@ -92,10 +93,8 @@ fn per_call_overrides_apply() {
         .send()
         .expect("delete succeeds");
     assert!(deleted.deleted);
-    assert_eq!(
-        runtime.block_on(the_request(&server)).header("x-request-id"),
-        Some("req-blocking")
-    );
+    let sent = runtime.block_on(assert_one_request(&server, "DELETE", "/v1/phone_numbers/phone_1"));
+    assert_eq!(sent.header("x-request-id"), Some("req-blocking"));
 
     let error = blocking_client(&server)
         .phone_numbers()
@@ -103,6 +102,11 @@ fn per_call_overrides_apply() {
         .send()
         .expect_err("refused before sending");
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    assert_eq!(
+        runtime.block_on(common::request_count(&server)),
+        1,
+        "nothing more was sent"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,6 +116,7 @@ async fn works_inside_a_multi_thread_runtime() {
     let clerk = blocking_client(&server);
     let phone = clerk.phone_numbers().get("phone_1").send().expect("succeeds");
     assert_eq!(phone.phone_number, "+15555550100");
+    assert_one_request(&server, "GET", "/v1/phone_numbers/phone_1").await;
     // Dropping the client (and its runtime) inside an async context must not panic either.
     drop(clerk);
 }
@@ -135,4 +140,5 @@ fn works_inside_a_current_thread_runtime() {
         phone
     });
     assert_eq!(phone.expect("succeeds").phone_number, "+15555550100");
+    server_side.block_on(assert_one_request(&server, "GET", "/v1/phone_numbers/phone_1"));
 }

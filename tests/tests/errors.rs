@@ -6,8 +6,9 @@ mod common;
 
 use clerk_sdk::models::{AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest};
 use clerk_sdk::{Clerk, Error};
-use common::{SECRET_KEY, clerk_errors_json, phone_number_json, respond_json, respond_raw, setup};
+use common::{SECRET_KEY, assert_one_request, clerk_errors_json, phone_number_json, respond_json, respond_raw, setup};
 use serde_json::json;
+use wiremock::MockServer;
 
 /// Every phone_numbers operation, its operationId, and the statuses the spec maps for it.
 const OPERATIONS: &[(&str, &str, &[u16])] = &[
@@ -50,6 +51,28 @@ async fn call(clerk: &Clerk, method: &str) -> Result<(), Error> {
     }
 }
 
+/// The method and path each operation is sent to by [`call`].
+fn route(method: &str) -> (&'static str, &'static str) {
+    match method {
+        "create" => ("POST", "/v1/phone_numbers"),
+        "get" => ("GET", "/v1/phone_numbers/phone_1"),
+        "delete" => ("DELETE", "/v1/phone_numbers/phone_1"),
+        "update" => ("PATCH", "/v1/phone_numbers/phone_1"),
+        "prepare_verification" => ("POST", "/v1/phone_numbers/phone_1/prepare_verification"),
+        "attempt_verification" => ("POST", "/v1/phone_numbers/phone_1/attempt_verification"),
+        other => unreachable!("no operation {other}"),
+    }
+}
+
+/// Calls an operation by method name, as [`call`] does, and checks that exactly that one
+/// request reached the server.
+async fn call_once(server: &MockServer, clerk: &Clerk, method: &str) -> Result<(), Error> {
+    let outcome = call(clerk, method).await;
+    let (verb, path) = route(method);
+    assert_one_request(server, verb, path).await;
+    outcome
+}
+
 /// Neither `Display` nor `Debug` of an error may show the key.
 fn assert_no_secret(error: &Error) {
     let display = error.to_string();
@@ -69,7 +92,7 @@ async fn every_listed_status_gives_the_typed_clerk_error() {
             let trace = format!("trace-{method}-{status}");
             respond_json(&server, status, clerk_errors_json("resource_not_found", &trace)).await;
 
-            let error = call(&clerk, method).await.expect_err("must fail");
+            let error = call_once(&server, &clerk, method).await.expect_err("must fail");
             assert_no_secret(&error);
             let Error::Api(api) = &error else {
                 panic!("{method} {status}: expected Error::Api, got {error:?}");
@@ -93,7 +116,7 @@ async fn every_listed_status_gives_the_typed_clerk_error() {
 async fn api_error_display_is_one_readable_line() {
     let (server, clerk) = setup().await;
     respond_json(&server, 404, clerk_errors_json("resource_not_found", "trace_abc")).await;
-    let error = call(&clerk, "get").await.expect_err("must fail");
+    let error = call_once(&server, &clerk, "get").await.expect_err("must fail");
     assert_eq!(
         error.to_string(),
         "GetPhoneNumber failed with 404 Not Found: resource_not_found: Resource not found (resource_not_found) [trace id trace_abc]"
@@ -113,7 +136,7 @@ async fn unlisted_statuses_give_unexpected_status_with_body() {
     for (method, status) in cases {
         let (server, clerk) = setup().await;
         respond_json(&server, status, clerk_errors_json("internal", "trace_500")).await;
-        let error = call(&clerk, method).await.expect_err("must fail");
+        let error = call_once(&server, &clerk, method).await.expect_err("must fail");
         assert_no_secret(&error);
         let Error::UnexpectedStatus(unexpected) = &error else {
             panic!("{method} {status}: expected UnexpectedStatus, got {error:?}");
@@ -133,7 +156,7 @@ async fn unlisted_statuses_give_unexpected_status_with_body() {
 async fn unlisted_status_with_a_plain_text_body() {
     let (server, clerk) = setup().await;
     respond_raw(&server, 418, "I'm a teapot\nshort and stout", "text/plain").await;
-    let error = call(&clerk, "get").await.expect_err("must fail");
+    let error = call_once(&server, &clerk, "get").await.expect_err("must fail");
     let Error::UnexpectedStatus(unexpected) = &error else {
         panic!("expected UnexpectedStatus, got {error:?}");
     };
@@ -150,7 +173,7 @@ async fn unlisted_status_with_a_plain_text_body() {
 async fn malformed_json_on_200_is_a_decode_error() {
     let (server, clerk) = setup().await;
     respond_raw(&server, 200, "{\"id\": \"idn_1\", ", "application/json").await;
-    let error = call(&clerk, "get").await.expect_err("must fail");
+    let error = call_once(&server, &clerk, "get").await.expect_err("must fail");
     assert_no_secret(&error);
     let Error::Decode(decode) = &error else {
         panic!("expected Error::Decode, got {error:?}");
@@ -166,7 +189,7 @@ async fn a_wrongly_typed_field_is_named_by_its_path() {
     body["verification"]["attempts"] = json!("three");
     let (server, clerk) = setup().await;
     respond_json(&server, 200, body).await;
-    let error = call(&clerk, "get").await.expect_err("must fail");
+    let error = call_once(&server, &clerk, "get").await.expect_err("must fail");
     let Error::Decode(decode) = &error else {
         panic!("expected Error::Decode, got {error:?}");
     };
@@ -185,7 +208,7 @@ async fn a_wrongly_typed_field_is_named_by_its_path() {
     body["linked_to"][0]["id"] = json!(7);
     let (server, clerk) = setup().await;
     respond_json(&server, 200, body).await;
-    let error = call(&clerk, "get").await.expect_err("must fail");
+    let error = call_once(&server, &clerk, "get").await.expect_err("must fail");
     let Error::Decode(decode) = &error else {
         panic!("expected Error::Decode, got {error:?}");
     };
@@ -198,7 +221,7 @@ async fn a_missing_required_field_is_a_decode_error() {
     body.as_object_mut().expect("object").remove("phone_number");
     let (server, clerk) = setup().await;
     respond_json(&server, 200, body).await;
-    let error = call(&clerk, "get").await.expect_err("must fail");
+    let error = call_once(&server, &clerk, "get").await.expect_err("must fail");
     assert!(
         matches!(&error, Error::Decode(d) if d.message().contains("missing field `phone_number`")),
         "{error:?}"
@@ -209,7 +232,7 @@ async fn a_missing_required_field_is_a_decode_error() {
 async fn a_listed_status_whose_body_is_not_clerk_errors_is_a_decode_error() {
     let (server, clerk) = setup().await;
     respond_raw(&server, 404, "<html>Not Found</html>", "text/html").await;
-    let error = call(&clerk, "get").await.expect_err("must fail");
+    let error = call_once(&server, &clerk, "get").await.expect_err("must fail");
     let Error::Decode(decode) = &error else {
         panic!("expected Error::Decode, got {error:?}");
     };

@@ -7,13 +7,17 @@ use clerk_sdk::models::{
     PhoneNumber, PhoneNumberObject, PhoneNumberVerification, VerificationAdminStatus, VerificationAdminStrategy,
     VerificationOtpStatus, VerificationOtpStrategy,
 };
-use common::{phone_number_json, respond_json, setup, verification_json};
+use common::{assert_one_request, phone_number_json, respond_json, setup, verification_json};
 use serde_json::{Value, json};
 
+/// `body` as the answer to `clerk.phone_numbers().get("phone_1")`, decoded; the one request
+/// sent must be that GET.
 async fn get_phone_number(body: Value) -> PhoneNumber {
     let (server, clerk) = setup().await;
     respond_json(&server, 200, body).await;
-    clerk.phone_numbers().get("phone_1").await.expect("decodes")
+    let phone = clerk.phone_numbers().get("phone_1").await.expect("decodes");
+    assert_one_request(&server, "GET", "/v1/phone_numbers/phone_1").await;
+    phone
 }
 
 #[tokio::test]
@@ -136,6 +140,7 @@ async fn decodes_verification_responses() {
         .prepare_verification("phone_1")
         .await
         .expect("decodes");
+    assert_one_request(&server, "POST", "/v1/phone_numbers/phone_1/prepare_verification").await;
     assert_eq!(prepared.id.as_deref(), Some("ver_2RJhUXnMYzPyCNMFLNRGuC7fWUL"));
     assert_eq!(prepared.status.as_deref(), Some("unverified"));
     assert_eq!(prepared.attempts, Some(0));
@@ -154,6 +159,8 @@ async fn decodes_verification_responses() {
         )
         .await
         .expect("decodes");
+    let sent = assert_one_request(&server, "POST", "/v1/phone_numbers/phone_1/attempt_verification").await;
+    assert_eq!(sent.body, Some(json!({"verification_id": "ver_1", "code": "000000"})));
     assert_eq!(attempted.status.as_deref(), Some("failed"));
     assert_eq!(attempted.attempts, Some(3));
     assert_eq!(attempted.expire_at, None);
@@ -182,5 +189,8 @@ fn union_serialization_always_carries_the_tag() {
     let value = serde_json::to_value(PhoneNumberVerification::Otp(otp)).expect("serializes");
     assert_eq!(value["object"], "verification_otp");
     let back: PhoneNumberVerification = serde_json::from_value(value).expect("decodes");
-    assert!(matches!(back, PhoneNumberVerification::Otp(_)));
+    let PhoneNumberVerification::Otp(back) = back else {
+        panic!("expected the Otp variant, got {back:?}")
+    };
+    assert_eq!(back.status, VerificationOtpStatus::Unverified);
 }

@@ -151,3 +151,15 @@ pub fn refusing_address() -> (tokio::net::TcpSocket, std::net::SocketAddr) {
     let address = socket.local_addr().expect("has an address");
     (socket, address)
 }
+
+/// Asserts that the server received exactly one request, and that it was `method path` (the
+/// path as sent, such as `/v1/phone_numbers/phone_1`).
+pub async fn assert_one_request(server: &MockServer, method: &str, path: &str) -> Sent {
+    let sent = the_request(server).await;
+    assert_eq!(
+        (sent.method.as_str(), sent.path.as_str()),
+        (method, path),
+        "the request sent"
+    );
+    sent
+}
