@@ -363,6 +363,14 @@ async fn execute(
     if let Some(reason) = &options.header_error {
         return Err(invalid(reason.clone()));
     }
+    // The generator only writes versions that are valid header values; checked here too, so
+    // `HeaderValue::from_static` in `build_request` can never panic.
+    if !is_static_header_value(operation.api_version) {
+        return Err(invalid(format!(
+            "the API version {:?} is not a valid header value",
+            operation.api_version
+        )));
+    }
     let UrlText { mut text, path_start } = url?;
     if let Some(server_url) = &options.server_url {
         let server_url = normalize_server_url(server_url).map_err(invalid)?;
@@ -522,6 +530,11 @@ async fn attempt(
             Ok(Err(Failure::Transport(error)))
         }
     }
+}
+
+/// Whether `HeaderValue::from_static` accepts `value`: visible ASCII, spaces and tabs.
+fn is_static_header_value(value: &str) -> bool {
+    value.bytes().all(|byte| byte == b'\t' || (b' '..=b'~').contains(&byte))
 }
 
 /// The request for one attempt: the SDK's headers first, then the call's own headers, which
@@ -713,6 +726,15 @@ fn decode_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_visible_ascii_is_a_static_header_value() {
+        assert!(is_static_header_value("2025-11-10"));
+        assert!(is_static_header_value("v1 beta\t2"));
+        assert!(!is_static_header_value("2025-11-10\n"));
+        assert!(!is_static_header_value("v1 β"));
+        assert!(!is_static_header_value("\u{7f}"));
+    }
 
     const GET: Operation = Operation {
         id: "GetThing",

@@ -60,6 +60,7 @@ const RESERVED_HANDLES: &[&str] = &["Call", "Clerk", "Method", "Operation", "Ret
 
 /// Lowers a parsed spec into the model.
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Api, Error> {
+    check_version(&spec.info.version)?;
     let mut lowerer = Lowerer::new(spec)?;
     let resources = lowerer.lower_operations(config)?;
     if config.standalone.is_none() {
@@ -72,6 +73,24 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Api, Error> {
     }
     lowerer.check_recursion()?;
     Ok(lowerer.finish(resources))
+}
+
+/// The API version is sent as the `Clerk-API-Version` header of every request, so it must be a
+/// valid header value: visible ASCII, spaces and tabs.
+fn check_version(version: &str) -> Result<(), Error> {
+    if version
+        .bytes()
+        .all(|byte| byte == b'\t' || (b' '..=b'~').contains(&byte))
+    {
+        Ok(())
+    } else {
+        Err(Error::unsupported(
+            &Pointer::root().join("info").join("version"),
+            format!(
+                "the version {version:?} is sent as the `Clerk-API-Version` header, which allows only visible ASCII"
+            ),
+        ))
+    }
 }
 
 /// The properties of an object schema, as openapiv3 holds them.

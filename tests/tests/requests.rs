@@ -325,3 +325,26 @@ async fn a_custom_http_client_is_used_and_sdk_headers_still_sent() {
     assert_eq!(sent.header("x-app"), Some("demo"));
     assert_common_headers(&sent, false);
 }
+
+#[tokio::test]
+async fn an_api_version_that_is_not_a_header_value_fails_the_call_instead_of_panicking() {
+    use clerk_sdk::__private::{Method, Operation, RetryClass};
+    static BAD_VERSION: Operation = Operation {
+        id: "GetThing",
+        method: Method::GET,
+        path: "/things",
+        error_statuses: &[],
+        retry: RetryClass::Idempotent,
+        api_version: "2025-11-10\n",
+        authenticated: true,
+    };
+    let (server, clerk) = setup().await;
+    let error = clerk_sdk::Call::<serde_json::Value>::new(&clerk, &BAD_VERSION, &[])
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "GetThing: invalid request: the API version \"2025-11-10\\n\" is not a valid header value"
+    );
+    assert_eq!(request_count(&server).await, 0, "nothing is sent");
+}
