@@ -26,6 +26,7 @@ mod lower;
 pub mod model;
 pub mod names;
 pub mod slice;
+mod unread;
 
 pub use error::{Error, Pointer};
 
@@ -160,6 +161,7 @@ fn spec_operations(spec: &openapiv3::OpenAPI) -> usize {
 /// pointer for a construct that cannot be represented.
 pub fn generate(spec_text: &str, config: &Config) -> Result<Generated, Error> {
     let spec = parse(spec_text)?;
+    unread::check(spec_text)?;
     generate_from(&spec, config)
 }
 

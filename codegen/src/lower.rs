@@ -93,6 +93,26 @@ fn check_version(version: &str) -> Result<(), Error> {
     }
 }
 
+/// Refuses a path template whose literal text would not reach the endpoint it names: one that
+/// does not start with `/`, holds a `.` or `..` segment (which URL normalization resolves
+/// away), or a character a URL path does not carry as it is (`?` would start a query, `#` a
+/// fragment; spaces and non-ASCII would be re-encoded). Placeholders are checked apart.
+fn check_path_literal(path: &str, pointer: &Pointer) -> Result<(), Error> {
+    let refuse = |why: String| Err(Error::unsupported(pointer, format!("the path `{path}` {why}")));
+    if !path.starts_with('/') {
+        return refuse("does not start with `/`".to_owned());
+    }
+    if path.split('/').any(|segment| segment == "." || segment == "..") {
+        return refuse("has a `.` or `..` segment".to_owned());
+    }
+    // RFC 3986 `pchar`s and `/`, plus the braces of placeholders.
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%{}".contains(c);
+    match path.chars().find(|&c| !allowed(c)) {
+        Some(c) => refuse(format!("holds {c:?}, which a URL path cannot carry as it is")),
+        None => Ok(()),
+    }
+}
+
 /// The properties of an object schema, as openapiv3 holds them.
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 
@@ -1584,6 +1604,7 @@ fn component_name(reference: &str, section: &str) -> Option<String> {
 
 /// The `{name}` placeholders of a path template, in order.
 fn path_placeholders(path: &str, pointer: &Pointer) -> Result<Vec<String>, Error> {
+    check_path_literal(path, pointer)?;
     let mut names = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
