@@ -1,0 +1,293 @@
+//! Lowering: `openapiv3::OpenAPI` to the resolved [`Api`] model.
+//!
+//! This is where every decision about the spec is made: `$ref` resolution, naming of inline
+//! schemas, which fields are `Option` or three-state, which enums and unions are open, which
+//! statuses map to the typed Clerk error. Constructs that cannot be represented faithfully are
+//! rejected with an [`Error::Unsupported`] that names their JSON pointer.
+
+mod operations;
+mod paths;
+mod responses;
+mod schemas;
+mod unions;
+
+use paths::path_placeholders;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use crate::Config;
+use crate::error::{Error, Pointer};
+use crate::model::{Api, Presence, Resource, TypeDef, TypeKind, TypeRef};
+use crate::names::{Scope, type_name, unraw};
+
+/// The media type the generator reads bodies and responses from.
+const JSON: &str = "application/json";
+/// The media type of form bodies with files.
+const MULTIPART: &str = "multipart/form-data";
+
+/// Lowers a parsed spec into the model.
+pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Api, Error> {
+    check_version(&spec.info.version)?;
+    let mut lowerer = Lowerer::new(spec)?;
+    let resources = lowerer.lower_operations(config)?;
+    if config.standalone.is_none() {
+        // `clerk-sdk`'s runtime names the error body type, so the SDK needs it even when no
+        // operation maps an error response.
+        let components = Pointer::root().join("components").join("schemas");
+        let why = "`clerk-sdk`'s runtime decodes every error body into";
+        let note = "; a crate generated with `--out` needs it only for mapped error responses";
+        lowerer.error_body(config, &components, (why, note))?;
+    }
+    lowerer.check_recursion()?;
+    Ok(lowerer.finish(resources))
+}
+
+/// The API version is sent as the `Clerk-API-Version` header of every request, so it must be a
+/// valid header value: visible ASCII, spaces and tabs.
+fn check_version(version: &str) -> Result<(), Error> {
+    if version
+        .bytes()
+        .all(|byte| byte == b'\t' || (b' '..=b'~').contains(&byte))
+    {
+        Ok(())
+    } else {
+        Err(Error::unsupported(
+            &Pointer::root().join("info").join("version"),
+            format!(
+                "the version {version:?} is sent as the `Clerk-API-Version` header, which allows only visible ASCII"
+            ),
+        ))
+    }
+}
+
+/// A schema after lowering: its Rust type and whether `null` is allowed.
+#[derive(Debug, Clone)]
+struct Lowered {
+    ty: TypeRef,
+    nullable: bool,
+}
+
+/// A schema position that may hold a `$ref` or an inline schema, whatever its boxing.
+enum SchemaSlot<'r, 's> {
+    Ref(&'r str),
+    Inline(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaSlot<'s, 's> {
+    fn from(slot: &'s ReferenceOr<Schema>) -> Self {
+        match slot {
+            ReferenceOr::Reference { reference } => SchemaSlot::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaSlot::Inline(schema),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaSlot<'s, 's> {
+    fn from(slot: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match slot {
+            ReferenceOr::Reference { reference } => SchemaSlot::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaSlot::Inline(schema),
+        }
+    }
+}
+
+struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    /// Type names taken so far. Every component schema's name is taken up front, so inline
+    /// schemas never push a component's type to a suffixed name.
+    type_names: Scope,
+    /// The type name of each component schema, by pointer.
+    component_names: BTreeMap<Pointer, String>,
+    /// Types defined so far, by name.
+    types: BTreeMap<String, TypeDef>,
+    /// Every schema lowered so far, by its canonical pointer, so a schema reached twice
+    /// (two `$ref`s, or a shared response) becomes one type.
+    memo: BTreeMap<Pointer, Lowered>,
+    /// Types used directly as request bodies.
+    request_roots: Vec<TypeRef>,
+    /// The type of the error schema, which mapped error responses must use, once something
+    /// needed it.
+    error_type: Option<TypeRef>,
+}
+
+impl<'a> Lowerer<'a> {
+    /// Reserves every component schema's type name up front. Two components whose names become
+    /// the same Rust name are an error: numbering one of them would make its name depend on the
+    /// order of the spec, and change when Clerk reorders it.
+    fn new(spec: &'a OpenAPI) -> Result<Self, Error> {
+        let mut type_names = Scope::new();
+        let mut component_names = BTreeMap::new();
+        let mut owners: BTreeMap<String, String> = BTreeMap::new();
+        for name in spec.components.iter().flat_map(|components| components.schemas.keys()) {
+            let pointer = Pointer::root().join("components").join("schemas").join(name);
+            let rust_name = type_name(name);
+            if let Some(first) = owners.get(&rust_name) {
+                return Err(Error::unsupported(
+                    &pointer,
+                    format!("schemas `{first}` and `{name}` would both be named `{rust_name}` in Rust; rename one"),
+                ));
+            }
+            owners.insert(rust_name.clone(), name.clone());
+            component_names.insert(pointer, type_names.claim(&rust_name));
+        }
+        Ok(Lowerer {
+            spec,
+            type_names,
+            component_names,
+            types: BTreeMap::new(),
+            memo: BTreeMap::new(),
+            request_roots: Vec::new(),
+            error_type: None,
+        })
+    }
+
+    /// Rejects a struct that contains itself without a `Vec` or map in between, which Rust
+    /// cannot lay out (it would need a `Box`).
+    fn check_recursion(&self) -> Result<(), Error> {
+        for (name, def) in &self.types {
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<&str> = direct_children(&def.kind);
+            while let Some(child) = stack.pop() {
+                if child == name {
+                    return Err(Error::unsupported(
+                        &def.pointer,
+                        format!("`{name}` contains itself directly; recursive schemas are not supported yet"),
+                    ));
+                }
+                if seen.insert(child)
+                    && let Some(child_def) = self.types.get(child)
+                {
+                    stack.extend(direct_children(&child_def.kind));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The type of the configured error schema, lowered the first time something needs it.
+    /// When the spec does not define it, the error is located at `needed_by`, where the need
+    /// arose, and says why: `why`, then the schema's pointer, then `note`.
+    fn error_body(
+        &mut self,
+        config: &Config,
+        needed_by: &Pointer,
+        (why, note): (&str, &str),
+    ) -> Result<TypeRef, Error> {
+        if let Some(ty) = &self.error_type {
+            return Ok(ty.clone());
+        }
+        let error_schema = &config.error_schema;
+        let pointer = Pointer::root().join("components").join("schemas").join(error_schema);
+        let defined = self
+            .spec
+            .components
+            .as_ref()
+            .is_some_and(|components| components.schemas.contains_key(error_schema));
+        if !defined {
+            return Err(Error::unsupported(
+                needed_by,
+                format!("{why} `{pointer}`, which the spec does not define{note}"),
+            ));
+        }
+        let lowered = self.lower_slot(SchemaSlot::Ref(pointer.as_str()), "", &Pointer::root())?;
+        match &lowered.ty {
+            TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {
+                self.error_type = Some(lowered.ty.clone());
+                Ok(lowered.ty)
+            }
+            _ => Err(Error::unsupported(
+                &pointer,
+                format!("the error schema `{error_schema}` must be an object with properties"),
+            )),
+        }
+    }
+
+    /// Marks request types, decides every field's presence and orders the types by name.
+    fn finish(mut self, resources: Vec<Resource>) -> Api {
+        let request_types = self.reachable_from(&self.request_roots);
+        for (name, def) in &mut self.types {
+            if let TypeKind::Struct(def) = &mut def.kind {
+                def.used_in_request = request_types.contains(name);
+                let mut methods = Scope::with_reserved(def.fields.iter().map(|field| unraw(&field.rust_name)));
+                for field in &mut def.fields {
+                    field.presence = presence(field.required, field.nullable, def.used_in_request);
+                    field.setter = if unraw(&field.rust_name) == "new" {
+                        methods.claim("set_new")
+                    } else {
+                        field.rust_name.clone()
+                    };
+                }
+            }
+        }
+        let info = &self.spec.info;
+        Api {
+            title: info.title.clone(),
+            version: info.version.clone(),
+            default_server: self.spec.servers.first().map(|server| server.url.clone()),
+            types: self.types.into_values().collect(),
+            error_type: self.error_type.as_ref().and_then(TypeRef::named).map(str::to_owned),
+            resources,
+        }
+    }
+
+    /// Names of all generated types reachable from `roots`.
+    fn reachable_from(&self, roots: &[TypeRef]) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<String> = roots.iter().filter_map(TypeRef::named).map(str::to_owned).collect();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            match self.types.get(&name).map(|def| &def.kind) {
+                Some(TypeKind::Struct(def)) => {
+                    stack.extend(def.fields.iter().filter_map(|f| f.ty.named()).map(str::to_owned));
+                }
+                Some(TypeKind::Union(def)) => stack.extend(def.variants.iter().map(|v| v.ty.clone())),
+                Some(TypeKind::Untagged(def)) => {
+                    stack.extend(def.variants.iter().filter_map(|v| v.ty.named()).map(str::to_owned));
+                }
+                Some(TypeKind::Enum(_)) | None => {}
+            }
+        }
+        seen
+    }
+}
+
+/// The types a type holds by value (not behind a `Vec` or map), which a recursive layout
+/// would have to go through.
+fn direct_children(kind: &TypeKind) -> Vec<&str> {
+    fn by_value(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+    match kind {
+        TypeKind::Struct(def) => def.fields.iter().filter_map(|field| by_value(&field.ty)).collect(),
+        TypeKind::Union(def) => def.variants.iter().map(|v| v.ty.as_str()).collect(),
+        TypeKind::Untagged(def) => def.variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// How a field is represented, from the rules documented on [`Presence`].
+fn presence(required: bool, nullable: bool, used_in_request: bool) -> Presence {
+    match (required, nullable) {
+        (true, false) => Presence::Required,
+        (true, true) => Presence::RequiredNullable,
+        (false, true) if used_in_request => Presence::ThreeState,
+        (false, _) => Presence::Optional,
+    }
+}
+
+/// The `NAME` of `#/components/{section}/NAME`, unescaped.
+fn component_name(reference: &str, section: &str) -> Option<String> {
+    let pointer = Pointer::from_ref(reference)?;
+    let segments: Vec<String> = pointer.segments().collect();
+    match segments.as_slice() {
+        [components, found, name] if components == "components" && found == section => Some(name.clone()),
+        _ => None,
+    }
+}

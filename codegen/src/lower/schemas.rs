@@ -1,0 +1,483 @@
+//! Schemas: `$ref` resolution, objects, `allOf` merging, enums and (un)tagged unions.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::{Lowered, Lowerer, SchemaSlot, component_name};
+use crate::error::{Error, Pointer};
+use crate::model::{Field, Presence, StructDef, TypeDef, TypeKind, TypeRef};
+use crate::names::{Scope, snake_name, type_name};
+
+/// Past this many characters, a nested type is named after its property alone (if free).
+const READABLE_NAME_LEN: usize = 40;
+
+/// The properties of an object schema, as openapiv3 holds them.
+type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
+
+/// One property to become a field, with the pointer it is lowered at.
+struct PropertySlot<'a> {
+    name: &'a String,
+    slot: &'a ReferenceOr<Box<Schema>>,
+    pointer: Pointer,
+}
+
+/// Adds an object schema's properties to `into` (replacing same-named ones), each to be lowered
+/// at its pointer under `schema_pointer`.
+fn add_properties<'a>(
+    into: &mut IndexMap<&'a String, PropertySlot<'a>>,
+    own: &'a Properties,
+    schema_pointer: &Pointer,
+) {
+    for (name, slot) in own {
+        let pointer = schema_pointer.join("properties").join(name);
+        into.insert(name, PropertySlot { name, slot, pointer });
+    }
+}
+
+/// An empty property map to borrow for schemas that have none.
+static EMPTY_PROPERTIES: std::sync::OnceLock<IndexMap<String, ReferenceOr<Box<Schema>>>> = std::sync::OnceLock::new();
+
+impl<'a> Lowerer<'a> {
+    /// Lowers a `$ref` or inline schema. `hint` names an inline schema that needs a type;
+    /// `pointer` is where the slot is.
+    pub(super) fn lower_slot(
+        &mut self,
+        slot: SchemaSlot<'_, 'a>,
+        hint: &str,
+        pointer: &Pointer,
+    ) -> Result<Lowered, Error> {
+        match slot {
+            SchemaSlot::Inline(schema) => self.lower_schema(schema, hint, pointer),
+            SchemaSlot::Ref(reference) => {
+                let (target, schema, name) = self.resolve_schema_ref(reference, pointer)?;
+                self.lower_schema(schema, &type_name(&name), &target)
+            }
+        }
+    }
+
+    /// Resolves `#/components/schemas/NAME`, following chains of references.
+    pub(super) fn resolve_schema_ref(
+        &self,
+        reference: &str,
+        from: &Pointer,
+    ) -> Result<(Pointer, &'a Schema, String), Error> {
+        let mut reference = reference.to_owned();
+        for _ in 0..32 {
+            let name = component_name(&reference, "schemas").ok_or_else(|| {
+                Error::unsupported(
+                    from,
+                    format!("`$ref: {reference}` does not point into #/components/schemas"),
+                )
+            })?;
+            let slot = self
+                .spec
+                .components
+                .as_ref()
+                .and_then(|components| components.schemas.get(&name))
+                .ok_or_else(|| Error::unsupported(from, format!("`$ref: {reference}` points to nothing")))?;
+            match slot {
+                ReferenceOr::Item(schema) => {
+                    let pointer = Pointer::root().join("components").join("schemas").join(&name);
+                    return Ok((pointer, schema, name));
+                }
+                ReferenceOr::Reference { reference: next } => reference = next.clone(),
+            }
+        }
+        Err(Error::unsupported(from, "`$ref` chain is circular"))
+    }
+
+    fn lower_schema(&mut self, schema: &'a Schema, hint: &str, pointer: &Pointer) -> Result<Lowered, Error> {
+        if let Some(done) = self.memo.get(pointer) {
+            return Ok(done.clone());
+        }
+        let nullable = schema.schema_data.nullable;
+        let doc = schema.schema_data.description.clone();
+        let lowered = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                let null_in_enum = string.enumeration.iter().any(Option::is_none);
+                let binary = matches!(
+                    string.format,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                );
+                let ty = if binary {
+                    TypeRef::Binary
+                } else if values.is_empty() {
+                    TypeRef::String
+                } else {
+                    self.define_enum(hint, doc, &values, pointer)
+                };
+                Lowered {
+                    ty,
+                    nullable: nullable || null_in_enum,
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => {
+                let ty = match integer.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                    _ => TypeRef::I64,
+                };
+                Lowered { ty, nullable }
+            }
+            SchemaKind::Type(Type::Number(number)) => {
+                let ty = match number.format {
+                    VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                    _ => TypeRef::F64,
+                };
+                Lowered { ty, nullable }
+            }
+            SchemaKind::Type(Type::Boolean(_)) => Lowered {
+                ty: TypeRef::Bool,
+                nullable,
+            },
+            SchemaKind::Type(Type::Array(array)) => {
+                let ty = match &array.items {
+                    None => TypeRef::Vec(Box::new(TypeRef::Json)),
+                    Some(items) => {
+                        let item = self.lower_slot(items.into(), &format!("{hint}Item"), &pointer.join("items"))?;
+                        TypeRef::Vec(Box::new(item.ty))
+                    }
+                };
+                Lowered { ty, nullable }
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                let ty = self.lower_object(
+                    &object.properties,
+                    &object.required,
+                    object.additional_properties.as_ref(),
+                    hint,
+                    doc,
+                    pointer,
+                )?;
+                Lowered { ty, nullable }
+            }
+            SchemaKind::OneOf { one_of } => {
+                let discriminator = schema.schema_data.discriminator.as_ref();
+                let ty = self.lower_alternatives(one_of, discriminator, hint, doc, &pointer.join("oneOf"), pointer)?;
+                Lowered { ty, nullable }
+            }
+            SchemaKind::AnyOf { any_of } => {
+                let discriminator = schema.schema_data.discriminator.as_ref();
+                let ty = self.lower_alternatives(any_of, discriminator, hint, doc, &pointer.join("anyOf"), pointer)?;
+                Lowered { ty, nullable }
+            }
+            SchemaKind::AllOf { all_of } => {
+                let no_properties = EMPTY_PROPERTIES.get_or_init(IndexMap::new);
+                let ty = self.lower_all_of(all_of, no_properties, &[], hint, doc, pointer)?;
+                Lowered { ty, nullable }
+            }
+            SchemaKind::Not { .. } => {
+                return Err(Error::unsupported(pointer, "`not` cannot be represented in Rust"));
+            }
+            SchemaKind::Any(any) => {
+                let alternatives = if any.one_of.is_empty() {
+                    &any.any_of
+                } else {
+                    &any.one_of
+                };
+                let keyword = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
+                let ty = if any.not.is_some() {
+                    return Err(Error::unsupported(pointer, "`not` cannot be represented in Rust"));
+                } else if !any.all_of.is_empty() {
+                    if !alternatives.is_empty() && !is_constraint_only(alternatives) {
+                        return Err(Error::unsupported(
+                            pointer,
+                            "`allOf` beside `oneOf` or `anyOf` is not supported",
+                        ));
+                    }
+                    self.lower_all_of(&any.all_of, &any.properties, &any.required, hint, doc, pointer)?
+                } else if !alternatives.is_empty() && !is_constraint_only(alternatives) {
+                    if !any.properties.is_empty() {
+                        return Err(Error::unsupported(
+                            pointer,
+                            format!("`{keyword}` beside `properties` is not supported"),
+                        ));
+                    }
+                    let discriminator = schema.schema_data.discriminator.as_ref();
+                    self.lower_alternatives(alternatives, discriminator, hint, doc, &pointer.join(keyword), pointer)?
+                } else if any.typ.as_deref() == Some("object") || !any.properties.is_empty() {
+                    // A `oneOf`/`anyOf` of bare `required` lists only constrains which optional
+                    // fields must be set; the struct carries them all, and the doc says so.
+                    let doc = constraint_doc(doc, alternatives);
+                    self.lower_object(
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        hint,
+                        doc,
+                        pointer,
+                    )?
+                } else if any.typ.is_none() && any.enumeration.is_empty() && any.items.is_none() {
+                    TypeRef::Json
+                } else {
+                    let typ = any.typ.as_deref().unwrap_or("(none)");
+                    return Err(Error::unsupported(
+                        pointer,
+                        format!("schema of type `{typ}` mixes keywords that do not belong to that type"),
+                    ));
+                };
+                Lowered { ty, nullable }
+            }
+        };
+        self.memo.insert(pointer.clone(), lowered.clone());
+        Ok(lowered)
+    }
+
+    fn lower_object(
+        &mut self,
+        properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&'a AdditionalProperties>,
+        hint: &str,
+        doc: Option<String>,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        if !properties.is_empty() {
+            return self.define_struct(properties, required, hint, doc, pointer);
+        }
+        match additional {
+            Some(AdditionalProperties::Schema(values)) => {
+                let value = self.lower_slot(
+                    values.as_ref().into(),
+                    &format!("{hint}Value"),
+                    &pointer.join("additionalProperties"),
+                )?;
+                Ok(TypeRef::Map(Box::new(value.ty)))
+            }
+            Some(AdditionalProperties::Any(_)) | None => Ok(TypeRef::JsonMap),
+        }
+    }
+
+    fn define_struct(
+        &mut self,
+        properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        hint: &str,
+        doc: Option<String>,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        let mut slots = IndexMap::new();
+        add_properties(&mut slots, properties, pointer);
+        self.define_struct_from(slots.into_values().collect(), required, hint, doc, pointer)
+    }
+
+    /// Defines a struct from properties that may come from several schemas (for `allOf`), each
+    /// lowered at its own pointer so a property inherited from a component is one type.
+    fn define_struct_from(
+        &mut self,
+        properties: Vec<PropertySlot<'a>>,
+        required: &[String],
+        hint: &str,
+        doc: Option<String>,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        let name = self.claim_type(hint, pointer);
+        let mut field_names = Scope::new();
+        let mut fields = Vec::with_capacity(properties.len());
+        for PropertySlot {
+            name: wire_name,
+            slot,
+            pointer: field_pointer,
+        } in properties
+        {
+            let field_hint = self.nested_hint(&name, wire_name);
+            let (field_doc, example) = match slot {
+                ReferenceOr::Item(schema) => (
+                    schema.schema_data.description.clone(),
+                    schema.schema_data.example.clone(),
+                ),
+                ReferenceOr::Reference { .. } => (None, None),
+            };
+            let lowered = self.lower_slot(slot.into(), &field_hint, &field_pointer)?;
+            fields.push(Field {
+                wire_name: wire_name.clone(),
+                rust_name: field_names.claim(&snake_name(wire_name)),
+                setter: String::new(),
+                doc: field_doc,
+                ty: lowered.ty,
+                required: required.contains(wire_name),
+                nullable: lowered.nullable,
+                // Decided in `finish`, once it is known whether the type is used in a request.
+                presence: Presence::Optional,
+                example,
+            });
+        }
+        let kind = TypeKind::Struct(StructDef {
+            fields,
+            used_in_request: false,
+            multipart: false,
+        });
+        self.add_type(&name, doc, pointer, kind);
+        Ok(TypeRef::Named(name))
+    }
+
+    /// `allOf`: a single member (usually a `$ref` made nullable or documented) is that member's
+    /// type; several members are merged into one struct with every member's properties and
+    /// required fields (later members win on a name clash), plus the schema's own.
+    fn lower_all_of(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        own_properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+        own_required: &[String],
+        hint: &str,
+        doc: Option<String>,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        if let ([member], true) = (members, own_properties.is_empty()) {
+            return Ok(self
+                .lower_slot(member.into(), hint, &pointer.join("allOf").join("0"))?
+                .ty);
+        }
+        let mut properties: IndexMap<&'a String, PropertySlot<'a>> = IndexMap::new();
+        let mut required: Vec<String> = own_required.to_vec();
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = pointer.join("allOf").join(index.to_string());
+            self.collect_properties(member, &member_pointer, &mut properties, &mut required, 0)?;
+        }
+        add_properties(&mut properties, own_properties, pointer);
+        let doc = doc.or_else(|| self.first_member_doc(members));
+        self.define_struct_from(properties.into_values().collect(), &required, hint, doc, pointer)
+    }
+
+    /// The description of the first `$ref` member of an `allOf`, for a merged struct with none.
+    fn first_member_doc(&self, members: &'a [ReferenceOr<Schema>]) -> Option<String> {
+        members.iter().find_map(|member| match member {
+            ReferenceOr::Reference { reference } => self
+                .resolve_schema_ref(reference, &Pointer::root())
+                .ok()
+                .and_then(|(_, schema, _)| schema.schema_data.description.clone()),
+            ReferenceOr::Item(_) => None,
+        })
+    }
+
+    /// Adds the properties and required names of one `allOf` member (following `$ref`s and
+    /// nested `allOf`s) to `properties` and `required`.
+    fn collect_properties(
+        &self,
+        member: &'a ReferenceOr<Schema>,
+        pointer: &Pointer,
+        properties: &mut IndexMap<&'a String, PropertySlot<'a>>,
+        required: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), Error> {
+        if depth > 16 {
+            return Err(Error::unsupported(pointer, "`allOf` nests too deeply (or is circular)"));
+        }
+        let (schema, schema_pointer) = match member {
+            ReferenceOr::Reference { reference } => {
+                let (target, schema, _) = self.resolve_schema_ref(reference, pointer)?;
+                (schema, target)
+            }
+            ReferenceOr::Item(schema) => (schema, pointer.clone()),
+        };
+        let (own, own_required, nested): (&'a Properties, &'a [String], &'a [ReferenceOr<Schema>]) =
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required, &[]),
+                SchemaKind::AllOf { all_of } => (EMPTY_PROPERTIES.get_or_init(IndexMap::new), &[], all_of),
+                SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                    (&any.properties, &any.required, &any.all_of)
+                }
+                _ => {
+                    return Err(Error::unsupported(
+                        pointer,
+                        "an `allOf` member must be an object schema",
+                    ));
+                }
+            };
+        for (index, inner) in nested.iter().enumerate() {
+            let inner_pointer = schema_pointer.join("allOf").join(index.to_string());
+            self.collect_properties(inner, &inner_pointer, properties, required, depth + 1)?;
+        }
+        add_properties(properties, own, &schema_pointer);
+        required.extend(own_required.iter().cloned());
+        Ok(())
+    }
+
+    /// The name hint for a type nested in `parent` at `property`: `{Parent}{Property}`, unless
+    /// that grows past [`READABLE_NAME_LEN`] characters and `{Property}` alone is still free.
+    fn nested_hint(&self, parent: &str, property: &str) -> String {
+        let combined = format!("{parent}{}", type_name(property));
+        let alone = type_name(property);
+        if combined.len() > READABLE_NAME_LEN && !self.type_names.contains(&alone) {
+            alone
+        } else {
+            combined
+        }
+    }
+
+    /// Claims a unique type name and records it for `pointer`, so recursive references to the
+    /// schema resolve to the type being defined.
+    pub(super) fn claim_type(&mut self, hint: &str, pointer: &Pointer) -> String {
+        let name = match self.component_names.get(pointer) {
+            Some(name) => name.clone(),
+            None => self.type_names.claim(&type_name(hint)),
+        };
+        self.memo.insert(
+            pointer.clone(),
+            Lowered {
+                ty: TypeRef::Named(name.clone()),
+                nullable: false,
+            },
+        );
+        name
+    }
+
+    pub(super) fn add_type(&mut self, name: &str, doc: Option<String>, pointer: &Pointer, kind: TypeKind) {
+        let def = TypeDef {
+            name: name.to_owned(),
+            doc,
+            pointer: pointer.clone(),
+            kind,
+        };
+        self.types.insert(name.to_owned(), def);
+    }
+}
+
+/// Whether every member of a `oneOf`/`anyOf` only lists `required` properties: a constraint on
+/// which optional fields are set, not an alternative type.
+fn is_constraint_only(members: &[ReferenceOr<Schema>]) -> bool {
+    members.iter().all(|member| match member {
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Any(any),
+            ..
+        }) => {
+            !any.required.is_empty()
+                && any.typ.is_none()
+                && any.properties.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.all_of.is_empty()
+        }
+        _ => false,
+    })
+}
+
+/// The doc of a struct whose `oneOf`/`anyOf` is a constraint: which fields must be set.
+fn constraint_doc(doc: Option<String>, alternatives: &[ReferenceOr<Schema>]) -> Option<String> {
+    let groups: Vec<String> = alternatives
+        .iter()
+        .filter_map(|member| match member {
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Any(any),
+                ..
+            }) => Some(
+                any.required
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            ),
+            _ => None,
+        })
+        .collect();
+    if groups.is_empty() {
+        return doc;
+    }
+    let note = format!("Set at least one of: {}.", groups.join("; or "));
+    Some(match doc {
+        Some(doc) => format!("{}\n\n{note}", doc.trim_end()),
+        None => note,
+    })
+}

@@ -1,0 +1,233 @@
+//! Enums and unions: open string enums, tagged unions by discriminator, untagged unions by
+//! shape.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{Discriminator, ReferenceOr, Schema};
+
+use super::{Lowerer, SchemaSlot};
+use crate::error::{Error, Pointer};
+use crate::model::{
+    EnumDef, EnumVariant, Shape, TypeKind, TypeRef, UnionDef, UnionVariant, UntaggedDef, UntaggedVariant,
+};
+use crate::names::{Scope, variant_name};
+
+/// The name preferred for the variant that keeps unknown enum values and union tags.
+const FALLBACK_VARIANT: &str = "Unknown";
+/// The name used for that variant when the enum has a known value that already takes it.
+const FALLBACK_VARIANT_ALT: &str = "UnknownValue";
+
+impl<'a> Lowerer<'a> {
+    /// `oneOf` / `anyOf`: one member is that member's type; a discriminator makes a tagged
+    /// union; otherwise an untagged union that picks the variant by the value's shape.
+    pub(super) fn lower_alternatives(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        discriminator: Option<&'a Discriminator>,
+        hint: &str,
+        doc: Option<String>,
+        members_pointer: &Pointer,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        match (members, discriminator) {
+            ([member], None) => Ok(self.lower_slot(member.into(), hint, &members_pointer.join("0"))?.ty),
+            (_, Some(discriminator)) => self.lower_one_of(members, discriminator, hint, doc, members_pointer, pointer),
+            (_, None) => self.define_untagged(members, hint, doc, members_pointer, pointer),
+        }
+    }
+
+    fn define_untagged(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        hint: &str,
+        doc: Option<String>,
+        members_pointer: &Pointer,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        let name = self.claim_type(hint, pointer);
+        let mut variant_names = Scope::new();
+        let mut variants = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = members_pointer.join(index.to_string());
+            let member_hint = format!("{name}{}", index + 1);
+            let lowered = self.lower_slot(member.into(), &member_hint, &member_pointer)?;
+            let preferred = match member {
+                ReferenceOr::Reference { reference } => {
+                    let (_, target, _) = self.resolve_schema_ref(reference, &member_pointer)?;
+                    match target.schema_data.extensions.get("x-speakeasy-name-override") {
+                        Some(serde_json::Value::String(name)) => variant_name(name),
+                        _ => type_ref_label(&lowered.ty),
+                    }
+                }
+                ReferenceOr::Item(_) => type_ref_label(&lowered.ty),
+            };
+            let shape = self.shape_of(&lowered.ty);
+            variants.push(UntaggedVariant {
+                rust_name: variant_names.claim(&preferred),
+                ty: lowered.ty,
+                shape,
+            });
+        }
+        // Most specific first, so a value is not taken by a variant that only matches part of it.
+        variants.sort_by_key(|variant| std::cmp::Reverse(variant.shape.specificity()));
+        let fallback = claim_fallback(&mut variant_names);
+        self.add_type(
+            &name,
+            doc,
+            pointer,
+            TypeKind::Untagged(UntaggedDef { variants, fallback }),
+        );
+        Ok(TypeRef::Named(name))
+    }
+
+    /// What a JSON value must look like to be decoded as `ty`.
+    fn shape_of(&self, ty: &TypeRef) -> Shape {
+        match ty {
+            TypeRef::String => Shape::String,
+            TypeRef::Bool => Shape::Boolean,
+            TypeRef::I32 | TypeRef::I64 => Shape::Integer,
+            TypeRef::F32 | TypeRef::F64 => Shape::Number,
+            TypeRef::Vec(_) => Shape::Array,
+            TypeRef::Json | TypeRef::Binary => Shape::Any,
+            TypeRef::JsonMap | TypeRef::Map(_) => Shape::Object {
+                required: Vec::new(),
+                constants: Vec::new(),
+            },
+            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Enum(_)) => Shape::String,
+                Some(TypeKind::Struct(def)) => Shape::Object {
+                    required: def
+                        .fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| f.wire_name.clone())
+                        .collect(),
+                    constants: def
+                        .fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .filter_map(|f| self.single_value(&f.ty).map(|value| (f.wire_name.clone(), value)))
+                        .collect(),
+                },
+                Some(TypeKind::Union(_) | TypeKind::Untagged(_)) | None => Shape::Any,
+            },
+        }
+    }
+
+    /// The only value of a one-value enum, which identifies the object it is in.
+    fn single_value(&self, ty: &TypeRef) -> Option<String> {
+        let TypeRef::Named(name) = ty else { return None };
+        match self.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Enum(def)) if def.variants.len() == 1 => Some(def.variants[0].wire.clone()),
+            _ => None,
+        }
+    }
+
+    pub(super) fn define_enum(
+        &mut self,
+        hint: &str,
+        doc: Option<String>,
+        values: &[&str],
+        pointer: &Pointer,
+    ) -> TypeRef {
+        let name = self.claim_type(hint, pointer);
+        let mut variant_names = Scope::new();
+        let mut seen = BTreeSet::new();
+        let variants = values
+            .iter()
+            .filter(|value| seen.insert(**value))
+            .map(|value| EnumVariant {
+                wire: (*value).to_owned(),
+                rust_name: variant_names.claim(&variant_name(value)),
+            })
+            .collect();
+        let fallback = claim_fallback(&mut variant_names);
+        self.add_type(&name, doc, pointer, TypeKind::Enum(EnumDef { variants, fallback }));
+        TypeRef::Named(name)
+    }
+
+    fn lower_one_of(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        discriminator: &'a Discriminator,
+        hint: &str,
+        doc: Option<String>,
+        members_pointer: &Pointer,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        let name = self.claim_type(hint, pointer);
+        let mut variant_names = Scope::new();
+        let mut variants = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = members_pointer.join(index.to_string());
+            let ReferenceOr::Reference { reference } = member else {
+                return Err(Error::unsupported(
+                    &member_pointer,
+                    "a `oneOf` member with a discriminator must be a `$ref` to a component schema",
+                ));
+            };
+            let (_, target, component) = self.resolve_schema_ref(reference, &member_pointer)?;
+            let lowered = self.lower_slot(SchemaSlot::Ref(reference), "", &member_pointer)?;
+            let TypeRef::Named(ty) = lowered.ty else {
+                return Err(Error::unsupported(
+                    &member_pointer,
+                    "a discriminated `oneOf` member must be an object",
+                ));
+            };
+            if !matches!(self.types.get(&ty).map(|t| &t.kind), Some(TypeKind::Struct(_))) {
+                return Err(Error::unsupported(
+                    &member_pointer,
+                    "a discriminated `oneOf` member must be an object",
+                ));
+            }
+            let tag = discriminator
+                .mapping
+                .iter()
+                .find(|(_, target)| *target == reference || **target == component)
+                .map(|(tag, _)| tag.clone())
+                .unwrap_or_else(|| component.clone());
+            let preferred = match target.schema_data.extensions.get("x-speakeasy-name-override") {
+                Some(serde_json::Value::String(name)) => variant_name(name),
+                _ => ty.clone(),
+            };
+            variants.push(UnionVariant {
+                tag,
+                rust_name: variant_names.claim(&preferred),
+                ty,
+            });
+        }
+        let fallback = claim_fallback(&mut variant_names);
+        let union = UnionDef {
+            tag_field: discriminator.property_name.clone(),
+            variants,
+            fallback,
+        };
+        self.add_type(&name, doc, pointer, TypeKind::Union(union));
+        Ok(TypeRef::Named(name))
+    }
+}
+
+/// A variant name for an untagged union member: its type's name, or the JSON kind for
+/// built-in types.
+fn type_ref_label(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Bool => "Bool".to_owned(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::Json => "Json".to_owned(),
+        TypeRef::Binary => "File".to_owned(),
+        TypeRef::JsonMap | TypeRef::Map(_) => "Map".to_owned(),
+        TypeRef::Vec(item) => format!("{}List", type_ref_label(item)),
+        TypeRef::Named(name) => name.clone(),
+    }
+}
+
+/// Claims the fallback variant's name in an enum or union.
+fn claim_fallback(variant_names: &mut Scope) -> String {
+    if variant_names.contains(FALLBACK_VARIANT) {
+        variant_names.claim(FALLBACK_VARIANT_ALT)
+    } else {
+        variant_names.claim(FALLBACK_VARIANT)
+    }
+}
