@@ -1,10 +1,9 @@
 //! The generator's cost against its floor: `codegen::generate` on the phone_numbers slice and on
-//! Clerk's whole spec, next to parsing the same YAML into `openapiv3::OpenAPI`. Generation is
-//! measured on one worker per core (the default) and on a single thread. Prints the generate /
-//! parse ratios from this run's medians, and what prettyplease alone costs to print the output.
+//! Clerk's whole spec, next to parsing the same YAML into `openapiv3::OpenAPI`. Prints the
+//! generate / parse ratios from this run's medians, and what prettyplease alone costs to print
+//! the output.
 
 use std::hint::black_box;
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use criterion::Criterion;
@@ -44,17 +43,7 @@ fn generator(c: &mut Criterion) {
         group.bench_function("generate", |b| {
             b.iter(|| codegen::generate(black_box(&text), &codegen::Config::default()).expect("generates"))
         });
-        group.bench_function("generate_1_thread", |b| {
-            b.iter(|| codegen::generate(black_box(&text), &one_thread()).expect("generates"))
-        });
         group.finish();
-    }
-}
-
-fn one_thread() -> codegen::Config {
-    codegen::Config {
-        threads: NonZeroUsize::new(1),
-        ..codegen::Config::default()
     }
 }
 
@@ -79,8 +68,9 @@ fn ratio_to_parse(text: &str, rounds: usize, subject: impl Fn()) -> f64 {
 }
 
 /// generate / parse, interleaved.
-fn interleaved_ratio(text: &str, config: &codegen::Config, rounds: usize) -> f64 {
-    ratio_to_parse(text, rounds, || drop(black_box(codegen::generate(text, config))))
+fn interleaved_ratio(text: &str, rounds: usize) -> f64 {
+    let config = codegen::Config::default();
+    ratio_to_parse(text, rounds, || drop(black_box(codegen::generate(text, &config))))
 }
 
 fn main() {
@@ -91,28 +81,24 @@ fn main() {
     criterion.final_summary();
     for (name, _) in specs() {
         let parse = median_ns(&format!("codegen_{name}/parse"));
-        for (label, function) in [("all cores", "generate"), ("1 thread", "generate_1_thread")] {
-            match (median_ns(&format!("codegen_{name}/{function}")), parse) {
-                (Some(g), Some(p)) => println!(
-                    "ratio codegen {name}, {label} (generate / parse): {:.2} ms / {:.2} ms = {:.2}",
-                    g / 1e6,
-                    p / 1e6,
-                    g / p
-                ),
-                _ => println!("ratio codegen {name}, {label}: not measured in this run"),
-            }
+        match (median_ns(&format!("codegen_{name}/generate")), parse) {
+            (Some(g), Some(p)) => println!(
+                "ratio codegen {name} (generate / parse): {:.2} ms / {:.2} ms = {:.2}",
+                g / 1e6,
+                p / 1e6,
+                g / p
+            ),
+            _ => println!("ratio codegen {name}: not measured in this run"),
         }
     }
     for (name, text) in specs() {
         let rounds = if name == "full" { 21 } else { 201 };
-        for (label, config) in [("all cores", codegen::Config::default()), ("1 thread", one_thread())] {
-            println!(
-                "interleaved ratio codegen {name}, {label} (generate / parse): {:.2}",
-                interleaved_ratio(&text, &config, rounds)
-            );
-        }
         println!(
-            "prettyplease alone, printing {name}'s generated Rust (1 thread) / parse: {:.2}",
+            "interleaved ratio codegen {name} (generate / parse): {:.2}",
+            interleaved_ratio(&text, rounds)
+        );
+        println!(
+            "prettyplease alone, printing {name}'s generated Rust / parse: {:.2}",
             printing_ratio(&text, rounds)
         );
     }
@@ -122,7 +108,7 @@ fn main() {
 /// generated files' syntax trees (already parsed, so neither building nor parsing them is
 /// counted), against parsing the spec, interleaved.
 fn printing_ratio(text: &str, rounds: usize) -> f64 {
-    let generated = codegen::generate(text, &one_thread()).expect("generates");
+    let generated = codegen::generate(text, &codegen::Config::default()).expect("generates");
     let trees: Vec<syn::File> = generated
         .files
         .iter()

@@ -10,10 +10,6 @@
 //! 4. `prettyplease` formats the tokens, so the output does not depend on the installed
 //!    toolchain, and each file gets the `@generated` header.
 //!
-//! Steps 3 and 4 run in pieces (a module's head, a few dozen types, a few resources) on one
-//! worker per core, or as many as [`Config::threads`] says. prettyplease lays out every
-//! top-level item on its own, so the pieces, joined in order, are exactly the formatted file.
-//!
 //! The crate does no I/O: [`generate`] takes the spec's text and returns the files' contents.
 //! Writing them (or checking them) is the caller's job. Output is deterministic: everything is
 //! ordered by spec order or by name.
@@ -40,9 +36,6 @@ pub struct Config {
     /// `None` to generate the modules of the `clerk-sdk` crate; `Some` to generate a complete
     /// crate of its own, with `Cargo.toml` and `src/lib.rs`, that uses `clerk-sdk`'s runtime.
     pub standalone: Option<Standalone>,
-    /// How many threads build and format the output: `None` for one per core. The output is
-    /// the same whatever the number.
-    pub threads: Option<std::num::NonZeroUsize>,
 }
 
 /// How to generate a complete crate.
@@ -76,7 +69,6 @@ impl Default for Config {
             error_schema: "ClerkErrors".to_owned(),
             spec_label: "spec/phone_numbers.yaml".to_owned(),
             standalone: None,
-            threads: None,
         }
     }
 }

@@ -16,13 +16,7 @@ pub fn generate(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    // One thread: the output does not depend on it, and a thread per input would only slow
-    // the fuzzer down.
-    let config = codegen::Config {
-        threads: std::num::NonZeroUsize::new(1),
-        ..codegen::Config::default()
-    };
-    let _ = codegen::generate(text, &config);
+    let _ = codegen::generate(text, &codegen::Config::default());
     if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) {
         let _ = codegen::slice::slice(&value, &["/*"]);
     }

@@ -7,9 +7,6 @@ mod models;
 mod operations;
 mod standalone;
 
-use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -22,174 +19,52 @@ pub(crate) use docs::doc_attrs;
 const RUST_DIR: &str = "src/generated";
 /// Where generated Markdown goes, relative to the crate.
 const DOCS_DIR: &str = "docs";
-/// How many types of `models.rs` are formatted together. Small enough that the pieces of a
-/// large spec spread evenly over the workers, large enough that each is worth a task.
-const TYPES_PER_PIECE: usize = 40;
-/// How many resources of `operations.rs` (and `blocking.rs`) are formatted together.
-const RESOURCES_PER_PIECE: usize = 4;
-
-/// A piece of a generated file, produced by a worker: its text, without the file's header.
-///
-/// Rust pieces are built as tokens and formatted on the worker itself: `proc_macro2` tokens
-/// cannot cross threads, and a file formatted in pieces reads exactly as the file formatted
-/// whole, because prettyplease lays out each top-level item on its own.
-type Piece<'a> = Box<dyn Fn() -> Result<String, Error> + Sync + 'a>;
-
-/// A file to generate: its path, its header and the pieces of its body, in order.
-struct Planned<'a> {
-    path: String,
-    header: String,
-    pieces: Vec<Piece<'a>>,
-}
-
-impl<'a> Planned<'a> {
-    /// A Rust file whose pieces are built by `builds`, each a set of top-level items (the first
-    /// also carries the module's inner attributes).
-    fn rust<B>(path: String, config: &Config, builds: impl IntoIterator<Item = B>) -> Self
-    where
-        B: Fn() -> TokenStream + Sync + 'a,
-    {
-        let pieces = builds
-            .into_iter()
-            .map(|build| {
-                let path = path.clone();
-                Box::new(move || format_tokens(&path, build())) as Piece<'a>
-            })
-            .collect();
-        Planned {
-            header: header(&config.spec_label),
-            path,
-            pieces,
-        }
-    }
-
-    /// A Markdown page.
-    fn markdown(path: String, config: &Config, build: impl Fn() -> String + Sync + 'a) -> Self {
-        Planned {
-            path,
-            header: markdown::header(&config.spec_label),
-            pieces: vec![Box::new(move || Ok(build()))],
-        }
-    }
-}
 
 /// Emits every generated file of the SDK, with paths relative to the crate's folder.
+///
+/// One file after another on this thread: the whole spec takes well under a second, once per
+/// spec release, so building files in parallel would save nobody a noticeable wait.
 pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Error> {
     let lib = config.lib_name();
     let lib = lib.as_str();
     let in_sdk = config.standalone.is_none();
-    let rust_path = |name: &str| format!("{RUST_DIR}/{name}");
-    type Build<'a> = Box<dyn Fn() -> TokenStream + Sync + 'a>;
+    let rust = |name: &str, tokens: TokenStream| -> Result<GeneratedFile, Error> {
+        let path = format!("{RUST_DIR}/{name}");
+        let contents = header(&config.spec_label) + &format_tokens(&path, tokens)?;
+        Ok(GeneratedFile { path, contents })
+    };
+    let markdown = |path: String, page: String| GeneratedFile {
+        path,
+        contents: markdown::header(&config.spec_label) + &page,
+    };
 
-    let mut plan = vec![Planned::rust(
-        rust_path("mod.rs"),
-        config,
-        [move || module_root(api, in_sdk)],
-    )];
-    let models = std::iter::once(Box::new(models::head) as Build<'_>).chain(
-        api.types
-            .chunks(TYPES_PER_PIECE)
-            .map(|types| Box::new(move || models::items(types)) as Build<'_>),
-    );
-    plan.push(Planned::rust(rust_path("models.rs"), config, models));
-    let operations = std::iter::once(Box::new(move || operations::head(api)) as Build<'_>).chain(
-        api.resources
-            .chunks(RESOURCES_PER_PIECE)
-            .map(|resources| Box::new(move || operations::items(api, lib, resources)) as Build<'_>),
-    );
-    plan.push(Planned::rust(rust_path("operations.rs"), config, operations));
+    let mut files = vec![
+        rust("mod.rs", module_root(api, in_sdk))?,
+        rust("models.rs", models::file(&api.types))?,
+        rust("operations.rs", operations::file(api, lib))?,
+    ];
     if in_sdk {
-        let blocking = std::iter::once(Box::new(operations::blocking_head) as Build<'_>).chain(
-            api.resources
-                .chunks(RESOURCES_PER_PIECE)
-                .map(|resources| Box::new(move || operations::blocking_items(resources)) as Build<'_>),
-        );
-        plan.push(Planned::rust(rust_path("blocking.rs"), config, blocking));
+        files.push(rust("blocking.rs", operations::blocking_file(&api.resources))?);
     }
     for resource in &api.resources {
-        plan.push(Planned::markdown(page_path(resource), config, move || {
-            markdown::resource_page(api, lib, resource)
-        }));
-    }
-    plan.push(Planned::markdown(format!("{DOCS_DIR}/models.md"), config, || {
-        markdown::models_page(api)
-    }));
-    if config.standalone.is_some() {
-        plan.push(Planned::rust(
-            "src/lib.rs".to_owned(),
-            config,
-            [|| standalone::lib_rs(api)],
+        files.push(markdown(
+            page_path(resource),
+            markdown::resource_page(api, lib, resource),
         ));
     }
-
-    let pieces: Vec<&Piece<'_>> = plan.iter().flat_map(|file| &file.pieces).collect();
-    let workers = config
-        .threads
-        .or_else(|| std::thread::available_parallelism().ok())
-        .map_or(1, NonZeroUsize::get);
-    let mut texts = run_pieces(&pieces, workers).into_iter();
-    let mut files = Vec::with_capacity(plan.len() + 1);
-    for file in &plan {
-        let mut contents = file.header.clone();
-        for text in texts.by_ref().take(file.pieces.len()) {
-            contents.push_str(&text?);
-        }
-        files.push(GeneratedFile {
-            path: file.path.clone(),
-            contents,
-        });
-    }
+    files.push(markdown(format!("{DOCS_DIR}/models.md"), markdown::models_page(api)));
     if let Some(standalone) = &config.standalone {
+        let lib_rs = header(&config.spec_label) + &format_tokens("src/lib.rs", standalone::lib_rs(api))?;
+        files.push(GeneratedFile {
+            path: "src/lib.rs".to_owned(),
+            contents: lib_rs,
+        });
         files.push(GeneratedFile {
             path: "Cargo.toml".to_owned(),
             contents: standalone::cargo_toml(api, standalone, &config.spec_label),
         });
     }
     Ok(files)
-}
-
-/// Runs the pieces on up to `workers` threads (this one included) and returns their results in
-/// order. The order, and so the output, does not depend on how many workers there are.
-fn run_pieces(pieces: &[&Piece<'_>], workers: usize) -> Vec<Result<String, Error>> {
-    let workers = workers.min(pieces.len());
-    if workers <= 1 {
-        return pieces.iter().map(|piece| piece()).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(piece) = pieces.get(index) else { break };
-            done.push((index, piece()));
-        }
-        done
-    };
-    let mut results: Vec<Option<Result<String, Error>>> = (0..pieces.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        // This thread works too, then collects the helpers' results. A helper that panicked
-        // re-raises its panic here, as the same code would without threads.
-        let mine = work();
-        let theirs = helpers.into_iter().flat_map(|helper| match helper.join() {
-            Ok(done) => done,
-            Err(panic) => std::panic::resume_unwind(panic),
-        });
-        for (index, result) in mine.into_iter().chain(theirs.collect::<Vec<_>>()) {
-            results[index] = Some(result);
-        }
-    });
-    results
-        .into_iter()
-        .map(|result| {
-            result.unwrap_or_else(|| {
-                Err(Error::Internal {
-                    file: String::new(),
-                    message: "a piece of the output was not generated".to_owned(),
-                })
-            })
-        })
-        .collect()
 }
 
 /// `mod.rs`: the submodules and the constants taken from `info` and `servers`.
@@ -253,7 +128,7 @@ fn page_path(resource: &Resource) -> String {
     format!("{DOCS_DIR}/{}.md", crate::names::unraw(&resource.accessor))
 }
 
-/// Formats a piece of a Rust file with prettyplease.
+/// Formats a Rust file with prettyplease.
 fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
         file: path.to_owned(),

@@ -7,20 +7,20 @@ use super::{doc_attrs, ident, type_tokens};
 use crate::model::{EnumDef, Field, Presence, Shape, StructDef, TypeDef, TypeKind, UnionDef, UntaggedDef};
 use crate::names::unraw;
 
+/// `models.rs`: the module docs and every type.
+pub(crate) fn file(types: &[TypeDef]) -> TokenStream {
+    let mut tokens = head();
+    // Moved in rather than interpolated with `quote!`, which would copy every token.
+    tokens.extend(types.iter().map(type_def));
+    tokens
+}
+
 /// The start of `models.rs`: the module docs.
-pub(crate) fn head() -> TokenStream {
+fn head() -> TokenStream {
     doc_attrs(
         "Request and response types of the API.\n\nEvery string enum and every discriminated union is open: a value this version of the SDK does not know decodes into the `Unknown` variant instead of failing. Unknown fields in responses are ignored.",
         true,
     )
-}
-
-/// The items of `models.rs` for `types`, a slice of the API's types.
-pub(crate) fn items(types: &[TypeDef]) -> TokenStream {
-    let mut tokens = TokenStream::new();
-    // Moved in rather than interpolated with `quote!`, which would copy every token.
-    tokens.extend(types.iter().map(type_def));
-    tokens
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {

@@ -11,8 +11,23 @@ use super::{doc_attrs, ident, model_type_tokens};
 use crate::model::{Api, BodyEncoding, Operation, PathParam, Resource, TypeRef};
 use crate::names::{Scope, snake_name};
 
+/// `operations.rs`: module docs, imports, every operation's descriptor and every resource
+/// handle.
+pub(crate) fn file(api: &Api, lib: &str) -> TokenStream {
+    let mut tokens = head(api);
+    tokens.extend(api.resources.iter().map(|r| resource(api, lib, r)));
+    tokens
+}
+
+/// `blocking.rs`: module docs, imports and the blocking resource handles.
+pub(crate) fn blocking_file(resources: &[Resource]) -> TokenStream {
+    let mut tokens = blocking_head();
+    tokens.extend(resources.iter().map(blocking_resource));
+    tokens
+}
+
 /// The start of `operations.rs`: module docs, imports and every operation's descriptor.
-pub(crate) fn head(api: &Api) -> TokenStream {
+fn head(api: &Api) -> TokenStream {
     let module_doc = doc_attrs(
         "Resource handles and their operations. Each method returns a [`Call`](crate::Call): await it to send the request.",
         true,
@@ -26,13 +41,6 @@ pub(crate) fn head(api: &Api) -> TokenStream {
         use crate::Clerk;
     };
     tokens.extend(descriptors);
-    tokens
-}
-
-/// The resource handles of `operations.rs` for `resources`, a slice of the API's resources.
-pub(crate) fn items(api: &Api, lib: &str, resources: &[Resource]) -> TokenStream {
-    let mut tokens = TokenStream::new();
-    tokens.extend(resources.iter().map(|r| resource(api, lib, r)));
     tokens
 }
 
@@ -231,7 +239,7 @@ fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> T
 }
 
 /// The start of `blocking.rs`: module docs and imports.
-pub(crate) fn blocking_head() -> TokenStream {
+fn blocking_head() -> TokenStream {
     let module_doc = doc_attrs(
         "Blocking resource handles, enabled by the `blocking` feature. Each method prepares the same request as its async twin; call [`send`](crate::blocking::Call::send) on the result.",
         true,
@@ -241,13 +249,6 @@ pub(crate) fn blocking_head() -> TokenStream {
         use super::models;
         use crate::blocking::{Call, Clerk};
     }
-}
-
-/// The blocking resource handles of `blocking.rs` for `resources`.
-pub(crate) fn blocking_items(resources: &[Resource]) -> TokenStream {
-    let mut tokens = TokenStream::new();
-    tokens.extend(resources.iter().map(blocking_resource));
-    tokens
 }
 
 fn blocking_resource(resource: &Resource) -> TokenStream {

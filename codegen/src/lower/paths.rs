@@ -75,8 +75,14 @@ mod tests {
         assert_eq!(reason("/a/id}"), "unmatched `}` in path `/a/id}`");
         assert_eq!(reason("a"), "the path `a` does not start with `/`");
         assert_eq!(reason("/a/./b"), "the path `/a/./b` has a `.` or `..` segment");
-        assert_eq!(reason("/a b"), "the path `/a b` holds ' ', which a URL path cannot carry as it is");
-        assert_eq!(reason("/é"), "the path `/é` holds 'é', which a URL path cannot carry as it is");
+        assert_eq!(
+            reason("/a b"),
+            "the path `/a b` holds ' ', which a URL path cannot carry as it is"
+        );
+        assert_eq!(
+            reason("/é"),
+            "the path `/é` holds 'é', which a URL path cannot carry as it is"
+        );
     }
 
     #[test]
