@@ -244,9 +244,7 @@ async fn a_listed_status_whose_body_is_not_clerk_errors_is_a_decode_error() {
 #[tokio::test]
 async fn connection_refused_is_a_transport_error() {
     let (_reserved, address) = common::refusing_address();
-    let clerk = Clerk::builder()
-        .bearer_auth(SECRET_KEY)
-        .server_url(format!("http://{address}"))
+    let clerk = common::builder_at(address)
         .retries(clerk_sdk::RetryConfig::none())
         .build()
         .expect("client builds");

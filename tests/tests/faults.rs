@@ -55,9 +55,7 @@ async fn respond_raw(response: Vec<u8>) -> SocketAddr {
 const SHORT_TIMEOUT: Duration = Duration::from_millis(500);
 
 fn client(address: SocketAddr, timeout: Duration) -> Clerk {
-    Clerk::builder()
-        .bearer_auth(SECRET_KEY)
-        .server_url(format!("http://{address}/v1"))
+    common::builder_at(address)
         .retries(RetryConfig::none())
         .timeout(timeout)
         .build()

@@ -19,8 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clerk_sdk::models::CreatePhoneNumberRequest;
-use clerk_sdk::{BackoffStrategy, Clerk, Error, RetryConfig};
-use common::{SECRET_KEY, phone_number_json};
+use clerk_sdk::{BackoffStrategy, Error, RetryConfig};
+use common::phone_number_json;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -144,9 +144,7 @@ async fn two_thousand_requests_with_injected_faults() {
         exponent: 2.0,
         max_elapsed_time: Duration::from_secs(5),
     });
-    let clerk = Clerk::builder()
-        .bearer_auth(SECRET_KEY)
-        .server_url(format!("http://{address}/v1"))
+    let clerk = common::builder_at(address)
         .retries(retries)
         .timeout(Duration::from_secs(10))
         .build()

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use clerk_sdk::hooks::{HookContext, HookError, Hooks};
 use clerk_sdk::models::{AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest};
-use clerk_sdk::{BackoffStrategy, Clerk, Error, RetryConfig};
+use clerk_sdk::{BackoffStrategy, Error, RetryConfig};
 use common::{SECRET_KEY, builder, clerk_errors_json, phone_number_json, refusing_address, verification_json};
 use serde_json::json;
 use tracing_subscriber::fmt::MakeWriter;
@@ -189,9 +189,7 @@ async fn async_scenarios(capture: &Capture) -> Vec<(&'static str, String)> {
     outputs.push(("hook refusal", capture.take()));
 
     let (_reserved, address) = refusing_address();
-    let unreachable = Clerk::builder()
-        .bearer_auth(SECRET_KEY)
-        .server_url(format!("http://{address}/v1"))
+    let unreachable = common::builder_at(address)
         .retries(fast_retries())
         .build()
         .expect("builds");
@@ -202,17 +200,12 @@ async fn async_scenarios(capture: &Capture) -> Vec<(&'static str, String)> {
     );
     outputs.push(("connection refused", capture.take()));
 
-    Mock::given(path("/v1/phone_numbers/phone_3"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(phone_number_json())
-                .set_delay(Duration::from_secs(10)),
-        )
-        .mount(&server)
-        .await;
-    let error = clerk
+    let stalled = common::stalled_server().await;
+    let error = builder(&stalled)
+        .build()
+        .expect("builds")
         .phone_numbers()
-        .get("phone_3")
+        .get("phone_1")
         .timeout(Duration::from_millis(100))
         .retries(RetryConfig::none())
         .await

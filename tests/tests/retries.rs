@@ -295,9 +295,7 @@ async fn a_refused_connection_is_retried_until_the_server_comes_up() {
         exponent: 1.5,
         max_elapsed_time: Duration::from_secs(5),
     });
-    let clerk = Clerk::builder()
-        .bearer_auth(SECRET_KEY)
-        .server_url(format!("http://{address}"))
+    let clerk = common::builder_at(address)
         .retries(retries)
         .hook(recorder.clone())
         .build()
@@ -318,9 +316,7 @@ async fn a_refused_connection_is_retried_until_the_server_comes_up() {
 async fn a_refused_connection_is_not_retried_when_told_not_to() {
     let (_reserved, address) = common::refusing_address();
     let recorder = Recorder::default();
-    let clerk = Clerk::builder()
-        .bearer_auth(SECRET_KEY)
-        .server_url(format!("http://{address}"))
+    let clerk = common::builder_at(address)
         .retries(fast_retries().retry_connection_errors(false))
         .hook(recorder.clone())
         .build()
@@ -330,23 +326,9 @@ async fn a_refused_connection_is_not_retried_when_told_not_to() {
     assert_eq!(recorder.log(), ["before GetPhoneNumber #1", "error #1 transport"]);
 }
 
-/// A server whose every response takes 10 s.
-async fn stalled_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(phone_number_json())
-                .set_delay(Duration::from_secs(10)),
-        )
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test]
 async fn a_stalled_server_times_out_instead_of_hanging() {
-    let server = stalled_server().await;
+    let server = common::stalled_server().await;
     let recorder = Recorder::default();
     let clerk = builder(&server)
         .timeout(Duration::from_millis(200))
@@ -365,7 +347,7 @@ async fn a_stalled_server_times_out_instead_of_hanging() {
 
 #[tokio::test]
 async fn the_timeout_can_be_set_per_call() {
-    let server = stalled_server().await;
+    let server = common::stalled_server().await;
     let clerk = builder(&server)
         .timeout(Duration::from_secs(60))
         .build()

@@ -22,7 +22,7 @@ use std::time::Duration;
 use clerk_sdk::hooks::{HookContext, HookError, Hooks};
 use clerk_sdk::models::{AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest};
 use clerk_sdk::{BackoffStrategy, Call, Clerk, Error, RetryConfig};
-use common::{SECRET_KEY, builder, clerk_errors_json, phone_number_json, refusing_address, verification_json};
+use common::{builder, clerk_errors_json, phone_number_json, refusing_address, verification_json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
@@ -187,9 +187,7 @@ async fn a_refused_connection_is_retried_for_post_until_the_server_comes_up() {
             .await;
         server
     });
-    let clerk = Clerk::builder()
-        .bearer_auth(SECRET_KEY)
-        .server_url(format!("http://{address}/v1"))
+    let clerk = common::builder_at(address)
         .retries(fast_retries())
         .build()
         .expect("builds");
@@ -247,9 +245,7 @@ async fn a_reset_after_sending_is_not_retried_for_get_or_post() {
         .filter(|operation| ["get", "create"].contains(&operation.name))
     {
         let (address, requests) = resetting_server().await;
-        let clerk = Clerk::builder()
-            .bearer_auth(SECRET_KEY)
-            .server_url(format!("http://{address}/v1"))
+        let clerk = common::builder_at(address)
             .retries(fast_retries())
             .build()
             .expect("builds");
@@ -265,15 +261,7 @@ async fn a_reset_after_sending_is_not_retried_for_get_or_post() {
 
 #[tokio::test]
 async fn a_timed_out_attempt_is_not_retried() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(phone_number_json())
-                .set_delay(Duration::from_secs(10)),
-        )
-        .mount(&server)
-        .await;
+    let server = common::stalled_server().await;
     let clerk = builder(&server).retries(fast_retries()).build().expect("builds");
     let error = clerk
         .phone_numbers()

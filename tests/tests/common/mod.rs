@@ -30,6 +30,28 @@ pub fn builder(server: &MockServer) -> ClerkBuilder {
         .server_url(format!("{}/v1/", server.uri()))
 }
 
+/// A builder with the test key and `http://{address}/v1` as its server, for the raw loopback
+/// servers that tests run without wiremock.
+pub fn builder_at(address: std::net::SocketAddr) -> ClerkBuilder {
+    Clerk::builder()
+        .bearer_auth(SECRET_KEY)
+        .server_url(format!("http://{address}/v1"))
+}
+
+/// A server whose every response takes 10 s, for timeout tests.
+pub async fn stalled_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(phone_number_json())
+                .set_delay(std::time::Duration::from_secs(10)),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
 /// Answers every request with `status` and a JSON body.
 pub async fn respond_json(server: &MockServer, status: u16, body: Value) {
     Mock::given(any())
