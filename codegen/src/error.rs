@@ -48,6 +48,23 @@ impl fmt::Display for Pointer {
     }
 }
 
+/// Something in the spec that generation went past without representing it, such as a keyword
+/// that does not apply to its schema's type. Never silent: `cargo xtask codegen` prints every
+/// warning, and `--deny-warnings` turns them into a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where the ignored construct is.
+    pub pointer: Pointer,
+    /// What was ignored, and why.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}
+
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

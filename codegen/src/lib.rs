@@ -24,7 +24,7 @@ pub mod names;
 pub mod slice;
 mod unread;
 
-pub use error::{Error, Pointer};
+pub use error::{Error, Pointer, Warning};
 
 /// What the generator needs to know beyond the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +92,8 @@ pub struct Generated {
     /// How many operations the spec declares, counted from the document rather than the model,
     /// so that `api.operation_count()` of this many says every one was generated.
     pub spec_operations: usize,
+    /// What generation went past without representing it, in the order it was met.
+    pub warnings: Vec<Warning>,
 }
 
 /// The first line of every generated file.
@@ -163,11 +165,12 @@ pub fn generate(spec_text: &str, config: &Config) -> Result<Generated, Error> {
 ///
 /// [`Error::Unsupported`] with a JSON pointer for a construct that cannot be represented.
 pub fn generate_from(spec: &openapiv3::OpenAPI, config: &Config) -> Result<Generated, Error> {
-    let api = lower::lower(spec, config)?;
+    let (api, warnings) = lower::lower(spec, config)?;
     let files = emit::emit(&api, config)?;
     Ok(Generated {
         api,
         files,
         spec_operations: spec_operations(spec),
+        warnings,
     })
 }

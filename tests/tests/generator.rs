@@ -566,3 +566,33 @@ fn the_full_spec_generates_deterministically() {
     assert_eq!(first.files, second.files);
     assert_eq!(first.api.operation_count(), 249);
 }
+
+#[test]
+fn keywords_that_do_not_fit_the_type_are_warnings_at_their_pointers() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../codegen/tests/specs/tolerant.yaml");
+    let text = std::fs::read_to_string(path).expect("spec readable");
+    let config = Config {
+        standalone: Some(codegen::Standalone {
+            package_name: "tolerant".to_owned(),
+            sdk_path: "../clerk-sdk".to_owned(),
+        }),
+        ..Config::default()
+    };
+    let generated = generate(&text, &config).expect("generates despite the stray keywords");
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "#/components/schemas/Links/additionalProperties: `additionalProperties` does not apply to a schema of type `array`; ignored",
+            "#/components/schemas/Link/minLength: `minLength` does not apply to a schema of type `object`; ignored",
+            "#/components/schemas/Link/items: `items` does not apply to a schema of type `object`; ignored",
+        ]
+    );
+    let link = generated
+        .api
+        .types
+        .iter()
+        .find(|t| t.name == "Link")
+        .expect("Link is generated");
+    assert!(matches!(link.kind, codegen::model::TypeKind::Struct(_)), "{link:?}");
+}

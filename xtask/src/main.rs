@@ -15,13 +15,15 @@ use anyhow::{Context, Result, bail};
 mod contract;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]
+  cargo xtask codegen [--check] [--deny-warnings] [--spec PATH] [--out DIR] [--crate-name NAME]
       Regenerate clerk-sdk's src/generated/ and docs/ from spec/phone_numbers.yaml.
       With --spec and --out, generate from any spec into the crate folder DIR: into its
       src/generated/ and docs/ if DIR has a hand-written src/lib.rs, otherwise as a complete
       crate (Cargo.toml and src/lib.rs included, package NAME, default clerk-api) that
       depends on clerk-sdk by path.
       With --check, write nothing and exit 1 if any generated file is stale.
+      Every warning (a construct the generator went past) is printed and counted; with
+      --deny-warnings, any warning fails the run before anything is written.
   cargo xtask contract
       Install the pinned Prism (xtask/contract/) into target/prism with npm, start it on a
       free loopback port as a validating mock of spec/phone_numbers.yaml, run the contract
@@ -58,7 +60,11 @@ fn run(args: &[String]) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     };
     match command.as_str() {
-        "codegen" => codegen(&Flags::parse(rest, &["--spec", "--out", "--crate-name"], &["--check"])?),
+        "codegen" => codegen(&Flags::parse(
+            rest,
+            &["--spec", "--out", "--crate-name"],
+            &["--check", "--deny-warnings"],
+        )?),
         "slice" => slice(&Flags::parse(rest, &["--from", "--paths", "--out"], &["--check"])?),
         "contract" => {
             Flags::parse(rest, &[], &[])?;
@@ -173,6 +179,15 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         ..codegen::Config::default()
     };
     let generated = codegen::generate(&text, &config).with_context(|| format!("cannot generate from {spec_label}"))?;
+    for warning in &generated.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if flags.switch("--deny-warnings") && !generated.warnings.is_empty() {
+        bail!(
+            "{spec_label} gave {} warnings, and --deny-warnings makes them errors",
+            generated.warnings.len()
+        );
+    }
 
     if flags.switch("--check") {
         let stale = stale_files(&out_dir, &generated.files)?;
@@ -192,10 +207,11 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         None => String::new(),
     };
     println!(
-        "codegen: {}/{} operations, {} types, {} files written ({} unchanged){crate_note} in {} ms",
+        "codegen: {}/{} operations, {} types, {} warnings, {} files written ({} unchanged){crate_note} in {} ms",
         generated.api.operation_count(),
         generated.spec_operations,
         generated.api.types.len(),
+        generated.warnings.len(),
         written,
         generated.files.len() - written,
         started.elapsed().as_millis()

@@ -86,7 +86,7 @@ fn check_names_a_hand_edited_file_and_codegen_repairs_it() {
     assert!(output.status.success(), "{}", stderr(&output));
     let summary = stdout(&output);
     assert!(
-        summary.starts_with("codegen: 6/6 operations, 19 types, 1 files written (5 unchanged) in ")
+        summary.starts_with("codegen: 6/6 operations, 19 types, 0 warnings, 1 files written (5 unchanged) in ")
             && summary.ends_with(" ms\n"),
         "{summary}"
     );
@@ -148,8 +148,9 @@ fn generates_any_spec_into_any_folder() {
     assert!(output.status.success(), "{}", stderr(&output));
     let summary = stdout(&output);
     assert!(
-        summary
-            .starts_with("codegen: 2/2 operations, 1 types, 7 files written (0 unchanged) as crate `things-api` in "),
+        summary.starts_with(
+            "codegen: 2/2 operations, 1 types, 0 warnings, 7 files written (0 unchanged) as crate `things-api` in "
+        ),
         "{summary}"
     );
     let module = std::fs::read_to_string(out.join("src/generated/mod.rs")).expect("mod.rs written");
@@ -234,6 +235,39 @@ fn a_spec_outside_the_workspace_is_named_by_its_path() {
     let message = stderr(&output);
     let expected = format!("error: cannot generate from {}: ", spec.display());
     assert!(message.starts_with(&expected), "{message}");
+}
+
+#[test]
+fn warnings_are_printed_and_counted_and_can_be_denied() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("tolerant.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /links:\n    get:\n      operationId: ListLinks\n      tags: [Links]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Links'}}}}\ncomponents:\n  schemas:\n    Links: {type: array, additionalProperties: false, items: {type: string}}\n",
+    )
+    .expect("writes");
+    let out = dir.path().join("out");
+    let args = ["codegen", "--spec", path_str(&spec), "--out", path_str(&out)];
+    let output = xtask(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let warning = "warning: #/components/schemas/Links/additionalProperties: `additionalProperties` does not apply to a schema of type `array`; ignored\n";
+    assert_eq!(stderr(&output), warning);
+    assert!(
+        stdout(&output).starts_with("codegen: 1/1 operations, 0 types, 1 warnings, "),
+        "{}",
+        stdout(&output)
+    );
+
+    let denied = xtask(&[&args[..], &["--deny-warnings", "--crate-name", "denied"]].concat());
+    assert_eq!(denied.status.code(), Some(1));
+    let message = stderr(&denied);
+    assert!(message.starts_with(warning), "{message}");
+    assert!(
+        message.ends_with("gave 1 warnings, and --deny-warnings makes them errors\n"),
+        "{message}"
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("written by the first run");
+    assert!(!manifest.contains("denied"), "the denied run wrote nothing");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! statuses map to the typed Clerk error. Constructs that cannot be represented faithfully are
 //! rejected with an [`Error::Unsupported`] that names their JSON pointer.
 
+mod keywords;
 mod operations;
 mod paths;
 mod responses;
@@ -18,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::Config;
-use crate::error::{Error, Pointer};
+use crate::error::{Error, Pointer, Warning};
 use crate::model::{Api, Presence, Resource, TypeDef, TypeKind, TypeRef};
 use crate::names::{Scope, type_name, unraw};
 
@@ -27,8 +28,8 @@ const JSON: &str = "application/json";
 /// The media type of form bodies with files.
 const MULTIPART: &str = "multipart/form-data";
 
-/// Lowers a parsed spec into the model.
-pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Api, Error> {
+/// Lowers a parsed spec into the model, with the warnings met on the way.
+pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<(Api, Vec<Warning>), Error> {
     check_version(&spec.info.version)?;
     let mut lowerer = Lowerer::new(spec)?;
     let resources = lowerer.lower_operations(config)?;
@@ -41,7 +42,8 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<Api, Error> {
         lowerer.error_body(config, &components, (why, note))?;
     }
     lowerer.check_recursion()?;
-    Ok(lowerer.finish(resources))
+    let warnings = std::mem::take(&mut lowerer.warnings);
+    Ok((lowerer.finish(resources), warnings))
 }
 
 /// The API version is sent as the `Clerk-API-Version` header of every request, so it must be a
@@ -110,6 +112,8 @@ struct Lowerer<'a> {
     /// The type of the error schema, which mapped error responses must use, once something
     /// needed it.
     error_type: Option<TypeRef>,
+    /// What lowering went past without representing it.
+    warnings: Vec<Warning>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -140,6 +144,7 @@ impl<'a> Lowerer<'a> {
             memo: BTreeMap::new(),
             request_roots: Vec::new(),
             error_type: None,
+            warnings: Vec::new(),
         })
     }
 

@@ -2,11 +2,13 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
 };
 
+use super::keywords::foreign_keywords;
 use super::{Lowered, Lowerer, SchemaSlot, component_name};
-use crate::error::{Error, Pointer};
+use crate::error::{Error, Pointer, Warning};
 use crate::model::{Field, Presence, StructDef, TypeDef, TypeKind, TypeRef};
 use crate::names::{Scope, snake_name, type_name};
 
@@ -133,13 +135,7 @@ impl<'a> Lowerer<'a> {
                 nullable,
             },
             SchemaKind::Type(Type::Array(array)) => {
-                let ty = match &array.items {
-                    None => TypeRef::Vec(Box::new(TypeRef::Json)),
-                    Some(items) => {
-                        let item = self.lower_slot(items.into(), &format!("{hint}Item"), &pointer.join("items"))?;
-                        TypeRef::Vec(Box::new(item.ty))
-                    }
-                };
+                let ty = self.lower_array(array.items.as_ref(), hint, pointer)?;
                 Lowered { ty, nullable }
             }
             SchemaKind::Type(Type::Object(object)) => {
@@ -197,7 +193,11 @@ impl<'a> Lowerer<'a> {
                     }
                     let discriminator = schema.schema_data.discriminator.as_ref();
                     self.lower_alternatives(alternatives, discriminator, hint, doc, &pointer.join(keyword), pointer)?
+                } else if any.typ.as_deref() == Some("array") {
+                    self.warn_foreign_keywords(any, "array", pointer);
+                    self.lower_array(any.items.as_ref(), hint, pointer)?
                 } else if any.typ.as_deref() == Some("object") || !any.properties.is_empty() {
+                    self.warn_foreign_keywords(any, "object", pointer);
                     // A `oneOf`/`anyOf` of bare `required` lists only constrains which optional
                     // fields must be set; the struct carries them all, and the doc says so.
                     let doc = constraint_doc(doc, alternatives);
@@ -223,6 +223,34 @@ impl<'a> Lowerer<'a> {
         };
         self.memo.insert(pointer.clone(), lowered.clone());
         Ok(lowered)
+    }
+
+    /// `Vec` of the items' type (any JSON value when the schema leaves them open).
+    fn lower_array(
+        &mut self,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        hint: &str,
+        pointer: &Pointer,
+    ) -> Result<TypeRef, Error> {
+        let item = match items {
+            None => TypeRef::Json,
+            Some(items) => {
+                self.lower_slot(items.into(), &format!("{hint}Item"), &pointer.join("items"))?
+                    .ty
+            }
+        };
+        Ok(TypeRef::Vec(Box::new(item)))
+    }
+
+    /// Warns about each keyword of `schema` that does not apply to `typ`, the type it is lowered
+    /// as, at the keyword's pointer.
+    fn warn_foreign_keywords(&mut self, schema: &AnySchema, typ: &str, pointer: &Pointer) {
+        for keyword in foreign_keywords(schema, typ) {
+            self.warnings.push(Warning {
+                pointer: pointer.join(keyword),
+                message: format!("`{keyword}` does not apply to a schema of type `{typ}`; ignored"),
+            });
+        }
     }
 
     fn lower_object(
