@@ -5,6 +5,7 @@
 //! into tokens; they make no decisions about the spec.
 
 use crate::error::Pointer;
+use crate::names::{Scope, unraw};
 
 /// The whole API, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +128,18 @@ pub struct StructDef {
     pub multipart: bool,
 }
 
+impl StructDef {
+    /// The builder method that sets `field`, one of this struct's fields: the field's Rust name,
+    /// except for a field named `new`, whose setter is `set_new` (numbered if another field
+    /// already has that name), since `new` is the constructor.
+    pub fn setter(&self, field: &Field) -> String {
+        if unraw(&field.rust_name) != "new" {
+            return field.rust_name.clone();
+        }
+        Scope::with_reserved(self.fields.iter().map(|f| unraw(&f.rust_name))).claim("set_new")
+    }
+}
+
 /// One property of an object schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -134,10 +147,6 @@ pub struct Field {
     pub wire_name: String,
     /// The Rust field name (may be a raw identifier such as `r#type`).
     pub rust_name: String,
-    /// The builder method that sets the field: its Rust name, except for a field named `new`,
-    /// whose setter is `set_new` (numbered if another field has that name), since `new` is the
-    /// constructor. Decided with `presence` once lowering is done.
-    pub setter: String,
     /// The property's description.
     pub doc: Option<String>,
     /// The value's type, without the optionality wrapper.
@@ -236,6 +245,72 @@ pub enum TypeRef {
     Named(String),
 }
 
+/// The HTTP methods an OpenAPI 3.0 path item can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `PUT`
+    Put,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `OPTIONS`
+    Options,
+    /// `HEAD`
+    Head,
+    /// `PATCH`
+    Patch,
+    /// `TRACE`
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method as a path item's key spells it (`get`, `post`, ...), if it is one.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+
+    /// The method as it goes on the wire: `GET`, `POST`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// Whether sending a request twice is taken to have the effect of sending it once, which
+    /// decides what the runtime may retry after the request was sent: every method but POST.
+    /// (RFC 9110 does not count PATCH as idempotent; Clerk's PATCH operations set fields, and
+    /// the SDK has always retried them.)
+    pub fn is_idempotent(self) -> bool {
+        self != HttpMethod::Post
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Operations that share a handle, such as `clerk.phone_numbers()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
@@ -259,8 +334,8 @@ pub struct Operation {
     pub const_name: String,
     /// The method name on the resource handle, such as `create`.
     pub method_name: String,
-    /// Upper-case HTTP method: `GET`, `POST`, ...
-    pub http_method: String,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
     /// The path template, such as `/phone_numbers/{phone_number_id}`.
     pub path: String,
     /// Path parameters in the order they appear in the template.
@@ -271,16 +346,11 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The 2xx response's type; `None` when it has no JSON content.
     pub response: Option<TypeRef>,
-    /// The status of the success response.
-    pub success_status: u16,
     /// Statuses the spec maps to the typed Clerk error, ascending.
     pub error_statuses: Vec<u16>,
     /// Whether the request carries the secret key: false for operations whose `security` is
     /// explicitly empty (public endpoints), so the key is never sent where it is not needed.
     pub authenticated: bool,
-    /// Whether sending the request twice has the same effect as once. Every method but POST
-    /// is; the runtime retries non-idempotent operations only where the request was refused.
-    pub idempotent: bool,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -334,5 +404,40 @@ impl TypeRef {
             TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.named(),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_read_from_path_item_keys() {
+        assert_eq!(HttpMethod::from_key("patch"), Some(HttpMethod::Patch));
+        assert_eq!(HttpMethod::from_key("PATCH"), None);
+        assert_eq!(HttpMethod::from_key("query"), None);
+        assert_eq!(HttpMethod::Delete.to_string(), "DELETE");
+        assert!(HttpMethod::Patch.is_idempotent() && !HttpMethod::Post.is_idempotent());
+    }
+
+    #[test]
+    fn the_setter_of_new_avoids_the_constructor_and_other_fields() {
+        let field = |name: &str| Field {
+            wire_name: name.to_owned(),
+            rust_name: name.to_owned(),
+            doc: None,
+            ty: TypeRef::Bool,
+            required: false,
+            nullable: false,
+            presence: Presence::Optional,
+            example: None,
+        };
+        let def = StructDef {
+            fields: vec![field("new"), field("set_new"), field("code")],
+            used_in_request: true,
+            multipart: false,
+        };
+        let setters: Vec<String> = def.fields.iter().map(|f| def.setter(f)).collect();
+        assert_eq!(setters, ["set_new2", "set_new", "code"]);
     }
 }

@@ -586,6 +586,7 @@ fn keywords_that_do_not_fit_the_type_are_warnings_at_their_pointers() {
             "#/components/schemas/Links/additionalProperties: `additionalProperties` does not apply to a schema of type `array`; ignored",
             "#/components/schemas/Link/minLength: `minLength` does not apply to a schema of type `object`; ignored",
             "#/components/schemas/Link/items: `items` does not apply to a schema of type `object`; ignored",
+            "#/paths/~1links/get/responses/default: a `default` response is not mapped: the statuses it covers give `Error::UnexpectedStatus`",
         ]
     );
     let link = generated

@@ -114,7 +114,7 @@ impl ExampleBuilder<'_> {
             .take(OPTIONAL_FIELDS_SHOWN);
         for field in shown.collect::<Vec<&Field>>() {
             let value = self.value(&field.ty, field.example.as_ref(), &field.wire_name, 1);
-            expression.push_str(&format!("\n        .{}({value})", field.setter));
+            expression.push_str(&format!("\n        .{}({value})", def.setter(field)));
         }
         expression
     }

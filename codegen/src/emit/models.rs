@@ -97,7 +97,10 @@ fn struct_def(def: &TypeDef, fields: &StructDef) -> TokenStream {
         quote! { #doc #serde pub #name: #ty, }
     });
     let constructor = constructor(&def.name, &fields.fields);
-    let setters = fields.fields.iter().filter_map(setter);
+    let setters = fields
+        .fields
+        .iter()
+        .filter_map(|field| setter(field, &fields.setter(field)));
     let multipart = fields.multipart.then(|| multipart_impl(&name, &fields.fields));
     // Produces the struct and an impl with `new` (required fields) and one setter per
     // optional field, plus the form encoding for multipart bodies.
@@ -165,9 +168,9 @@ fn constructor(type_name: &str, fields: &[Field]) -> TokenStream {
 }
 
 /// A builder-style setter for an optional field; `None` for fields set through `new`.
-fn setter(field: &Field) -> Option<TokenStream> {
+fn setter(field: &Field, setter_name: &str) -> Option<TokenStream> {
     let name = ident(&field.rust_name);
-    let setter_name = ident(&field.setter);
+    let setter_name = ident(setter_name);
     let ty = type_tokens(&field.ty);
     let wire = &field.wire_name;
     match field.presence {

@@ -52,7 +52,7 @@ fn descriptor_ident(operation: &Operation) -> proc_macro2::Ident {
 fn descriptor(operation: &Operation) -> TokenStream {
     let name = descriptor_ident(operation);
     let id = &operation.id;
-    let method = format_ident!("{}", operation.http_method);
+    let method = format_ident!("{}", operation.http_method.as_str());
     let path = &operation.path;
     let statuses = operation
         .error_statuses
@@ -60,7 +60,7 @@ fn descriptor(operation: &Operation) -> TokenStream {
         .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let doc = format!(" `{} {}`", operation.http_method, operation.path);
     let authenticated = operation.authenticated;
-    let retry = if operation.idempotent {
+    let retry = if operation.http_method.is_idempotent() {
         quote!(Idempotent)
     } else {
         quote!(NonIdempotent)

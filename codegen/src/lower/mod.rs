@@ -21,7 +21,7 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use crate::Config;
 use crate::error::{Error, Pointer, Warning};
 use crate::model::{Api, Presence, Resource, TypeDef, TypeKind, TypeRef};
-use crate::names::{Scope, type_name, unraw};
+use crate::names::{Scope, type_name};
 
 /// The media type the generator reads bodies and responses from.
 const JSON: &str = "application/json";
@@ -215,14 +215,8 @@ impl<'a> Lowerer<'a> {
         for (name, def) in &mut self.types {
             if let TypeKind::Struct(def) = &mut def.kind {
                 def.used_in_request = request_types.contains(name);
-                let mut methods = Scope::with_reserved(def.fields.iter().map(|field| unraw(&field.rust_name)));
                 for field in &mut def.fields {
                     field.presence = presence(field.required, field.nullable, def.used_in_request);
-                    field.setter = if unraw(&field.rust_name) == "new" {
-                        methods.claim("set_new")
-                    } else {
-                        field.rust_name.clone()
-                    };
                 }
             }
         }

@@ -8,7 +8,9 @@ use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent,
 use super::{JSON, Lowered, Lowerer, MULTIPART, component_name, path_placeholders};
 use crate::Config;
 use crate::error::{Error, Pointer};
-use crate::model::{Body, BodyEncoding, Field, Operation, PathParam, Presence, Resource, StructDef, TypeKind, TypeRef};
+use crate::model::{
+    Body, BodyEncoding, Field, HttpMethod, Operation, PathParam, Presence, Resource, StructDef, TypeKind, TypeRef,
+};
 use crate::names::{Scope, avoiding, constant_name, has_word, snake_name, type_name, unraw};
 
 /// Names a resource accessor must not take, with `_api` appended if it would: the client's own
@@ -135,6 +137,8 @@ impl<'a> Lowerer<'a> {
         config: &Config,
         pointer: &Pointer,
     ) -> Result<Operation, Error> {
+        let http_method = HttpMethod::from_key(method)
+            .ok_or_else(|| Error::unsupported(pointer, format!("`{method}` is not an HTTP method")))?;
         let id = operation
             .operation_id
             .clone()
@@ -157,24 +161,22 @@ impl<'a> Lowerer<'a> {
             Some(body) => Some(self.lower_body(body, &id, &pointer.join("requestBody"))?),
             None => None,
         };
-        let (success_status, response, error_statuses) = self.lower_responses(operation, &id, config, pointer)?;
+        let (response, error_statuses) = self.lower_responses(operation, &id, config, pointer)?;
         Ok(Operation {
             const_name: constant_name(&id),
             id,
             method_name,
-            http_method: method.to_ascii_uppercase(),
+            http_method,
             path: path.to_owned(),
             path_params,
             query,
             body,
             response,
-            success_status,
             error_statuses,
             authenticated: operation
                 .security
                 .as_ref()
                 .is_none_or(|requirements| !requirements.is_empty()),
-            idempotent: method != "post",
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             deprecated: operation.deprecated,
@@ -336,7 +338,6 @@ impl<'a> Lowerer<'a> {
             let data = parameter.parameter_data_ref();
             fields.push(Field {
                 rust_name: field_names.claim(&snake_name(&wire_name)),
-                setter: String::new(),
                 wire_name,
                 doc: data.description.clone(),
                 ty: lowered.ty,

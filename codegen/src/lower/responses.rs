@@ -4,18 +4,18 @@ use openapiv3::{Operation as SpecOperation, ReferenceOr, Response, Schema, Schem
 
 use super::{JSON, Lowerer, SchemaSlot, component_name};
 use crate::Config;
-use crate::error::{Error, Pointer};
+use crate::error::{Error, Pointer, Warning};
 use crate::model::TypeRef;
 
 impl<'a> Lowerer<'a> {
-    /// Returns the success status, its response type and the mapped error statuses.
+    /// Returns the success response's type and the mapped error statuses.
     pub(super) fn lower_responses(
         &mut self,
         operation: &'a SpecOperation,
         operation_id: &str,
         config: &Config,
         pointer: &Pointer,
-    ) -> Result<(u16, Option<TypeRef>, Vec<u16>), Error> {
+    ) -> Result<(Option<TypeRef>, Vec<u16>), Error> {
         let responses_pointer = pointer.join("responses");
         let mut success: Option<(u16, Option<TypeRef>)> = None;
         let mut error_statuses = Vec::new();
@@ -55,11 +55,18 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        let Some((success_status, response)) = success else {
+        if operation.responses.default.is_some() {
+            self.warnings.push(Warning {
+                pointer: responses_pointer.join("default"),
+                message: "a `default` response is not mapped: the statuses it covers give `Error::UnexpectedStatus`"
+                    .to_owned(),
+            });
+        }
+        let Some((_, response)) = success else {
             return Err(Error::unsupported(&responses_pointer, "operation has no 2xx response"));
         };
         error_statuses.sort_unstable();
-        Ok((success_status, response, error_statuses))
+        Ok((response, error_statuses))
     }
 
     /// Whether an error response maps to the typed Clerk error. It does when its body is the

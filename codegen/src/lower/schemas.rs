@@ -322,7 +322,6 @@ impl<'a> Lowerer<'a> {
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name: field_names.claim(&snake_name(wire_name)),
-                setter: String::new(),
                 doc: field_doc,
                 ty: lowered.ty,
                 required: required.contains(wire_name),
