@@ -329,8 +329,8 @@ fn logs_of_dependencies_through_the_log_crate_are_captured() {
 
 #[test]
 fn secrets_and_bodies_never_appear_at_any_level() {
+    // That each scenario logged what it should is checked above; here, what none may log.
     for (scenario, output) in outputs() {
-        assert!(!output.is_empty(), "{scenario} logged nothing");
         let lowercase = output.to_lowercase();
         for forbidden in [SECRET_KEY, "bearer", "authorization"] {
             assert!(
