@@ -11,17 +11,23 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{Method, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+mod response;
+mod url;
+
+pub use response::decode_response;
+use response::{RawResponse, decode, status_error};
+use url::{expand_path, query_pairs};
+
 use crate::client::{ClientInner, check_cleartext, normalize_server_url};
-use crate::error::{ApiError, DecodeError, UnexpectedStatus, kept_body, transport_summary};
+use crate::error::transport_summary;
 use crate::hooks::{AttemptFailure, HookContext, HookResponse};
 use crate::retry::{RetryClass, RetryConfig};
 use crate::{Clerk, Error};
@@ -35,11 +41,6 @@ const PROTECTED_HEADERS: [HeaderName; 5] = [AUTHORIZATION, API_VERSION_HEADER, C
 
 /// `clerk-sdk/<version>`.
 const SDK_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-
-/// Characters escaped in a path segment: everything except RFC 3986's unreserved characters
-/// (`A-Z a-z 0-9 - . _ ~`). In particular `/`, `?`, `#` and `%` are escaped, so a parameter can
-/// never leave its segment.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// The static description of an operation, emitted by the generator.
 #[derive(Debug)]
@@ -304,37 +305,6 @@ struct RequestParts {
     body: Option<Result<EncodedBody, String>>,
 }
 
-/// Flattens a serialized query struct into `name=value` pairs, by field name: `null` fields
-/// are left out, arrays become one pair per item, strings are sent as they are and numbers and
-/// booleans as JSON writes them.
-fn query_pairs(value: serde_json::Value) -> Result<Vec<(String, String)>, String> {
-    let serde_json::Value::Object(fields) = value else {
-        return Err("query parameters must serialize to an object".to_owned());
-    };
-    let mut pairs = Vec::new();
-    for (name, value) in fields {
-        let items = match value {
-            serde_json::Value::Array(items) => items,
-            single => vec![single],
-        };
-        for item in items {
-            match item {
-                serde_json::Value::Null => {}
-                serde_json::Value::String(text) => pairs.push((name.clone(), text)),
-                serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
-                    pairs.push((name.clone(), item.to_string()))
-                }
-                serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
-                    return Err(format!(
-                        "query parameter `{name}` must be a scalar or an array of scalars"
-                    ));
-                }
-            }
-        }
-    }
-    Ok(pairs)
-}
-
 /// Everything one attempt needs that does not change between attempts.
 struct Prepared<'a> {
     inner: &'a ClientInner,
@@ -473,13 +443,6 @@ impl Failure {
     }
 }
 
-/// A response read in full.
-struct RawResponse {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
 /// Makes one attempt and runs the hooks around it. The outer error stops the call at once
 /// (a hook refused); the inner result is the attempt's outcome.
 async fn attempt(
@@ -584,145 +547,6 @@ async fn send(inner: &ClientInner, request: reqwest::Request) -> Result<RawRespo
     Ok(RawResponse { status, headers, body })
 }
 
-/// Appends the path template to `path`, with each `{name}` replaced by the next argument,
-/// percent-encoded as a single segment.
-fn expand_path(operation: &Operation, args: &[&str], path: &mut String) -> Result<(), Error> {
-    let invalid = |reason: String| Error::InvalidRequest {
-        operation: operation.id,
-        reason,
-    };
-    let mut args = args.iter().copied();
-    let mut rest = operation.path;
-    while let Some(open) = rest.find('{') {
-        let close = rest[open..]
-            .find('}')
-            .map(|offset| open + offset)
-            .ok_or_else(|| invalid(format!("malformed path template `{}`", operation.path)))?;
-        let name = &rest[open + 1..close];
-        let value = args
-            .next()
-            .ok_or_else(|| invalid(format!("missing path parameter `{name}`")))?;
-        // `.` and `..` would be resolved away by URL normalization (even when
-        // percent-encoded), sending the request to another endpoint.
-        if value.is_empty() || value == "." || value == ".." {
-            let shown = if value.is_empty() {
-                "empty".to_owned()
-            } else {
-                format!("`{value}`")
-            };
-            return Err(invalid(format!("path parameter `{name}` is {shown}")));
-        }
-        path.push_str(&rest[..open]);
-        path.extend(utf8_percent_encode(value, PATH_SEGMENT));
-        rest = &rest[close + 1..];
-    }
-    path.push_str(rest);
-    if args.next().is_some() {
-        return Err(invalid("too many path parameters".to_owned()));
-    }
-    Ok(())
-}
-
-/// Maps a non-2xx response to [`Error::Api`] (listed status), [`Error::Decode`] (listed status
-/// whose body is not Clerk errors) or [`Error::UnexpectedStatus`].
-fn status_error(operation: &Operation, response: RawResponse) -> Error {
-    let RawResponse { status, headers, body } = response;
-    let body = &body[..];
-    let parsed = parse_json(body);
-    if operation.error_statuses.contains(&status.as_u16()) {
-        match parsed {
-            Ok(errors) => Error::Api(Box::new(ApiError {
-                operation: operation.id,
-                status,
-                errors,
-                headers,
-            })),
-            Err(error) => decode_error(operation, status, headers, body, error),
-        }
-    } else {
-        let (body, body_truncated) = kept_body(body);
-        Error::UnexpectedStatus(Box::new(UnexpectedStatus {
-            operation: operation.id,
-            status,
-            headers,
-            body,
-            body_truncated,
-            errors: parsed.ok(),
-        }))
-    }
-}
-
-/// Maps a response exactly as a call does (the typed error for `error_statuses`, an
-/// unexpected-status error otherwise, a decoded `T` for 2xx), without sending anything. For the
-/// fuzz targets, which feed it arbitrary bodies.
-pub fn decode_response<T: DeserializeOwned>(
-    status: u16,
-    error_statuses: &'static [u16],
-    body: &[u8],
-) -> Result<T, Error> {
-    let operation = Operation {
-        id: "Decode",
-        method: Method::GET,
-        path: "/",
-        error_statuses,
-        retry: RetryClass::Idempotent,
-        api_version: "",
-        authenticated: false,
-    };
-    let operation = &operation;
-    let status = StatusCode::from_u16(status).map_err(|e| Error::InvalidRequest {
-        operation: operation.id,
-        reason: e.to_string(),
-    })?;
-    let response = RawResponse {
-        status,
-        headers: HeaderMap::new(),
-        body: Bytes::copy_from_slice(body),
-    };
-    if status.is_success() {
-        decode(operation, response)
-    } else {
-        Err(status_error(operation, response))
-    }
-}
-
-/// Decodes a 2xx body. An empty body decodes as JSON `null`, which is what `()` expects for
-/// operations without a response body.
-fn decode<T: DeserializeOwned>(operation: &Operation, response: RawResponse) -> Result<T, Error> {
-    let bytes: &[u8] = if response.body.is_empty() {
-        b"null"
-    } else {
-        &response.body
-    };
-    parse_json(bytes).map_err(|error| decode_error(operation, response.status, response.headers, &response.body, error))
-}
-
-/// Parses JSON at full speed; only when that fails is it parsed again with path tracking, so
-/// the error can say where it failed.
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
-    serde_json::from_slice(bytes)
-        .or_else(|_| serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)))
-}
-
-fn decode_error(
-    operation: &Operation,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-    error: serde_path_to_error::Error<serde_json::Error>,
-) -> Error {
-    let (body, body_truncated) = kept_body(body);
-    Error::Decode(Box::new(DecodeError {
-        operation: operation.id,
-        status,
-        headers,
-        path: error.path().to_string(),
-        message: error.into_inner().to_string(),
-        body,
-        body_truncated,
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -736,7 +560,7 @@ mod tests {
         assert!(!is_static_header_value("\u{7f}"));
     }
 
-    const GET: Operation = Operation {
+    pub(super) const GET: Operation = Operation {
         id: "GetThing",
         method: Method::GET,
         path: "/things/{thing_id}/parts/{part_id}",
@@ -745,26 +569,6 @@ mod tests {
         api_version: "2026-05-12",
         authenticated: true,
     };
-
-    fn expand(args: &[&str]) -> Result<String, String> {
-        let mut path = String::new();
-        expand_path(&GET, args, &mut path).map_err(|e| e.to_string())?;
-        Ok(path)
-    }
-
-    #[test]
-    fn path_arguments_are_one_encoded_segment_each() {
-        assert_eq!(expand(&["t_1", "p-2.x~"]).as_deref(), Ok("/things/t_1/parts/p-2.x~"));
-        assert_eq!(
-            expand(&["../users/user_1", "a b"]).as_deref(),
-            Ok("/things/..%2Fusers%2Fuser_1/parts/a%20b")
-        );
-        assert_eq!(
-            expand(&["?x=1#f", "100%"]).as_deref(),
-            Ok("/things/%3Fx%3D1%23f/parts/100%25")
-        );
-        assert_eq!(expand(&["é", "x"]).as_deref(), Ok("/things/%C3%A9/parts/x"));
-    }
 
     #[test]
     fn public_operations_do_not_carry_the_key() {
@@ -791,60 +595,5 @@ mod tests {
         let public = build_request(&prepare(&PUBLIC), url());
         assert!(!public.headers().contains_key(AUTHORIZATION));
         assert_eq!(public.headers()[API_VERSION_HEADER], "2026-05-12");
-    }
-
-    #[test]
-    fn query_structs_flatten_to_pairs() {
-        let value = serde_json::json!({
-            "limit": 10,
-            "user_id": ["user_a", "user_b"],
-            "order_by": "-created_at",
-            "paginated": true,
-            "offset": null,
-            "ratio": 0.5
-        });
-        let pairs = query_pairs(value).expect("flattens");
-        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        assert_eq!(
-            pairs,
-            [
-                ("limit", "10"),
-                ("order_by", "-created_at"),
-                ("paginated", "true"),
-                ("ratio", "0.5"),
-                ("user_id", "user_a"),
-                ("user_id", "user_b")
-            ]
-        );
-        assert_eq!(
-            query_pairs(serde_json::json!({"nested": {"a": 1}})),
-            Err("query parameter `nested` must be a scalar or an array of scalars".to_owned())
-        );
-        assert_eq!(
-            query_pairs(serde_json::json!([1])),
-            Err("query parameters must serialize to an object".to_owned())
-        );
-    }
-
-    #[test]
-    fn dot_segments_and_empty_arguments_are_refused() {
-        assert_eq!(
-            expand(&["", "x"]),
-            Err("GetThing: invalid request: path parameter `thing_id` is empty".to_owned())
-        );
-        assert_eq!(
-            expand(&["x", ".."]),
-            Err("GetThing: invalid request: path parameter `part_id` is `..`".to_owned())
-        );
-        assert_eq!(
-            expand(&[".", "x"]),
-            Err("GetThing: invalid request: path parameter `thing_id` is `.`".to_owned())
-        );
-    }
-
-    #[test]
-    fn argument_count_must_match_the_template() {
-        assert!(expand(&["x"]).is_err_and(|e| e.contains("missing path parameter `part_id`")));
-        assert!(expand(&["x", "y", "z"]).is_err_and(|e| e.contains("too many")));
     }
 }
