@@ -8,6 +8,7 @@
 mod keywords;
 mod operations;
 mod paths;
+mod refs;
 mod responses;
 mod schemas;
 mod unions;
@@ -278,15 +279,5 @@ fn presence(required: bool, nullable: bool, used_in_request: bool) -> Presence {
         (true, true) => Presence::RequiredNullable,
         (false, true) if used_in_request => Presence::ThreeState,
         (false, _) => Presence::Optional,
-    }
-}
-
-/// The `NAME` of `#/components/{section}/NAME`, unescaped.
-fn component_name(reference: &str, section: &str) -> Option<String> {
-    let pointer = Pointer::from_ref(reference)?;
-    let segments: Vec<String> = pointer.segments().collect();
-    match segments.as_slice() {
-        [components, found, name] if components == "components" && found == section => Some(name.clone()),
-        _ => None,
     }
 }

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody};
 
-use super::{JSON, Lowered, Lowerer, MULTIPART, component_name, path_placeholders};
+use super::refs::{Resolved, resolve};
+use super::{JSON, Lowered, Lowerer, MULTIPART, path_placeholders};
 use crate::Config;
 use crate::error::{Error, Pointer};
 use crate::model::{
@@ -375,24 +376,8 @@ impl<'a> Lowerer<'a> {
         match slot {
             ReferenceOr::Item(parameter) => Ok((pointer.clone(), parameter)),
             ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, "parameters").ok_or_else(|| {
-                    Error::unsupported(
-                        pointer,
-                        format!("`$ref: {reference}` does not point into #/components/parameters"),
-                    )
-                })?;
-                let target = Pointer::root().join("components").join("parameters").join(&name);
-                match self.spec.components.as_ref().and_then(|c| c.parameters.get(&name)) {
-                    Some(ReferenceOr::Item(parameter)) => Ok((target, parameter)),
-                    Some(ReferenceOr::Reference { .. }) => Err(Error::unsupported(
-                        &target,
-                        "chained parameter references are not supported",
-                    )),
-                    None => Err(Error::unsupported(
-                        pointer,
-                        format!("`$ref: {reference}` points to nothing"),
-                    )),
-                }
+                let Resolved { pointer, item, .. } = resolve(self.spec, reference, pointer)?;
+                Ok((pointer, item))
             }
         }
     }
@@ -406,22 +391,8 @@ impl<'a> Lowerer<'a> {
         let (body_pointer, body, hint) = match slot {
             ReferenceOr::Item(body) => (pointer.clone(), body, format!("{operation_id}Request")),
             ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, "requestBodies").ok_or_else(|| {
-                    Error::unsupported(
-                        pointer,
-                        format!("`$ref: {reference}` does not point into #/components/requestBodies"),
-                    )
-                })?;
-                let target = Pointer::root().join("components").join("requestBodies").join(&name);
-                match self.spec.components.as_ref().and_then(|c| c.request_bodies.get(&name)) {
-                    Some(ReferenceOr::Item(body)) => (target, body, name),
-                    _ => {
-                        return Err(Error::unsupported(
-                            pointer,
-                            format!("`$ref: {reference}` cannot be resolved"),
-                        ));
-                    }
-                }
+                let Resolved { pointer, item, name } = resolve(self.spec, reference, pointer)?;
+                (pointer, item, name)
             }
         };
         let (media_type, encoding) = if body.content.contains_key(JSON) {

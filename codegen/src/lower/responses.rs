@@ -2,7 +2,8 @@
 
 use openapiv3::{Operation as SpecOperation, ReferenceOr, Response, Schema, SchemaKind, StatusCode, Type};
 
-use super::{JSON, Lowerer, SchemaSlot, component_name};
+use super::refs::{Resolved, resolve};
+use super::{JSON, Lowerer, SchemaSlot};
 use crate::Config;
 use crate::error::{Error, Pointer, Warning};
 use crate::model::TypeRef;
@@ -112,20 +113,8 @@ impl<'a> Lowerer<'a> {
         match slot {
             ReferenceOr::Item(response) => Ok((pointer.clone(), response, format!("{operation_id}Response"))),
             ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, "responses").ok_or_else(|| {
-                    Error::unsupported(
-                        pointer,
-                        format!("`$ref: {reference}` does not point into #/components/responses"),
-                    )
-                })?;
-                let target = Pointer::root().join("components").join("responses").join(&name);
-                match self.spec.components.as_ref().and_then(|c| c.responses.get(&name)) {
-                    Some(ReferenceOr::Item(response)) => Ok((target, response, name)),
-                    _ => Err(Error::unsupported(
-                        pointer,
-                        format!("`$ref: {reference}` cannot be resolved"),
-                    )),
-                }
+                let Resolved { pointer, item, name } = resolve(self.spec, reference, pointer)?;
+                Ok((pointer, item, name))
             }
         }
     }

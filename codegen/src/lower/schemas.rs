@@ -7,7 +7,8 @@ use openapiv3::{
 };
 
 use super::keywords::foreign_keywords;
-use super::{Lowered, Lowerer, SchemaSlot, component_name};
+use super::refs::{Resolved, resolve};
+use super::{Lowered, Lowerer, SchemaSlot};
 use crate::error::{Error, Pointer, Warning};
 use crate::model::{Field, Presence, StructDef, TypeDef, TypeKind, TypeRef};
 use crate::names::{Scope, snake_name, type_name};
@@ -65,29 +66,8 @@ impl<'a> Lowerer<'a> {
         reference: &str,
         from: &Pointer,
     ) -> Result<(Pointer, &'a Schema, String), Error> {
-        let mut reference = reference.to_owned();
-        for _ in 0..32 {
-            let name = component_name(&reference, "schemas").ok_or_else(|| {
-                Error::unsupported(
-                    from,
-                    format!("`$ref: {reference}` does not point into #/components/schemas"),
-                )
-            })?;
-            let slot = self
-                .spec
-                .components
-                .as_ref()
-                .and_then(|components| components.schemas.get(&name))
-                .ok_or_else(|| Error::unsupported(from, format!("`$ref: {reference}` points to nothing")))?;
-            match slot {
-                ReferenceOr::Item(schema) => {
-                    let pointer = Pointer::root().join("components").join("schemas").join(&name);
-                    return Ok((pointer, schema, name));
-                }
-                ReferenceOr::Reference { reference: next } => reference = next.clone(),
-            }
-        }
-        Err(Error::unsupported(from, "`$ref` chain is circular"))
+        let Resolved { pointer, item, name } = resolve(self.spec, reference, from)?;
+        Ok((pointer, item, name))
     }
 
     fn lower_schema(&mut self, schema: &'a Schema, hint: &str, pointer: &Pointer) -> Result<Lowered, Error> {
