@@ -117,7 +117,9 @@ mod tests {
 
     #[test]
     fn chains_are_followed_to_the_item() {
-        let spec = spec("  parameters:\n    A: {$ref: '#/components/parameters/B'}\n    B: {name: b, in: query, schema: {type: string}}\n");
+        let spec = spec(
+            "  parameters:\n    A: {$ref: '#/components/parameters/B'}\n    B: {name: b, in: query, schema: {type: string}}\n",
+        );
         let resolved = resolve::<Parameter>(&spec, "#/components/parameters/A", &here()).expect("resolves");
         assert_eq!(resolved.pointer.as_str(), "#/components/parameters/B");
         assert_eq!(resolved.name, "B");
