@@ -9,7 +9,8 @@
 //! | reset after sending, timeout | not retried | not retried |
 //!
 //! The defaults the README states are checked exactly too: a 60 s retry budget and a 30 s
-//! timeout per attempt.
+//! timeout per attempt. That a timed-out attempt is not retried is shown in `retries.rs`
+//! (`a_stalled_server_times_out_instead_of_hanging`).
 
 mod common;
 
@@ -257,20 +258,6 @@ async fn a_reset_after_sending_is_not_retried_for_get_or_post() {
         );
         assert_eq!(requests.load(Ordering::SeqCst), 1, "{} was sent once", operation.name);
     }
-}
-
-#[tokio::test]
-async fn a_timed_out_attempt_is_not_retried() {
-    let server = common::stalled_server().await;
-    let clerk = builder(&server).retries(fast_retries()).build().expect("builds");
-    let error = clerk
-        .phone_numbers()
-        .get("phone_1")
-        .timeout(Duration::from_millis(100))
-        .await
-        .expect_err("times out");
-    assert!(error.is_timeout(), "{error:?}");
-    assert_eq!(common::request_count(&server).await, 1);
 }
 
 /// Records the timeout the SDK set on each request.
