@@ -1,29 +1,31 @@
-//! [`Clerk`], the client, and [`ClerkBuilder`].
+//! [`Client`], the client, and [`ClientBuilder`], generic over the [`Api`] they call.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::HeaderValue;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
-use crate::Error;
-use crate::generated::DEFAULT_SERVER_URL;
+use crate::api::{Api, ApiDescription};
+use crate::credentials::{Credential, Sendable, prepare};
+use crate::error::SdkError;
 use crate::hooks::Hooks;
 use crate::retry::RetryConfig;
 
-/// The environment variable [`Clerk::from_env`] reads the secret key from.
+/// The environment variable `from_env` reads the secret key from, for APIs whose only
+/// credential is a bearer secret key (the Backend API).
 pub const SECRET_KEY_ENV: &str = "CLERK_SECRET_KEY";
 
 /// How long a request may take, end to end, unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A client for Clerk's Backend API.
+/// A client for one API. Each generated crate names its own: `clerk_sdk::Clerk` is the
+/// client of Clerk's Backend API.
 ///
-/// Cheap to clone: clones share one connection pool. Build one with [`Clerk::builder`] or
-/// [`Clerk::from_env`], then call operations through the resource handles, such as
-/// [`Clerk::phone_numbers`].
+/// Cheap to clone: clones share one connection pool. Build one with a builder, then call
+/// operations through the resource handles, such as `clerk.phone_numbers()`.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), clerk_sdk::Error> {
@@ -32,30 +34,58 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// println!("{}", phone.phone_number);
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
-pub struct Clerk {
+pub struct Client<A> {
     pub(crate) inner: Arc<ClientInner>,
+    api: PhantomData<fn() -> A>,
 }
 
-/// What every call needs; shared by all clones of a [`Clerk`].
+impl<A> Clone for Client<A> {
+    fn clone(&self) -> Self {
+        Client {
+            inner: self.inner.clone(),
+            api: PhantomData,
+        }
+    }
+}
+
+/// What every call needs; shared by all clones of a [`Client`].
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
+    /// The API's description.
+    pub(crate) api: &'static ApiDescription,
     /// The server URL without a trailing `/`.
     pub(crate) server_url: String,
-    /// `Bearer <key>`, marked sensitive so that HTTP libraries do not print it.
-    pub(crate) authorization: HeaderValue,
+    /// One entry per security scheme of the API, in its order: the credential, if configured.
+    pub(crate) credentials: Vec<Option<Sendable>>,
     pub(crate) timeout: Duration,
     pub(crate) retries: RetryConfig,
     pub(crate) hooks: Vec<Arc<dyn Hooks>>,
-    /// Whether the key may go over plain `http://` to a host that is not this machine.
+    /// Whether credentials may go over plain `http://` to a host that is not this machine.
     pub(crate) allow_insecure_http: bool,
 }
 
-impl fmt::Debug for Clerk {
+impl ClientInner {
+    /// Whether a credential for scheme `index` is configured.
+    pub(crate) fn has_credential(&self, index: usize) -> bool {
+        self.credentials.get(index).is_some_and(Option::is_some)
+    }
+}
+
+impl<A> fmt::Debug for Client<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Clerk")
+        let configured: Vec<&str> = self
+            .inner
+            .api
+            .schemes
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| self.inner.has_credential(*index))
+            .map(|(_, scheme)| scheme.name)
+            .collect();
+        f.debug_struct("Client")
+            .field("api", &self.inner.api.title)
             .field("server_url", &self.inner.server_url)
-            .field("secret_key", &"[redacted]")
+            .field("credentials", &Redacted(&configured))
             .field("timeout", &self.inner.timeout)
             .field("retries", &self.inner.retries)
             .field("hooks", &self.inner.hooks.len())
@@ -63,36 +93,65 @@ impl fmt::Debug for Clerk {
     }
 }
 
-impl Clerk {
+/// Prints which schemes have a credential, each as `name: [redacted]`.
+struct Redacted<'a>(&'a [&'a str]);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|name| (name, "[redacted]")))
+            .finish()
+    }
+}
+
+impl<A: Api> Client<A> {
     /// Starts building a client.
-    pub fn builder() -> ClerkBuilder {
-        ClerkBuilder::default()
+    pub fn builder() -> ClientBuilder<A> {
+        ClientBuilder {
+            credentials: Vec::new(),
+            server_url: None,
+            http_client: None,
+            timeout: None,
+            retries: None,
+            allow_insecure_http: false,
+            hooks: Vec::new(),
+            api: PhantomData,
+        }
     }
 
-    /// Builds a client with the secret key from the `CLERK_SECRET_KEY` environment variable
-    /// and everything else at its default.
+    /// A client whose credential for scheme `scheme` is the `CLERK_SECRET_KEY` environment
+    /// variable, with everything else at its default. Used by the generated `from_env`.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if the variable is not set, not Unicode, or empty.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(|name| std::env::var(name))
+    /// [`SdkError::Config`] if the variable is not set, not Unicode, or empty.
+    #[doc(hidden)]
+    pub fn from_env_credential(scheme: usize) -> Result<Self, SdkError<A::ErrorBody>> {
+        Self::from_lookup(scheme, |name| std::env::var(name))
     }
 
-    /// [`Clerk::from_env`] with the environment lookup passed in, so it can be tested without
-    /// touching the process environment.
-    fn from_lookup(lookup: impl Fn(&str) -> Result<String, std::env::VarError>) -> Result<Self, Error> {
-        let key = lookup(SECRET_KEY_ENV).map_err(|e| Error::Config(format!("cannot read {SECRET_KEY_ENV}: {e}")))?;
-        Clerk::builder().bearer_auth(key).build()
+    /// [`Client::from_env_credential`] with the environment lookup passed in, so it can be
+    /// tested without touching the process environment.
+    fn from_lookup(
+        scheme: usize,
+        lookup: impl Fn(&str) -> Result<String, std::env::VarError>,
+    ) -> Result<Self, SdkError<A::ErrorBody>> {
+        let key = lookup(SECRET_KEY_ENV).map_err(|e| SdkError::Config(format!("cannot read {SECRET_KEY_ENV}: {e}")))?;
+        Self::builder()
+            .credential(scheme, Credential::Token(SecretString::from(key)))
+            .build()
     }
+}
 
+impl<A> Client<A> {
     /// The server URL requests go to, without a trailing `/`.
     pub fn server_url(&self) -> &str {
         &self.inner.server_url
     }
 }
 
-/// Configures and builds a [`Clerk`].
+/// Configures and builds a [`Client`]. Generated code adds a method per security scheme, such
+/// as `bearer_auth`.
 ///
 /// ```no_run
 /// # fn run() -> Result<(), clerk_sdk::Error> {
@@ -102,22 +161,29 @@ impl Clerk {
 ///     .build()?;
 /// # Ok(()) }
 /// ```
-#[derive(Default)]
 #[must_use = "a builder does nothing until build() is called"]
-pub struct ClerkBuilder {
-    secret_key: Option<SecretString>,
+pub struct ClientBuilder<A> {
+    credentials: Vec<(usize, Credential)>,
     server_url: Option<String>,
     http_client: Option<reqwest::Client>,
     timeout: Option<Duration>,
     retries: Option<RetryConfig>,
     allow_insecure_http: bool,
     hooks: Vec<Arc<dyn Hooks>>,
+    api: PhantomData<fn() -> A>,
 }
 
-impl fmt::Debug for ClerkBuilder {
+impl<A: Api> fmt::Debug for ClientBuilder<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClerkBuilder")
-            .field("secret_key", &self.secret_key.as_ref().map(|_| "[redacted]"))
+        let schemes = A::DESCRIPTION.schemes;
+        let configured: Vec<&str> = self
+            .credentials
+            .iter()
+            .filter_map(|(index, _)| schemes.get(*index).map(|scheme| scheme.name))
+            .collect();
+        f.debug_struct("ClientBuilder")
+            .field("api", &A::DESCRIPTION.title)
+            .field("credentials", &Redacted(&configured))
             .field("server_url", &self.server_url)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("timeout", &self.timeout)
@@ -128,16 +194,18 @@ impl fmt::Debug for ClerkBuilder {
     }
 }
 
-impl ClerkBuilder {
-    /// The secret key (`sk_live_...` or `sk_test_...`), sent as `Authorization: Bearer <key>`.
-    /// Required.
-    pub fn bearer_auth(mut self, secret_key: impl Into<String>) -> Self {
-        self.secret_key = Some(SecretString::from(secret_key.into()));
+impl<A: Api> ClientBuilder<A> {
+    /// Sets the credential of security scheme number `scheme` (in the API's order), replacing
+    /// any set before. Used by the generated method of each scheme, such as `bearer_auth`.
+    #[doc(hidden)]
+    pub fn credential(mut self, scheme: usize, credential: Credential) -> Self {
+        self.credentials.retain(|(index, _)| *index != scheme);
+        self.credentials.push((scheme, credential));
         self
     }
 
-    /// The server URL, such as `https://api.clerk.com/v1` (the default). A trailing `/` is
-    /// ignored.
+    /// The server URL, such as `https://api.clerk.com/v1`. A trailing `/` is ignored. Defaults
+    /// to the spec's first server, when its URL has no variables to fill in.
     pub fn server_url(mut self, url: impl Into<String>) -> Self {
         self.server_url = Some(url.into());
         self
@@ -152,22 +220,22 @@ impl ClerkBuilder {
 
     /// How long one attempt may take, from connecting to reading the whole body. A call that
     /// is retried may take longer in all; see [`RetryConfig`]. Defaults to [`DEFAULT_TIMEOUT`];
-    /// override it per call with [`Call::timeout`](crate::Call::timeout).
+    /// override it per call with [`Call::timeout`](crate::runtime::Call::timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// When failed attempts are retried. Defaults to [`RetryConfig::default`]; override it per
-    /// call with [`Call::retries`](crate::Call::retries).
+    /// call with [`Call::retries`](crate::runtime::Call::retries).
     pub fn retries(mut self, retries: RetryConfig) -> Self {
         self.retries = Some(retries);
         self
     }
 
-    /// Lets the secret key go over plain `http://` to hosts other than this machine. Off by
+    /// Lets credentials go over plain `http://` to hosts other than this machine. Off by
     /// default: such a server URL is refused (when building, or for a per-call override, when
-    /// the call is made), because anyone on the path could read the key. `http://localhost`,
+    /// the call is made), because anyone on the path could read them. `http://localhost`,
     /// `127.0.0.0/8` and `[::1]` are always allowed, for local mock servers.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
@@ -184,64 +252,87 @@ impl ClerkBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if no key was given, the key is empty or cannot be sent in a header,
-    /// the server URL is not an `http` or `https` URL, or the HTTP client cannot be built. The
-    /// message never contains the key.
-    pub fn build(self) -> Result<Clerk, Error> {
-        let secret_key = self
-            .secret_key
-            .ok_or_else(|| Error::Config("no secret key: call bearer_auth(..) or set CLERK_SECRET_KEY".to_owned()))?;
-        let authorization = authorization_header(&secret_key)?;
-        let server_url =
-            normalize_server_url(self.server_url.as_deref().unwrap_or(DEFAULT_SERVER_URL)).map_err(Error::Config)?;
-        check_cleartext(&server_url, self.allow_insecure_http).map_err(Error::Config)?;
+    /// [`SdkError::Config`] if a credential the API always needs was not given, a credential is
+    /// empty or cannot be sent, no server URL was given for an API without a default, the
+    /// server URL is not an `http` or `https` URL, or the HTTP client cannot be built. The
+    /// message never contains a credential.
+    pub fn build(self) -> Result<Client<A>, SdkError<A::ErrorBody>> {
+        let api = A::DESCRIPTION;
+        let credentials = prepare_credentials(api, self.credentials).map_err(SdkError::Config)?;
+        let server_url = match (&self.server_url, api.default_server_url) {
+            (Some(url), _) => url.as_str(),
+            (None, Some(url)) => url,
+            (None, None) => {
+                return Err(SdkError::Config(format!(
+                    "no server URL: {} has no fixed server (its spec gives `{}`); call server_url(..)",
+                    api.title, api.server_template
+                )));
+            }
+        };
+        let server_url = normalize_server_url(server_url).map_err(SdkError::Config)?;
+        if credentials.iter().any(Option::is_some) {
+            check_cleartext(&server_url, self.allow_insecure_http).map_err(SdkError::Config)?;
+        }
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+                .map_err(|e| SdkError::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        Ok(Clerk {
+        Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
+                api,
                 server_url,
-                authorization,
+                credentials,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retries: self.retries.unwrap_or_default(),
                 hooks: self.hooks,
                 allow_insecure_http: self.allow_insecure_http,
             }),
+            api: PhantomData,
         })
     }
 }
 
 #[cfg(feature = "blocking")]
-impl ClerkBuilder {
-    /// Builds a [blocking client](crate::blocking::Clerk) with these settings.
+impl<A: Api> ClientBuilder<A> {
+    /// Builds a [blocking client](crate::runtime::blocking::Client) with these settings.
     ///
     /// # Errors
     ///
-    /// As [`ClerkBuilder::build`], and [`Error::Config`] if the client's runtime cannot start.
-    pub fn build_blocking(self) -> Result<crate::blocking::Clerk, Error> {
-        crate::blocking::Clerk::new(self.build()?)
+    /// As [`ClientBuilder::build`], and [`SdkError::Config`] if the client's runtime cannot
+    /// start.
+    pub fn build_blocking(self) -> Result<crate::runtime::blocking::Client<A>, SdkError<A::ErrorBody>> {
+        crate::runtime::blocking::Client::new(self.build()?)
     }
 }
 
-/// `Bearer <key>` as a sensitive header value; errors never echo the key.
-fn authorization_header(secret_key: &SecretString) -> Result<HeaderValue, Error> {
-    let key = secret_key.expose_secret().trim();
-    if key.is_empty() {
-        return Err(Error::Config("the secret key is empty".to_owned()));
+/// Checks every given credential against its scheme, and that those the API always needs are
+/// there: one slot per scheme, in the API's order.
+fn prepare_credentials(api: &ApiDescription, given: Vec<(usize, Credential)>) -> Result<Vec<Option<Sendable>>, String> {
+    let mut credentials: Vec<Option<Sendable>> = vec![None; api.schemes.len()];
+    for (index, credential) in given {
+        let scheme = api
+            .schemes
+            .get(index)
+            .ok_or_else(|| format!("{} has no security scheme number {index}", api.title))?;
+        credentials[index] = Some(prepare(scheme, credential)?);
     }
-    let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
-        Error::Config("the secret key contains characters that cannot be sent in an HTTP header".to_owned())
-    })?;
-    value.set_sensitive(true);
-    Ok(value)
+    for &index in api.required {
+        if credentials.get(index).is_some_and(Option::is_none) {
+            let scheme = &api.schemes[index];
+            return Err(format!(
+                "no credential for `{}`, which every operation needs: call {}(..)",
+                scheme.name, scheme.setter
+            ));
+        }
+    }
+    Ok(credentials)
 }
 
 /// Refuses a plain `http://` URL to a host other than this machine unless `allow` is set, so
-/// the secret key is not sent where anyone on the path can read it.
+/// credentials are not sent where anyone on the path can read them.
 pub(crate) fn check_cleartext(url: &str, allow: bool) -> Result<(), String> {
     let Ok(parsed) = Url::parse(url) else {
         return Err(format!("invalid server URL `{url}`"));
@@ -254,7 +345,7 @@ pub(crate) fn check_cleartext(url: &str, allow: bool) -> Result<(), String> {
     let loopback = host.eq_ignore_ascii_case("localhost") || ip.is_ok_and(|ip| ip.is_loopback());
     if parsed.scheme() == "http" && !loopback && !allow {
         return Err(format!(
-            "refusing to send the secret key in cleartext to `{url}`: use https, or allow_insecure_http(true)"
+            "refusing to send credentials in cleartext to `{url}`: use https, or allow_insecure_http(true)"
         ));
     }
     Ok(())
@@ -278,6 +369,13 @@ pub(crate) fn normalize_server_url(url: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::tests::TestApi;
+
+    type TestClient = Client<TestApi>;
+
+    fn bearer(builder: ClientBuilder<TestApi>, key: &str) -> ClientBuilder<TestApi> {
+        builder.credential(0, Credential::Token(SecretString::from(key.to_owned())))
+    }
 
     #[test]
     fn server_url_trailing_slash_is_dropped() {
@@ -302,7 +400,7 @@ mod tests {
     }
 
     #[test]
-    fn the_key_never_goes_in_cleartext_to_another_host() {
+    fn credentials_never_go_in_cleartext_to_another_host() {
         for url in [
             "http://127.0.0.1:8080",
             "http://127.9.9.9",
@@ -320,53 +418,98 @@ mod tests {
         ] {
             let error = check_cleartext(url, false).expect_err(url);
             assert!(
-                error.starts_with("refusing to send the secret key in cleartext"),
+                error.starts_with("refusing to send credentials in cleartext"),
                 "{error}"
             );
             assert_eq!(check_cleartext(url, true), Ok(()), "{url} with the opt-in");
         }
-        let error = Clerk::builder()
-            .bearer_auth("sk_test_x")
+        let error = bearer(TestClient::builder(), "sk_test_x")
             .server_url("http://api.clerk.com/v1")
             .build()
             .expect_err("refused");
         assert!(
-            error
-                .to_string()
-                .contains("refusing to send the secret key in cleartext"),
+            error.to_string().contains("refusing to send credentials in cleartext"),
             "{error}"
         );
-        let allowed = Clerk::builder()
-            .bearer_auth("sk_test_x")
+        let allowed = bearer(TestClient::builder(), "sk_test_x")
             .server_url("http://api.clerk.com/v1")
             .allow_insecure_http(true)
             .build()
             .expect("allowed with the opt-in");
         assert_eq!(allowed.server_url(), "http://api.clerk.com/v1");
+        // Without credentials there is nothing to protect.
+        let anonymous = TestClient::builder()
+            .server_url("http://api.clerk.com/v1")
+            .build()
+            .expect("nothing secret to send");
+        assert_eq!(anonymous.server_url(), "http://api.clerk.com/v1");
     }
 
     #[test]
-    fn key_is_required_non_empty_and_header_safe() {
-        let message = |builder: ClerkBuilder| builder.build().expect_err("must fail").to_string();
-        assert!(message(Clerk::builder()).contains("no secret key"));
-        assert!(message(Clerk::builder().bearer_auth("  ")).contains("empty"));
-        let bad = message(Clerk::builder().bearer_auth("sk_test_abc\ndef"));
+    fn credentials_are_checked_when_building() {
+        let message = |builder: ClientBuilder<TestApi>| builder.build().expect_err("must fail").to_string();
+        assert!(message(bearer(TestClient::builder(), "  ")).contains("empty"));
+        let bad = message(bearer(TestClient::builder(), "sk_test_abc\ndef"));
         assert!(bad.contains("cannot be sent"), "{bad}");
         assert!(!bad.contains("sk_test_abc"), "{bad}");
     }
 
     #[test]
+    fn required_credentials_and_servers_come_from_the_description() {
+        const SCHEMES: &[crate::api::SecurityScheme] = crate::api::tests::SCHEMES;
+        const STRICT: ApiDescription = ApiDescription {
+            title: "Strict API",
+            default_server_url: None,
+            server_template: "https://{domain}.example.com",
+            version_header: None,
+            schemes: SCHEMES,
+            required: &[0],
+        };
+        let keyless = prepare_credentials(&STRICT, Vec::new()).err();
+        assert_eq!(
+            keyless.as_deref(),
+            Some("no credential for `bearerAuth`, which every operation needs: call bearer_auth(..)")
+        );
+
+        enum NoServer {}
+        impl Api for NoServer {
+            type ErrorBody = ();
+            const DESCRIPTION: &'static ApiDescription = &ApiDescription {
+                required: &[],
+                ..STRICT
+            };
+        }
+        let error = Client::<NoServer>::builder()
+            .build()
+            .expect_err("no server")
+            .to_string();
+        assert_eq!(
+            error,
+            "invalid client configuration: no server URL: Strict API has no fixed server (its spec gives \
+             `https://{domain}.example.com`); call server_url(..)"
+        );
+        let client = Client::<NoServer>::builder()
+            .server_url("https://acme.example.com/")
+            .build()
+            .expect("a server was given");
+        assert_eq!(client.server_url(), "https://acme.example.com");
+    }
+
+    #[test]
     fn from_env_reads_the_secret_key_variable() {
-        let client = Clerk::from_lookup(|name| match name {
+        let client = TestClient::from_lookup(0, |name| match name {
             SECRET_KEY_ENV => Ok("sk_test_from_env".to_owned()),
             _ => Err(std::env::VarError::NotPresent),
         })
         .expect("builds");
         assert_eq!(client.server_url(), "https://api.clerk.com/v1");
-        assert_eq!(client.inner.authorization, "Bearer sk_test_from_env");
-        assert!(client.inner.authorization.is_sensitive());
+        let Some(Sendable::Header(_, value)) = &client.inner.credentials[0] else {
+            panic!("no bearer header");
+        };
+        assert_eq!(value, "Bearer sk_test_from_env");
+        assert!(value.is_sensitive());
 
-        let error = Clerk::from_lookup(|_| Err(std::env::VarError::NotPresent)).expect_err("no key");
+        let error = TestClient::from_lookup(0, |_| Err(std::env::VarError::NotPresent)).expect_err("no key");
         assert_eq!(
             error.to_string(),
             "invalid client configuration: cannot read CLERK_SECRET_KEY: environment variable not found"
@@ -374,12 +517,22 @@ mod tests {
     }
 
     #[test]
-    fn debug_redacts_the_key() {
-        let builder = Clerk::builder().bearer_auth("sk_test_supersecret");
-        assert!(!format!("{builder:?}").contains("supersecret"));
+    fn debug_redacts_every_credential() {
+        let builder = bearer(TestClient::builder(), "sk_test_supersecret").credential(
+            1,
+            Credential::Basic {
+                user: "client_id".to_owned(),
+                password: SecretString::from("hunter2".to_owned()),
+            },
+        );
+        let debug = format!("{builder:?}");
+        assert!(!debug.contains("supersecret") && !debug.contains("hunter2"), "{debug}");
         let client = builder.build().expect("builds");
         let debug = format!("{client:?}");
-        assert!(!debug.contains("supersecret"), "{debug}");
-        assert!(debug.contains("[redacted]"), "{debug}");
+        assert!(!debug.contains("supersecret") && !debug.contains("hunter2"), "{debug}");
+        assert!(
+            debug.contains(r#"credentials: {"bearerAuth": "[redacted]", "ClientCredentials": "[redacted]"}"#),
+            "{debug}"
+        );
     }
 }

@@ -1,25 +1,32 @@
 //! The SDK's error type.
 //!
-//! Every failure of a call is an [`Error`]. The variants say where it failed:
+//! Every failure of a call is an [`SdkError`], generic over the body of the API's error
+//! responses: the schema the spec's error responses use (for Clerk's Backend API,
+//! [`ClerkErrors`](crate::models::ClerkErrors), and [`crate::Error`] names that instance). The
+//! variants say where it failed:
 //!
 //! | variant | when |
 //! |---|---|
-//! | [`Error::Api`] | Clerk answered with a status the spec lists for the operation; the body is the parsed [`ClerkErrors`](crate::models::ClerkErrors). |
-//! | [`Error::UnexpectedStatus`] | Any other non-2xx status. The body is kept as text, and parsed as [`ClerkErrors`](crate::models::ClerkErrors) if it is one. |
-//! | [`Error::Decode`] | A response body did not match its schema. |
-//! | [`Error::Transport`] | The request could not be sent, or the response could not be read. |
-//! | [`Error::InvalidRequest`] | The SDK refused to send the request (for example an empty path parameter). |
-//! | [`Error::Hook`] | A hook's `before_request` refused the request. |
-//! | [`Error::Config`] | The client could not be built. |
+//! | [`SdkError::Api`] | The server answered with a status the spec lists for the operation; the body is parsed into the error type. |
+//! | [`SdkError::UnexpectedStatus`] | Any other non-2xx status. The body is kept as text, and parsed as the error type if it is one. |
+//! | [`SdkError::Decode`] | A response body did not match its schema. |
+//! | [`SdkError::Transport`] | The request could not be sent, or the response could not be read. |
+//! | [`SdkError::InvalidRequest`] | The SDK refused to send the request (for example an empty path parameter, or no configured credential). |
+//! | [`SdkError::Hook`] | A hook's `before_request` refused the request. |
+//! | [`SdkError::Config`] | The client could not be built. |
 //!
-//! No error ever contains the secret key: it is not part of any request data the errors keep.
+//! No error ever contains a credential: none is part of the request data the errors keep, and
+//! transport errors are stripped of the URL, which may carry an API key sent as a query
+//! parameter.
 
 use std::fmt;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use crate::generated::ErrorBody as ClerkErrors;
+use std::convert::Infallible;
+
+use serde::Deserialize;
 
 /// The longest excerpt of a response body shown in an error's `Display`.
 const BODY_EXCERPT_CHARS: usize = 200;
@@ -36,16 +43,17 @@ pub(crate) fn kept_body(bytes: &[u8]) -> (String, bool) {
     (String::from_utf8_lossy(kept).into_owned(), truncated)
 }
 
-/// An error from a call or from building the client.
+/// An error from a call or from building the client. `E` is the body of the API's error
+/// responses.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
-    /// Clerk returned one of the statuses the spec lists for this operation.
+pub enum SdkError<E> {
+    /// The server returned one of the statuses the spec lists for this operation.
     #[error(transparent)]
-    Api(Box<ApiError>),
+    Api(Box<ApiError<E>>),
     /// The server returned a non-2xx status the spec does not list for this operation.
     #[error(transparent)]
-    UnexpectedStatus(Box<UnexpectedStatus>),
+    UnexpectedStatus(Box<UnexpectedStatus<E>>),
     /// A response body did not match its schema.
     #[error(transparent)]
     Decode(Box<DecodeError>),
@@ -104,25 +112,56 @@ pub(crate) fn transport_summary(error: &reqwest::Error) -> String {
     message
 }
 
-impl Error {
+/// An error that holds no error body: what the parts of the runtime that do not decode one
+/// return, widened to the API's error type at the edge with [`SdkError::widen`].
+pub(crate) type BaseError = SdkError<Infallible>;
+
+impl BaseError {
+    /// The same error as an error of an API whose error body is `E`; it holds no body, so
+    /// nothing is lost.
+    pub(crate) fn widen<E>(self) -> SdkError<E> {
+        match self {
+            SdkError::Api(error) => match error.errors {},
+            SdkError::UnexpectedStatus(error) => SdkError::UnexpectedStatus(Box::new(UnexpectedStatus {
+                operation: error.operation,
+                status: error.status,
+                headers: error.headers,
+                body: error.body,
+                body_truncated: error.body_truncated,
+                errors: None,
+                envelope: error.envelope,
+            })),
+            SdkError::Decode(error) => SdkError::Decode(error),
+            SdkError::Transport { operation, source } => SdkError::Transport { operation, source },
+            SdkError::InvalidRequest { operation, reason } => SdkError::InvalidRequest { operation, reason },
+            SdkError::Hook { operation, source } => SdkError::Hook { operation, source },
+            SdkError::Config(message) => SdkError::Config(message),
+        }
+    }
+}
+
+impl<E> SdkError<E> {
     /// The HTTP status, for errors that got a response.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api(error) => Some(error.status),
-            Error::UnexpectedStatus(error) => Some(error.status),
-            Error::Decode(error) => Some(error.status),
-            Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest { .. } | Error::Hook { .. } | Error::Config(_) => None,
+            SdkError::Api(error) => Some(error.status),
+            SdkError::UnexpectedStatus(error) => Some(error.status),
+            SdkError::Decode(error) => Some(error.status),
+            SdkError::Transport { source, .. } => source.status(),
+            SdkError::InvalidRequest { .. } | SdkError::Hook { .. } | SdkError::Config(_) => None,
         }
     }
 
     /// The response headers, for errors that got a response.
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
-            Error::Api(error) => Some(&error.headers),
-            Error::UnexpectedStatus(error) => Some(&error.headers),
-            Error::Decode(error) => Some(&error.headers),
-            Error::Transport { .. } | Error::InvalidRequest { .. } | Error::Hook { .. } | Error::Config(_) => None,
+            SdkError::Api(error) => Some(&error.headers),
+            SdkError::UnexpectedStatus(error) => Some(&error.headers),
+            SdkError::Decode(error) => Some(&error.headers),
+            SdkError::Transport { .. }
+            | SdkError::InvalidRequest { .. }
+            | SdkError::Hook { .. }
+            | SdkError::Config(_) => None,
         }
     }
 
@@ -130,8 +169,8 @@ impl Error {
     /// asking Clerk's support about a failure.
     pub fn clerk_trace_id(&self) -> Option<&str> {
         match self {
-            Error::Api(error) => error.clerk_trace_id(),
-            Error::UnexpectedStatus(error) => error.clerk_trace_id(),
+            SdkError::Api(error) => error.clerk_trace_id(),
+            SdkError::UnexpectedStatus(error) => error.clerk_trace_id(),
             _ => None,
         }
     }
@@ -139,32 +178,34 @@ impl Error {
     /// The `operationId` of the call that failed, such as `GetPhoneNumber`.
     pub fn operation(&self) -> Option<&'static str> {
         match self {
-            Error::Api(error) => Some(error.operation),
-            Error::UnexpectedStatus(error) => Some(error.operation),
-            Error::Decode(error) => Some(error.operation),
-            Error::Transport { operation, .. }
-            | Error::InvalidRequest { operation, .. }
-            | Error::Hook { operation, .. } => Some(operation),
-            Error::Config(_) => None,
+            SdkError::Api(error) => Some(error.operation),
+            SdkError::UnexpectedStatus(error) => Some(error.operation),
+            SdkError::Decode(error) => Some(error.operation),
+            SdkError::Transport { operation, .. }
+            | SdkError::InvalidRequest { operation, .. }
+            | SdkError::Hook { operation, .. } => Some(operation),
+            SdkError::Config(_) => None,
         }
     }
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+        matches!(self, SdkError::Transport { source, .. } if source.is_timeout())
     }
 }
 
-/// Clerk's answer for a status the spec lists for the operation.
+/// The server's answer for a status the spec lists for the operation, with its body parsed into
+/// the API's error type `E`.
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct ApiError<E> {
     pub(crate) operation: &'static str,
     pub(crate) status: StatusCode,
-    pub(crate) errors: ClerkErrors,
+    pub(crate) errors: E,
     pub(crate) headers: HeaderMap,
+    pub(crate) envelope: Envelope,
 }
 
-impl ApiError {
+impl<E> ApiError<E> {
     /// The operation that failed, such as `CreatePhoneNumber`.
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -175,19 +216,20 @@ impl ApiError {
         self.status
     }
 
-    /// The parsed body: each error's code and messages, `meta` and the trace id.
-    pub fn errors(&self) -> &ClerkErrors {
+    /// The parsed body: for Clerk's APIs, each error's code and messages, `meta` and the trace
+    /// id.
+    pub fn errors(&self) -> &E {
         &self.errors
     }
 
     /// Takes the parsed body.
-    pub fn into_errors(self) -> ClerkErrors {
+    pub fn into_errors(self) -> E {
         self.errors
     }
 
     /// Clerk's trace id for the request, if the body had one.
     pub fn clerk_trace_id(&self) -> Option<&str> {
-        self.errors.clerk_trace_id.as_deref()
+        self.envelope.clerk_trace_id.as_deref()
     }
 
     /// The response headers.
@@ -197,21 +239,21 @@ impl ApiError {
 
     /// The `code` of the first error, such as `form_identifier_not_found`.
     pub fn code(&self) -> Option<&str> {
-        self.errors.errors.first().map(|error| error.code.as_str())
+        self.envelope.errors.first().map(|error| error.code.as_str())
     }
 }
 
-impl fmt::Display for ApiError {
+impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} failed with {}", self.operation, self.status)?;
-        if let Some(first) = self.errors.errors.first() {
+        if let Some(first) = self.envelope.errors.first() {
             let message = if first.long_message.is_empty() {
                 &first.message
             } else {
                 &first.long_message
             };
             write!(f, ": {}: {}", first.code, one_line(message, BODY_EXCERPT_CHARS))?;
-            let more = self.errors.errors.len() - 1;
+            let more = self.envelope.errors.len() - 1;
             if more > 0 {
                 write!(f, " (and {more} more)")?;
             }
@@ -223,20 +265,62 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl std::error::Error for ApiError {}
+impl<E: fmt::Debug> std::error::Error for ApiError<E> {}
+
+/// What every Clerk API's error body shares, read from the raw JSON whatever type the spec
+/// gives it: `{"errors": [{"code", "message", "long_message"}], "clerk_trace_id"}`. It gives
+/// every API the same one-line `Display` and [`SdkError::clerk_trace_id`], without the runtime
+/// knowing the generated type; a body of another shape just leaves it empty.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct Envelope {
+    #[serde(default, deserialize_with = "lenient")]
+    errors: Vec<EnvelopeError>,
+    #[serde(default, deserialize_with = "lenient")]
+    clerk_trace_id: Option<String>,
+}
+
+/// One entry of [`Envelope::errors`].
+#[derive(Debug, Clone, Default, Deserialize)]
+struct EnvelopeError {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    long_message: String,
+}
+
+impl Envelope {
+    /// The envelope of a response body; empty when the body is not JSON of that shape.
+    pub(crate) fn read(body: &[u8]) -> Envelope {
+        serde_json::from_slice(body).unwrap_or_default()
+    }
+}
+
+/// Reads a field as `T`, or as `T`'s default when it has another shape, so one odd field does
+/// not hide the others.
+fn lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
+}
 
 /// A non-2xx status the spec does not list for the operation.
 #[derive(Debug, Clone)]
-pub struct UnexpectedStatus {
+pub struct UnexpectedStatus<E> {
     pub(crate) operation: &'static str,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: String,
     pub(crate) body_truncated: bool,
-    pub(crate) errors: Option<ClerkErrors>,
+    pub(crate) errors: Option<E>,
+    pub(crate) envelope: Envelope,
 }
 
-impl UnexpectedStatus {
+impl<E> UnexpectedStatus<E> {
     /// The operation that failed, such as `GetPhoneNumber`.
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -264,18 +348,18 @@ impl UnexpectedStatus {
         self.body_truncated
     }
 
-    /// The body parsed as Clerk errors, if it is one.
-    pub fn errors(&self) -> Option<&ClerkErrors> {
+    /// The body parsed as the API's error type, if it is one.
+    pub fn errors(&self) -> Option<&E> {
         self.errors.as_ref()
     }
 
     /// Clerk's trace id, if the body is a Clerk error that has one.
     pub fn clerk_trace_id(&self) -> Option<&str> {
-        self.errors.as_ref()?.clerk_trace_id.as_deref()
+        self.envelope.clerk_trace_id.as_deref()
     }
 }
 
-impl fmt::Display for UnexpectedStatus {
+impl<E> fmt::Display for UnexpectedStatus<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: unexpected status {}", self.operation, self.status)?;
         if !self.body.trim().is_empty() {
@@ -288,7 +372,7 @@ impl fmt::Display for UnexpectedStatus {
     }
 }
 
-impl std::error::Error for UnexpectedStatus {}
+impl<E: fmt::Debug> std::error::Error for UnexpectedStatus<E> {}
 
 /// A response body that did not match its schema.
 #[derive(Debug, Clone)]

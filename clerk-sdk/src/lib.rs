@@ -57,11 +57,12 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod api;
 #[cfg(feature = "blocking")]
-#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
-pub mod blocking;
+mod blocking_client;
 mod call;
 mod client;
+mod credentials;
 pub mod error;
 pub mod hooks;
 // Formatted by the generator (prettyplease), not by rustfmt, so `cargo fmt` leaves it alone.
@@ -74,26 +75,69 @@ mod open_enum;
 mod retry;
 mod union;
 
-pub use call::Call;
-pub use client::{Clerk, ClerkBuilder, DEFAULT_TIMEOUT, SECRET_KEY_ENV};
-pub use error::Error;
+pub use client::{DEFAULT_TIMEOUT, SECRET_KEY_ENV};
+pub use error::SdkError;
 pub use generated::models;
 pub use generated::operations::*;
-pub use generated::{API_VERSION, DEFAULT_SERVER_URL};
+pub use generated::{API_VERSION, Call, Clerk, ClerkBackendApi, ClerkBuilder, DEFAULT_SERVER_URL, Error};
 pub use multipart::FilePart;
 pub use nullable::Nullable;
 pub use retry::{BackoffStrategy, RetryConfig};
+
+/// The client runtime every generated crate builds on: the client, its builder and the call,
+/// generic over the [`Api`](runtime::Api) they talk to. `clerk_sdk::Clerk`, `ClerkBuilder`
+/// and `Call` are these for Clerk's Backend API.
+pub mod runtime {
+    pub use crate::api::{Api, ApiDescription, KeyLocation, SchemeKind, SecurityScheme};
+    pub use crate::call::Call;
+    pub use crate::client::{Client, ClientBuilder};
+    pub use crate::credentials::Credential;
+
+    /// The blocking client and call, generic over the API.
+    #[cfg(feature = "blocking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+    pub mod blocking {
+        pub use crate::blocking_client::{Call, Client};
+    }
+}
+
+/// A blocking client, for programs without an async runtime (the `blocking` feature).
+///
+/// It offers the same operations as the async [`Clerk`], with the same retries, timeouts,
+/// per-call overrides and hooks: each call is run on a small runtime the client owns, and the
+/// calling thread waits for the result.
+///
+/// ```no_run
+/// # fn run() -> Result<(), clerk_sdk::Error> {
+/// let clerk = clerk_sdk::Clerk::builder().bearer_auth("sk_test_...").build_blocking()?;
+/// let phone = clerk.phone_numbers().get("phone_12345").send()?;
+/// println!("{}", phone.phone_number);
+/// # Ok(()) }
+/// ```
+///
+/// It may be called from anywhere, including from inside another tokio runtime (it does not
+/// panic there), but it blocks the calling thread: in async code, use the async client.
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking {
+    pub use crate::generated::blocking::*;
+}
 
 /// What generated code needs from the runtime. Not part of the public API: it may change in
 /// any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::call::{Operation, decode_response};
+    pub use crate::api::{Api, ApiDescription, KeyLocation, SchemeKind, SecurityScheme};
+    pub use crate::call::{Call, Operation, decode_response};
+    pub use crate::client::{Client, ClientBuilder};
+    pub use crate::credentials::Credential;
     pub use crate::impl_open_enum;
     pub use crate::multipart::{MultipartBody, Part, ToParts};
     pub use crate::retry::RetryClass;
     pub use crate::union::{Tagged, fits_object, serialize_tagged, try_decode};
+    pub use reqwest;
     pub use reqwest::Method;
+    pub use secrecy::SecretString;
     pub use serde;
     pub use serde_json;
 }

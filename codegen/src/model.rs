@@ -12,10 +12,27 @@ use crate::names::{Scope, unraw};
 pub struct Api {
     /// `info.title`.
     pub title: String,
-    /// `info.version`, sent as the `Clerk-API-Version` header.
+    /// `info.version`.
     pub version: String,
-    /// The first entry of `servers`, if any.
+    /// The name of the marker type that describes the API to the runtime, from the title:
+    /// `ClerkBackendApi`.
+    pub marker: String,
+    /// The value of the `Clerk-API-Version` header: `info.version` when it is a date
+    /// (`2025-11-10`), as the Backend API's versions are; `None` sends no version header.
+    pub version_header: Option<String>,
+    /// The first entry of `servers` when its URL is absolute and has no variables to fill in;
+    /// otherwise every client must be given a server URL.
     pub default_server: Option<String>,
+    /// The first entry of `servers` as written, empty when there is none.
+    pub server_template: String,
+    /// The security schemes, in `components.securitySchemes` order.
+    pub schemes: Vec<SecuritySchemeDef>,
+    /// Indexes of the schemes every operation that needs credentials needs, in all of its
+    /// alternatives: a client cannot be built without them.
+    pub required_schemes: Vec<usize>,
+    /// The scheme `from_env` fills from `CLERK_SECRET_KEY`: the only required scheme, when it is
+    /// a bearer token.
+    pub env_scheme: Option<usize>,
     /// Every type reachable from an operation, sorted by name.
     pub types: Vec<TypeDef>,
     /// The type error responses decode into (the configured error schema's type); `None` for a
@@ -311,6 +328,47 @@ impl std::fmt::Display for HttpMethod {
     }
 }
 
+/// A security scheme: a kind of credential the builder takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecuritySchemeDef {
+    /// Its name in `components.securitySchemes`, such as `DevBrowser`.
+    pub name: String,
+    /// The builder method that sets it, such as `dev_browser`.
+    pub setter: String,
+    /// The scheme's description.
+    pub doc: Option<String>,
+    /// How the credential is sent.
+    pub kind: SchemeKind,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`: http `bearer`, and OAuth 2.0 and OpenID Connect access
+    /// tokens.
+    Bearer,
+    /// `Authorization: Basic ...`: http `basic`, a user name and password.
+    Basic,
+    /// An API key in a header, a query parameter or a cookie.
+    ApiKey {
+        /// Where the key goes.
+        location: KeyLocation,
+        /// The header, query parameter or cookie name.
+        name: String,
+    },
+}
+
+/// Where an API key, or a header or cookie parameter, is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
 /// Operations that share a handle, such as `clerk.phone_numbers()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
@@ -348,9 +406,11 @@ pub struct Operation {
     pub response: Option<TypeRef>,
     /// Statuses the spec maps to the typed Clerk error, ascending.
     pub error_statuses: Vec<u16>,
-    /// Whether the request carries the secret key: false for operations whose `security` is
-    /// explicitly empty (public endpoints), so the key is never sent where it is not needed.
-    pub authenticated: bool,
+    /// The security requirements, as indexes into [`Api::schemes`]: alternatives (any one
+    /// will do), each a set of schemes sent together. Empty when the operation needs no
+    /// credentials (`security: []`, or no requirement anywhere); an empty alternative makes
+    /// credentials optional.
+    pub security: Vec<Vec<usize>>,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.

@@ -8,7 +8,7 @@
 #![allow(dead_code)]
 
 use clerk_sdk::__private::decode_response;
-use clerk_sdk::models::{DeletedObject, PhoneNumber, VerificationResponse};
+use clerk_sdk::models::{ClerkErrors, DeletedObject, PhoneNumber, VerificationResponse};
 
 /// The `generate` target: arbitrary bytes as a spec, through the generator and the slicer.
 /// Each must return a result, files or an error, never panic.
@@ -40,7 +40,7 @@ pub fn decode(data: &[u8]) {
 /// Decodes `body` as the response of an operation that maps `mapped` statuses, and formats
 /// whatever comes out.
 fn check<T: serde::de::DeserializeOwned + std::fmt::Debug>(status: u16, mapped: &'static [u16], body: &[u8]) {
-    match decode_response::<T>(status, mapped, body) {
+    match decode_response::<T, ClerkErrors>(status, mapped, body) {
         Ok(value) => {
             let _ = format!("{value:?}");
         }

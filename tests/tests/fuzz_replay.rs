@@ -65,9 +65,11 @@ fn decode_inputs_do_not_panic_and_real_bodies_decode() {
         )
     };
     let phone = seed("phone_number.json").expect("seed");
-    let decoded = decode_response::<PhoneNumber>(200, &[], &phone).expect("a phone number decodes");
+    let decoded = decode_response::<PhoneNumber, clerk_sdk::models::ClerkErrors>(200, &[], &phone)
+        .expect("a phone number decodes");
     assert_eq!(decoded.phone_number, "+15555550100");
     let errors = seed("clerk_errors.json").expect("seed");
-    let error = decode_response::<PhoneNumber>(404, &[404], &errors).expect_err("mapped");
+    let error =
+        decode_response::<PhoneNumber, clerk_sdk::models::ClerkErrors>(404, &[404], &errors).expect_err("mapped");
     assert_eq!(error.clerk_trace_id(), Some("trace_1"));
 }

@@ -548,14 +548,29 @@ fn the_models_reference_lists_fields_and_open_enum_values() {
 }
 
 #[test]
-fn operations_with_empty_security_are_public() {
+fn operations_take_their_own_security_or_the_specs() {
     let operation =
         format!("operationId: GetThing\ntags: [T]\nsecurity: []\n{PARAM}responses:\n  '200': {{description: ok}}");
     let generated = generate(&spec_with_operation(&indent(&operation)), &Config::default()).expect("generates");
-    assert!(!generated.api.resources[0].operations[0].authenticated);
+    assert_eq!(
+        generated.api.resources[0].operations[0].security,
+        Vec::<Vec<usize>>::new()
+    );
+    // Without `security`, the operation takes the spec's, and a spec without any needs none.
     let operation = format!("operationId: GetThing\ntags: [T]\n{PARAM}responses:\n  '200': {{description: ok}}");
     let generated = generate(&spec_with_operation(&indent(&operation)), &Config::default()).expect("generates");
-    assert!(generated.api.resources[0].operations[0].authenticated);
+    assert_eq!(
+        generated.api.resources[0].operations[0].security,
+        Vec::<Vec<usize>>::new()
+    );
+    let secured = spec_with_operation(&indent(&operation)).replace(
+        "components:\n",
+        "security: [{bearerAuth: []}]\ncomponents:\n  securitySchemes:\n    bearerAuth: {type: http, scheme: bearer}\n",
+    );
+    let generated = generate(&secured, &Config::default()).expect("generates");
+    assert_eq!(generated.api.resources[0].operations[0].security, [vec![0]]);
+    assert_eq!(generated.api.required_schemes, [0]);
+    assert_eq!(generated.api.env_scheme, Some(0));
 }
 
 #[test]

@@ -329,17 +329,33 @@ async fn a_custom_http_client_is_used_and_sdk_headers_still_sent() {
 #[tokio::test]
 async fn an_api_version_that_is_not_a_header_value_fails_the_call_instead_of_panicking() {
     use clerk_sdk::__private::{Method, Operation, RetryClass};
-    static BAD_VERSION: Operation = Operation {
+    use clerk_sdk::runtime::{Api, ApiDescription, Call, Client};
+    enum BadVersion {}
+    impl Api for BadVersion {
+        type ErrorBody = serde_json::Value;
+        const DESCRIPTION: &'static ApiDescription = &ApiDescription {
+            title: "Bad version",
+            default_server_url: None,
+            server_template: "",
+            version_header: Some("2025-11-10\n"),
+            schemes: &[],
+            required: &[],
+        };
+    }
+    static GET_THING: Operation = Operation {
         id: "GetThing",
         method: Method::GET,
         path: "/things",
         error_statuses: &[],
         retry: RetryClass::Idempotent,
-        api_version: "2025-11-10\n",
-        authenticated: true,
+        security: &[],
     };
-    let (server, clerk) = setup().await;
-    let error = clerk_sdk::Call::<serde_json::Value>::new(&clerk, &BAD_VERSION, &[])
+    let server = wiremock::MockServer::start().await;
+    let client = Client::<BadVersion>::builder()
+        .server_url(server.uri())
+        .build()
+        .expect("builds");
+    let error = Call::<BadVersion, serde_json::Value>::new(&client, &GET_THING, &[])
         .await
         .expect_err("refused");
     assert_eq!(

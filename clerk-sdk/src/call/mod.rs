@@ -8,13 +8,15 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
 use reqwest::{Method, Url};
+use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -26,18 +28,27 @@ pub use response::decode_response;
 use response::{RawResponse, decode, status_error};
 use url::{expand_path, query_pairs};
 
-use crate::client::{ClientInner, check_cleartext, normalize_server_url};
-use crate::error::transport_summary;
+use crate::api::{Api, KeyLocation, SchemeKind};
+use crate::client::{Client, ClientInner, check_cleartext, normalize_server_url};
+use crate::credentials::{Sendable, choose, is_cookie_value};
+use crate::error::{BaseError as Error, SdkError, transport_summary};
 use crate::hooks::{AttemptFailure, HookContext, HookResponse};
 use crate::retry::{RetryClass, RetryConfig};
-use crate::{Clerk, Error};
 
-/// The header that pins the API version.
+/// The header that pins the API version, for APIs whose versions are dated.
 const API_VERSION_HEADER: HeaderName = HeaderName::from_static("clerk-api-version");
 
 /// Headers the SDK owns: a per-call header with one of these names is refused, so nothing can
-/// silently change the credentials, the API version or the body's framing.
-const PROTECTED_HEADERS: [HeaderName; 5] = [AUTHORIZATION, API_VERSION_HEADER, CONTENT_TYPE, CONTENT_LENGTH, HOST];
+/// silently change the credentials, the API version, the cookies or the body's framing. The
+/// headers of the API's `apiKey` schemes are the SDK's too.
+const PROTECTED_HEADERS: [HeaderName; 6] = [
+    AUTHORIZATION,
+    API_VERSION_HEADER,
+    CONTENT_TYPE,
+    CONTENT_LENGTH,
+    HOST,
+    COOKIE,
+];
 
 /// `clerk-sdk/<version>`.
 const SDK_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -55,10 +66,10 @@ pub struct Operation {
     pub error_statuses: &'static [u16],
     /// Whether the operation may be repeated safely, which decides what is retried.
     pub retry: RetryClass,
-    /// The API version the operation was generated from, sent as `Clerk-API-Version`.
-    pub api_version: &'static str,
-    /// Whether the request carries the secret key; false for public endpoints.
-    pub authenticated: bool,
+    /// The security requirements: alternatives, each a set of schemes (indexes into the API's
+    /// schemes) sent together. Empty for `security: []`; an empty alternative makes
+    /// authentication optional.
+    pub security: &'static [&'static [usize]],
 }
 
 /// A prepared request to one operation. Nothing is sent until it is awaited.
@@ -79,9 +90,12 @@ pub struct Operation {
 ///     .await?;                                        // sent here
 /// # Ok(()) }
 /// ```
+///
+/// `A` is the API and `T` the decoded response; each generated crate names its own, such as
+/// `clerk_sdk::Call<T>`.
 #[must_use = "a Call does nothing until it is awaited"]
-pub struct Call<T> {
-    client: Clerk,
+pub struct Call<A, T> {
+    client: Arc<ClientInner>,
     operation: &'static Operation,
     /// The client's server URL followed by the expanded path, or why the path arguments were
     /// refused. Built when the call is made, so it is done once, not once per attempt.
@@ -89,7 +103,7 @@ pub struct Call<T> {
     query: Result<Vec<(String, String)>, String>,
     body: Option<Result<EncodedBody, String>>,
     options: CallOptions,
-    response: PhantomData<fn() -> T>,
+    response: PhantomData<fn() -> (A, T)>,
 }
 
 /// A URL being assembled: a server URL followed by a path.
@@ -114,11 +128,13 @@ struct CallOptions {
     timeout: Option<Duration>,
     server_url: Option<String>,
     headers: HeaderMap,
+    /// Cookie parameters, in the order they were given.
+    cookies: Vec<(&'static str, String)>,
     /// The first invalid header given, reported when the call is awaited.
     header_error: Option<String>,
 }
 
-impl<T> fmt::Debug for Call<T> {
+impl<A, T> fmt::Debug for Call<A, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
             .field("operation", &self.operation.id)
@@ -129,11 +145,11 @@ impl<T> fmt::Debug for Call<T> {
     }
 }
 
-impl<T> Call<T> {
+impl<A, T> Call<A, T> {
     /// A call to `operation` with its path arguments in template order. Used by generated
     /// operations.
     #[doc(hidden)]
-    pub fn new(client: &Clerk, operation: &'static Operation, path_args: &[&str]) -> Self {
+    pub fn new(client: &Client<A>, operation: &'static Operation, path_args: &[&str]) -> Self {
         let server_url = &client.inner.server_url;
         let mut text = String::with_capacity(server_url.len() + operation.path.len() + 32);
         text.push_str(server_url);
@@ -142,7 +158,7 @@ impl<T> Call<T> {
             path_start: server_url.len(),
         });
         Call {
-            client: client.clone(),
+            client: client.inner.clone(),
             operation,
             url,
             query: Ok(Vec::new()),
@@ -180,9 +196,10 @@ impl<T> Call<T> {
     /// Adds a header to this call's requests, replacing a same-named header the SDK would send
     /// (such as `User-Agent`).
     ///
-    /// `Authorization`, `Clerk-API-Version`, `Content-Type`, `Content-Length` and `Host` are
-    /// the SDK's own: setting one of them, or giving a name or value that is not a valid
-    /// header, fails the call with [`Error::InvalidRequest`] before anything is sent.
+    /// `Authorization`, `Clerk-API-Version`, `Content-Type`, `Content-Length`, `Host`,
+    /// `Cookie` and the headers of the API's key schemes are the SDK's own: setting one of
+    /// them, or giving a name or value that is not a valid header, fails the call with
+    /// [`SdkError::InvalidRequest`] before anything is sent.
     pub fn header<K, V>(mut self, name: K, value: V) -> Self
     where
         K: TryInto<HeaderName>,
@@ -212,7 +229,7 @@ impl<T> Call<T> {
     }
 
     fn add_header(&mut self, name: HeaderName, value: HeaderValue) {
-        if PROTECTED_HEADERS.contains(&name) {
+        if self.is_protected(&name) {
             self.record_header_error(format!(
                 "header `{name}` is set by the SDK and cannot be overridden per call"
             ));
@@ -221,8 +238,56 @@ impl<T> Call<T> {
         }
     }
 
+    /// Whether the SDK owns header `name`: one of [`PROTECTED_HEADERS`], or the header of one
+    /// of the API's key schemes.
+    fn is_protected(&self, name: &HeaderName) -> bool {
+        PROTECTED_HEADERS.contains(name)
+            || self.client.api.schemes.iter().any(|scheme| {
+                matches!(scheme.kind, SchemeKind::ApiKey { location: KeyLocation::Header, name: key }
+                    if name.as_str().eq_ignore_ascii_case(key))
+            })
+    }
+
     fn record_header_error(&mut self, reason: String) {
         self.options.header_error.get_or_insert(reason);
+    }
+
+    /// Sends the operation's header parameter `name` with `value`. A value that is not a valid
+    /// header value fails the call with [`SdkError::InvalidRequest`] naming the parameter,
+    /// before anything is sent. Used by generated operations.
+    #[doc(hidden)]
+    pub fn header_param(mut self, name: &'static str, value: &str) -> Self {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(header), Ok(value)) if !self.is_protected(&header) => {
+                self.options.headers.insert(header, value);
+            }
+            (Ok(_), Ok(_)) => {
+                self.record_header_error(format!("header parameter `{name}` is a header the SDK sets"));
+            }
+            (Err(_), _) => self.record_header_error(format!("`{name}` is not a valid header name")),
+            (Ok(_), Err(_)) => {
+                self.record_header_error(format!(
+                    "the value of header parameter `{name}` is not a valid header value"
+                ));
+            }
+        }
+        self
+    }
+
+    /// Sends the operation's cookie parameter `name` with `value`, in the `Cookie` header. A
+    /// value a cookie cannot carry (RFC 6265: no spaces, `"`, `,`, `;` or `\\`) fails the call
+    /// with [`SdkError::InvalidRequest`] naming the parameter. Used by generated operations.
+    #[doc(hidden)]
+    pub fn cookie_param(mut self, name: &'static str, value: &str) -> Self {
+        if is_cookie_value(value) {
+            self.options.cookies.retain(|(cookie, _)| *cookie != name);
+            self.options.cookies.push((name, value.to_owned()));
+        } else {
+            self.record_header_error(format!(
+                "the value of cookie parameter `{name}` contains characters a cookie cannot carry"
+            ));
+        }
+        self
     }
 
     /// Attaches query parameters: a struct whose fields become `name=value` pairs, left out when
@@ -267,9 +332,9 @@ impl<T> Call<T> {
     }
 }
 
-impl<T: DeserializeOwned> Call<T> {
+impl<A: Api, T: DeserializeOwned> Call<A, T> {
     /// Sends the request and decodes the response. Awaiting the `Call` does the same.
-    pub async fn send(self) -> Result<T, Error> {
+    pub async fn send(self) -> Result<T, SdkError<A::ErrorBody>> {
         let operation = self.operation;
         let span = tracing::info_span!(
             "clerk_sdk.call",
@@ -282,16 +347,20 @@ impl<T: DeserializeOwned> Call<T> {
             query: self.query,
             body: self.body,
         };
-        let response = execute(&self.client.inner, operation, request, &self.options)
+        match execute(&self.client, operation, request, &self.options)
             .instrument(span)
-            .await?;
-        decode(operation, response)
+            .await
+        {
+            Ok(response) => decode(operation, response).map_err(Error::widen),
+            Err(Stop::Status(response)) => Err(status_error(operation, response)),
+            Err(Stop::Error(error)) => Err(error.widen()),
+        }
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
-    type Output = Result<T, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+impl<A: Api, T: DeserializeOwned + Send + 'static> IntoFuture for Call<A, T> {
+    type Output = Result<T, SdkError<A::ErrorBody>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -313,7 +382,24 @@ struct Prepared<'a> {
     url: String,
     body: Option<EncodedBody>,
     headers: &'a HeaderMap,
+    /// The `Cookie` header: cookie parameters and cookie credentials, if there are any.
+    cookie: Option<HeaderValue>,
+    /// The schemes whose credentials this call sends.
+    schemes: &'static [usize],
     timeout: Duration,
+}
+
+/// Why a call stopped without a 2xx response: a response with another status, to be mapped to
+/// the API's error type by the caller, or an error that holds no body.
+enum Stop {
+    Status(RawResponse),
+    Error(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(error: Error) -> Self {
+        Stop::Error(error)
+    }
 }
 
 /// Checks the call, then makes attempts until one succeeds, one fails in a way that is not
@@ -324,37 +410,59 @@ async fn execute(
     operation: &'static Operation,
     request: RequestParts,
     options: &CallOptions,
-) -> Result<RawResponse, Error> {
+) -> Result<RawResponse, Stop> {
     let RequestParts { url, query, body } = request;
     let invalid = |reason: String| Error::InvalidRequest {
         operation: operation.id,
         reason,
     };
     if let Some(reason) = &options.header_error {
-        return Err(invalid(reason.clone()));
+        return Err(invalid(reason.clone()).into());
     }
     // The generator only writes versions that are valid header values; checked here too, so
     // `HeaderValue::from_static` in `build_request` can never panic.
-    if !is_static_header_value(operation.api_version) {
-        return Err(invalid(format!(
-            "the API version {:?} is not a valid header value",
-            operation.api_version
-        )));
+    if let Some(version) = inner
+        .api
+        .version_header
+        .filter(|version| !is_static_header_value(version))
+    {
+        return Err(invalid(format!("the API version {version:?} is not a valid header value")).into());
     }
+    let schemes = choose(operation.security, |index| inner.has_credential(index)).ok_or_else(|| {
+        invalid(format!(
+            "no credential is configured for this operation, which needs {}",
+            inner.api.describe_requirements(operation.security)
+        ))
+    })?;
     let UrlText { mut text, path_start } = url?;
     if let Some(server_url) = &options.server_url {
         let server_url = normalize_server_url(server_url).map_err(invalid)?;
-        if operation.authenticated {
+        if !schemes.is_empty() {
             check_cleartext(&server_url, inner.allow_insecure_http).map_err(invalid)?;
         }
         text.replace_range(..path_start, &server_url);
     }
     let query = query.map_err(|reason| invalid(format!("cannot encode the query parameters: {reason}")))?;
-    if !query.is_empty() {
+    let credentials = || {
+        schemes
+            .iter()
+            .filter_map(|&index| inner.credentials.get(index)?.as_ref())
+    };
+    let key_pairs = credentials().filter_map(|credential| match credential {
+        Sendable::Query(name, value) => Some((*name, value.expose_secret())),
+        _ => None,
+    });
+    let pairs: Vec<(&str, &str)> = query
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .chain(key_pairs)
+        .collect();
+    if !pairs.is_empty() {
         let start = text.len();
         text.push('?');
-        form_urlencoded::Serializer::for_suffix(&mut text, start + 1).extend_pairs(&query);
+        form_urlencoded::Serializer::for_suffix(&mut text, start + 1).extend_pairs(pairs);
     }
+    let cookie = cookie_header(&options.cookies, credentials()).map_err(invalid)?;
     let url = Url::parse(&text).map_err(|e| invalid(format!("invalid URL: {e}")))?;
     let body = body
         .transpose()
@@ -365,6 +473,8 @@ async fn execute(
         url: text,
         body,
         headers: &options.headers,
+        cookie,
+        schemes,
         timeout: options.timeout.unwrap_or(inner.timeout),
     };
     let retries = options.retries.as_ref().unwrap_or(&inner.retries);
@@ -403,7 +513,7 @@ async fn execute(
             None
         };
         let Some(delay) = delay else {
-            return Err(failure.into_error(operation));
+            return Err(failure.into_stop(operation));
         };
         tracing::info!(
             attempt = context.attempt,
@@ -432,13 +542,13 @@ impl Failure {
         }
     }
 
-    fn into_error(self, operation: &Operation) -> Error {
+    fn into_stop(self, operation: &Operation) -> Stop {
         match self {
-            Failure::Status(response) => status_error(operation, response),
-            Failure::Transport(source) => Error::Transport {
+            Failure::Status(response) => Stop::Status(response),
+            Failure::Transport(source) => Stop::Error(Error::Transport {
                 operation: operation.id,
                 source,
-            },
+            }),
         }
     }
 }
@@ -504,14 +614,18 @@ fn is_static_header_value(value: &str) -> bool {
 /// replace same-named SDK defaults (protected headers never reach this point).
 fn build_request(prepared: &Prepared<'_>, url: Url) -> reqwest::Request {
     let inner = prepared.inner;
-    let mut headers = HeaderMap::with_capacity(6 + prepared.headers.len());
-    if prepared.operation.authenticated {
-        headers.insert(AUTHORIZATION, inner.authorization.clone());
+    let mut headers = HeaderMap::with_capacity(7 + prepared.headers.len());
+    for &index in prepared.schemes {
+        if let Some(Sendable::Header(name, value)) = inner.credentials.get(index).and_then(Option::as_ref) {
+            headers.insert(name.clone(), value.clone());
+        }
     }
-    headers.insert(
-        API_VERSION_HEADER,
-        HeaderValue::from_static(prepared.operation.api_version),
-    );
+    if let Some(version) = inner.api.version_header {
+        headers.insert(API_VERSION_HEADER, HeaderValue::from_static(version));
+    }
+    if let Some(cookie) = &prepared.cookie {
+        headers.insert(COOKIE, cookie.clone());
+    }
     headers.insert(USER_AGENT, HeaderValue::from_static(SDK_USER_AGENT));
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     if let Some(body) = &prepared.body {
@@ -538,13 +652,39 @@ fn build_request(prepared: &Prepared<'_>, url: Url) -> reqwest::Request {
     request
 }
 
-/// Sends the request and reads the whole response.
+/// Sends the request and reads the whole response. A transport error loses its URL, which may
+/// carry an API key sent as a query parameter.
 async fn send(inner: &ClientInner, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
-    let mut response = inner.http.execute(request).await?;
+    let mut response = inner.http.execute(request).await.map_err(reqwest::Error::without_url)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await?;
+    let body = response.bytes().await.map_err(reqwest::Error::without_url)?;
     Ok(RawResponse { status, headers, body })
+}
+
+/// The `Cookie` header for the call's cookie parameters and the cookie credentials it sends, or
+/// `None` when there are none. Marked sensitive when it carries a credential.
+fn cookie_header<'a>(
+    parameters: &[(&'static str, String)],
+    credentials: impl Iterator<Item = &'a Sendable>,
+) -> Result<Option<HeaderValue>, String> {
+    let mut sensitive = false;
+    let mut pairs: Vec<String> = parameters
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    for credential in credentials {
+        if let Sendable::Cookie(name, value) = credential {
+            pairs.push(format!("{name}={}", value.expose_secret()));
+            sensitive = true;
+        }
+    }
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let mut value = HeaderValue::try_from(pairs.join("; ")).map_err(|_| "a cookie name is not valid".to_owned())?;
+    value.set_sensitive(sensitive);
+    Ok(Some(value))
 }
 
 #[cfg(test)]
@@ -566,34 +706,105 @@ mod tests {
         path: "/things/{thing_id}/parts/{part_id}",
         error_statuses: &[404],
         retry: RetryClass::Idempotent,
-        api_version: "2026-05-12",
-        authenticated: true,
+        security: &[&[0]],
     };
 
-    #[test]
-    fn public_operations_do_not_carry_the_key() {
-        const PUBLIC: Operation = Operation {
-            authenticated: false,
-            ..GET
-        };
-        let client = crate::Clerk::builder()
-            .bearer_auth("sk_test_key")
+    use crate::api::tests::TestApi;
+    use crate::credentials::Credential;
+
+    fn client() -> Client<TestApi> {
+        let token = |value: &str| Credential::Token(secrecy::SecretString::from(value.to_owned()));
+        Client::<TestApi>::builder()
+            .credential(0, token("sk_test_key"))
+            .credential(3, token("client_1"))
             .build()
-            .expect("builds");
-        let headers = HeaderMap::new();
-        let url = || Url::parse("https://api.clerk.com/v1/things").expect("valid");
-        let prepare = |operation: &'static Operation| Prepared {
-            inner: &client.inner,
+            .expect("builds")
+    }
+
+    /// The request a call's first attempt would send.
+    fn request_for(call: Call<TestApi, ()>) -> Result<reqwest::Request, String> {
+        let client = call.client.clone();
+        let headers = call.options.headers.clone();
+        let operation = call.operation;
+        let schemes = choose(operation.security, |index| client.has_credential(index)).ok_or("no alternative")?;
+        let credentials = schemes
+            .iter()
+            .filter_map(|&index| client.credentials.get(index)?.as_ref());
+        let cookie = cookie_header(&call.options.cookies, credentials)?;
+        if let Some(error) = &call.options.header_error {
+            return Err(error.clone());
+        }
+        let url = call.url.map_err(|e| e.to_string())?.text;
+        let prepared = Prepared {
+            inner: &client,
             operation,
-            url: url().into(),
+            url: url.clone(),
             body: None,
             headers: &headers,
+            cookie,
+            schemes,
             timeout: Duration::from_secs(1),
         };
-        let private = build_request(&prepare(&GET), url());
+        Ok(build_request(&prepared, Url::parse(&url).map_err(|e| e.to_string())?))
+    }
+
+    #[test]
+    fn public_operations_do_not_carry_credentials() {
+        const PUBLIC: Operation = Operation { security: &[], ..GET };
+        let client = client();
+        let private = request_for(Call::new(&client, &GET, &["a", "b"])).expect("builds");
         assert_eq!(private.headers()[AUTHORIZATION], "Bearer sk_test_key");
-        let public = build_request(&prepare(&PUBLIC), url());
+        assert!(private.headers()[AUTHORIZATION].is_sensitive());
+        let public = request_for(Call::new(&client, &PUBLIC, &["a", "b"])).expect("builds");
         assert!(!public.headers().contains_key(AUTHORIZATION));
+        assert!(!public.headers().contains_key(COOKIE));
         assert_eq!(public.headers()[API_VERSION_HEADER], "2026-05-12");
+    }
+
+    #[test]
+    fn header_and_cookie_parameters_join_the_request() {
+        const COOKIE_AUTH: Operation = Operation {
+            security: &[&[3]],
+            ..GET
+        };
+        let call = Call::<TestApi, ()>::new(&client(), &COOKIE_AUTH, &["a", "b"])
+            .header_param("Origin", "https://app.example.com")
+            .cookie_param("theme", "dark")
+            .cookie_param("theme", "light");
+        let request = request_for(call).expect("builds");
+        assert_eq!(request.headers()["origin"], "https://app.example.com");
+        assert_eq!(request.headers()[COOKIE], "theme=light; __client=client_1");
+        assert!(request.headers()[COOKIE].is_sensitive());
+        assert!(!request.headers().contains_key(AUTHORIZATION));
+    }
+
+    #[test]
+    fn bad_parameter_values_name_the_parameter() {
+        let client = client();
+        let cases = [
+            (
+                Call::<TestApi, ()>::new(&client, &GET, &["a", "b"]).header_param("Origin", "a\nb"),
+                "the value of header parameter `Origin` is not a valid header value",
+            ),
+            (
+                Call::new(&client, &GET, &["a", "b"]).cookie_param("theme", "a;b"),
+                "the value of cookie parameter `theme` contains characters a cookie cannot carry",
+            ),
+            (
+                Call::new(&client, &GET, &["a", "b"]).header_param("Authorization", "Bearer x"),
+                "header parameter `Authorization` is a header the SDK sets",
+            ),
+            (
+                Call::new(&client, &GET, &["a", "b"]).header_param("x-api-key", "k"),
+                "header parameter `x-api-key` is a header the SDK sets",
+            ),
+            (
+                Call::new(&client, &GET, &["a", "b"]).header("Cookie", "a=b"),
+                "header `cookie` is set by the SDK and cannot be overridden per call",
+            ),
+        ];
+        for (call, expected) in cases {
+            assert_eq!(request_for(call).err().as_deref(), Some(expected));
+        }
     }
 }

@@ -7,8 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::Operation;
-use crate::Error;
-use crate::error::{ApiError, DecodeError, UnexpectedStatus, kept_body};
+use crate::error::{ApiError, BaseError as Error, DecodeError, Envelope, SdkError, UnexpectedStatus, kept_body};
 use crate::retry::RetryClass;
 
 /// A response read in full.
@@ -18,54 +17,56 @@ pub(super) struct RawResponse {
     pub(super) body: Bytes,
 }
 
-/// Maps a non-2xx response to [`Error::Api`] (listed status), [`Error::Decode`] (listed status
-/// whose body is not Clerk errors) or [`Error::UnexpectedStatus`].
-pub(super) fn status_error(operation: &Operation, response: RawResponse) -> Error {
+/// Maps a non-2xx response to [`SdkError::Api`] (listed status), [`SdkError::Decode`] (listed
+/// status whose body is not the API's error type) or [`SdkError::UnexpectedStatus`].
+pub(super) fn status_error<E: DeserializeOwned>(operation: &Operation, response: RawResponse) -> SdkError<E> {
     let RawResponse { status, headers, body } = response;
     let body = &body[..];
     let parsed = parse_json(body);
+    let envelope = Envelope::read(body);
     if operation.error_statuses.contains(&status.as_u16()) {
         match parsed {
-            Ok(errors) => Error::Api(Box::new(ApiError {
+            Ok(errors) => SdkError::Api(Box::new(ApiError {
                 operation: operation.id,
                 status,
                 errors,
                 headers,
+                envelope,
             })),
-            Err(error) => decode_error(operation, status, headers, body, error),
+            Err(error) => decode_error(operation, status, headers, body, error).widen(),
         }
     } else {
         let (body, body_truncated) = kept_body(body);
-        Error::UnexpectedStatus(Box::new(UnexpectedStatus {
+        SdkError::UnexpectedStatus(Box::new(UnexpectedStatus {
             operation: operation.id,
             status,
             headers,
             body,
             body_truncated,
             errors: parsed.ok(),
+            envelope,
         }))
     }
 }
 
-/// Maps a response exactly as a call does (the typed error for `error_statuses`, an
+/// Maps a response exactly as a call does (the typed error `E` for `error_statuses`, an
 /// unexpected-status error otherwise, a decoded `T` for 2xx), without sending anything. For the
 /// fuzz targets, which feed it arbitrary bodies.
-pub fn decode_response<T: DeserializeOwned>(
+pub fn decode_response<T: DeserializeOwned, E: DeserializeOwned>(
     status: u16,
     error_statuses: &'static [u16],
     body: &[u8],
-) -> Result<T, Error> {
+) -> Result<T, SdkError<E>> {
     let operation = Operation {
         id: "Decode",
         method: Method::GET,
         path: "/",
         error_statuses,
         retry: RetryClass::Idempotent,
-        api_version: "",
-        authenticated: false,
+        security: &[],
     };
     let operation = &operation;
-    let status = StatusCode::from_u16(status).map_err(|e| Error::InvalidRequest {
+    let status = StatusCode::from_u16(status).map_err(|e| SdkError::InvalidRequest {
         operation: operation.id,
         reason: e.to_string(),
     })?;
@@ -75,7 +76,7 @@ pub fn decode_response<T: DeserializeOwned>(
         body: Bytes::copy_from_slice(body),
     };
     if status.is_success() {
-        decode(operation, response)
+        decode(operation, response).map_err(Error::widen)
     } else {
         Err(status_error(operation, response))
     }

@@ -4,7 +4,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::Operation;
-use crate::Error;
+use crate::error::BaseError as Error;
 
 /// Characters escaped in a path segment: everything except RFC 3986's unreserved characters
 /// (`A-Z a-z 0-9 - . _ ~`). In particular `/`, `?`, `#` and `%` are escaped, so a parameter can

@@ -11,8 +11,7 @@ const CREATE_PHONE_NUMBER: Operation = Operation {
     path: "/phone_numbers",
     error_statuses: &[400, 401, 403, 404, 422],
     retry: RetryClass::NonIdempotent,
-    api_version: super::API_VERSION,
-    authenticated: true,
+    security: &[&[0]],
 };
 /// `GET /phone_numbers/{phone_number_id}`
 const GET_PHONE_NUMBER: Operation = Operation {
@@ -21,8 +20,7 @@ const GET_PHONE_NUMBER: Operation = Operation {
     path: "/phone_numbers/{phone_number_id}",
     error_statuses: &[400, 401, 403, 404],
     retry: RetryClass::Idempotent,
-    api_version: super::API_VERSION,
-    authenticated: true,
+    security: &[&[0]],
 };
 /// `DELETE /phone_numbers/{phone_number_id}`
 const DELETE_PHONE_NUMBER: Operation = Operation {
@@ -31,8 +29,7 @@ const DELETE_PHONE_NUMBER: Operation = Operation {
     path: "/phone_numbers/{phone_number_id}",
     error_statuses: &[400, 401, 403, 404],
     retry: RetryClass::Idempotent,
-    api_version: super::API_VERSION,
-    authenticated: true,
+    security: &[&[0]],
 };
 /// `PATCH /phone_numbers/{phone_number_id}`
 const UPDATE_PHONE_NUMBER: Operation = Operation {
@@ -41,8 +38,7 @@ const UPDATE_PHONE_NUMBER: Operation = Operation {
     path: "/phone_numbers/{phone_number_id}",
     error_statuses: &[400, 401, 403, 404],
     retry: RetryClass::Idempotent,
-    api_version: super::API_VERSION,
-    authenticated: true,
+    security: &[&[0]],
 };
 /// `POST /phone_numbers/{phone_number_id}/prepare_verification`
 const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
@@ -51,8 +47,7 @@ const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     path: "/phone_numbers/{phone_number_id}/prepare_verification",
     error_statuses: &[400, 401, 403, 404, 429, 500],
     retry: RetryClass::NonIdempotent,
-    api_version: super::API_VERSION,
-    authenticated: true,
+    security: &[&[0]],
 };
 /// `POST /phone_numbers/{phone_number_id}/attempt_verification`
 const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
@@ -61,8 +56,7 @@ const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     path: "/phone_numbers/{phone_number_id}/attempt_verification",
     error_statuses: &[400, 401, 403, 404, 500],
     retry: RetryClass::NonIdempotent,
-    api_version: super::API_VERSION,
-    authenticated: true,
+    security: &[&[0]],
 };
 /// The `phone_numbers` operations.
 ///

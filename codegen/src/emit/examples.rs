@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::model::{Api, Field, Operation, Presence, Resource, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Field, Operation, Presence, Resource, SchemeKind, TypeDef, TypeKind, TypeRef};
 use crate::names::unraw;
 
 /// How many optional body fields an example shows being set.
@@ -17,6 +17,10 @@ const MAX_DEPTH: usize = 3;
 /// A usage example: the model types it imports and the call, as Rust statements.
 pub(crate) struct Example {
     imports: BTreeSet<String>,
+    /// The statement that makes `clerk`, with `{lib}` for the crate's name.
+    setup: String,
+    /// A comment on the set-up, for the complete program.
+    setup_comment: &'static str,
     call: String,
 }
 
@@ -44,8 +48,11 @@ impl Example {
             unraw(&operation.method_name),
             args.join(", ")
         );
+        let (setup, setup_comment) = setup(api, operation);
         Example {
             imports: builder.imports,
+            setup,
+            setup_comment,
             call,
         }
     }
@@ -65,8 +72,9 @@ impl Example {
 
     /// The example as a rustdoc `no_run` block, with the client set-up hidden.
     pub(crate) fn rustdoc(&self, lib: &str) -> String {
+        let setup = self.setup.replace("{lib}", lib);
         format!(
-            "```no_run\n{}# async fn example() -> Result<(), {lib}::Error> {{\nlet clerk = {lib}::Clerk::from_env()?;\n{}\n# Ok(())\n# }}\n```",
+            "```no_run\n{}# async fn example() -> Result<(), {lib}::Error> {{\n{setup}\n{}\n# Ok(())\n# }}\n```",
             self.use_lines(lib),
             self.call.replace("clerk_sdk::", &format!("{lib}::"))
         )
@@ -76,11 +84,57 @@ impl Example {
     pub(crate) fn program(&self, lib: &str) -> String {
         let call = self.call.replace("clerk_sdk::", &format!("{lib}::"));
         let body: String = call.lines().map(|line| format!("    {line}\n")).collect();
+        let setup: String = self
+            .setup
+            .replace("{lib}::", "")
+            .lines()
+            .map(|line| format!("    {line}\n"))
+            .collect();
         format!(
-            "```rust,no_run\n{}use {lib}::Clerk;\n\n#[tokio::main]\nasync fn main() -> Result<(), {lib}::Error> {{\n    // Reads the secret key from CLERK_SECRET_KEY.\n    let clerk = Clerk::from_env()?;\n{body}    Ok(())\n}}\n```",
+            "```rust,no_run\n{}use {lib}::Clerk;\n\n#[tokio::main]\nasync fn main() -> Result<(), {lib}::Error> {{\n    // {}\n{setup}{body}    Ok(())\n}}\n```",
             self.use_lines(lib),
+            self.setup_comment,
         )
     }
+}
+
+/// How an example makes its client: from the environment for an API whose only credential is
+/// a secret key; otherwise with the builder, given a server URL when the spec has no fixed one
+/// and placeholders for the credentials of the operation's first requirement that needs any.
+fn setup(api: &Api, operation: &Operation) -> (String, &'static str) {
+    if api.env_scheme.is_some() {
+        return (
+            "let clerk = {lib}::Clerk::from_env()?;".to_owned(),
+            "Reads the secret key from CLERK_SECRET_KEY.",
+        );
+    }
+    let mut lines = vec!["let clerk = {lib}::Clerk::builder()".to_owned()];
+    if api.default_server.is_none() {
+        let server = if api.server_template.is_empty() {
+            "https://api.example.com"
+        } else {
+            &api.server_template
+        };
+        lines.push(format!("    .server_url({server:?})"));
+    }
+    let schemes = operation.security.iter().find(|alternative| !alternative.is_empty());
+    for scheme in schemes
+        .into_iter()
+        .flatten()
+        .filter_map(|&index| api.schemes.get(index))
+    {
+        let setter = unraw(&scheme.setter);
+        let line = match scheme.kind {
+            SchemeKind::Basic => format!("    .{setter}(\"<user>\", \"<password>\")"),
+            _ => format!("    .{setter}(\"<{}>\")", scheme.name),
+        };
+        lines.push(line);
+    }
+    lines.push("    .build()?;".to_owned());
+    (
+        lines.join("\n"),
+        "Configure the client: the server and the credentials.",
+    )
 }
 
 fn first(set: &BTreeSet<String>) -> &str {

@@ -20,9 +20,9 @@ pub(crate) fn file(api: &Api, lib: &str) -> TokenStream {
 }
 
 /// `blocking.rs`: module docs, imports and the blocking resource handles.
-pub(crate) fn blocking_file(resources: &[Resource]) -> TokenStream {
-    let mut tokens = blocking_head();
-    tokens.extend(resources.iter().map(blocking_resource));
+pub(crate) fn blocking_file(api: &Api) -> TokenStream {
+    let mut tokens = blocking_head(api);
+    tokens.extend(api.resources.iter().map(blocking_resource));
     tokens
 }
 
@@ -59,7 +59,12 @@ fn descriptor(operation: &Operation) -> TokenStream {
         .iter()
         .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let doc = format!(" `{} {}`", operation.http_method, operation.path);
-    let authenticated = operation.authenticated;
+    let security = operation.security.iter().map(|alternative| {
+        let schemes = alternative
+            .iter()
+            .map(|index| proc_macro2::Literal::usize_unsuffixed(*index));
+        quote!(&[#(#schemes),*])
+    });
     let retry = if operation.http_method.is_idempotent() {
         quote!(Idempotent)
     } else {
@@ -73,8 +78,7 @@ fn descriptor(operation: &Operation) -> TokenStream {
             path: #path,
             error_statuses: &[#(#statuses),*],
             retry: RetryClass::#retry,
-            api_version: super::API_VERSION,
-            authenticated: #authenticated,
+            security: &[#(#security),*],
         };
     }
 }
@@ -239,15 +243,42 @@ fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> T
 }
 
 /// The start of `blocking.rs`: module docs and imports.
-fn blocking_head() -> TokenStream {
+fn blocking_head(api: &Api) -> TokenStream {
     let module_doc = doc_attrs(
-        "Blocking resource handles, enabled by the `blocking` feature. Each method prepares the same request as its async twin; call [`send`](crate::blocking::Call::send) on the result.",
+        "Blocking resource handles, enabled by the `blocking` feature. Each method prepares the same request as its async twin; call [`send`](crate::runtime::blocking::Call::send) on the result.",
         true,
     );
+    let marker = ident(&api.marker);
+    let from_env = api.env_scheme.map(|index| {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote! {
+            impl Clerk {
+                /// Like [`crate::Clerk::from_env`]: the key from `CLERK_SECRET_KEY`, everything
+                /// else default.
+                ///
+                /// # Errors
+                ///
+                /// [`SdkError::Config`](crate::SdkError::Config) if the variable is missing or
+                /// empty, or the runtime cannot start.
+                pub fn from_env() -> Result<Self, crate::Error> {
+                    Self::from_env_credential(#index)
+                }
+            }
+        }
+    });
+    // Produces the module docs, imports, the blocking client's and call's names, and
+    // `from_env`.
     quote! {
         #module_doc
         use super::models;
-        use crate::blocking::{Call, Clerk};
+
+        /// A blocking client for the API. Build one with
+        /// [`ClerkBuilder::build_blocking`](crate::ClerkBuilder::build_blocking). Cheap to clone.
+        pub type Clerk = crate::runtime::blocking::Client<super::#marker>;
+        /// A prepared blocking request; [`send`](crate::runtime::blocking::Call::send) sends it.
+        pub type Call<T> = crate::runtime::blocking::Call<super::#marker, T>;
+
+        #from_env
     }
 }
 

@@ -11,6 +11,7 @@ mod paths;
 mod refs;
 mod responses;
 mod schemas;
+mod security;
 mod unions;
 
 use paths::path_placeholders;
@@ -21,8 +22,9 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::Config;
 use crate::error::{Error, Pointer, Warning};
+use crate::model::SecuritySchemeDef;
 use crate::model::{Api, Presence, Resource, TypeDef, TypeKind, TypeRef};
-use crate::names::{Scope, type_name};
+use crate::names::{Scope, avoiding, has_word, type_name};
 
 /// The media type the generator reads bodies and responses from.
 const JSON: &str = "application/json";
@@ -31,7 +33,6 @@ const MULTIPART: &str = "multipart/form-data";
 
 /// Lowers a parsed spec into the model, with the warnings met on the way.
 pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<(Api, Vec<Warning>), Error> {
-    check_version(&spec.info.version)?;
     let mut lowerer = Lowerer::new(spec)?;
     let resources = lowerer.lower_operations(config)?;
     if config.standalone.is_none() {
@@ -47,22 +48,39 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<(Api, Vec<Warning
     Ok((lowerer.finish(resources), warnings))
 }
 
-/// The API version is sent as the `Clerk-API-Version` header of every request, so it must be a
-/// valid header value: visible ASCII, spaces and tabs.
-fn check_version(version: &str) -> Result<(), Error> {
-    if version
-        .bytes()
-        .all(|byte| byte == b'\t' || (b' '..=b'~').contains(&byte))
-    {
-        Ok(())
+/// The `Clerk-API-Version` header's value: `version` when it is a date, `YYYY-MM-DD`, as the
+/// Backend API's versions are (`2025-11-10`). Other APIs (the Frontend API's version is `v1`)
+/// are not sent the header.
+fn version_header(version: &str) -> Option<String> {
+    let bytes = version.as_bytes();
+    let dated = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, byte)| match i {
+            4 | 7 => *byte == b'-',
+            _ => byte.is_ascii_digit(),
+        });
+    dated.then(|| version.to_owned())
+}
+
+/// The default server (the first one, when it is an absolute `http`/`https` URL with no
+/// variables to fill in) and the first server as written.
+fn servers(spec: &OpenAPI) -> (Option<String>, String) {
+    let Some(first) = spec.servers.first() else {
+        return (None, String::new());
+    };
+    let url = first.url.trim_end_matches('/');
+    let fixed = !url.contains('{') && (url.starts_with("https://") || url.starts_with("http://"));
+    (fixed.then(|| url.to_owned()), first.url.clone())
+}
+
+/// The marker type's name, from the title: `Clerk Backend API` becomes `ClerkBackendApi`. It
+/// sits beside `Clerk`, `ClerkBuilder`, `Call` and `Error`, so it must not be one of them.
+fn marker_name(title: &str) -> String {
+    let name = if has_word(title) {
+        type_name(title)
     } else {
-        Err(Error::unsupported(
-            &Pointer::root().join("info").join("version"),
-            format!(
-                "the version {version:?} is sent as the `Clerk-API-Version` header, which allows only visible ASCII"
-            ),
-        ))
-    }
+        "Api".to_owned()
+    };
+    avoiding(name, &["Call", "Clerk", "ClerkBuilder", "Error"], "Api")
 }
 
 /// A schema after lowering: its Rust type and whether `null` is allowed.
@@ -113,6 +131,8 @@ struct Lowerer<'a> {
     /// The type of the error schema, which mapped error responses must use, once something
     /// needed it.
     error_type: Option<TypeRef>,
+    /// The security schemes, in spec order.
+    schemes: Vec<SecuritySchemeDef>,
     /// What lowering went past without representing it.
     warnings: Vec<Warning>,
 }
@@ -145,6 +165,7 @@ impl<'a> Lowerer<'a> {
             memo: BTreeMap::new(),
             request_roots: Vec::new(),
             error_type: None,
+            schemes: security::schemes(spec)?,
             warnings: Vec::new(),
         })
     }
@@ -222,10 +243,23 @@ impl<'a> Lowerer<'a> {
             }
         }
         let info = &self.spec.info;
+        let required_schemes = security::required(
+            resources
+                .iter()
+                .flat_map(|resource| &resource.operations)
+                .map(|operation| operation.security.as_slice()),
+        );
+        let (default_server, server_template) = servers(self.spec);
         Api {
             title: info.title.clone(),
             version: info.version.clone(),
-            default_server: self.spec.servers.first().map(|server| server.url.clone()),
+            marker: marker_name(&info.title),
+            version_header: version_header(&info.version),
+            default_server,
+            server_template,
+            env_scheme: security::env_scheme(&required_schemes, &self.schemes),
+            required_schemes,
+            schemes: self.schemes,
             types: self.types.into_values().collect(),
             error_type: self.error_type.as_ref().and_then(TypeRef::named).map(str::to_owned),
             resources,
@@ -279,5 +313,51 @@ fn presence(required: bool, nullable: bool, used_in_request: bool) -> Presence {
         (true, true) => Presence::RequiredNullable,
         (false, true) if used_in_request => Presence::ThreeState,
         (false, _) => Presence::Optional,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_dated_versions_are_sent_as_a_header() {
+        assert_eq!(version_header("2025-11-10").as_deref(), Some("2025-11-10"));
+        for other in ["v1", "2025-11-1", "2025/11/10", "2025-11-10 ", "１２３４-11-10"] {
+            assert_eq!(version_header(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_server_with_variables_is_no_default() {
+        let spec = |servers: &str| -> OpenAPI {
+            serde_yaml::from_str(&format!(
+                "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\n{servers}"
+            ))
+            .expect("a spec")
+        };
+        assert_eq!(
+            servers(&spec("servers: [{url: 'https://api.clerk.com/v1/'}]")),
+            (
+                Some("https://api.clerk.com/v1".to_owned()),
+                "https://api.clerk.com/v1/".to_owned()
+            )
+        );
+        let template = "https://{domain}.clerk.accounts.dev";
+        assert_eq!(
+            servers(&spec(&format!(
+                "servers: [{{url: '{template}', variables: {{domain: {{default: x}}}}}}]"
+            ))),
+            (None, template.to_owned())
+        );
+        assert_eq!(servers(&spec("servers: [{url: /v1}]")), (None, "/v1".to_owned()));
+        assert_eq!(servers(&spec("")), (None, String::new()));
+    }
+
+    #[test]
+    fn the_marker_is_named_after_the_title() {
+        assert_eq!(marker_name("Clerk Backend API"), "ClerkBackendApi");
+        assert_eq!(marker_name("Clerk"), "ClerkApi");
+        assert_eq!(marker_name("--"), "Api");
     }
 }

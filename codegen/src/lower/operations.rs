@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody};
 
 use super::refs::{Resolved, resolve};
+use super::security;
 use super::{JSON, Lowered, Lowerer, MULTIPART, path_placeholders};
 use crate::Config;
 use crate::error::{Error, Pointer};
@@ -163,6 +164,14 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         let (response, error_statuses) = self.lower_responses(operation, &id, config, pointer)?;
+        let security = match &operation.security {
+            Some(own) => security::requirements(Some(own), &self.schemes, &pointer.join("security"))?,
+            None => security::requirements(
+                self.spec.security.as_deref(),
+                &self.schemes,
+                &Pointer::root().join("security"),
+            )?,
+        };
         Ok(Operation {
             const_name: constant_name(&id),
             id,
@@ -174,10 +183,7 @@ impl<'a> Lowerer<'a> {
             body,
             response,
             error_statuses,
-            authenticated: operation
-                .security
-                .as_ref()
-                .is_none_or(|requirements| !requirements.is_empty()),
+            security,
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             deprecated: operation.deprecated,

@@ -3,7 +3,7 @@
 //! points to nothing, elsewhere, or round in a circle is an error located where it was met.
 
 use indexmap::IndexMap;
-use openapiv3::{Components, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use openapiv3::{Components, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
 
 use crate::error::{Error, Pointer};
 
@@ -48,6 +48,14 @@ impl Component for Response {
 
     fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
         &components.responses
+    }
+}
+
+impl Component for SecurityScheme {
+    const SECTION: &'static str = "securitySchemes";
+
+    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.security_schemes
     }
 }
 

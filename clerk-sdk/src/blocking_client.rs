@@ -1,19 +1,6 @@
-//! A blocking client, for programs without an async runtime (the `blocking` feature).
-//!
-//! It offers the same operations as the async [`Clerk`](crate::Clerk), with the same retries,
-//! timeouts, per-call overrides and hooks: each call is run on a small runtime the client owns,
-//! and the calling thread waits for the result.
-//!
-//! ```no_run
-//! # fn run() -> Result<(), clerk_sdk::Error> {
-//! let clerk = clerk_sdk::Clerk::builder().bearer_auth("sk_test_...").build_blocking()?;
-//! let phone = clerk.phone_numbers().get("phone_12345").send()?;
-//! println!("{}", phone.phone_number);
-//! # Ok(()) }
-//! ```
-//!
-//! It may be called from anywhere, including from inside another tokio runtime (it does not
-//! panic there), but it blocks the calling thread: in async code, use the async client.
+//! The blocking client, for programs without an async runtime (the `blocking` feature),
+//! generic over the [`Api`] it calls like the async [`Client`](crate::runtime::Client). The
+//! public face of it, with an example, is the crate's `blocking` module.
 
 use std::fmt;
 use std::sync::Arc;
@@ -22,63 +9,77 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 
-use crate::{Error, RetryConfig};
+use crate::RetryConfig;
+use crate::api::Api;
+use crate::error::SdkError;
 
-pub use crate::generated::blocking::*;
-
-/// A blocking client for Clerk's Backend API. Build one with
-/// [`ClerkBuilder::build_blocking`](crate::ClerkBuilder::build_blocking) or
-/// [`Clerk::from_env`]. Cheap to clone: clones share the connection pool and the runtime.
-#[derive(Clone)]
-pub struct Clerk {
-    client: crate::Clerk,
+/// A blocking client. Build one with
+/// [`ClientBuilder::build_blocking`](crate::runtime::ClientBuilder::build_blocking), or wrap an
+/// async client with [`Client::new`]. Cheap to clone: clones share the connection pool and the
+/// runtime.
+pub struct Client<A> {
+    client: crate::runtime::Client<A>,
     runtime: Arc<OwnedRuntime>,
 }
 
-impl fmt::Debug for Clerk {
+impl<A> Clone for Client<A> {
+    fn clone(&self) -> Self {
+        Client {
+            client: self.client.clone(),
+            runtime: self.runtime.clone(),
+        }
+    }
+}
+
+impl<A> fmt::Debug for Client<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::Clerk")
+        f.debug_struct("blocking::Client")
             .field("client", &self.client)
             .finish_non_exhaustive()
     }
 }
 
-impl Clerk {
+impl<A: Api> Client<A> {
     /// Wraps an async client, starting the runtime the blocking calls run on.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if the runtime cannot be started.
-    pub fn new(client: crate::Clerk) -> Result<Self, Error> {
+    /// [`SdkError::Config`] if the runtime cannot be started.
+    pub fn new(client: crate::runtime::Client<A>) -> Result<Self, SdkError<A::ErrorBody>> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("clerk-sdk-blocking")
             .enable_all()
             .build()
-            .map_err(|e| Error::Config(format!("cannot start the blocking client's runtime: {e}")))?;
-        Ok(Clerk {
+            .map_err(|e| SdkError::Config(format!("cannot start the blocking client's runtime: {e}")))?;
+        Ok(Client {
             client,
             runtime: Arc::new(OwnedRuntime(Some(runtime))),
         })
     }
 
-    /// Like [`crate::Clerk::from_env`]: the key from `CLERK_SECRET_KEY`, everything else
-    /// default.
+    /// A blocking client whose credential for scheme `scheme` is the `CLERK_SECRET_KEY`
+    /// environment variable. Used by the generated `from_env`.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if the variable is missing or empty, or the runtime cannot start.
-    pub fn from_env() -> Result<Self, Error> {
-        Clerk::new(crate::Clerk::from_env()?)
+    /// [`SdkError::Config`] if the variable is missing or empty, or the runtime cannot start.
+    #[doc(hidden)]
+    pub fn from_env_credential(scheme: usize) -> Result<Self, SdkError<A::ErrorBody>> {
+        Client::new(crate::runtime::Client::from_env_credential(scheme)?)
     }
+}
 
+impl<A> Client<A> {
     /// The async client this one wraps.
-    pub fn as_async(&self) -> &crate::Clerk {
+    pub fn as_async(&self) -> &crate::runtime::Client<A> {
         &self.client
     }
 
-    /// Turns an async call into a blocking one on this client's runtime.
-    pub(crate) fn wrap<T>(&self, call: crate::Call<T>) -> Call<T> {
+    /// Turns an async call into a blocking one on this client's runtime. Used by generated
+    /// operations.
+    #[doc(hidden)]
+    pub fn wrap<T>(&self, call: crate::runtime::Call<A, T>) -> Call<A, T> {
         Call {
             call,
             runtime: self.runtime.clone(),
@@ -99,36 +100,36 @@ impl Drop for OwnedRuntime {
 }
 
 /// A prepared blocking request; [`Call::send`] sends it and waits for the result. The
-/// overrides are those of the async [`Call`](crate::Call).
+/// overrides are those of the async [`Call`](crate::runtime::Call).
 #[must_use = "a Call does nothing until send() is called"]
-pub struct Call<T> {
-    call: crate::Call<T>,
+pub struct Call<A, T> {
+    call: crate::runtime::Call<A, T>,
     runtime: Arc<OwnedRuntime>,
 }
 
-impl<T> fmt::Debug for Call<T> {
+impl<A, T> fmt::Debug for Call<A, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("blocking::Call").field(&self.call).finish()
     }
 }
 
-impl<T> Call<T> {
-    /// See [`crate::Call::retries`].
+impl<A, T> Call<A, T> {
+    /// See [`crate::runtime::Call::retries`].
     pub fn retries(self, retries: RetryConfig) -> Self {
         self.map(|call| call.retries(retries))
     }
 
-    /// See [`crate::Call::timeout`].
+    /// See [`crate::runtime::Call::timeout`].
     pub fn timeout(self, timeout: Duration) -> Self {
         self.map(|call| call.timeout(timeout))
     }
 
-    /// See [`crate::Call::server_url`].
+    /// See [`crate::runtime::Call::server_url`].
     pub fn server_url(self, url: impl Into<String>) -> Self {
         self.map(|call| call.server_url(url))
     }
 
-    /// See [`crate::Call::header`].
+    /// See [`crate::runtime::Call::header`].
     pub fn header<K, V>(self, name: K, value: V) -> Self
     where
         K: TryInto<HeaderName>,
@@ -137,12 +138,12 @@ impl<T> Call<T> {
         self.map(|call| call.header(name, value))
     }
 
-    /// See [`crate::Call::headers`].
+    /// See [`crate::runtime::Call::headers`].
     pub fn headers(self, headers: HeaderMap) -> Self {
         self.map(|call| call.headers(headers))
     }
 
-    fn map(self, change: impl FnOnce(crate::Call<T>) -> crate::Call<T>) -> Self {
+    fn map(self, change: impl FnOnce(crate::runtime::Call<A, T>) -> crate::runtime::Call<A, T>) -> Self {
         Call {
             call: change(self.call),
             runtime: self.runtime,
@@ -150,13 +151,13 @@ impl<T> Call<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Call<T> {
+impl<A: Api, T: DeserializeOwned + Send + 'static> Call<A, T> {
     /// Sends the request and waits for the decoded response.
     ///
     /// # Errors
     ///
-    /// The same as the async call; see [`Error`].
-    pub fn send(self) -> Result<T, Error> {
+    /// The same as the async call; see [`SdkError`].
+    pub fn send(self) -> Result<T, SdkError<A::ErrorBody>> {
         let operation = self.call.operation_id();
         let Some(runtime) = &self.runtime.0 else {
             return Err(stopped(operation));
@@ -171,8 +172,8 @@ impl<T: DeserializeOwned + Send + 'static> Call<T> {
     }
 }
 
-fn stopped(operation: &'static str) -> Error {
-    Error::InvalidRequest {
+fn stopped<E>(operation: &'static str) -> SdkError<E> {
+    SdkError::InvalidRequest {
         operation,
         reason: "the blocking client's runtime stopped before the call finished".to_owned(),
     }
