@@ -128,7 +128,7 @@ pub mod blocking {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::api::{Api, ApiDescription, KeyLocation, SchemeKind, SecurityScheme};
-    pub use crate::call::{Call, Operation, decode_response};
+    pub use crate::call::{Call, Operation, QueryStyle, decode_response};
     pub use crate::client::{Client, ClientBuilder};
     pub use crate::credentials::Credential;
     pub use crate::impl_open_enum;

@@ -400,6 +400,8 @@ pub struct Operation {
     pub path_params: Vec<PathParam>,
     /// The generated struct holding the query parameters, if the operation has any.
     pub query: Option<String>,
+    /// The query parameters sent in another style than one pair per array item, by wire name.
+    pub query_styles: Vec<(String, QueryStyle)>,
     /// The JSON request body, if any.
     pub body: Option<Body>,
     /// The 2xx response's type; `None` when it has no JSON content.
@@ -419,6 +421,19 @@ pub struct Operation {
     pub deprecated: bool,
     /// Where the operation is defined.
     pub pointer: Pointer,
+}
+
+/// How a query parameter is sent, when it is not one pair per array item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `style: form`, `explode: false`: items joined by commas.
+    Comma,
+    /// `style: spaceDelimited`: items joined by spaces.
+    Space,
+    /// `style: pipeDelimited`: items joined by `|`.
+    Pipe,
+    /// `style: deepObject`: `name[property]=value`.
+    DeepObject,
 }
 
 /// A path parameter.

@@ -26,7 +26,8 @@ mod url;
 
 pub use response::decode_response;
 use response::{RawResponse, decode, status_error};
-use url::{expand_path, query_pairs};
+pub use url::QueryStyle;
+use url::{encode, expand_path, query_pairs};
 
 use crate::api::{Api, KeyLocation, SchemeKind};
 use crate::client::{Client, ClientInner, check_cleartext, normalize_server_url};
@@ -294,10 +295,17 @@ impl<A, T> Call<A, T> {
     /// unset, with arrays sent as repeated names (`?id=a&id=b`). A failure is reported when the
     /// call is awaited. Used by generated operations.
     #[doc(hidden)]
-    pub fn query<Q: Serialize>(mut self, query: &Q) -> Self {
+    pub fn query<Q: Serialize>(self, query: &Q) -> Self {
+        self.query_styled(query, &[])
+    }
+
+    /// [`Call::query`], with the parameters sent in another style than one pair per array item
+    /// listed by name. Used by generated operations.
+    #[doc(hidden)]
+    pub fn query_styled<Q: Serialize>(mut self, query: &Q, styles: &[(&str, QueryStyle)]) -> Self {
         self.query = serde_json::to_value(query)
             .map_err(|e| e.to_string())
-            .and_then(query_pairs);
+            .and_then(|value| query_pairs(value, styles));
         self
     }
 
@@ -449,18 +457,14 @@ async fn execute(
             .filter_map(|&index| inner.credentials.get(index)?.as_ref())
     };
     let key_pairs = credentials().filter_map(|credential| match credential {
-        Sendable::Query(name, value) => Some((*name, value.expose_secret())),
+        Sendable::Query(name, value) => Some((encode(name), encode(value.expose_secret()))),
         _ => None,
     });
-    let pairs: Vec<(&str, &str)> = query
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .chain(key_pairs)
-        .collect();
-    if !pairs.is_empty() {
-        let start = text.len();
-        text.push('?');
-        form_urlencoded::Serializer::for_suffix(&mut text, start + 1).extend_pairs(pairs);
+    for (i, (name, value)) in query.into_iter().chain(key_pairs).enumerate() {
+        text.push(if i == 0 { '?' } else { '&' });
+        text.push_str(&name);
+        text.push('=');
+        text.push_str(&value);
     }
     let cookie = cookie_header(&options.cookies, credentials()).map_err(invalid)?;
     let url = Url::parse(&text).map_err(|e| invalid(format!("invalid URL: {e}")))?;

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::docs::{generated_doc_attrs, sentence};
 use super::examples::Example;
 use super::{doc_attrs, ident, model_type_tokens};
-use crate::model::{Api, BodyEncoding, Operation, PathParam, Resource, TypeRef};
+use crate::model::{Api, BodyEncoding, Operation, PathParam, QueryStyle, Resource, TypeRef};
 use crate::names::{Scope, snake_name};
 
 /// `operations.rs`: module docs, imports, every operation's descriptor and every resource
@@ -228,7 +228,7 @@ fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> T
         response,
         ..
     } = signature(operation);
-    let query_call = query.map(|arg| quote!(.query(&#arg)));
+    let query_call = query.map(|arg| query_call(&arg, &operation.query_styles));
     let body_call = body.map(|arg| match operation.body.as_ref().map(|b| b.encoding) {
         Some(BodyEncoding::Multipart) => quote!(.multipart(&#arg)),
         _ => quote!(.json(&#arg)),
@@ -240,6 +240,23 @@ fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> T
             Call::new(self.client, &#descriptor, &[#(#path_values),*]) #query_call #body_call
         }
     }
+}
+
+/// `.query(&query)`, or `.query_styled(..)` with the parameters sent in another style.
+fn query_call(arg: &proc_macro2::Ident, styles: &[(String, QueryStyle)]) -> TokenStream {
+    if styles.is_empty() {
+        return quote!(.query(&#arg));
+    }
+    let styles = styles.iter().map(|(name, style)| {
+        let style = match style {
+            QueryStyle::Comma => quote!(Comma),
+            QueryStyle::Space => quote!(Space),
+            QueryStyle::Pipe => quote!(Pipe),
+            QueryStyle::DeepObject => quote!(DeepObject),
+        };
+        quote!((#name, crate::__private::QueryStyle::#style))
+    });
+    quote!(.query_styled(&#arg, &[#(#styles),*]))
 }
 
 /// The start of `blocking.rs`: module docs and imports.

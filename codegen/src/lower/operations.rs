@@ -11,7 +11,8 @@ use super::{JSON, Lowered, Lowerer, MULTIPART, path_placeholders};
 use crate::Config;
 use crate::error::{Error, Pointer};
 use crate::model::{
-    Body, BodyEncoding, Field, HttpMethod, Operation, PathParam, Presence, Resource, StructDef, TypeKind, TypeRef,
+    Body, BodyEncoding, Field, HttpMethod, Operation, PathParam, Presence, QueryStyle, Resource, StructDef, TypeKind,
+    TypeRef,
 };
 use crate::names::{Scope, avoiding, constant_name, has_word, snake_name, type_name, unraw};
 
@@ -159,6 +160,7 @@ impl<'a> Lowerer<'a> {
         }
         let method_name = snake_name(method_source);
         let (path_params, query) = self.lower_parameters(path, item, operation, &id, pointer)?;
+        let (query, query_styles) = query.map_or((None, Vec::new()), |(name, styles)| (Some(name), styles));
         let body = match &operation.request_body {
             Some(body) => Some(self.lower_body(body, &id, &pointer.join("requestBody"))?),
             None => None,
@@ -180,6 +182,7 @@ impl<'a> Lowerer<'a> {
             path: path.to_owned(),
             path_params,
             query,
+            query_styles,
             body,
             response,
             error_statuses,
@@ -200,7 +203,7 @@ impl<'a> Lowerer<'a> {
         operation: &'a SpecOperation,
         operation_id: &str,
         pointer: &Pointer,
-    ) -> Result<(Vec<PathParam>, Option<String>), Error> {
+    ) -> Result<(Vec<PathParam>, Option<(String, Vec<(String, QueryStyle)>)>), Error> {
         let path_pointer = Pointer::root().join("paths").join(path);
         // Operation-level parameters override path-level ones with the same name and location.
         let mut path_params: IndexMap<String, (Pointer, &'a Parameter)> = IndexMap::new();
@@ -222,13 +225,7 @@ impl<'a> Lowerer<'a> {
                 Parameter::Path { .. } => {
                     path_params.insert(name, (param_pointer, parameter));
                 }
-                Parameter::Query { style, .. } => {
-                    if !matches!(style, openapiv3::QueryStyle::Form) {
-                        return Err(Error::unsupported(
-                            &param_pointer,
-                            "only `style: form` query parameters are supported",
-                        ));
-                    }
+                Parameter::Query { .. } => {
                     query_params.insert(name, (param_pointer, parameter));
                 }
                 Parameter::Header { .. } => {
@@ -328,19 +325,17 @@ impl<'a> Lowerer<'a> {
         params: IndexMap<String, (Pointer, &'a Parameter)>,
         operation_id: &str,
         pointer: &Pointer,
-    ) -> Result<String, Error> {
+    ) -> Result<(String, Vec<(String, QueryStyle)>), Error> {
         let query_pointer = pointer.join("parameters");
+        let mut styles = Vec::new();
         let name = self.claim_type(&format!("{operation_id}Query"), &query_pointer);
         let mut field_names = Scope::new();
         let mut fields = Vec::with_capacity(params.len());
         for (wire_name, (param_pointer, parameter)) in params {
             let hint = format!("{name}{}", type_name(&wire_name));
             let (lowered, example) = self.parameter_schema(parameter, &hint, &param_pointer)?;
-            if !self.is_query_value(&lowered.ty) {
-                return Err(Error::unsupported(
-                    &param_pointer,
-                    "a query parameter must be a scalar or an array of scalars",
-                ));
+            if let Some(style) = self.query_style(parameter, &lowered.ty, &param_pointer)? {
+                styles.push((wire_name.clone(), style));
             }
             let data = parameter.parameter_data_ref();
             fields.push(Field {
@@ -361,15 +356,54 @@ impl<'a> Lowerer<'a> {
             multipart: false,
         });
         self.add_type(&name, Some(doc), &query_pointer, kind);
-        Ok(name)
+        Ok((name, styles))
     }
 
-    /// Whether a type can be sent as query values: a scalar, an enum, or an array of those.
-    fn is_query_value(&self, ty: &TypeRef) -> bool {
+    /// How a query parameter of type `ty` is sent, from its `style` and `explode`: `None` for
+    /// the default, one pair per array item. Each style applies to the shapes OpenAPI defines it
+    /// for; any other combination is refused.
+    fn query_style(&self, parameter: &Parameter, ty: &TypeRef, pointer: &Pointer) -> Result<Option<QueryStyle>, Error> {
+        let Parameter::Query { style, .. } = parameter else {
+            return Ok(None);
+        };
+        let explode = parameter.parameter_data_ref().explode;
+        let is_array = matches!(ty, TypeRef::Vec(item) if self.is_query_scalar(item));
+        let is_object = match ty {
+            TypeRef::JsonMap => true,
+            TypeRef::Map(value) => self.is_query_scalar(value),
+            TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Struct(def)) => def.fields.iter().all(|f| self.is_query_scalar(&f.ty)),
+                _ => false,
+            },
+            _ => false,
+        };
+        let refuse = |message: &str| Err(Error::unsupported(pointer, message));
+        match (style, explode) {
+            (openapiv3::QueryStyle::DeepObject, Some(false)) => refuse("`style: deepObject` requires `explode: true`"),
+            (openapiv3::QueryStyle::DeepObject, _) if is_object => Ok(Some(QueryStyle::DeepObject)),
+            (openapiv3::QueryStyle::DeepObject, _) => {
+                refuse("`style: deepObject` applies only to objects whose properties are scalars")
+            }
+            _ if !(is_array || self.is_query_scalar(ty)) => refuse(
+                "a query parameter must be a scalar or an array of scalars (objects only with `style: deepObject`)",
+            ),
+            (openapiv3::QueryStyle::Form, Some(false)) if is_array => Ok(Some(QueryStyle::Comma)),
+            (openapiv3::QueryStyle::Form, _) => Ok(None),
+            (openapiv3::QueryStyle::SpaceDelimited | openapiv3::QueryStyle::PipeDelimited, _) if !is_array => {
+                refuse("`style: spaceDelimited` and `style: pipeDelimited` apply only to arrays")
+            }
+            // With `explode: true` these styles are sent as `form` is: one pair per item.
+            (_, Some(true)) => Ok(None),
+            (openapiv3::QueryStyle::SpaceDelimited, _) => Ok(Some(QueryStyle::Space)),
+            (openapiv3::QueryStyle::PipeDelimited, _) => Ok(Some(QueryStyle::Pipe)),
+        }
+    }
+
+    /// Whether a type is one query value: a scalar or an enum.
+    fn is_query_scalar(&self, ty: &TypeRef) -> bool {
         match ty {
             TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
             TypeRef::Named(name) => matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))),
-            TypeRef::Vec(item) => !matches!(**item, TypeRef::Vec(_)) && self.is_query_value(item),
             _ => false,
         }
     }

@@ -16,7 +16,7 @@ async fn merged_members_decode_and_re_encode() {
         .respond_with(ResponseTemplate::new(200).set_body_json(&body))
         .mount(&server)
         .await;
-    let clerk = Clerk::new(Clerk::builder().bearer_auth("sk_test_x").server_url(server.uri()).build().expect("builds"));
+    let clerk = Clerk::builder().server_url(server.uri()).build().expect("builds");
 
     let machine: Machine = clerk.machines().get_machine().await.expect("decodes");
     assert_eq!(machine.id, "mch_1");

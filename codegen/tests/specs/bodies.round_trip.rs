@@ -11,12 +11,11 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 async fn server_and_client() -> (MockServer, Clerk) {
     let server = MockServer::start().await;
     let inner = Clerk::builder()
-        .bearer_auth("sk_test_x")
         .server_url(server.uri())
         .retries(bodies::RetryConfig::none())
         .build()
         .expect("builds");
-    (server, Clerk::new(inner))
+    (server, inner)
 }
 
 #[tokio::test]

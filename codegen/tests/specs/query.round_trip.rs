@@ -2,18 +2,18 @@
 //! Compiled and run inside the generated crate by the `generated_crates` test.
 
 use query::Clerk;
-use query::models::{ListUsersQuery, ListUsersQueryOrderBy};
+use query::models::{ListUsersQuery, ListUsersQueryFilter, ListUsersQueryOrderBy};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
-async fn arrays_repeat_and_unset_fields_are_left_out() {
+async fn arrays_repeat_or_join_by_style_and_unset_fields_are_left_out() {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(ResponseTemplate::new(200).set_body_json(["user_a"]))
         .mount(&server)
         .await;
-    let clerk = Clerk::new(Clerk::builder().bearer_auth("sk_test_x").server_url(server.uri()).build().expect("builds"));
+    let clerk = Clerk::builder().server_url(server.uri()).build().expect("builds");
 
     let query = ListUsersQuery::new("jo & ann")
         .user_id(vec!["user_a".to_owned(), "user/b".to_owned()])
@@ -24,6 +24,13 @@ async fn arrays_repeat_and_unset_fields_are_left_out() {
 
     clerk.users().list_users(ListUsersQuery::new("x").limit(10)).await.expect("succeeds");
 
+    let styled = ListUsersQuery::new("s")
+        .ids(vec!["a".to_owned(), "b,c".to_owned()])
+        .scope(vec!["openid".to_owned(), "email".to_owned()])
+        .tags(vec!["x".to_owned(), "y z".to_owned()])
+        .filter(ListUsersQueryFilter::default().role("admin").age(30));
+    clerk.users().list_users(styled).await.expect("succeeds");
+
     let requests = server.received_requests().await.expect("recorded");
     let queries: Vec<&str> = requests.iter().map(|r| r.url.query().unwrap_or_default()).collect();
     assert_eq!(
@@ -31,6 +38,7 @@ async fn arrays_repeat_and_unset_fields_are_left_out() {
         [
             "banned=false&order_by=-created_at&query=jo+%26+ann&user_id=user_a&user_id=user%2Fb",
             "limit=10&query=x",
+            "filter[age]=30&filter[role]=admin&ids=a,b%2Cc&query=s&scope=openid%20email&tags=x|y+z",
         ]
     );
 }

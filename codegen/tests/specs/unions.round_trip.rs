@@ -21,7 +21,7 @@ async fn untagged_and_tagged_unions_decode_through_the_client() {
         .respond_with(ResponseTemplate::new(200).set_body_json(&body))
         .mount(&server)
         .await;
-    let clerk = Clerk::new(Clerk::builder().bearer_auth("sk_test_x").server_url(server.uri()).build().expect("builds"));
+    let clerk = Clerk::builder().server_url(server.uri()).build().expect("builds");
     let response: GetKeyResponse = clerk.keys().get_key().await.expect("decodes");
     assert!(matches!(response.key, Some(GetKeyResponseKey::EcKey(_))), "{:?}", response.key);
     assert_eq!(response.id_or_count, Some(GetKeyResponseIdOrCount::Integer(7)));
