@@ -79,7 +79,7 @@ impl<A> Client<A> {
     /// Turns an async call into a blocking one on this client's runtime. Used by generated
     /// operations.
     #[doc(hidden)]
-    pub fn wrap<T>(&self, call: crate::runtime::Call<A, T>) -> Call<A, T> {
+    pub fn wrap<T, P>(&self, call: crate::runtime::Call<A, T, P>) -> Call<A, T, P> {
         Call {
             call,
             runtime: self.runtime.clone(),
@@ -102,18 +102,18 @@ impl Drop for OwnedRuntime {
 /// A prepared blocking request; [`Call::send`] sends it and waits for the result. The
 /// overrides are those of the async [`Call`](crate::runtime::Call).
 #[must_use = "a Call does nothing until send() is called"]
-pub struct Call<A, T> {
-    call: crate::runtime::Call<A, T>,
+pub struct Call<A, T, P = ()> {
+    call: crate::runtime::Call<A, T, P>,
     runtime: Arc<OwnedRuntime>,
 }
 
-impl<A, T> fmt::Debug for Call<A, T> {
+impl<A, T, P> fmt::Debug for Call<A, T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("blocking::Call").field(&self.call).finish()
     }
 }
 
-impl<A, T> Call<A, T> {
+impl<A, T, P> Call<A, T, P> {
     /// See [`crate::runtime::Call::retries`].
     pub fn retries(self, retries: RetryConfig) -> Self {
         self.map(|call| call.retries(retries))
@@ -143,7 +143,19 @@ impl<A, T> Call<A, T> {
         self.map(|call| call.headers(headers))
     }
 
-    fn map(self, change: impl FnOnce(crate::runtime::Call<A, T>) -> crate::runtime::Call<A, T>) -> Self {
+    /// See [`crate::runtime::Call::header_param`]. Used by generated operations.
+    #[doc(hidden)]
+    pub fn header_param(self, name: &'static str, value: &str) -> Self {
+        self.map(|call| call.header_param(name, value))
+    }
+
+    /// See [`crate::runtime::Call::cookie_param`]. Used by generated operations.
+    #[doc(hidden)]
+    pub fn cookie_param(self, name: &'static str, value: &str) -> Self {
+        self.map(|call| call.cookie_param(name, value))
+    }
+
+    fn map(self, change: impl FnOnce(crate::runtime::Call<A, T, P>) -> crate::runtime::Call<A, T, P>) -> Self {
         Call {
             call: change(self.call),
             runtime: self.runtime,
@@ -151,7 +163,7 @@ impl<A, T> Call<A, T> {
     }
 }
 
-impl<A: Api, T: DeserializeOwned + Send + 'static> Call<A, T> {
+impl<A: Api, T: DeserializeOwned + Send + 'static, P: 'static> Call<A, T, P> {
     /// Sends the request and waits for the decoded response.
     ///
     /// # Errors

@@ -73,6 +73,7 @@ mod multipart;
 mod nullable;
 mod open_enum;
 mod retry;
+mod standalone;
 mod union;
 
 pub use client::{DEFAULT_TIMEOUT, SECRET_KEY_ENV};
@@ -127,14 +128,16 @@ pub mod blocking {
 /// any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__standalone_client as standalone_client;
     pub use crate::api::{Api, ApiDescription, KeyLocation, SchemeKind, SecurityScheme};
-    pub use crate::call::{Call, Operation, QueryStyle, decode_response};
+    pub use crate::call::{Call, Operation, Style, decode_response};
     pub use crate::client::{Client, ClientBuilder};
     pub use crate::credentials::Credential;
     pub use crate::impl_open_enum;
     pub use crate::multipart::{MultipartBody, Part, ToParts};
     pub use crate::retry::RetryClass;
     pub use crate::union::{Tagged, fits_object, serialize_tagged, try_decode};
+    pub use bytes::Bytes;
     pub use reqwest;
     pub use reqwest::Method;
     pub use secrecy::SecretString;

@@ -156,21 +156,12 @@ fn spec_operations(spec: &openapiv3::OpenAPI) -> usize {
 pub fn generate(spec_text: &str, config: &Config) -> Result<Generated, Error> {
     let spec = parse(spec_text)?;
     unread::check(spec_text)?;
-    generate_from(&spec, config)
-}
-
-/// Generates the SDK's files from a parsed spec.
-///
-/// # Errors
-///
-/// [`Error::Unsupported`] with a JSON pointer for a construct that cannot be represented.
-pub fn generate_from(spec: &openapiv3::OpenAPI, config: &Config) -> Result<Generated, Error> {
-    let (api, warnings) = lower::lower(spec, config)?;
+    let (api, warnings) = lower::lower(&spec, config, unread::explicit_explodes(spec_text))?;
     let files = emit::emit(&api, config)?;
     Ok(Generated {
         api,
         files,
-        spec_operations: spec_operations(spec),
+        spec_operations: spec_operations(&spec),
         warnings,
     })
 }

@@ -250,6 +250,8 @@ pub enum TypeRef {
     F64,
     /// File contents (`format: binary`), sent as a multipart file part.
     Binary,
+    /// Raw bytes: an `application/octet-stream` body, `Vec<u8>`.
+    Bytes,
     /// Any JSON value: `serde_json::Value`.
     Json,
     /// A free-form JSON object: `serde_json::Map<String, Value>`.
@@ -359,7 +361,7 @@ pub enum SchemeKind {
 }
 
 /// Where an API key, or a header or cookie parameter, is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyLocation {
     /// A request header.
     Header,
@@ -401,7 +403,13 @@ pub struct Operation {
     /// The generated struct holding the query parameters, if the operation has any.
     pub query: Option<String>,
     /// The query parameters sent in another style than one pair per array item, by wire name.
-    pub query_styles: Vec<(String, QueryStyle)>,
+    pub query_styles: Vec<(String, Style)>,
+    /// Header and cookie parameters in spec order: required ones are method arguments after
+    /// the path parameters, optional ones setters on the operation's calls.
+    pub header_params: Vec<HeaderParam>,
+    /// The type that marks this operation's calls, when it has optional header or cookie
+    /// parameters, so their setters are methods of its calls alone: `GetClientParameters`.
+    pub params_marker: Option<String>,
     /// The JSON request body, if any.
     pub body: Option<Body>,
     /// The 2xx response's type; `None` when it has no JSON content.
@@ -425,7 +433,7 @@ pub struct Operation {
 
 /// How a query parameter is sent, when it is not one pair per array item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryStyle {
+pub enum Style {
     /// `style: form`, `explode: false`: items joined by commas.
     Comma,
     /// `style: spaceDelimited`: items joined by spaces.
@@ -434,6 +442,25 @@ pub enum QueryStyle {
     Pipe,
     /// `style: deepObject`: `name[property]=value`.
     DeepObject,
+}
+
+/// A header or cookie parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeaderParam {
+    /// The header or cookie name, as the spec writes it.
+    pub wire_name: String,
+    /// The method argument (required) or the setter on the call (optional).
+    pub rust_name: String,
+    /// [`KeyLocation::Header`] or [`KeyLocation::Cookie`].
+    pub location: KeyLocation,
+    /// The parameter's description.
+    pub doc: Option<String>,
+    /// A scalar: `String`, an integer, `bool` or a string enum.
+    pub ty: TypeRef,
+    /// Marked `required: true`.
+    pub required: bool,
+    /// The spec's `example` for the parameter (or its schema), if any.
+    pub example: Option<serde_json::Value>,
 }
 
 /// A path parameter.
@@ -460,15 +487,24 @@ pub struct Body {
     pub doc: Option<String>,
     /// How the body is sent.
     pub encoding: BodyEncoding,
+    /// The media type it is sent as, as the spec writes it.
+    pub media_type: String,
+    /// The fields of a form body sent in another style than OpenAPI's default, by wire name.
+    pub styles: Vec<(String, Style)>,
 }
 
-/// How a request body is sent.
+/// How a request body is sent. When an operation offers several media types, the first of
+/// these it offers is used: JSON holds any shape, a form only flat ones, and bytes no structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyEncoding {
     /// `application/json`.
     Json,
+    /// `application/x-www-form-urlencoded`: the fields as `name=value` pairs.
+    Form,
     /// `multipart/form-data`.
     Multipart,
+    /// `application/octet-stream`: the bytes as they are.
+    Bytes,
 }
 
 impl TypeRef {

@@ -3,6 +3,11 @@
 //! 3.0's fields, such as a misspelled or unknown HTTP method. The generator must not lose an
 //! operation silently, so the spec text is read once more for just those keys, and any such key
 //! is refused with its pointer.
+//!
+//! openapiv3 also reads an Encoding Object's missing `explode` as `false`, where OpenAPI's
+//! default is `true` for `style: form`; [`explicit_explodes`] reads which ones the spec writes.
+
+use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -80,9 +85,61 @@ pub(crate) fn check(spec_text: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The `explode` of every Encoding Object that writes one, by the Encoding Object's pointer
+/// (`#/paths/~1x/post/requestBody/content/application~1x-www-form-urlencoded/encoding/tags`).
+pub(crate) fn explicit_explodes(spec_text: &str) -> BTreeMap<Pointer, bool> {
+    let mut found = BTreeMap::new();
+    if let Ok(document) = serde_yaml::from_str::<serde_yaml::Value>(spec_text) {
+        collect_explodes(&document, &Pointer::root(), &mut found);
+    }
+    found
+}
+
+fn collect_explodes(value: &serde_yaml::Value, pointer: &Pointer, found: &mut BTreeMap<Pointer, bool>) {
+    let Some(mapping) = value.as_mapping() else {
+        if let Some(items) = value.as_sequence() {
+            for (i, item) in items.iter().enumerate() {
+                collect_explodes(item, &pointer.join(i.to_string()), found);
+            }
+        }
+        return;
+    };
+    for (key, child) in mapping {
+        let Some(key) = key.as_str() else { continue };
+        let child_pointer = pointer.join(key);
+        if key == "encoding"
+            && let Some(entries) = child.as_mapping()
+        {
+            for (property, entry) in entries {
+                let explode = entry.get("explode").and_then(serde_yaml::Value::as_bool);
+                if let (Some(property), Some(explode)) = (property.as_str(), explode) {
+                    found.insert(child_pointer.join(property), explode);
+                }
+            }
+        }
+        collect_explodes(child, &child_pointer, found);
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{check, explicit_explodes};
+
+    #[test]
+    fn written_explodes_are_found_by_pointer() {
+        let spec = "paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            encoding:\n              tags: {explode: false}\n              ids: {style: form}\n";
+        let found: Vec<(String, bool)> = explicit_explodes(spec)
+            .into_iter()
+            .map(|(pointer, explode)| (pointer.to_string(), explode))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "#/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/encoding/tags".to_owned(),
+                false
+            )]
+        );
+    }
 
     fn message(spec: &str) -> Option<String> {
         check(spec).err().map(|error| error.to_string())

@@ -238,21 +238,21 @@ fn unsupported_constructs_are_reported_with_their_pointer() {
     let cases = [
         (
             format!(
-                "operationId: GetThing\ntags: [T]\n{PARAM}  - {{name: x-trace, in: header, schema: {{type: string}}}}\nresponses:\n  '200': {{description: ok}}"
+                "operationId: GetThing\ntags: [T]\n{PARAM}  - {{name: x-trace, in: header, schema: {{type: array, items: {{type: string}}}}}}\nresponses:\n  '200': {{description: ok}}"
             ),
-            "#/paths/~1things~1{thing_id}/get/parameters/1: header parameters are not supported yet",
+            "#/paths/~1things~1{thing_id}/get/parameters/1: a header parameter must be a string, a string enum, an integer or a boolean",
         ),
         (
             format!(
                 "operationId: GetThing\ntags: [T]\n{PARAM}  - {{name: filter, in: query, schema: {{type: object, properties: {{a: {{type: string}}}}}}}}\nresponses:\n  '200': {{description: ok}}"
             ),
-            "#/paths/~1things~1{thing_id}/get/parameters/1: a query parameter must be a scalar or an array of scalars",
+            "#/paths/~1things~1{thing_id}/get/parameters/1: a query parameter must be a scalar or an array of scalars (objects only with `style: deepObject`)",
         ),
         (
             format!(
                 "operationId: GetThing\ntags: [T]\n{PARAM}  - {{name: f, in: query, style: deepObject, schema: {{type: string}}}}\nresponses:\n  '200': {{description: ok}}"
             ),
-            "#/paths/~1things~1{thing_id}/get/parameters/1: only `style: form` query parameters are supported",
+            "#/paths/~1things~1{thing_id}/get/parameters/1: `style: deepObject` applies only to objects whose properties are scalars",
         ),
         (
             format!("tags: [T]\n{PARAM}responses:\n  '200': {{description: ok}}"),

@@ -116,7 +116,7 @@ async fn a_per_call_server_url_cannot_send_the_key_in_cleartext() {
         .expect_err("refused");
     assert_eq!(
         error.to_string(),
-        "GetPhoneNumber: invalid request: refusing to send the secret key in cleartext to \
+        "GetPhoneNumber: invalid request: refusing to send credentials in cleartext to \
          `http://api.clerk.com/v1`: use https, or allow_insecure_http(true)"
     );
     assert!(!format!("{error:?}").contains(SECRET_KEY));

@@ -21,13 +21,15 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+mod form;
 mod response;
 mod url;
 
+pub use form::Style;
+use form::{Target, encode, join, pairs};
 pub use response::decode_response;
 use response::{RawResponse, decode, status_error};
-pub use url::QueryStyle;
-use url::{encode, expand_path, query_pairs};
+use url::expand_path;
 
 use crate::api::{Api, KeyLocation, SchemeKind};
 use crate::client::{Client, ClientInner, check_cleartext, normalize_server_url};
@@ -93,9 +95,10 @@ pub struct Operation {
 /// ```
 ///
 /// `A` is the API and `T` the decoded response; each generated crate names its own, such as
-/// `clerk_sdk::Call<T>`.
+/// `clerk_sdk::Call<T>`. `P` marks an operation with optional header or cookie parameters,
+/// whose setters are methods of its calls only; it is `()` for every other operation.
 #[must_use = "a Call does nothing until it is awaited"]
-pub struct Call<A, T> {
+pub struct Call<A, T, P = ()> {
     client: Arc<ClientInner>,
     operation: &'static Operation,
     /// The client's server URL followed by the expanded path, or why the path arguments were
@@ -104,8 +107,11 @@ pub struct Call<A, T> {
     query: Result<Vec<(String, String)>, String>,
     body: Option<Result<EncodedBody, String>>,
     options: CallOptions,
-    response: PhantomData<fn() -> (A, T)>,
+    response: Types<A, T, P>,
 }
+
+/// What a [`Call`] is for, at the type level only: the API, the response and the marker.
+type Types<A, T, P> = PhantomData<fn() -> (A, T, P)>;
 
 /// A URL being assembled: a server URL followed by a path.
 #[derive(Debug)]
@@ -135,7 +141,7 @@ struct CallOptions {
     header_error: Option<String>,
 }
 
-impl<A, T> fmt::Debug for Call<A, T> {
+impl<A, T, P> fmt::Debug for Call<A, T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
             .field("operation", &self.operation.id)
@@ -146,7 +152,7 @@ impl<A, T> fmt::Debug for Call<A, T> {
     }
 }
 
-impl<A, T> Call<A, T> {
+impl<A, T, P> Call<A, T, P> {
     /// A call to `operation` with its path arguments in template order. Used by generated
     /// operations.
     #[doc(hidden)]
@@ -302,10 +308,43 @@ impl<A, T> Call<A, T> {
     /// [`Call::query`], with the parameters sent in another style than one pair per array item
     /// listed by name. Used by generated operations.
     #[doc(hidden)]
-    pub fn query_styled<Q: Serialize>(mut self, query: &Q, styles: &[(&str, QueryStyle)]) -> Self {
+    pub fn query_styled<Q: Serialize>(mut self, query: &Q, styles: &[(&str, Style)]) -> Self {
         self.query = serde_json::to_value(query)
             .map_err(|e| e.to_string())
-            .and_then(|value| query_pairs(value, styles));
+            .and_then(|value| pairs(value, styles, Target::Query));
+        self
+    }
+
+    /// Attaches an `application/x-www-form-urlencoded` body: the struct's fields as
+    /// `name=value` pairs, arrays and objects sent in their field's style (listed by name) or
+    /// OpenAPI's default. Unset fields are left out; a three-state field set to null is sent
+    /// empty. A failure is reported when the call is awaited. Used by generated operations.
+    #[doc(hidden)]
+    pub fn form<B: Serialize>(mut self, body: &B, styles: &[(&str, Style)]) -> Self {
+        self.body = Some(
+            serde_json::to_value(body)
+                .map_err(|e| e.to_string())
+                .and_then(|value| pairs(value, styles, Target::Body))
+                .map(|pairs| {
+                    let mut text = String::new();
+                    join(pairs, &mut text);
+                    EncodedBody {
+                        content_type: HeaderValue::from_static("application/x-www-form-urlencoded"),
+                        bytes: text.into(),
+                    }
+                }),
+        );
+        self
+    }
+
+    /// Attaches a body of raw bytes, sent as `content_type` (such as
+    /// `application/octet-stream`). Used by generated operations.
+    #[doc(hidden)]
+    pub fn bytes(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
+        self.body = Some(Ok(EncodedBody {
+            content_type: HeaderValue::from_static(content_type),
+            bytes: body.into(),
+        }));
         self
     }
 
@@ -340,7 +379,7 @@ impl<A, T> Call<A, T> {
     }
 }
 
-impl<A: Api, T: DeserializeOwned> Call<A, T> {
+impl<A: Api, T: DeserializeOwned, P> Call<A, T, P> {
     /// Sends the request and decodes the response. Awaiting the `Call` does the same.
     pub async fn send(self) -> Result<T, SdkError<A::ErrorBody>> {
         let operation = self.operation;
@@ -366,7 +405,7 @@ impl<A: Api, T: DeserializeOwned> Call<A, T> {
     }
 }
 
-impl<A: Api, T: DeserializeOwned + Send + 'static> IntoFuture for Call<A, T> {
+impl<A: Api, T: DeserializeOwned + Send + 'static, P: 'static> IntoFuture for Call<A, T, P> {
     type Output = Result<T, SdkError<A::ErrorBody>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
@@ -456,15 +495,15 @@ async fn execute(
             .iter()
             .filter_map(|&index| inner.credentials.get(index)?.as_ref())
     };
-    let key_pairs = credentials().filter_map(|credential| match credential {
-        Sendable::Query(name, value) => Some((encode(name), encode(value.expose_secret()))),
-        _ => None,
-    });
-    for (i, (name, value)) in query.into_iter().chain(key_pairs).enumerate() {
-        text.push(if i == 0 { '?' } else { '&' });
-        text.push_str(&name);
-        text.push('=');
-        text.push_str(&value);
+    let key_pairs: Vec<(String, String)> = credentials()
+        .filter_map(|credential| match credential {
+            Sendable::Query(name, value) => Some((encode(name), encode(value.expose_secret()))),
+            _ => None,
+        })
+        .collect();
+    if !query.is_empty() || !key_pairs.is_empty() {
+        text.push('?');
+        join(query.into_iter().chain(key_pairs), &mut text);
     }
     let cookie = cookie_header(&options.cookies, credentials()).map_err(invalid)?;
     let url = Url::parse(&text).map_err(|e| invalid(format!("invalid URL: {e}")))?;

@@ -5,7 +5,7 @@ use super::models;
 /// [`ClerkBuilder::build_blocking`](crate::ClerkBuilder::build_blocking). Cheap to clone.
 pub type Clerk = crate::runtime::blocking::Client<super::ClerkBackendApi>;
 /// A prepared blocking request; [`send`](crate::runtime::blocking::Call::send) sends it.
-pub type Call<T> = crate::runtime::blocking::Call<super::ClerkBackendApi, T>;
+pub type Call<T, P = ()> = crate::runtime::blocking::Call<super::ClerkBackendApi, T, P>;
 impl Clerk {
     /// Like [`crate::Clerk::from_env`]: the key from `CLERK_SECRET_KEY`, everything
     /// else default.

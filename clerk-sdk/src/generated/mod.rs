@@ -34,8 +34,9 @@ impl crate::__private::Api for ClerkBackendApi {
 pub type Clerk = crate::__private::Client<ClerkBackendApi>;
 /// Configures and builds a [`Clerk`].
 pub type ClerkBuilder = crate::__private::ClientBuilder<ClerkBackendApi>;
-/// A prepared request to one operation; nothing is sent until it is awaited.
-pub type Call<T> = crate::__private::Call<ClerkBackendApi, T>;
+/// A prepared request to one operation; nothing is sent until it is awaited. `P`
+/// marks an operation with optional header or cookie parameters.
+pub type Call<T, P = ()> = crate::__private::Call<ClerkBackendApi, T, P>;
 /// The error of every call to Clerk Backend API, and of building its client; see [`SdkError`](crate::SdkError).
 pub type Error = crate::SdkError<models::ClerkErrors>;
 impl crate::ClerkBuilder {

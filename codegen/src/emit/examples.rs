@@ -36,6 +36,9 @@ impl Example {
             .iter()
             .map(|param| builder.value(&param.ty, param.example.as_ref(), &param.wire_name, 0))
             .collect();
+        for param in operation.header_params.iter().filter(|param| param.required) {
+            args.push(builder.value(&param.ty, param.example.as_ref(), &param.wire_name, 0));
+        }
         if let Some(query) = &operation.query {
             args.push(builder.body(&TypeRef::Named(query.clone())));
         }
@@ -204,6 +207,7 @@ impl ExampleBuilder<'_> {
             (TypeRef::Map(_), _) => "std::collections::BTreeMap::new()".to_owned(),
             (TypeRef::Vec(_), _) => "Vec::new()".to_owned(),
             (TypeRef::Binary, _) => "clerk_sdk::FilePart::new(b\"...\".to_vec()).file_name(\"image.png\")".to_owned(),
+            (TypeRef::Bytes, _) => "b\"...\".to_vec()".to_owned(),
             (TypeRef::Named(type_name), _) => self.named(type_name, example, depth),
         }
     }

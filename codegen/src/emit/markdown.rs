@@ -328,6 +328,7 @@ fn plain_type(ty: &TypeRef) -> String {
         TypeRef::F64 => "f64".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
         TypeRef::Binary => "FilePart".to_owned(),
+        TypeRef::Bytes => "Vec<u8>".to_owned(),
         TypeRef::JsonMap => "serde_json::Map<String, Value>".to_owned(),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", plain_type(value)),
         TypeRef::Vec(item) => format!("Vec<{}>", plain_type(item)),

@@ -169,8 +169,8 @@ fn api_description(api: &Api) -> TokenStream {
     }
 }
 
-/// `Call` and `Error`, and in `clerk-sdk` `Clerk` and `ClerkBuilder`: the runtime's generic
-/// types for this API. A crate of its own wraps the client and builder instead (in `lib.rs`),
+/// `Error`, and in `clerk-sdk` `Clerk`, `ClerkBuilder` and `Call`: the runtime's generic types
+/// for this API. A crate of its own wraps the client, builder and call instead (in `lib.rs`),
 /// since it cannot add methods to another crate's types.
 fn api_aliases(api: &Api, in_sdk: bool) -> TokenStream {
     let marker = ident(&api.marker);
@@ -181,6 +181,9 @@ fn api_aliases(api: &Api, in_sdk: bool) -> TokenStream {
             pub type Clerk = crate::__private::Client<#marker>;
             /// Configures and builds a [`Clerk`].
             pub type ClerkBuilder = crate::__private::ClientBuilder<#marker>;
+            /// A prepared request to one operation; nothing is sent until it is awaited. `P`
+            /// marks an operation with optional header or cookie parameters.
+            pub type Call<T, P = ()> = crate::__private::Call<#marker, T, P>;
         }
     });
     let error_doc = format!(
@@ -190,8 +193,6 @@ fn api_aliases(api: &Api, in_sdk: bool) -> TokenStream {
     // Produces the type aliases.
     quote! {
         #client
-        /// A prepared request to one operation; nothing is sent until it is awaited.
-        pub type Call<T> = crate::__private::Call<#marker, T>;
         #[doc = #error_doc]
         pub type Error = crate::SdkError<#error_body>;
     }
@@ -234,6 +235,7 @@ fn qualified_type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Binary => quote!(crate::FilePart),
+        TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::JsonMap => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Map(value) => {
             let value = qualified_type_tokens(value, models);

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::docs::{generated_doc_attrs, sentence};
 use super::examples::Example;
 use super::{doc_attrs, ident, model_type_tokens};
-use crate::model::{Api, BodyEncoding, Operation, PathParam, QueryStyle, Resource, TypeRef};
+use crate::model::{Api, Body, BodyEncoding, HeaderParam, KeyLocation, Operation, PathParam, Resource, Style, TypeRef};
 use crate::names::{Scope, snake_name};
 
 /// `operations.rs`: module docs, imports, every operation's descriptor and every resource
@@ -95,7 +95,12 @@ fn resource(api: &Api, lib: &str, resource: &Resource) -> TokenStream {
         .iter()
         .map(|op| method(api, lib, resource, op))
         .collect();
-    handle(resource, handle_doc, &accessor_doc, &methods)
+    let mut tokens = handle(resource, handle_doc, &accessor_doc, &methods);
+    for operation in &resource.operations {
+        let call_type = signature(operation, &TokenStream::new()).call_type;
+        tokens.extend(param_setters(operation, &call_type, true));
+    }
+    tokens
 }
 
 /// A resource handle: the type, its accessor on the `Clerk` in scope, and its methods. Used
@@ -145,11 +150,16 @@ struct Signature {
     query: Option<proc_macro2::Ident>,
     /// The body parameter, if the operation has one.
     body: Option<proc_macro2::Ident>,
-    /// The success type.
-    response: TokenStream,
+    /// `.header_param(..)` or `.cookie_param(..)` for each required header or cookie parameter.
+    header_calls: Vec<TokenStream>,
+    /// The method's return type: `Call<T>`, or `Call<T, Marker>` for an operation with
+    /// optional header or cookie parameters.
+    call_type: TokenStream,
 }
 
-fn signature(operation: &Operation) -> Signature {
+/// The signature of an operation's method; `markers` is the path to the operations module's
+/// marker types from the module the method is in.
+fn signature(operation: &Operation, markers: &TokenStream) -> Signature {
     let mut arg_names = Scope::with_reserved(["self"]);
     let path_args: Vec<(proc_macro2::Ident, &PathParam)> = operation
         .path_params
@@ -175,6 +185,14 @@ fn signature(operation: &Operation) -> Signature {
         })
         .collect();
     let mut args: Vec<proc_macro2::Ident> = path_args.iter().map(|(arg, _)| arg.clone()).collect();
+    let mut header_calls = Vec::new();
+    for param in operation.header_params.iter().filter(|param| param.required) {
+        let arg = ident(&arg_names.claim(&param.rust_name));
+        let (ty, value) = scalar_argument(&arg, &param.ty);
+        params.push(quote!(#arg: #ty));
+        args.push(arg);
+        header_calls.push(param_call(param, &value));
+    }
     let query = operation.query.as_ref().map(|type_name| {
         let arg = ident(&arg_names.claim("query"));
         let ty = model_type_tokens(&TypeRef::Named(type_name.clone()));
@@ -193,13 +211,96 @@ fn signature(operation: &Operation) -> Signature {
         Some(ty) => model_type_tokens(ty),
         None => quote!(()),
     };
+    let call_type = match &operation.params_marker {
+        Some(marker) => {
+            let marker = ident(marker);
+            quote!(Call<#response, #markers #marker>)
+        }
+        None => quote!(Call<#response>),
+    };
     Signature {
         params,
         args,
         path_values,
         query,
         body,
-        response,
+        header_calls,
+        call_type,
+    }
+}
+
+/// The parameter type of a scalar argument, and the expression that makes its text: strings
+/// are taken as `impl AsRef<str>`, enums as themselves, numbers and booleans by value.
+fn scalar_argument(arg: &proc_macro2::Ident, ty: &TypeRef) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String => (quote!(impl AsRef<str>), quote!(#arg.as_ref())),
+        TypeRef::Named(_) => (model_type_tokens(ty), quote!(#arg.as_str())),
+        _ => (model_type_tokens(ty), quote!(&#arg.to_string())),
+    }
+}
+
+/// `.header_param("Name", value)` or `.cookie_param("name", value)`.
+fn param_call(param: &HeaderParam, value: &TokenStream) -> TokenStream {
+    let name = &param.wire_name;
+    match param.location {
+        KeyLocation::Cookie => quote!(.cookie_param(#name, #value)),
+        _ => quote!(.header_param(#name, #value)),
+    }
+}
+
+/// The setters of an operation's optional header and cookie parameters, as methods of its
+/// calls (`call_type`, in the module's `Call`), and the type that marks those calls.
+fn param_setters(operation: &Operation, call_type: &TokenStream, with_marker: bool) -> TokenStream {
+    let Some(marker) = &operation.params_marker else {
+        return TokenStream::new();
+    };
+    let setters = operation
+        .header_params
+        .iter()
+        .filter(|param| !param.required)
+        .map(|param| {
+            let name = ident(&param.rust_name);
+            let arg = ident("value");
+            let (ty, value) = scalar_argument(&arg, &param.ty);
+            let call = param_call(param, &value);
+            let kind = match param.location {
+                KeyLocation::Cookie => "cookie",
+                _ => "header",
+            };
+            let mut doc = format!("Sends the `{}` {kind} parameter.", param.wire_name);
+            if let Some(description) = &param.doc {
+                doc.push_str("\n\n");
+                doc.push_str(description);
+            }
+            doc.push_str(&format!(
+                "\n\nA value that cannot be sent as a {kind} fails the call before anything is sent."
+            ));
+            let doc = doc_attrs(&doc, false);
+            quote! {
+                #doc
+                pub fn #name(self, #arg: #ty) -> Self {
+                    self #call
+                }
+            }
+        });
+    let marker_ident = ident(marker);
+    let marker_item = with_marker.then(|| {
+        let doc = format!(
+            " Marks the calls of `{}`, whose optional header and cookie parameters are set with methods of the call.",
+            operation.id
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug)]
+            pub enum #marker_ident {}
+        }
+    });
+    // Produces the marker type (once, with the async operations) and the setters.
+    quote! {
+        #marker_item
+        impl #call_type {
+            #(#setters)*
+        }
     }
 }
 
@@ -225,38 +326,58 @@ fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> T
         path_values,
         query,
         body,
-        response,
+        header_calls,
+        call_type,
         ..
-    } = signature(operation);
+    } = signature(operation, &TokenStream::new());
     let query_call = query.map(|arg| query_call(&arg, &operation.query_styles));
-    let body_call = body.map(|arg| match operation.body.as_ref().map(|b| b.encoding) {
-        Some(BodyEncoding::Multipart) => quote!(.multipart(&#arg)),
-        _ => quote!(.json(&#arg)),
-    });
+    let body_call = body.and_then(|arg| operation.body.as_ref().map(|body| body_call(&arg, body)));
     quote! {
         #doc
         #deprecated
-        pub fn #name(&self, #(#params),*) -> Call<#response> {
-            Call::new(self.client, &#descriptor, &[#(#path_values),*]) #query_call #body_call
+        pub fn #name(&self, #(#params),*) -> #call_type {
+            Call::new(self.client, &#descriptor, &[#(#path_values),*]) #(#header_calls)* #query_call #body_call
         }
     }
 }
 
 /// `.query(&query)`, or `.query_styled(..)` with the parameters sent in another style.
-fn query_call(arg: &proc_macro2::Ident, styles: &[(String, QueryStyle)]) -> TokenStream {
+fn query_call(arg: &proc_macro2::Ident, styles: &[(String, Style)]) -> TokenStream {
     if styles.is_empty() {
         return quote!(.query(&#arg));
     }
+    let styles = styles_tokens(styles);
+    quote!(.query_styled(&#arg, #styles))
+}
+
+/// The call that attaches the body, by how it is sent.
+fn body_call(arg: &proc_macro2::Ident, body: &Body) -> TokenStream {
+    match body.encoding {
+        BodyEncoding::Json => quote!(.json(&#arg)),
+        BodyEncoding::Multipart => quote!(.multipart(&#arg)),
+        BodyEncoding::Form => {
+            let styles = styles_tokens(&body.styles);
+            quote!(.form(&#arg, #styles))
+        }
+        BodyEncoding::Bytes => {
+            let media_type = &body.media_type;
+            quote!(.bytes(#arg, #media_type))
+        }
+    }
+}
+
+/// `&[("name", Style::Comma), ..]`: the fields sent in another style than the default.
+fn styles_tokens(styles: &[(String, Style)]) -> TokenStream {
     let styles = styles.iter().map(|(name, style)| {
         let style = match style {
-            QueryStyle::Comma => quote!(Comma),
-            QueryStyle::Space => quote!(Space),
-            QueryStyle::Pipe => quote!(Pipe),
-            QueryStyle::DeepObject => quote!(DeepObject),
+            Style::Comma => quote!(Comma),
+            Style::Space => quote!(Space),
+            Style::Pipe => quote!(Pipe),
+            Style::DeepObject => quote!(DeepObject),
         };
-        quote!((#name, crate::__private::QueryStyle::#style))
+        quote!((#name, crate::__private::Style::#style))
     });
-    quote!(.query_styled(&#arg, &[#(#styles),*]))
+    quote!(&[#(#styles),*])
 }
 
 /// The start of `blocking.rs`: module docs and imports.
@@ -293,7 +414,7 @@ fn blocking_head(api: &Api) -> TokenStream {
         /// [`ClerkBuilder::build_blocking`](crate::ClerkBuilder::build_blocking). Cheap to clone.
         pub type Clerk = crate::runtime::blocking::Client<super::#marker>;
         /// A prepared blocking request; [`send`](crate::runtime::blocking::Call::send) sends it.
-        pub type Call<T> = crate::runtime::blocking::Call<super::#marker, T>;
+        pub type Call<T, P = ()> = crate::runtime::blocking::Call<super::#marker, T, P>;
 
         #from_env
     }
@@ -315,8 +436,11 @@ fn blocking_resource(resource: &Resource) -> TokenStream {
             quote!()
         };
         let Signature {
-            params, args, response, ..
-        } = signature(operation);
+            params,
+            args,
+            call_type,
+            ..
+        } = signature(operation, &quote!(super::operations::));
         let summary = operation.summary.as_deref().map(sentence).unwrap_or_default();
         let doc = format!(
             "{summary}\n\nBlocking version of [`{0}::{1}`](crate::{0}::{1}), which documents the arguments and errors.",
@@ -327,13 +451,18 @@ fn blocking_resource(resource: &Resource) -> TokenStream {
         quote! {
             #doc
             #deprecated
-            pub fn #name(&self, #(#params),*) -> Call<#response> {
+            pub fn #name(&self, #(#params),*) -> #call_type {
                 self.client.wrap(self.client.as_async().#accessor().#name(#(#args),*))
             }
         }
     });
     let methods: Vec<TokenStream> = methods.collect();
-    handle(resource, quote!(#[doc = #handle_doc]), &accessor_doc, &methods)
+    let mut tokens = handle(resource, quote!(#[doc = #handle_doc]), &accessor_doc, &methods);
+    for operation in &resource.operations {
+        let call_type = signature(operation, &quote!(super::operations::)).call_type;
+        tokens.extend(param_setters(operation, &call_type, false));
+    }
+    tokens
 }
 
 /// The prose of a method's rustdoc: summary, description and arguments, which quote the spec.
@@ -363,6 +492,17 @@ fn method_doc(operation: &Operation) -> String {
             )
         })
         .collect();
+    for param in operation.header_params.iter().filter(|param| param.required) {
+        let doc = param.doc.as_deref().map(sentence).unwrap_or_default();
+        let place = match param.location {
+            KeyLocation::Cookie => "cookie",
+            _ => "header",
+        };
+        arguments.push(format!(
+            "- `{}`: {doc} Sent as the `{}` {place}.",
+            param.rust_name, param.wire_name
+        ));
+    }
     if let Some(query) = &operation.query {
         arguments.push(format!(
             "- `query`: the query parameters, see [`{query}`](crate::models::{query})."
@@ -378,6 +518,24 @@ fn method_doc(operation: &Operation) -> String {
     }
     if !arguments.is_empty() {
         sections.push(format!("# Arguments\n\n{}", arguments.join("\n")));
+    }
+    let setters: Vec<String> = operation
+        .header_params
+        .iter()
+        .filter(|param| !param.required)
+        .map(|param| {
+            format!(
+                "`.{}(..)` (`{}`)",
+                crate::names::unraw(&param.rust_name),
+                param.wire_name
+            )
+        })
+        .collect();
+    if !setters.is_empty() {
+        sections.push(format!(
+            "Optional parameters are set on the returned call: {}.",
+            setters.join(", ")
+        ));
     }
     sections.join("\n\n")
 }

@@ -46,10 +46,9 @@ fn toml_string(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
 
-/// `src/lib.rs`: the generated modules, the runtime's public types re-exported, and a `Clerk`
-/// and `ClerkBuilder` that wrap the runtime's client and builder for this API. Rust lets a
-/// crate add methods only to its own types, so the resource accessors and credential methods
-/// need these local wrappers; each forwarding method is one line.
+/// `src/lib.rs`: the generated modules, the runtime's public types re-exported, and `Clerk`,
+/// `ClerkBuilder` and `Call` for this API, which the runtime's `standalone_client!` defines as
+/// local wrappers of its own types (Rust lets a crate add methods only to its own types).
 pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let doc = doc_attrs(
         &format!(
@@ -60,7 +59,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     );
     let marker = ident(&api.marker);
     let default_server = api.default_server.as_ref().map(|_| quote!(DEFAULT_SERVER_URL,));
-    // Produces the crate root.
+    // Produces the crate root: the modules, the re-exports and the client types for the API.
     quote! {
         #doc
         #![deny(missing_docs)]
@@ -72,103 +71,12 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         pub use clerk_sdk::{error, hooks, BackoffStrategy, FilePart, Nullable, RetryConfig, SdkError};
         pub use generated::models;
         pub use generated::operations::*;
-        pub use generated::{API_VERSION, #default_server Call, Error, #marker};
+        pub use generated::{API_VERSION, #default_server Error, #marker};
 
         #[doc(hidden)]
         pub use clerk_sdk::__private;
 
-        /// A client for the whole API. Cheap to clone: clones share one connection pool.
-        #[derive(Debug, Clone)]
-        pub struct Clerk {
-            inner: clerk_sdk::runtime::Client<#marker>,
-        }
-
-        impl Clerk {
-            /// Starts configuring a client.
-            pub fn builder() -> ClerkBuilder {
-                ClerkBuilder {
-                    inner: clerk_sdk::runtime::Client::builder(),
-                }
-            }
-
-            /// A client whose credential for scheme `scheme` is read from `CLERK_SECRET_KEY`.
-            #[doc(hidden)]
-            pub fn from_env_credential(scheme: usize) -> Result<Self, Error> {
-                clerk_sdk::runtime::Client::from_env_credential(scheme).map(Clerk::from)
-            }
-        }
-
-        impl From<clerk_sdk::runtime::Client<#marker>> for Clerk {
-            fn from(inner: clerk_sdk::runtime::Client<#marker>) -> Self {
-                Clerk { inner }
-            }
-        }
-
-        /// The wrapped client's methods (such as `server_url`) are this one's; generated
-        /// operations pass `&Clerk` where the runtime takes the wrapped client.
-        impl std::ops::Deref for Clerk {
-            type Target = clerk_sdk::runtime::Client<#marker>;
-
-            fn deref(&self) -> &Self::Target {
-                &self.inner
-            }
-        }
-
-        /// Configures and builds a [`Clerk`]; see `clerk_sdk::runtime::ClientBuilder` for what
-        /// each setting does.
-        #[derive(Debug)]
-        #[must_use = "a builder does nothing until build() is called"]
-        pub struct ClerkBuilder {
-            inner: clerk_sdk::runtime::ClientBuilder<#marker>,
-        }
-
-        impl ClerkBuilder {
-            /// Sets the credential of security scheme number `scheme`.
-            #[doc(hidden)]
-            pub fn credential(self, scheme: usize, credential: clerk_sdk::runtime::Credential) -> Self {
-                ClerkBuilder { inner: self.inner.credential(scheme, credential) }
-            }
-
-            /// The server URL. A trailing `/` is ignored.
-            pub fn server_url(self, url: impl Into<String>) -> Self {
-                ClerkBuilder { inner: self.inner.server_url(url) }
-            }
-
-            /// A `reqwest::Client` to send requests with.
-            pub fn http_client(self, client: clerk_sdk::__private::reqwest::Client) -> Self {
-                ClerkBuilder { inner: self.inner.http_client(client) }
-            }
-
-            /// How long one attempt may take.
-            pub fn timeout(self, timeout: std::time::Duration) -> Self {
-                ClerkBuilder { inner: self.inner.timeout(timeout) }
-            }
-
-            /// When failed attempts are retried.
-            pub fn retries(self, retries: RetryConfig) -> Self {
-                ClerkBuilder { inner: self.inner.retries(retries) }
-            }
-
-            /// Lets credentials go over plain `http://` to hosts other than this machine.
-            pub fn allow_insecure_http(self, allow: bool) -> Self {
-                ClerkBuilder { inner: self.inner.allow_insecure_http(allow) }
-            }
-
-            /// Registers hooks that run around every attempt.
-            pub fn hook(self, hooks: impl hooks::Hooks) -> Self {
-                ClerkBuilder { inner: self.inner.hook(hooks) }
-            }
-
-            /// Builds the client.
-            ///
-            /// # Errors
-            ///
-            /// [`SdkError::Config`] if the configuration is incomplete or invalid; the message
-            /// never contains a credential.
-            pub fn build(self) -> Result<Clerk, Error> {
-                self.inner.build().map(Clerk::from)
-            }
-        }
+        clerk_sdk::__private::standalone_client!(#marker, Error);
     }
 }
 

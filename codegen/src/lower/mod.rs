@@ -7,11 +7,13 @@
 
 mod keywords;
 mod operations;
+mod parameters;
 mod paths;
 mod refs;
 mod responses;
 mod schemas;
 mod security;
+mod styles;
 mod unions;
 
 use paths::path_placeholders;
@@ -30,10 +32,19 @@ use crate::names::{Scope, avoiding, has_word, type_name};
 const JSON: &str = "application/json";
 /// The media type of form bodies with files.
 const MULTIPART: &str = "multipart/form-data";
+/// The media type of flat form bodies.
+const FORM: &str = "application/x-www-form-urlencoded";
+/// The media type of raw bytes.
+const OCTET_STREAM: &str = "application/octet-stream";
 
 /// Lowers a parsed spec into the model, with the warnings met on the way.
-pub(crate) fn lower(spec: &OpenAPI, config: &Config) -> Result<(Api, Vec<Warning>), Error> {
+pub(crate) fn lower(
+    spec: &OpenAPI,
+    config: &Config,
+    explicit_explodes: BTreeMap<Pointer, bool>,
+) -> Result<(Api, Vec<Warning>), Error> {
     let mut lowerer = Lowerer::new(spec)?;
+    lowerer.explicit_explodes = explicit_explodes;
     let resources = lowerer.lower_operations(config)?;
     if config.standalone.is_none() {
         // `clerk-sdk`'s runtime names the error body type, so the SDK needs it even when no
@@ -133,6 +144,9 @@ struct Lowerer<'a> {
     error_type: Option<TypeRef>,
     /// The security schemes, in spec order.
     schemes: Vec<SecuritySchemeDef>,
+    /// The `explode` of each Encoding Object that writes one (openapiv3 cannot tell a missing
+    /// one from `false`).
+    explicit_explodes: BTreeMap<Pointer, bool>,
     /// What lowering went past without representing it.
     warnings: Vec<Warning>,
 }
@@ -166,6 +180,7 @@ impl<'a> Lowerer<'a> {
             request_roots: Vec::new(),
             error_type: None,
             schemes: security::schemes(spec)?,
+            explicit_explodes: BTreeMap::new(),
             warnings: Vec::new(),
         })
     }

@@ -3,17 +3,16 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody};
+use openapiv3::{MediaType, Operation as SpecOperation, PathItem, ReferenceOr, RequestBody};
 
+use super::parameters::Parameters;
 use super::refs::{Resolved, resolve};
 use super::security;
-use super::{JSON, Lowered, Lowerer, MULTIPART, path_placeholders};
+use super::styles::{self, Place};
+use super::{FORM, JSON, Lowerer, MULTIPART, OCTET_STREAM};
 use crate::Config;
 use crate::error::{Error, Pointer};
-use crate::model::{
-    Body, BodyEncoding, Field, HttpMethod, Operation, PathParam, Presence, QueryStyle, Resource, StructDef, TypeKind,
-    TypeRef,
-};
+use crate::model::{Body, BodyEncoding, HeaderParam, HttpMethod, Operation, Resource, Style, TypeKind, TypeRef};
 use crate::names::{Scope, avoiding, constant_name, has_word, snake_name, type_name, unraw};
 
 /// Names a resource accessor must not take, with `_api` appended if it would: the client's own
@@ -53,6 +52,27 @@ const RESERVED_HANDLES: &[&str] = &[
     "Operation",
     "RetryClass",
     "RetryConfig",
+    "SdkError",
+];
+/// The methods of a call (async, blocking and standalone), which a parameter's setter must not
+/// take: a setter named like one gets a `_param` suffix.
+const RESERVED_SETTERS: &[&str] = &[
+    "cookie_param",
+    "fmt",
+    "header",
+    "header_param",
+    "headers",
+    "into_future",
+    "json",
+    "map",
+    "multipart",
+    "new",
+    "query",
+    "query_styled",
+    "retries",
+    "send",
+    "server_url",
+    "timeout",
 ];
 
 impl<'a> Lowerer<'a> {
@@ -106,7 +126,9 @@ impl<'a> Lowerer<'a> {
                     .push(lowered);
             }
         }
-        Ok(resources.into_values().collect())
+        let mut resources: Vec<Resource> = resources.into_values().collect();
+        name_params_markers(&mut resources);
+        Ok(resources)
     }
 
     /// The resource an operation belongs to: `x-speakeasy-group`, else its first tag.
@@ -159,8 +181,13 @@ impl<'a> Lowerer<'a> {
             }
         }
         let method_name = snake_name(method_source);
-        let (path_params, query) = self.lower_parameters(path, item, operation, &id, pointer)?;
-        let (query, query_styles) = query.map_or((None, Vec::new()), |(name, styles)| (Some(name), styles));
+        let Parameters {
+            path: path_params,
+            query,
+            query_styles,
+            headers: mut header_params,
+        } = self.lower_parameters(path, item, operation, &id, pointer)?;
+        name_header_setters(&mut header_params);
         let body = match &operation.request_body {
             Some(body) => Some(self.lower_body(body, &id, &pointer.join("requestBody"))?),
             None => None,
@@ -183,6 +210,8 @@ impl<'a> Lowerer<'a> {
             path_params,
             query,
             query_styles,
+            header_params,
+            params_marker: None,
             body,
             response,
             error_statuses,
@@ -192,234 +221,6 @@ impl<'a> Lowerer<'a> {
             deprecated: operation.deprecated,
             pointer: pointer.clone(),
         })
-    }
-
-    /// Lowers the operation's parameters: path parameters in template order, and query
-    /// parameters gathered into a generated `{OperationId}Query` struct.
-    fn lower_parameters(
-        &mut self,
-        path: &str,
-        item: &'a PathItem,
-        operation: &'a SpecOperation,
-        operation_id: &str,
-        pointer: &Pointer,
-    ) -> Result<(Vec<PathParam>, Option<(String, Vec<(String, QueryStyle)>)>), Error> {
-        let path_pointer = Pointer::root().join("paths").join(path);
-        // Operation-level parameters override path-level ones with the same name and location.
-        let mut path_params: IndexMap<String, (Pointer, &'a Parameter)> = IndexMap::new();
-        let mut query_params: IndexMap<String, (Pointer, &'a Parameter)> = IndexMap::new();
-        let item_params = item
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (path_pointer.join("parameters").join(i.to_string()), p));
-        let op_params = operation
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (pointer.join("parameters").join(i.to_string()), p));
-        for (param_pointer, slot) in item_params.chain(op_params) {
-            let (param_pointer, parameter) = self.resolve_parameter(slot, &param_pointer)?;
-            let name = parameter.parameter_data_ref().name.clone();
-            match parameter {
-                Parameter::Path { .. } => {
-                    path_params.insert(name, (param_pointer, parameter));
-                }
-                Parameter::Query { .. } => {
-                    query_params.insert(name, (param_pointer, parameter));
-                }
-                Parameter::Header { .. } => {
-                    return Err(Error::unsupported(
-                        &param_pointer,
-                        "header parameters are not supported yet",
-                    ));
-                }
-                Parameter::Cookie { .. } => {
-                    return Err(Error::unsupported(
-                        &param_pointer,
-                        "cookie parameters are not supported",
-                    ));
-                }
-            }
-        }
-        let path_params = self.lower_path_params(path, path_params, operation_id, pointer)?;
-        let query = if query_params.is_empty() {
-            None
-        } else {
-            Some(self.lower_query(query_params, operation_id, pointer)?)
-        };
-        Ok((path_params, query))
-    }
-
-    /// The schema of a parameter, and the parameter's example (or its schema's).
-    fn parameter_schema(
-        &mut self,
-        parameter: &'a Parameter,
-        hint: &str,
-        pointer: &Pointer,
-    ) -> Result<(Lowered, Option<serde_json::Value>), Error> {
-        let data = parameter.parameter_data_ref();
-        match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                let mut example = data.example.clone();
-                if let ReferenceOr::Item(schema) = schema {
-                    example = example.or_else(|| schema.schema_data.example.clone());
-                }
-                Ok((self.lower_slot(schema.into(), hint, &pointer.join("schema"))?, example))
-            }
-            ParameterSchemaOrContent::Content(_) => Err(Error::unsupported(
-                pointer,
-                "parameters with `content` are not supported",
-            )),
-        }
-    }
-
-    fn lower_path_params(
-        &mut self,
-        path: &str,
-        mut by_name: IndexMap<String, (Pointer, &'a Parameter)>,
-        operation_id: &str,
-        pointer: &Pointer,
-    ) -> Result<Vec<PathParam>, Error> {
-        let mut arg_names = Scope::new();
-        let mut params = Vec::new();
-        for placeholder in path_placeholders(path, pointer)? {
-            let (param_pointer, parameter) = by_name.shift_remove(&placeholder).ok_or_else(|| {
-                Error::unsupported(
-                    pointer,
-                    format!("path placeholder `{{{placeholder}}}` has no path parameter"),
-                )
-            })?;
-            let hint = format!("{operation_id}{}", type_name(&placeholder));
-            let (lowered, example) = self.parameter_schema(parameter, &hint, &param_pointer)?;
-            let is_enum = matches!(&lowered.ty, TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))));
-            if !(is_enum || matches!(lowered.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64)) {
-                return Err(Error::unsupported(
-                    &param_pointer,
-                    "a path parameter must be a string, a string enum or an integer",
-                ));
-            }
-            let data = parameter.parameter_data_ref();
-            params.push(PathParam {
-                rust_name: arg_names.claim(&snake_name(&data.name)),
-                wire_name: data.name.clone(),
-                doc: data.description.clone(),
-                ty: lowered.ty,
-                example,
-            });
-        }
-        if let Some((name, (param_pointer, _))) = by_name.first() {
-            return Err(Error::unsupported(
-                param_pointer,
-                format!("path parameter `{name}` does not appear in the path `{path}`"),
-            ));
-        }
-        Ok(params)
-    }
-
-    /// Defines `{OperationId}Query`, a struct with one field per query parameter. Values must be
-    /// scalars or arrays of scalars, which the runtime sends as `name=value` pairs (arrays as
-    /// repeated names).
-    fn lower_query(
-        &mut self,
-        params: IndexMap<String, (Pointer, &'a Parameter)>,
-        operation_id: &str,
-        pointer: &Pointer,
-    ) -> Result<(String, Vec<(String, QueryStyle)>), Error> {
-        let query_pointer = pointer.join("parameters");
-        let mut styles = Vec::new();
-        let name = self.claim_type(&format!("{operation_id}Query"), &query_pointer);
-        let mut field_names = Scope::new();
-        let mut fields = Vec::with_capacity(params.len());
-        for (wire_name, (param_pointer, parameter)) in params {
-            let hint = format!("{name}{}", type_name(&wire_name));
-            let (lowered, example) = self.parameter_schema(parameter, &hint, &param_pointer)?;
-            if let Some(style) = self.query_style(parameter, &lowered.ty, &param_pointer)? {
-                styles.push((wire_name.clone(), style));
-            }
-            let data = parameter.parameter_data_ref();
-            fields.push(Field {
-                rust_name: field_names.claim(&snake_name(&wire_name)),
-                wire_name,
-                doc: data.description.clone(),
-                ty: lowered.ty,
-                required: data.required,
-                nullable: lowered.nullable,
-                presence: Presence::Optional,
-                example,
-            });
-        }
-        let doc = format!("The query parameters of `{operation_id}`. Unset fields are not sent.");
-        let kind = TypeKind::Struct(StructDef {
-            fields,
-            used_in_request: false,
-            multipart: false,
-        });
-        self.add_type(&name, Some(doc), &query_pointer, kind);
-        Ok((name, styles))
-    }
-
-    /// How a query parameter of type `ty` is sent, from its `style` and `explode`: `None` for
-    /// the default, one pair per array item. Each style applies to the shapes OpenAPI defines it
-    /// for; any other combination is refused.
-    fn query_style(&self, parameter: &Parameter, ty: &TypeRef, pointer: &Pointer) -> Result<Option<QueryStyle>, Error> {
-        let Parameter::Query { style, .. } = parameter else {
-            return Ok(None);
-        };
-        let explode = parameter.parameter_data_ref().explode;
-        let is_array = matches!(ty, TypeRef::Vec(item) if self.is_query_scalar(item));
-        let is_object = match ty {
-            TypeRef::JsonMap => true,
-            TypeRef::Map(value) => self.is_query_scalar(value),
-            TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Struct(def)) => def.fields.iter().all(|f| self.is_query_scalar(&f.ty)),
-                _ => false,
-            },
-            _ => false,
-        };
-        let refuse = |message: &str| Err(Error::unsupported(pointer, message));
-        match (style, explode) {
-            (openapiv3::QueryStyle::DeepObject, Some(false)) => refuse("`style: deepObject` requires `explode: true`"),
-            (openapiv3::QueryStyle::DeepObject, _) if is_object => Ok(Some(QueryStyle::DeepObject)),
-            (openapiv3::QueryStyle::DeepObject, _) => {
-                refuse("`style: deepObject` applies only to objects whose properties are scalars")
-            }
-            _ if !(is_array || self.is_query_scalar(ty)) => refuse(
-                "a query parameter must be a scalar or an array of scalars (objects only with `style: deepObject`)",
-            ),
-            (openapiv3::QueryStyle::Form, Some(false)) if is_array => Ok(Some(QueryStyle::Comma)),
-            (openapiv3::QueryStyle::Form, _) => Ok(None),
-            (openapiv3::QueryStyle::SpaceDelimited | openapiv3::QueryStyle::PipeDelimited, _) if !is_array => {
-                refuse("`style: spaceDelimited` and `style: pipeDelimited` apply only to arrays")
-            }
-            // With `explode: true` these styles are sent as `form` is: one pair per item.
-            (_, Some(true)) => Ok(None),
-            (openapiv3::QueryStyle::SpaceDelimited, _) => Ok(Some(QueryStyle::Space)),
-            (openapiv3::QueryStyle::PipeDelimited, _) => Ok(Some(QueryStyle::Pipe)),
-        }
-    }
-
-    /// Whether a type is one query value: a scalar or an enum.
-    fn is_query_scalar(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
-            TypeRef::Named(name) => matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))),
-            _ => false,
-        }
-    }
-
-    fn resolve_parameter(
-        &self,
-        slot: &'a ReferenceOr<Parameter>,
-        pointer: &Pointer,
-    ) -> Result<(Pointer, &'a Parameter), Error> {
-        match slot {
-            ReferenceOr::Item(parameter) => Ok((pointer.clone(), parameter)),
-            ReferenceOr::Reference { reference } => {
-                let Resolved { pointer, item, .. } = resolve(self.spec, reference, pointer)?;
-                Ok((pointer, item))
-            }
-        }
     }
 
     fn lower_body(
@@ -435,35 +236,77 @@ impl<'a> Lowerer<'a> {
                 (pointer, item, name)
             }
         };
-        let (media_type, encoding) = if body.content.contains_key(JSON) {
-            (JSON, BodyEncoding::Json)
-        } else if body.content.contains_key(MULTIPART) {
-            (MULTIPART, BodyEncoding::Multipart)
-        } else {
+        let content_pointer = body_pointer.join("content");
+        let (media_type, media, encoding) = choose_media_type(&body.content).ok_or_else(|| {
             let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return Err(Error::unsupported(
-                &body_pointer.join("content"),
+            Error::unsupported(
+                &content_pointer,
                 format!(
-                    "only application/json and multipart/form-data request bodies are supported, found {}",
+                    "only application/json, application/x-www-form-urlencoded, multipart/form-data and application/octet-stream request bodies are supported, found {}",
                     types.join(", ")
                 ),
-            ));
+            )
+        })?;
+        let media_pointer = content_pointer.join(media_type);
+        let schema_pointer = media_pointer.join("schema");
+        let ty = match (encoding, &media.schema) {
+            (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+            (_, Some(schema)) => self.lower_slot(schema.into(), &hint, &schema_pointer)?.ty,
+            (_, None) => TypeRef::Json,
         };
-        let schema_pointer = body_pointer.join("content").join(media_type).join("schema");
-        let ty = match body.content.get(media_type).and_then(|media| media.schema.as_ref()) {
-            Some(schema) => self.lower_slot(schema.into(), &hint, &schema_pointer)?.ty,
-            None => TypeRef::Json,
-        };
-        if encoding == BodyEncoding::Multipart {
-            self.mark_multipart(&ty, &schema_pointer)?;
-        } else {
-            self.request_roots.push(ty.clone());
+        let mut styles = Vec::new();
+        match encoding {
+            BodyEncoding::Multipart => self.mark_multipart(&ty, &schema_pointer)?,
+            BodyEncoding::Form => {
+                styles = self.form_styles(&ty, media, &media_pointer)?;
+                self.request_roots.push(ty.clone());
+            }
+            BodyEncoding::Json => self.request_roots.push(ty.clone()),
+            BodyEncoding::Bytes => {}
         }
         Ok(Body {
             ty,
             doc: body.description.clone(),
             encoding,
+            media_type: media_type.to_owned(),
+            styles,
         })
+    }
+
+    /// Checks that a form body is an object whose fields `name=value` pairs can carry, and
+    /// reads each field's style from the media type's `encoding`.
+    fn form_styles(&self, ty: &TypeRef, media: &MediaType, pointer: &Pointer) -> Result<Vec<(String, Style)>, Error> {
+        let schema_pointer = pointer.join("schema");
+        let fields = match ty {
+            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Struct(def)) => &def.fields,
+                _ => return Err(Error::unsupported(&schema_pointer, "a form body must be an object")),
+            },
+            _ => return Err(Error::unsupported(&schema_pointer, "a form body must be an object")),
+        };
+        let mut styles = Vec::new();
+        for field in fields {
+            let shape = self.value_shape(&field.ty).ok_or_else(|| {
+                Error::unsupported(
+                    &schema_pointer.join("properties").join(&field.wire_name),
+                    "a form field must be a scalar, an array of scalars or an object of scalars",
+                )
+            })?;
+            let encoding_pointer = pointer.join("encoding").join(&field.wire_name);
+            let (style, explode) = match media.encoding.get(&field.wire_name) {
+                Some(encoding) => (
+                    encoding.style.clone().unwrap_or(openapiv3::QueryStyle::Form),
+                    self.explicit_explodes.get(&encoding_pointer).copied(),
+                ),
+                None => (openapiv3::QueryStyle::Form, None),
+            };
+            if let Some(style) = styles::decide(&style, explode, shape, Place::FormField)
+                .map_err(|reason| Error::unsupported(&encoding_pointer, reason))?
+            {
+                styles.push((field.wire_name.clone(), style));
+            }
+        }
+        Ok(styles)
     }
 
     /// Checks that a multipart body is a struct of scalars, files and arrays of those, and marks
@@ -496,4 +339,53 @@ fn is_part_scalar(ty: &TypeRef) -> bool {
         ty,
         TypeRef::Binary | TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64
     )
+}
+
+/// Names the setters of optional header and cookie parameters: unique among themselves, and
+/// never one of the call's own methods.
+fn name_header_setters(params: &mut [HeaderParam]) {
+    let mut setters = Scope::with_reserved(RESERVED_SETTERS.iter().copied());
+    for param in params.iter_mut().filter(|param| !param.required) {
+        let wanted = avoiding(param.rust_name.clone(), RESERVED_SETTERS, "_param");
+        param.rust_name = setters.claim(&wanted);
+    }
+}
+
+/// Names the marker type of each operation with optional header or cookie parameters,
+/// `{OperationId}Parameters`, unique beside the resource handles and the crate root's items.
+fn name_params_markers(resources: &mut [Resource]) {
+    let handles: Vec<String> = resources.iter().map(|resource| resource.type_name.clone()).collect();
+    let mut names = Scope::with_reserved(
+        RESERVED_HANDLES
+            .iter()
+            .copied()
+            .chain(handles.iter().map(String::as_str)),
+    );
+    for operation in resources.iter_mut().flat_map(|resource| &mut resource.operations) {
+        if operation.header_params.iter().any(|param| !param.required) {
+            operation.params_marker = Some(names.claim(&format!("{}Parameters", type_name(&operation.id))));
+        }
+    }
+}
+
+/// The media type a request body is sent as: the first of JSON, form, multipart and bytes that
+/// the operation offers (media type parameters, such as `; charset=utf-8`, aside).
+fn choose_media_type(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType, BodyEncoding)> {
+    let preference = [
+        (JSON, BodyEncoding::Json),
+        (FORM, BodyEncoding::Form),
+        (MULTIPART, BodyEncoding::Multipart),
+        (OCTET_STREAM, BodyEncoding::Bytes),
+    ];
+    preference.iter().find_map(|(wanted, encoding)| {
+        content
+            .iter()
+            .find(|(media_type, _)| essence(media_type).eq_ignore_ascii_case(wanted))
+            .map(|(media_type, media)| (media_type.as_str(), media, *encoding))
+    })
+}
+
+/// A media type without its parameters: `application/json; charset=utf-8` is `application/json`.
+pub(super) fn essence(media_type: &str) -> &str {
+    media_type.split(';').next().unwrap_or_default().trim()
 }

@@ -88,7 +88,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::I32 | TypeRef::I64 => Shape::Integer,
             TypeRef::F32 | TypeRef::F64 => Shape::Number,
             TypeRef::Vec(_) => Shape::Array,
-            TypeRef::Json | TypeRef::Binary => Shape::Any,
+            TypeRef::Json | TypeRef::Binary | TypeRef::Bytes => Shape::Any,
             TypeRef::JsonMap | TypeRef::Map(_) => Shape::Object {
                 required: Vec::new(),
                 constants: Vec::new(),
@@ -217,6 +217,7 @@ fn type_ref_label(ty: &TypeRef) -> String {
         TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
         TypeRef::Json => "Json".to_owned(),
         TypeRef::Binary => "File".to_owned(),
+        TypeRef::Bytes => "Bytes".to_owned(),
         TypeRef::JsonMap | TypeRef::Map(_) => "Map".to_owned(),
         TypeRef::Vec(item) => format!("{}List", type_ref_label(item)),
         TypeRef::Named(name) => name.clone(),

@@ -1,0 +1,266 @@
+//! The client types of a crate generated on its own (`cargo xtask codegen --out`).
+//!
+//! Rust lets a crate add methods only to its own types, and a generated crate adds resource
+//! accessors, credential setters and per-operation parameter setters. So it cannot use the
+//! runtime's [`Client`](crate::runtime::Client), builder and call directly, as `clerk-sdk` does
+//! through type aliases: it defines thin local wrappers instead. They are written once, here,
+//! as a macro the generated `lib.rs` invokes, so each forwarding method exists in one place.
+
+/// Defines `Clerk`, `ClerkBuilder` and `Call` for the API `$api` (a type implementing
+/// [`Api`](crate::runtime::Api)) in the invoking crate, whose error type is `$error` (`SdkError`
+/// of the API's error body). Each wraps the runtime's type and forwards to it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __standalone_client {
+    ($api:ident, $error:ty) => {
+        /// A client for the whole API. Cheap to clone: clones share one connection pool.
+        #[derive(Debug, Clone)]
+        pub struct Clerk {
+            inner: $crate::runtime::Client<$api>,
+        }
+
+        impl Clerk {
+            /// Starts configuring a client.
+            pub fn builder() -> ClerkBuilder {
+                ClerkBuilder {
+                    inner: $crate::runtime::Client::builder(),
+                }
+            }
+
+            /// A client whose credential for scheme `scheme` is read from `CLERK_SECRET_KEY`.
+            #[doc(hidden)]
+            pub fn from_env_credential(scheme: usize) -> ::core::result::Result<Self, $error> {
+                $crate::runtime::Client::from_env_credential(scheme).map(Clerk::from)
+            }
+        }
+
+        impl ::core::convert::From<$crate::runtime::Client<$api>> for Clerk {
+            fn from(inner: $crate::runtime::Client<$api>) -> Self {
+                Clerk { inner }
+            }
+        }
+
+        /// The wrapped client's methods (such as `server_url`) are this one's; generated
+        /// operations pass `&Clerk` where the runtime takes the wrapped client.
+        impl ::core::ops::Deref for Clerk {
+            type Target = $crate::runtime::Client<$api>;
+
+            fn deref(&self) -> &Self::Target {
+                &self.inner
+            }
+        }
+
+        /// Configures and builds a [`Clerk`]; each setting is that of `clerk_sdk`'s
+        /// `runtime::ClientBuilder`.
+        #[derive(Debug)]
+        #[must_use = "a builder does nothing until build() is called"]
+        pub struct ClerkBuilder {
+            inner: $crate::runtime::ClientBuilder<$api>,
+        }
+
+        impl ClerkBuilder {
+            /// Sets the credential of security scheme number `scheme`.
+            #[doc(hidden)]
+            pub fn credential(self, scheme: usize, credential: $crate::runtime::Credential) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.credential(scheme, credential),
+                }
+            }
+
+            /// The server URL. A trailing `/` is ignored.
+            pub fn server_url(self, url: impl ::core::convert::Into<::std::string::String>) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.server_url(url),
+                }
+            }
+
+            /// A `reqwest::Client` to send requests with.
+            pub fn http_client(self, client: $crate::__private::reqwest::Client) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.http_client(client),
+                }
+            }
+
+            /// How long one attempt may take.
+            pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.timeout(timeout),
+                }
+            }
+
+            /// When failed attempts are retried.
+            pub fn retries(self, retries: $crate::RetryConfig) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.retries(retries),
+                }
+            }
+
+            /// Lets credentials go over plain `http://` to hosts other than this machine.
+            pub fn allow_insecure_http(self, allow: bool) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.allow_insecure_http(allow),
+                }
+            }
+
+            /// Registers hooks that run around every attempt.
+            pub fn hook(self, hooks: impl $crate::hooks::Hooks) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.hook(hooks),
+                }
+            }
+
+            /// Builds the client.
+            ///
+            /// # Errors
+            ///
+            /// `SdkError::Config` if the configuration is incomplete or invalid; the message
+            /// never contains a credential.
+            pub fn build(self) -> ::core::result::Result<Clerk, $error> {
+                self.inner.build().map(Clerk::from)
+            }
+        }
+
+        /// A prepared request to one operation; nothing is sent until it is awaited. The
+        /// per-call settings are those of `clerk_sdk`'s `runtime::Call`.
+        #[must_use = "a Call does nothing until it is awaited"]
+        pub struct Call<T, P = ()> {
+            inner: $crate::runtime::Call<$api, T, P>,
+        }
+
+        impl<T, P> ::core::fmt::Debug for Call<T, P> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Debug::fmt(&self.inner, f)
+            }
+        }
+
+        impl<T, P> Call<T, P> {
+            /// A call to `operation`. Used by generated operations.
+            #[doc(hidden)]
+            pub fn new(
+                client: &$crate::runtime::Client<$api>,
+                operation: &'static $crate::__private::Operation,
+                path_args: &[&str],
+            ) -> Self {
+                Call {
+                    inner: $crate::runtime::Call::new(client, operation, path_args),
+                }
+            }
+
+            fn map(
+                self,
+                change: impl ::core::ops::FnOnce($crate::runtime::Call<$api, T, P>) -> $crate::runtime::Call<$api, T, P>,
+            ) -> Self {
+                Call {
+                    inner: change(self.inner),
+                }
+            }
+
+            /// Retries for this call instead of the client's.
+            pub fn retries(self, retries: $crate::RetryConfig) -> Self {
+                self.map(|call| call.retries(retries))
+            }
+
+            /// The time each attempt of this call may take, instead of the client's timeout.
+            pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+                self.map(|call| call.timeout(timeout))
+            }
+
+            /// The server URL for this call, instead of the client's.
+            pub fn server_url(self, url: impl ::core::convert::Into<::std::string::String>) -> Self {
+                self.map(|call| call.server_url(url))
+            }
+
+            /// Adds a header to this call's requests; the SDK's own headers cannot be set.
+            pub fn header<K, V>(self, name: K, value: V) -> Self
+            where
+                K: ::core::convert::TryInto<$crate::__private::reqwest::header::HeaderName>,
+                V: ::core::convert::TryInto<$crate::__private::reqwest::header::HeaderValue>,
+            {
+                self.map(|call| call.header(name, value))
+            }
+
+            /// Adds several headers, as `header` does for one.
+            pub fn headers(self, headers: $crate::__private::reqwest::header::HeaderMap) -> Self {
+                self.map(|call| call.headers(headers))
+            }
+
+            #[doc(hidden)]
+            pub fn query<Q: $crate::__private::serde::Serialize>(self, query: &Q) -> Self {
+                self.map(|call| call.query(query))
+            }
+
+            #[doc(hidden)]
+            pub fn query_styled<Q: $crate::__private::serde::Serialize>(
+                self,
+                query: &Q,
+                styles: &[(&str, $crate::__private::Style)],
+            ) -> Self {
+                self.map(|call| call.query_styled(query, styles))
+            }
+
+            #[doc(hidden)]
+            pub fn json<B: $crate::__private::serde::Serialize>(self, body: &B) -> Self {
+                self.map(|call| call.json(body))
+            }
+
+            #[doc(hidden)]
+            pub fn multipart<B: $crate::__private::MultipartBody>(self, body: &B) -> Self {
+                self.map(|call| call.multipart(body))
+            }
+
+            #[doc(hidden)]
+            pub fn form<B: $crate::__private::serde::Serialize>(
+                self,
+                body: &B,
+                styles: &[(&str, $crate::__private::Style)],
+            ) -> Self {
+                self.map(|call| call.form(body, styles))
+            }
+
+            #[doc(hidden)]
+            pub fn bytes(self, body: impl ::core::convert::Into<$crate::__private::Bytes>, content_type: &'static str) -> Self {
+                self.map(|call| call.bytes(body, content_type))
+            }
+
+            #[doc(hidden)]
+            pub fn header_param(self, name: &'static str, value: &str) -> Self {
+                self.map(|call| call.header_param(name, value))
+            }
+
+            #[doc(hidden)]
+            pub fn cookie_param(self, name: &'static str, value: &str) -> Self {
+                self.map(|call| call.cookie_param(name, value))
+            }
+        }
+
+        impl<T, P> Call<T, P>
+        where
+            T: $crate::__private::serde::de::DeserializeOwned + ::core::marker::Send + 'static,
+            P: 'static,
+        {
+            /// Sends the request and decodes the response. Awaiting the `Call` does the same.
+            ///
+            /// # Errors
+            ///
+            /// Any `SdkError`: see `clerk_sdk::error`.
+            pub async fn send(self) -> ::core::result::Result<T, $error> {
+                self.inner.send().await
+            }
+        }
+
+        impl<T, P> ::core::future::IntoFuture for Call<T, P>
+        where
+            T: $crate::__private::serde::de::DeserializeOwned + ::core::marker::Send + 'static,
+            P: 'static,
+        {
+            type Output = ::core::result::Result<T, $error>;
+            type IntoFuture = ::core::pin::Pin<
+                ::std::boxed::Box<dyn ::core::future::Future<Output = Self::Output> + ::core::marker::Send>,
+            >;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.inner.send())
+            }
+        }
+    };
+}

@@ -1,0 +1,302 @@
+//! Parameters: path parameters in template order, query parameters in a generated struct (with
+//! their style), and header and cookie parameters.
+
+use indexmap::IndexMap;
+use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
+
+use super::refs::{Resolved, resolve};
+use super::styles::{self, Place};
+use super::{Lowered, Lowerer, path_placeholders, security};
+use crate::error::{Error, Pointer};
+use crate::model::{
+    Field, HeaderParam, KeyLocation, PathParam, Presence, SchemeKind, StructDef, Style, TypeKind, TypeRef,
+};
+use crate::names::{Scope, snake_name, type_name};
+
+/// Headers the runtime sets on every request (or may): a parameter must not replace them.
+/// OpenAPI itself says `Accept`, `Content-Type` and `Authorization` parameters are ignored.
+const RUNTIME_HEADERS: &[&str] = &[
+    "Accept",
+    "Authorization",
+    "Clerk-API-Version",
+    "Content-Length",
+    "Content-Type",
+    "Cookie",
+    "Host",
+];
+
+/// An operation's parameters, lowered.
+pub(super) struct Parameters {
+    /// Path parameters in template order.
+    pub(super) path: Vec<PathParam>,
+    /// The query struct's name, if the operation has query parameters.
+    pub(super) query: Option<String>,
+    /// Query parameters sent in another style than one pair per array item.
+    pub(super) query_styles: Vec<(String, Style)>,
+    /// Header and cookie parameters, in spec order.
+    pub(super) headers: Vec<HeaderParam>,
+}
+
+impl<'a> Lowerer<'a> {
+    /// Lowers the operation's parameters: path parameters in template order, query parameters
+    /// gathered into a generated `{OperationId}Query` struct, and header and cookie parameters.
+    pub(super) fn lower_parameters(
+        &mut self,
+        path: &str,
+        item: &'a PathItem,
+        operation: &'a SpecOperation,
+        operation_id: &str,
+        pointer: &Pointer,
+    ) -> Result<Parameters, Error> {
+        let path_pointer = Pointer::root().join("paths").join(path);
+        // Operation-level parameters override path-level ones with the same name and location.
+        let mut path_params: IndexMap<String, (Pointer, &'a Parameter)> = IndexMap::new();
+        let mut query_params: IndexMap<String, (Pointer, &'a Parameter)> = IndexMap::new();
+        // Header names are case-insensitive, so they are keyed in lower case.
+        let mut header_params: IndexMap<(KeyLocation, String), (Pointer, &'a Parameter)> = IndexMap::new();
+        let item_params = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (path_pointer.join("parameters").join(i.to_string()), p));
+        let op_params = operation
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (pointer.join("parameters").join(i.to_string()), p));
+        for (param_pointer, slot) in item_params.chain(op_params) {
+            let (param_pointer, parameter) = self.resolve_parameter(slot, &param_pointer)?;
+            let name = parameter.parameter_data_ref().name.clone();
+            match parameter {
+                Parameter::Path { .. } => {
+                    path_params.insert(name, (param_pointer, parameter));
+                }
+                Parameter::Query { .. } => {
+                    query_params.insert(name, (param_pointer, parameter));
+                }
+                Parameter::Header { .. } => {
+                    header_params.insert(
+                        (KeyLocation::Header, name.to_ascii_lowercase()),
+                        (param_pointer, parameter),
+                    );
+                }
+                Parameter::Cookie { .. } => {
+                    header_params.insert((KeyLocation::Cookie, name), (param_pointer, parameter));
+                }
+            }
+        }
+        let path = self.lower_path_params(path, path_params, operation_id, pointer)?;
+        let (query, query_styles) = if query_params.is_empty() {
+            (None, Vec::new())
+        } else {
+            let (name, styles) = self.lower_query(query_params, operation_id, pointer)?;
+            (Some(name), styles)
+        };
+        let mut headers = Vec::with_capacity(header_params.len());
+        for ((location, _), (param_pointer, parameter)) in header_params {
+            headers.push(self.lower_header_param(location, parameter, operation_id, &param_pointer)?);
+        }
+        Ok(Parameters {
+            path,
+            query,
+            query_styles,
+            headers,
+        })
+    }
+
+    /// A header or cookie parameter: a scalar, with a name that can be sent and that does not
+    /// take over a header or cookie the runtime owns.
+    fn lower_header_param(
+        &mut self,
+        location: KeyLocation,
+        parameter: &'a Parameter,
+        operation_id: &str,
+        pointer: &Pointer,
+    ) -> Result<HeaderParam, Error> {
+        let data = parameter.parameter_data_ref();
+        let name = &data.name;
+        security::check_wire_name(name, location, &pointer.join("name"))?;
+        if let Some(reason) = self.owned_by_runtime(location, name) {
+            return Err(Error::unsupported(pointer, reason));
+        }
+        let hint = format!("{operation_id}{}", type_name(name));
+        let (lowered, example) = self.parameter_schema(parameter, &hint, pointer)?;
+        let is_float = matches!(lowered.ty, TypeRef::F32 | TypeRef::F64);
+        if is_float || !self.is_scalar(&lowered.ty) {
+            let kind = if location == KeyLocation::Header {
+                "header"
+            } else {
+                "cookie"
+            };
+            return Err(Error::unsupported(
+                pointer,
+                format!("a {kind} parameter must be a string, a string enum, an integer or a boolean"),
+            ));
+        }
+        Ok(HeaderParam {
+            wire_name: name.clone(),
+            rust_name: snake_name(name),
+            location,
+            doc: data.description.clone(),
+            ty: lowered.ty,
+            required: data.required,
+            example,
+        })
+    }
+
+    /// Why a parameter may not be sent as header or cookie `name`, if it may not: the runtime
+    /// sets the credentials, the framing of the body, the API version and the `Cookie` header
+    /// itself, and an API key's header or cookie is its scheme's.
+    fn owned_by_runtime(&self, location: KeyLocation, name: &str) -> Option<String> {
+        let key_scheme = self.schemes.iter().find(|scheme| {
+            matches!(&scheme.kind, SchemeKind::ApiKey { location: key_location, name: key_name }
+                if *key_location == location && key_name.eq_ignore_ascii_case(name))
+        });
+        if let Some(scheme) = key_scheme {
+            return Some(format!(
+                "`{name}` carries the credential of security scheme `{}`; a parameter cannot set it",
+                scheme.name
+            ));
+        }
+        let owned =
+            location == KeyLocation::Header && RUNTIME_HEADERS.iter().any(|owned| owned.eq_ignore_ascii_case(name));
+        owned.then(|| format!("`{name}` is a header the SDK sets itself; a parameter cannot set it"))
+    }
+
+    /// The schema of a parameter, and the parameter's example (or its schema's).
+    fn parameter_schema(
+        &mut self,
+        parameter: &'a Parameter,
+        hint: &str,
+        pointer: &Pointer,
+    ) -> Result<(Lowered, Option<serde_json::Value>), Error> {
+        let data = parameter.parameter_data_ref();
+        match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let mut example = data.example.clone();
+                if let ReferenceOr::Item(schema) = schema {
+                    example = example.or_else(|| schema.schema_data.example.clone());
+                }
+                Ok((self.lower_slot(schema.into(), hint, &pointer.join("schema"))?, example))
+            }
+            ParameterSchemaOrContent::Content(_) => Err(Error::unsupported(
+                pointer,
+                "parameters with `content` are not supported",
+            )),
+        }
+    }
+
+    fn lower_path_params(
+        &mut self,
+        path: &str,
+        mut by_name: IndexMap<String, (Pointer, &'a Parameter)>,
+        operation_id: &str,
+        pointer: &Pointer,
+    ) -> Result<Vec<PathParam>, Error> {
+        let mut arg_names = Scope::new();
+        let mut params = Vec::new();
+        for placeholder in path_placeholders(path, pointer)? {
+            let (param_pointer, parameter) = by_name.shift_remove(&placeholder).ok_or_else(|| {
+                Error::unsupported(
+                    pointer,
+                    format!("path placeholder `{{{placeholder}}}` has no path parameter"),
+                )
+            })?;
+            let hint = format!("{operation_id}{}", type_name(&placeholder));
+            let (lowered, example) = self.parameter_schema(parameter, &hint, &param_pointer)?;
+            let is_enum = matches!(&lowered.ty, TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))));
+            if !(is_enum || matches!(lowered.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64)) {
+                return Err(Error::unsupported(
+                    &param_pointer,
+                    "a path parameter must be a string, a string enum or an integer",
+                ));
+            }
+            let data = parameter.parameter_data_ref();
+            params.push(PathParam {
+                rust_name: arg_names.claim(&snake_name(&data.name)),
+                wire_name: data.name.clone(),
+                doc: data.description.clone(),
+                ty: lowered.ty,
+                example,
+            });
+        }
+        if let Some((name, (param_pointer, _))) = by_name.first() {
+            return Err(Error::unsupported(
+                param_pointer,
+                format!("path parameter `{name}` does not appear in the path `{path}`"),
+            ));
+        }
+        Ok(params)
+    }
+
+    /// Defines `{OperationId}Query`, a struct with one field per query parameter. Values must be
+    /// scalars or arrays of scalars, which the runtime sends as `name=value` pairs (arrays as
+    /// repeated names).
+    fn lower_query(
+        &mut self,
+        params: IndexMap<String, (Pointer, &'a Parameter)>,
+        operation_id: &str,
+        pointer: &Pointer,
+    ) -> Result<(String, Vec<(String, Style)>), Error> {
+        let query_pointer = pointer.join("parameters");
+        let mut styles = Vec::new();
+        let name = self.claim_type(&format!("{operation_id}Query"), &query_pointer);
+        let mut field_names = Scope::new();
+        let mut fields = Vec::with_capacity(params.len());
+        for (wire_name, (param_pointer, parameter)) in params {
+            let hint = format!("{name}{}", type_name(&wire_name));
+            let (lowered, example) = self.parameter_schema(parameter, &hint, &param_pointer)?;
+            if let Some(style) = self.query_style(parameter, &lowered.ty, &param_pointer)? {
+                styles.push((wire_name.clone(), style));
+            }
+            let data = parameter.parameter_data_ref();
+            fields.push(Field {
+                rust_name: field_names.claim(&snake_name(&wire_name)),
+                wire_name,
+                doc: data.description.clone(),
+                ty: lowered.ty,
+                required: data.required,
+                nullable: lowered.nullable,
+                presence: Presence::Optional,
+                example,
+            });
+        }
+        let doc = format!("The query parameters of `{operation_id}`. Unset fields are not sent.");
+        let kind = TypeKind::Struct(StructDef {
+            fields,
+            used_in_request: false,
+            multipart: false,
+        });
+        self.add_type(&name, Some(doc), &query_pointer, kind);
+        Ok((name, styles))
+    }
+
+    /// How a query parameter of type `ty` is sent, from its `style` and `explode`.
+    fn query_style(&self, parameter: &Parameter, ty: &TypeRef, pointer: &Pointer) -> Result<Option<Style>, Error> {
+        let Parameter::Query { style, .. } = parameter else {
+            return Ok(None);
+        };
+        let shape = self.value_shape(ty).ok_or_else(|| {
+            Error::unsupported(
+                pointer,
+                "a query parameter must be a scalar or an array of scalars (objects only with `style: deepObject`)",
+            )
+        })?;
+        let explode = parameter.parameter_data_ref().explode;
+        styles::decide(style, explode, shape, Place::Query).map_err(|reason| Error::unsupported(pointer, reason))
+    }
+
+    pub(super) fn resolve_parameter(
+        &self,
+        slot: &'a ReferenceOr<Parameter>,
+        pointer: &Pointer,
+    ) -> Result<(Pointer, &'a Parameter), Error> {
+        match slot {
+            ReferenceOr::Item(parameter) => Ok((pointer.clone(), parameter)),
+            ReferenceOr::Reference { reference } => {
+                let Resolved { pointer, item, .. } = resolve(self.spec, reference, pointer)?;
+                Ok((pointer, item))
+            }
+        }
+    }
+}
