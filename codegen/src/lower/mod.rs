@@ -26,7 +26,7 @@ use crate::Config;
 use crate::error::{Error, Pointer, Warning};
 use crate::model::SecuritySchemeDef;
 use crate::model::{Api, Presence, Resource, TypeDef, TypeKind, TypeRef};
-use crate::names::{Scope, avoiding, has_word, type_name};
+use crate::names::{Scope, has_word, type_name};
 
 /// The media type the generator reads bodies and responses from.
 const JSON: &str = "application/json";
@@ -83,15 +83,21 @@ fn servers(spec: &OpenAPI) -> (Option<String>, String) {
     (fixed.then(|| url.to_owned()), first.url.clone())
 }
 
-/// The marker type's name, from the title: `Clerk Backend API` becomes `ClerkBackendApi`. It
-/// sits beside `Clerk`, `ClerkBuilder`, `Call` and `Error`, so it must not be one of them.
-fn marker_name(title: &str) -> String {
+/// The marker type's name, from the title, ending in `Api`: `Clerk Backend API` becomes
+/// `ClerkBackendApi`, `Things` becomes `ThingsApi`. It sits at the crate root beside the
+/// resource handles and the operations' marker types (`taken`), so it must be none of them.
+fn marker_name(title: &str, taken: &[&str]) -> String {
     let name = if has_word(title) {
         type_name(title)
     } else {
-        "Api".to_owned()
+        String::new()
     };
-    avoiding(name, &["Call", "Clerk", "ClerkBuilder", "Error"], "Api")
+    let name = if name.ends_with("Api") {
+        name
+    } else {
+        format!("{name}Api")
+    };
+    Scope::with_reserved(taken.iter().copied()).claim(&name)
 }
 
 /// A schema after lowering: its Rust type and whether `null` is allowed.
@@ -268,7 +274,7 @@ impl<'a> Lowerer<'a> {
         Api {
             title: info.title.clone(),
             version: info.version.clone(),
-            marker: marker_name(&info.title),
+            marker: marker_name(&info.title, &taken_names(&resources)),
             version_header: version_header(&info.version),
             default_server,
             server_template,
@@ -302,6 +308,17 @@ impl<'a> Lowerer<'a> {
         }
         seen
     }
+}
+
+/// The names at a crate root besides the marker's: the resource handles and the operations'
+/// marker types.
+fn taken_names(resources: &[Resource]) -> Vec<&str> {
+    let handles = resources.iter().map(|resource| resource.type_name.as_str());
+    let markers = resources
+        .iter()
+        .flat_map(|resource| &resource.operations)
+        .filter_map(|operation| operation.params_marker.as_deref());
+    handles.chain(markers).collect()
 }
 
 /// The types a type holds by value (not behind a `Vec` or map), which a recursive layout
@@ -371,8 +388,9 @@ mod tests {
 
     #[test]
     fn the_marker_is_named_after_the_title() {
-        assert_eq!(marker_name("Clerk Backend API"), "ClerkBackendApi");
-        assert_eq!(marker_name("Clerk"), "ClerkApi");
-        assert_eq!(marker_name("--"), "Api");
+        assert_eq!(marker_name("Clerk Backend API", &[]), "ClerkBackendApi");
+        assert_eq!(marker_name("Clerk", &[]), "ClerkApi");
+        assert_eq!(marker_name("--", &[]), "Api");
+        assert_eq!(marker_name("Things", &["ThingsApi"]), "ThingsApi2");
     }
 }
