@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use serde::de::DeserializeOwned;
 
 use crate::RetryConfig;
 use crate::api::Api;
@@ -163,7 +162,7 @@ impl<A, T, P> Call<A, T, P> {
     }
 }
 
-impl<A: Api, T: DeserializeOwned + Send + 'static, P: 'static> Call<A, T, P> {
+impl<A: Api, T: crate::runtime::FromResponse + Send + 'static, P: 'static> Call<A, T, P> {
     /// Sends the request and waits for the decoded response.
     ///
     /// # Errors

@@ -212,7 +212,9 @@ impl<A: Api> ClientBuilder<A> {
     }
 
     /// A `reqwest::Client` to send requests with, for custom proxies, TLS roots or connection
-    /// pools. The SDK still sets its own headers and timeout on every request.
+    /// pools. The SDK still sets its own headers and timeout on every request. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`, as the SDK's own client is: a client that
+    /// follows redirects hides the documented ones from the caller.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -275,7 +277,10 @@ impl<A: Api> ClientBuilder<A> {
         }
         let http = match self.http_client {
             Some(client) => client,
+            // Redirects are not followed: a documented one is returned to the caller (OAuth-style
+            // flows continue in the caller's hands), and any other is an unexpected status.
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| SdkError::Config(format!("cannot build the HTTP client: {e}")))?,
         };

@@ -76,6 +76,7 @@ mod retry;
 mod standalone;
 mod union;
 
+pub use call::{Outcome, Redirect};
 pub use client::{DEFAULT_TIMEOUT, SECRET_KEY_ENV};
 pub use error::SdkError;
 pub use generated::models;
@@ -90,7 +91,7 @@ pub use retry::{BackoffStrategy, RetryConfig};
 /// and `Call` are these for Clerk's Backend API.
 pub mod runtime {
     pub use crate::api::{Api, ApiDescription, KeyLocation, SchemeKind, SecurityScheme};
-    pub use crate::call::Call;
+    pub use crate::call::{Call, FromResponse};
     pub use crate::client::{Client, ClientBuilder};
     pub use crate::credentials::Credential;
 

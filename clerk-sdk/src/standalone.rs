@@ -235,7 +235,7 @@ macro_rules! __standalone_client {
 
         impl<T, P> Call<T, P>
         where
-            T: $crate::__private::serde::de::DeserializeOwned + ::core::marker::Send + 'static,
+            T: $crate::runtime::FromResponse + ::core::marker::Send + 'static,
             P: 'static,
         {
             /// Sends the request and decodes the response. Awaiting the `Call` does the same.
@@ -250,7 +250,7 @@ macro_rules! __standalone_client {
 
         impl<T, P> ::core::future::IntoFuture for Call<T, P>
         where
-            T: $crate::__private::serde::de::DeserializeOwned + ::core::marker::Send + 'static,
+            T: $crate::runtime::FromResponse + ::core::marker::Send + 'static,
             P: 'static,
         {
             type Output = ::core::result::Result<T, $error>;

@@ -29,8 +29,9 @@ pub use error::{Error, Pointer, Warning};
 /// What the generator needs to know beyond the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// The component schema that error responses must use to map to the typed Clerk error.
-    pub error_schema: String,
+    /// The component schema that error responses must use to map to the typed error; `None`
+    /// to use the one the spec's error responses refer to most.
+    pub error_schema: Option<String>,
     /// How the spec is named in each file's header, such as `spec/phone_numbers.yaml`.
     pub spec_label: String,
     /// `None` to generate the modules of the `clerk-sdk` crate; `Some` to generate a complete
@@ -66,7 +67,7 @@ impl Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            error_schema: "ClerkErrors".to_owned(),
+            error_schema: None,
             spec_label: "spec/phone_numbers.yaml".to_owned(),
             standalone: None,
         }

@@ -412,10 +412,19 @@ pub struct Operation {
     pub params_marker: Option<String>,
     /// The JSON request body, if any.
     pub body: Option<Body>,
-    /// The 2xx response's type; `None` when it has no JSON content.
+    /// The 2xx response's type; `None` when it has no content.
     pub response: Option<TypeRef>,
-    /// Statuses the spec maps to the typed Clerk error, ascending.
+    /// Some 2xx response has no body beside one that has one: the call returns `Option` of
+    /// the response's type, `None` for the empty one.
+    pub response_optional: bool,
+    /// Statuses the spec maps to the typed error, ascending.
     pub error_statuses: Vec<u16>,
+    /// Documented 3xx statuses, ascending. When there are any, the operation returns
+    /// `Redirected<T>`: the success value, or the redirect with its `Location`, never followed.
+    pub redirect_statuses: Vec<u16>,
+    /// Every error status the operation does not list maps to the typed error too: its
+    /// `default` response has the error body.
+    pub default_errors: bool,
     /// The security requirements, as indexes into [`Api::schemes`]: alternatives (any one
     /// will do), each a set of schemes sent together. Empty when the operation needs no
     /// credentials (`security: []`, or no requirement anywhere); an empty alternative makes

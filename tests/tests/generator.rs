@@ -280,15 +280,9 @@ fn unsupported_constructs_are_reported_with_their_pointer() {
         ),
         (
             format!(
-                "operationId: GetThing\ntags: [T]\n{PARAM}responses:\n  '200': {{description: ok}}\n  '404':\n    description: gone\n    content:\n      application/json:\n        schema: {{type: object, properties: {{m: {{type: string}}}}}}"
+                "operationId: GetThing\ntags: [T]\n{PARAM}responses:\n  '200':\n    description: ok\n    content:\n      image/png: {{schema: {{type: string}}}}"
             ),
-            "#/paths/~1things~1{thing_id}/get/responses/404: error responses must use the `ClerkErrors` schema to be mapped",
-        ),
-        (
-            format!(
-                "operationId: GetThing\ntags: [T]\n{PARAM}responses:\n  '200':\n    description: ok\n    content:\n      text/csv: {{schema: {{type: string}}}}"
-            ),
-            "#/paths/~1things~1{thing_id}/get/responses/200/content: only application/json responses are supported, found text/csv",
+            "#/paths/~1things~1{thing_id}/get/responses/200/content: only application/json, text/* and application/octet-stream responses are supported, found image/png",
         ),
         (
             format!(
@@ -338,30 +332,43 @@ fn unreadable_documents_are_parse_errors() {
 }
 
 #[test]
-fn a_missing_error_schema_is_reported_where_it_was_needed() {
-    let standalone = Config {
-        standalone: Some(codegen::Standalone {
-            package_name: "things".to_owned(),
-            sdk_path: "../clerk-sdk".to_owned(),
-        }),
+fn the_error_type_is_the_schema_error_responses_use() {
+    let no_errors = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /things:\n    get:\n      operationId: ListThings\n      tags: [Things]\n      responses:\n        '200': {description: ok}\n";
+    // Without error responses there is no error type: error bodies are kept as JSON.
+    let generated = generate(no_errors, &Config::default()).expect("generates");
+    assert_eq!(generated.api.error_type, None);
+    assert!(
+        generated.files[0]
+            .contents
+            .contains("type ErrorBody = serde_json::Value;")
+    );
+
+    // An error body that is not the error type is not mapped, and a warning says so.
+    let with_error = |body: &str| {
+        no_errors.replace(
+            "'200': {description: ok}",
+            &format!("'200': {{description: ok}}\n        '404': {{description: gone, content: {{application/json: {{schema: {body}}}}}}}"),
+        )
+    };
+    let inline = with_error("{type: object, properties: {errors: {type: array, items: {type: string}}}}");
+    let generated = generate(&inline, &Config::default()).expect("generates");
+    assert_eq!(
+        generated.api.resources[0].operations[0].error_statuses,
+        Vec::<u16>::new()
+    );
+    assert_eq!(
+        generated.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "#/paths/~1things/get/responses/404: this error response's body is not the API's error type `(none)`: its status gives `Error::UnexpectedStatus`, with the body kept as text"
+        ]
+    );
+
+    // A configured error schema must exist once an error response needs it.
+    let configured = Config {
+        error_schema: Some("ClerkErrors".to_owned()),
         ..Config::default()
     };
-    let no_errors = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /things:\n    get:\n      operationId: ListThings\n      tags: [Things]\n      responses:\n        '200': {description: ok}\n";
-    // clerk-sdk's runtime names the error body, so the SDK always needs it...
-    let error = generate(no_errors, &Config::default()).expect_err("no ClerkErrors");
-    assert_eq!(
-        error.to_string(),
-        "#/components/schemas: `clerk-sdk`'s runtime decodes every error body into `#/components/schemas/ClerkErrors`, which the spec does not define; a crate generated with `--out` needs it only for mapped error responses"
-    );
-    // ...while a crate of its own needs it only for an error response that maps to it.
-    let generated = generate(no_errors, &standalone).expect("no error response needs it");
-    assert_eq!(generated.api.error_type, None);
-    assert!(generated.api.types.is_empty());
-    let with_error = no_errors.replace(
-        "'200': {description: ok}",
-        "'200': {description: ok}\n        '404': {description: gone, content: {application/json: {schema: {$ref: '#/components/schemas/ClerkErrors'}}}}",
-    );
-    let error = generate(&with_error, &standalone).expect_err("the 404 needs ClerkErrors");
+    let error = generate(&inline, &configured).expect_err("the 404 needs ClerkErrors");
     assert_eq!(
         error.to_string(),
         "#/paths/~1things/get/responses/404: this error response is mapped to the typed error, whose body is `#/components/schemas/ClerkErrors`, which the spec does not define"
@@ -460,13 +467,13 @@ components:
     assert_eq!(
         names,
         [
-            ("ClerkErrors", "#/components/schemas/ClerkErrors"),
             ("Thing", "#/components/schemas/Thing"),
             ("ThingKind", "#/components/schemas/ThingKind"),
             ("ThingKind2", "#/components/schemas/Thing/properties/kind"),
         ]
     );
-    assert_eq!(api.error_type.as_deref(), Some("ClerkErrors"));
+    // No error response uses `ClerkErrors`, so it is no error type and not generated.
+    assert_eq!(api.error_type, None);
 }
 
 // ----- generated Markdown -----------------------------------------------------------------
@@ -601,7 +608,7 @@ fn keywords_that_do_not_fit_the_type_are_warnings_at_their_pointers() {
             "#/components/schemas/Links/additionalProperties: `additionalProperties` does not apply to a schema of type `array`; ignored",
             "#/components/schemas/Link/minLength: `minLength` does not apply to a schema of type `object`; ignored",
             "#/components/schemas/Link/items: `items` does not apply to a schema of type `object`; ignored",
-            "#/paths/~1links/get/responses/default: a `default` response is not mapped: the statuses it covers give `Error::UnexpectedStatus`",
+            "#/paths/~1links/get/responses/default: a `default` response without a body: the statuses it covers give `Error::UnexpectedStatus`",
         ]
     );
     let link = generated

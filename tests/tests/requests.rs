@@ -349,6 +349,7 @@ async fn an_api_version_that_is_not_a_header_value_fails_the_call_instead_of_pan
         error_statuses: &[],
         retry: RetryClass::Idempotent,
         security: &[],
+        default_errors: false,
     };
     let server = wiremock::MockServer::start().await;
     let client = Client::<BadVersion>::builder()

@@ -18,17 +18,18 @@ use reqwest::header::{
 use reqwest::{Method, Url};
 use secrecy::ExposeSecret;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 mod form;
+mod outcome;
 mod response;
 mod url;
 
 pub use form::Style;
 use form::{Target, encode, join, pairs};
+pub use outcome::{FromResponse, Outcome, Redirect};
 pub use response::decode_response;
-use response::{RawResponse, decode, status_error};
+use response::{RawResponse, status_error};
 use url::expand_path;
 
 use crate::api::{Api, KeyLocation, SchemeKind};
@@ -73,6 +74,9 @@ pub struct Operation {
     /// schemes) sent together. Empty for `security: []`; an empty alternative makes
     /// authentication optional.
     pub security: &'static [&'static [usize]],
+    /// Whether every error status not in `error_statuses` maps to [`SdkError::Api`] too, as
+    /// the operation's `default` response says.
+    pub default_errors: bool,
 }
 
 /// A prepared request to one operation. Nothing is sent until it is awaited.
@@ -379,7 +383,7 @@ impl<A, T, P> Call<A, T, P> {
     }
 }
 
-impl<A: Api, T: DeserializeOwned, P> Call<A, T, P> {
+impl<A: Api, T: FromResponse, P> Call<A, T, P> {
     /// Sends the request and decodes the response. Awaiting the `Call` does the same.
     pub async fn send(self) -> Result<T, SdkError<A::ErrorBody>> {
         let operation = self.operation;
@@ -398,14 +402,14 @@ impl<A: Api, T: DeserializeOwned, P> Call<A, T, P> {
             .instrument(span)
             .await
         {
-            Ok(response) => decode(operation, response).map_err(Error::widen),
+            Ok(response) => T::decode(operation, response).map_err(Error::widen),
             Err(Stop::Status(response)) => Err(status_error(operation, response)),
             Err(Stop::Error(error)) => Err(error.widen()),
         }
     }
 }
 
-impl<A: Api, T: DeserializeOwned + Send + 'static, P: 'static> IntoFuture for Call<A, T, P> {
+impl<A: Api, T: FromResponse + Send + 'static, P: 'static> IntoFuture for Call<A, T, P> {
     type Output = Result<T, SdkError<A::ErrorBody>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
@@ -630,7 +634,9 @@ async fn attempt(
                 headers: &response.headers,
                 body: &response.body,
             };
-            if response.status.is_success() {
+            // A 3xx is a response too: the SDK does not follow redirects, and an operation that
+            // documents one returns it.
+            if response.status.is_success() || response.status.is_redirection() {
                 inner.hooks.iter().for_each(|hook| hook.after_success(context, &view));
                 Ok(Ok(response))
             } else {
@@ -750,6 +756,7 @@ mod tests {
         error_statuses: &[404],
         retry: RetryClass::Idempotent,
         security: &[&[0]],
+        default_errors: false,
     };
 
     use crate::api::tests::TestApi;

@@ -12,6 +12,7 @@ const CREATE_PHONE_NUMBER: Operation = Operation {
     error_statuses: &[400, 401, 403, 404, 422],
     retry: RetryClass::NonIdempotent,
     security: &[&[0]],
+    default_errors: false,
 };
 /// `GET /phone_numbers/{phone_number_id}`
 const GET_PHONE_NUMBER: Operation = Operation {
@@ -21,6 +22,7 @@ const GET_PHONE_NUMBER: Operation = Operation {
     error_statuses: &[400, 401, 403, 404],
     retry: RetryClass::Idempotent,
     security: &[&[0]],
+    default_errors: false,
 };
 /// `DELETE /phone_numbers/{phone_number_id}`
 const DELETE_PHONE_NUMBER: Operation = Operation {
@@ -30,6 +32,7 @@ const DELETE_PHONE_NUMBER: Operation = Operation {
     error_statuses: &[400, 401, 403, 404],
     retry: RetryClass::Idempotent,
     security: &[&[0]],
+    default_errors: false,
 };
 /// `PATCH /phone_numbers/{phone_number_id}`
 const UPDATE_PHONE_NUMBER: Operation = Operation {
@@ -39,6 +42,7 @@ const UPDATE_PHONE_NUMBER: Operation = Operation {
     error_statuses: &[400, 401, 403, 404],
     retry: RetryClass::Idempotent,
     security: &[&[0]],
+    default_errors: false,
 };
 /// `POST /phone_numbers/{phone_number_id}/prepare_verification`
 const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
@@ -48,6 +52,7 @@ const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     error_statuses: &[400, 401, 403, 404, 429, 500],
     retry: RetryClass::NonIdempotent,
     security: &[&[0]],
+    default_errors: false,
 };
 /// `POST /phone_numbers/{phone_number_id}/attempt_verification`
 const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
@@ -57,6 +62,7 @@ const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     error_statuses: &[400, 401, 403, 404, 500],
     retry: RetryClass::NonIdempotent,
     security: &[&[0]],
+    default_errors: false,
 };
 /// The `phone_numbers` operations.
 ///

@@ -65,6 +65,7 @@ fn descriptor(operation: &Operation) -> TokenStream {
             .map(|index| proc_macro2::Literal::usize_unsuffixed(*index));
         quote!(&[#(#schemes),*])
     });
+    let default_errors = operation.default_errors;
     let retry = if operation.http_method.is_idempotent() {
         quote!(Idempotent)
     } else {
@@ -79,6 +80,7 @@ fn descriptor(operation: &Operation) -> TokenStream {
             error_statuses: &[#(#statuses),*],
             retry: RetryClass::#retry,
             security: &[#(#security),*],
+            default_errors: #default_errors,
         };
     }
 }
@@ -207,10 +209,16 @@ fn signature(operation: &Operation, markers: &TokenStream) -> Signature {
         args.push(arg.clone());
         arg
     });
-    let response = match &operation.response {
+    let mut response = match &operation.response {
         Some(ty) => model_type_tokens(ty),
         None => quote!(()),
     };
+    if operation.response_optional {
+        response = quote!(Option<#response>);
+    }
+    if !operation.redirect_statuses.is_empty() {
+        response = quote!(crate::Outcome<#response>);
+    }
     let call_type = match &operation.params_marker {
         Some(marker) => {
             let marker = ident(marker);

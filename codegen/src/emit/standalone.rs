@@ -68,7 +68,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         #[allow(clippy::too_many_arguments)]
         mod generated;
 
-        pub use clerk_sdk::{error, hooks, BackoffStrategy, FilePart, Nullable, RetryConfig, SdkError};
+        pub use clerk_sdk::{error, hooks, BackoffStrategy, FilePart, Nullable, Outcome, Redirect, RetryConfig, SdkError};
         pub use generated::models;
         pub use generated::operations::*;
         pub use generated::{API_VERSION, #default_server Error, #marker};

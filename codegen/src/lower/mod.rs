@@ -5,6 +5,8 @@
 //! statuses map to the typed Clerk error. Constructs that cannot be represented faithfully are
 //! rejected with an [`Error::Unsupported`] that names their JSON pointer.
 
+mod errors;
+mod extensions;
 mod keywords;
 mod operations;
 mod parameters;
@@ -45,14 +47,12 @@ pub(crate) fn lower(
 ) -> Result<(Api, Vec<Warning>), Error> {
     let mut lowerer = Lowerer::new(spec)?;
     lowerer.explicit_explodes = explicit_explodes;
-    let resources = lowerer.lower_operations(config)?;
-    if config.standalone.is_none() {
-        // `clerk-sdk`'s runtime names the error body type, so the SDK needs it even when no
-        // operation maps an error response.
+    lowerer.error_schema = errors::error_schema(spec, config);
+    let resources = lowerer.lower_operations()?;
+    if config.standalone.is_none() && lowerer.error_schema.is_some() {
+        // `clerk-sdk`'s `Error` names the error body even when no operation maps one.
         let components = Pointer::root().join("components").join("schemas");
-        let why = "`clerk-sdk`'s runtime decodes every error body into";
-        let note = "; a crate generated with `--out` needs it only for mapped error responses";
-        lowerer.error_body(config, &components, (why, note))?;
+        lowerer.error_body(&components)?;
     }
     lowerer.check_recursion()?;
     let warnings = std::mem::take(&mut lowerer.warnings);
@@ -145,6 +145,8 @@ struct Lowerer<'a> {
     memo: BTreeMap<Pointer, Lowered>,
     /// Types used directly as request bodies.
     request_roots: Vec<TypeRef>,
+    /// The error schema's name: configured, or the one the spec's error responses use most.
+    error_schema: Option<String>,
     /// The type of the error schema, which mapped error responses must use, once something
     /// needed it.
     error_type: Option<TypeRef>,
@@ -184,6 +186,7 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             memo: BTreeMap::new(),
             request_roots: Vec::new(),
+            error_schema: None,
             error_type: None,
             schemes: security::schemes(spec)?,
             explicit_explodes: BTreeMap::new(),
@@ -212,44 +215,6 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(())
-    }
-
-    /// The type of the configured error schema, lowered the first time something needs it.
-    /// When the spec does not define it, the error is located at `needed_by`, where the need
-    /// arose, and says why: `why`, then the schema's pointer, then `note`.
-    fn error_body(
-        &mut self,
-        config: &Config,
-        needed_by: &Pointer,
-        (why, note): (&str, &str),
-    ) -> Result<TypeRef, Error> {
-        if let Some(ty) = &self.error_type {
-            return Ok(ty.clone());
-        }
-        let error_schema = &config.error_schema;
-        let pointer = Pointer::root().join("components").join("schemas").join(error_schema);
-        let defined = self
-            .spec
-            .components
-            .as_ref()
-            .is_some_and(|components| components.schemas.contains_key(error_schema));
-        if !defined {
-            return Err(Error::unsupported(
-                needed_by,
-                format!("{why} `{pointer}`, which the spec does not define{note}"),
-            ));
-        }
-        let lowered = self.lower_slot(SchemaSlot::Ref(pointer.as_str()), "", &Pointer::root())?;
-        match &lowered.ty {
-            TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {
-                self.error_type = Some(lowered.ty.clone());
-                Ok(lowered.ty)
-            }
-            _ => Err(Error::unsupported(
-                &pointer,
-                format!("the error schema `{error_schema}` must be an object with properties"),
-            )),
-        }
     }
 
     /// Marks request types, decides every field's presence and orders the types by name.

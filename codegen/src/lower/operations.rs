@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use openapiv3::{MediaType, Operation as SpecOperation, PathItem, ReferenceOr, RequestBody};
 
+use super::extensions;
 use super::parameters::Parameters;
 use super::refs::{Resolved, resolve};
 use super::security;
 use super::styles::{self, Place};
 use super::{FORM, JSON, Lowerer, MULTIPART, OCTET_STREAM};
-use crate::Config;
 use crate::error::{Error, Pointer};
 use crate::model::{Body, BodyEncoding, HeaderParam, HttpMethod, Operation, Resource, Style, TypeKind, TypeRef};
 use crate::names::{Scope, avoiding, constant_name, has_word, snake_name, type_name, unraw};
@@ -50,6 +50,8 @@ const RESERVED_HANDLES: &[&str] = &[
     "Method",
     "Nullable",
     "Operation",
+    "Outcome",
+    "Redirect",
     "RetryClass",
     "RetryConfig",
     "SdkError",
@@ -76,7 +78,7 @@ const RESERVED_SETTERS: &[&str] = &[
 ];
 
 impl<'a> Lowerer<'a> {
-    pub(super) fn lower_operations(&mut self, config: &Config) -> Result<Vec<Resource>, Error> {
+    pub(super) fn lower_operations(&mut self) -> Result<Vec<Resource>, Error> {
         let mut resources: IndexMap<String, Resource> = IndexMap::new();
         let mut handle_names = Scope::new();
         let mut method_names: BTreeMap<String, Scope> = BTreeMap::new();
@@ -89,8 +91,8 @@ impl<'a> Lowerer<'a> {
             };
             for (method, operation) in item.iter() {
                 let pointer = path_pointer.join(method);
-                let accessor = self.resource_of(operation, &pointer)?;
-                let lowered = self.lower_operation(path, method, item, operation, config, &pointer)?;
+                let accessor = self.resource_of(operation, path, &pointer)?;
+                let lowered = self.lower_operation(path, method, item, operation, &pointer)?;
                 // Ids name the operation's descriptor constant (and its generated types), so
                 // they must stay unique once made into Rust names.
                 if let Some((first_id, first)) = constants.get(&lowered.const_name) {
@@ -131,14 +133,19 @@ impl<'a> Lowerer<'a> {
         Ok(resources)
     }
 
-    /// The resource an operation belongs to: `x-speakeasy-group`, else its first tag.
-    fn resource_of(&self, operation: &SpecOperation, pointer: &Pointer) -> Result<String, Error> {
-        let group = match operation.extensions.get("x-speakeasy-group") {
-            Some(serde_json::Value::String(group)) => Some(group.as_str()),
-            _ => operation.tags.first().map(String::as_str),
-        };
-        let group =
-            group.ok_or_else(|| Error::unsupported(pointer, "operation has neither `x-speakeasy-group` nor `tags`"))?;
+    /// The resource an operation belongs to: `x-speakeasy-group`, else its first tag, else the
+    /// first segment of its path that is neither a version (`v1`) nor a placeholder
+    /// (`/v1/account_portal` belongs to `account_portal`).
+    fn resource_of(&self, operation: &SpecOperation, path: &str, pointer: &Pointer) -> Result<String, Error> {
+        let group = extensions::group(&operation.extensions)
+            .or_else(|| operation.tags.first().map(String::as_str))
+            .or_else(|| path_group(path))
+            .ok_or_else(|| {
+                Error::unsupported(
+                    pointer,
+                    "operation has neither `x-speakeasy-group` nor `tags`, and its path no segment to group it by",
+                )
+            })?;
         if !has_word(group) {
             return Err(Error::unsupported(
                 pointer,
@@ -159,7 +166,6 @@ impl<'a> Lowerer<'a> {
         method: &str,
         item: &'a PathItem,
         operation: &'a SpecOperation,
-        config: &Config,
         pointer: &Pointer,
     ) -> Result<Operation, Error> {
         let http_method = HttpMethod::from_key(method)
@@ -168,11 +174,8 @@ impl<'a> Lowerer<'a> {
             .operation_id
             .clone()
             .ok_or_else(|| Error::unsupported(pointer, "operation has no `operationId`"))?;
-        let method_source = match operation.extensions.get("x-speakeasy-name-override") {
-            Some(serde_json::Value::String(name)) => name,
-            _ => &id,
-        };
-        for name in [&id, method_source] {
+        let method_source = extensions::name_override(&operation.extensions).unwrap_or(&id);
+        for name in [id.as_str(), method_source] {
             if !has_word(name) {
                 return Err(Error::unsupported(
                     pointer,
@@ -192,7 +195,7 @@ impl<'a> Lowerer<'a> {
             Some(body) => Some(self.lower_body(body, &id, &pointer.join("requestBody"))?),
             None => None,
         };
-        let (response, error_statuses) = self.lower_responses(operation, &id, config, pointer)?;
+        let responses = self.lower_responses(operation, &id, pointer)?;
         let security = match &operation.security {
             Some(own) => security::requirements(Some(own), &self.schemes, &pointer.join("security"))?,
             None => security::requirements(
@@ -213,8 +216,11 @@ impl<'a> Lowerer<'a> {
             header_params,
             params_marker: None,
             body,
-            response,
-            error_statuses,
+            response: responses.success,
+            response_optional: responses.success_optional,
+            error_statuses: responses.error_statuses,
+            redirect_statuses: responses.redirect_statuses,
+            default_errors: responses.default_errors,
             security,
             summary: operation.summary.clone(),
             description: operation.description.clone(),
@@ -282,6 +288,9 @@ impl<'a> Lowerer<'a> {
                 Some(TypeKind::Struct(def)) => &def.fields,
                 _ => return Err(Error::unsupported(&schema_pointer, "a form body must be an object")),
             },
+            // A free-form object (or one without properties): its entries are the fields.
+            TypeRef::JsonMap | TypeRef::Json => return Ok(Vec::new()),
+            TypeRef::Map(value) if self.is_scalar(value) => return Ok(Vec::new()),
             _ => return Err(Error::unsupported(&schema_pointer, "a form body must be an object")),
         };
         let mut styles = Vec::new();
@@ -386,6 +395,30 @@ fn choose_media_type(content: &IndexMap<String, MediaType>) -> Option<(&str, &Me
 }
 
 /// A media type without its parameters: `application/json; charset=utf-8` is `application/json`.
-pub(super) fn essence(media_type: &str) -> &str {
+pub(in crate::lower) fn essence(media_type: &str) -> &str {
     media_type.split(';').next().unwrap_or_default().trim()
+}
+
+/// The first segment of a path that can name a group: not empty, not a placeholder and not a
+/// version such as `v1`.
+fn path_group(path: &str) -> Option<&str> {
+    let is_version = |segment: &str| {
+        segment.len() > 1 && segment.starts_with(['v', 'V']) && segment[1..].bytes().all(|b| b.is_ascii_digit())
+    };
+    path.split('/')
+        .find(|segment| !segment.is_empty() && !segment.starts_with('{') && !is_version(segment) && has_word(segment))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untagged_operations_are_grouped_by_their_path() {
+        assert_eq!(path_group("/v1/account_portal"), Some("account_portal"));
+        assert_eq!(path_group("/v2/{id}/client/sync"), Some("client"));
+        assert_eq!(path_group("/proxy-health"), Some("proxy-health"));
+        assert_eq!(path_group("/v1/{id}"), None);
+        assert_eq!(path_group("/"), None);
+    }
 }

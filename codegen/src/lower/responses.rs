@@ -1,25 +1,43 @@
-//! Responses: the success type and which error statuses map to the typed error.
+//! Responses: the success type, the documented redirects, and which error statuses map to the
+//! typed error.
 
-use openapiv3::{Operation as SpecOperation, ReferenceOr, Response, Schema, SchemaKind, StatusCode, Type};
+use openapiv3::{Operation as SpecOperation, ReferenceOr, Response, StatusCode};
 
+use super::operations::essence;
 use super::refs::{Resolved, resolve};
-use super::{JSON, Lowerer, SchemaSlot};
-use crate::Config;
+use super::{JSON, Lowerer, OCTET_STREAM};
 use crate::error::{Error, Pointer, Warning};
 use crate::model::TypeRef;
 
+/// An operation's responses, lowered.
+pub(super) struct Responses {
+    /// The success body's type; `None` when no 2xx response has content.
+    pub(super) success: Option<TypeRef>,
+    /// Whether some 2xx response has no body beside one that has (a 204 beside a 200): the
+    /// operation returns `Option` of the body's type.
+    pub(super) success_optional: bool,
+    /// Statuses that map to the typed error, ascending.
+    pub(super) error_statuses: Vec<u16>,
+    /// Documented 3xx statuses, ascending: returned to the caller, never followed.
+    pub(super) redirect_statuses: Vec<u16>,
+    /// Whether every error status the operation does not list maps to the typed error, as its
+    /// `default` response says.
+    pub(super) default_errors: bool,
+}
+
 impl<'a> Lowerer<'a> {
-    /// Returns the success response's type and the mapped error statuses.
+    /// Lowers an operation's responses.
     pub(super) fn lower_responses(
         &mut self,
         operation: &'a SpecOperation,
         operation_id: &str,
-        config: &Config,
         pointer: &Pointer,
-    ) -> Result<(Option<TypeRef>, Vec<u16>), Error> {
+    ) -> Result<Responses, Error> {
         let responses_pointer = pointer.join("responses");
-        let mut success: Option<(u16, Option<TypeRef>)> = None;
+        let mut success: Option<Option<TypeRef>> = None;
+        let mut success_optional = false;
         let mut error_statuses = Vec::new();
+        let mut redirect_statuses = Vec::new();
         for (status, slot) in &operation.responses.responses {
             let status_pointer = responses_pointer.join(status.to_string());
             let StatusCode::Code(code) = *status else {
@@ -32,19 +50,11 @@ impl<'a> Lowerer<'a> {
             match code {
                 200..=299 => {
                     let ty = self.lower_response_content(response, &hint, &response_pointer)?;
-                    match &success {
-                        None => success = Some((code, ty)),
-                        Some((_, first)) if *first == ty => {}
-                        Some(_) => {
-                            return Err(Error::unsupported(
-                                &status_pointer,
-                                "2xx responses with different bodies are not supported",
-                            ));
-                        }
-                    }
+                    success_optional |= add_success(&mut success, ty, &status_pointer)?;
                 }
+                300..=399 => redirect_statuses.push(code),
                 400..=599 => {
-                    if self.is_error_response(response, &response_pointer, config)? {
+                    if self.is_error_response(response, &response_pointer)? {
                         error_statuses.push(code);
                     }
                 }
@@ -56,52 +66,39 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        if operation.responses.default.is_some() {
-            self.warnings.push(Warning {
-                pointer: responses_pointer.join("default"),
-                message: "a `default` response is not mapped: the statuses it covers give `Error::UnexpectedStatus`"
-                    .to_owned(),
-            });
+        let mut default_errors = false;
+        if let Some(slot) = &operation.responses.default {
+            let default_pointer = responses_pointer.join("default");
+            let (response_pointer, response, hint) = self.resolve_response(slot, operation_id, &default_pointer)?;
+            if success.is_none() {
+                // Without a 2xx response, `default` is what a success looks like.
+                let ty = self.lower_response_content(response, &hint, &response_pointer)?;
+                success = Some(ty);
+            } else if !response.content.is_empty() {
+                default_errors = self.is_error_response(response, &response_pointer)?;
+            } else {
+                self.warnings.push(Warning {
+                    pointer: default_pointer,
+                    message:
+                        "a `default` response without a body: the statuses it covers give `Error::UnexpectedStatus`"
+                            .to_owned(),
+                });
+            }
         }
-        let Some((_, response)) = success else {
-            return Err(Error::unsupported(&responses_pointer, "operation has no 2xx response"));
+        let success = match success {
+            Some(success) => success,
+            None if !redirect_statuses.is_empty() => None,
+            None => return Err(Error::unsupported(&responses_pointer, "operation has no 2xx response")),
         };
         error_statuses.sort_unstable();
-        Ok((response, error_statuses))
-    }
-
-    /// Whether an error response maps to the typed Clerk error. It does when its body is the
-    /// error schema, or an inline object of the same shape (an `errors` array); a response
-    /// without a body does not (it gives the unexpected-status error, with whatever body comes).
-    /// Any other body is rejected.
-    fn is_error_response(&mut self, response: &'a Response, pointer: &Pointer, config: &Config) -> Result<bool, Error> {
-        if response.content.is_empty() {
-            return Ok(false);
-        }
-        let why = ("this error response is mapped to the typed error, whose body is", "");
-        let schema = response.content.get(JSON).and_then(|media| media.schema.as_ref());
-        let compatible = match schema {
-            Some(ReferenceOr::Reference { reference }) => {
-                let error_body = self.error_body(config, pointer, why)?;
-                self.lower_slot(SchemaSlot::Ref(reference), "", pointer)?.ty == error_body
-            }
-            Some(ReferenceOr::Item(schema)) if has_errors_array(schema) => {
-                self.error_body(config, pointer, why)?;
-                true
-            }
-            _ => false,
-        };
-        if compatible {
-            Ok(true)
-        } else {
-            Err(Error::unsupported(
-                pointer,
-                format!(
-                    "error responses must use the `{}` schema to be mapped",
-                    config.error_schema
-                ),
-            ))
-        }
+        redirect_statuses.sort_unstable();
+        Ok(Responses {
+            success,
+            success_optional,
+            error_statuses,
+            redirect_statuses,
+            default_errors,
+        })
     }
 
     fn resolve_response(
@@ -119,6 +116,9 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The type of a success body: JSON decodes into its schema's type, `text/*` into a
+    /// `String` and `application/octet-stream` into bytes. With several media types, JSON is
+    /// preferred, then text, then bytes.
     fn lower_response_content(
         &mut self,
         response: &'a Response,
@@ -128,33 +128,54 @@ impl<'a> Lowerer<'a> {
         if response.content.is_empty() {
             return Ok(None);
         }
-        let Some(media) = response.content.get(JSON) else {
-            let types: Vec<&str> = response.content.keys().map(String::as_str).collect();
-            return Err(Error::unsupported(
-                &pointer.join("content"),
-                format!(
-                    "only application/json responses are supported, found {}",
-                    types.join(", ")
-                ),
-            ));
+        let find = |wanted: &dyn Fn(&str) -> bool| {
+            response
+                .content
+                .iter()
+                .find(|(media_type, _)| wanted(&essence(media_type).to_ascii_lowercase()))
         };
-        let schema_pointer = pointer.join("content").join(JSON).join("schema");
-        match &media.schema {
-            Some(schema) => Ok(Some(self.lower_slot(schema.into(), hint, &schema_pointer)?.ty)),
-            None => Ok(Some(TypeRef::Json)),
+        if let Some((media_type, media)) = find(&|essence| essence == JSON) {
+            let schema_pointer = pointer.join("content").join(media_type).join("schema");
+            return match &media.schema {
+                Some(schema) => Ok(Some(self.lower_slot(schema.into(), hint, &schema_pointer)?.ty)),
+                None => Ok(Some(TypeRef::Json)),
+            };
         }
+        if find(&|essence| essence.starts_with("text/")).is_some() {
+            return Ok(Some(TypeRef::String));
+        }
+        if find(&|essence| essence == OCTET_STREAM).is_some() {
+            return Ok(Some(TypeRef::Bytes));
+        }
+        let types: Vec<&str> = response.content.keys().map(String::as_str).collect();
+        Err(Error::unsupported(
+            &pointer.join("content"),
+            format!(
+                "only application/json, text/* and application/octet-stream responses are supported, found {}",
+                types.join(", ")
+            ),
+        ))
     }
 }
 
-/// Whether an inline schema has the error schema's shape: an object with an `errors` array.
-fn has_errors_array(schema: &Schema) -> bool {
-    let properties = match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => &object.properties,
-        SchemaKind::Any(any) => &any.properties,
-        _ => return false,
-    };
-    matches!(
-        properties.get("errors"),
-        Some(ReferenceOr::Item(errors)) if matches!(errors.schema_kind, SchemaKind::Type(Type::Array(_)))
-    )
+/// Records a 2xx response's type: every 2xx response of an operation must have the same, or
+/// none. Returns whether this one makes the body optional: one has a body and another none.
+fn add_success(success: &mut Option<Option<TypeRef>>, ty: Option<TypeRef>, pointer: &Pointer) -> Result<bool, Error> {
+    match (&*success, ty) {
+        (None, ty) => {
+            *success = Some(ty);
+            Ok(false)
+        }
+        (Some(None), None) => Ok(false),
+        (Some(Some(first)), Some(ty)) if *first == ty => Ok(false),
+        (Some(None), Some(ty)) => {
+            *success = Some(Some(ty));
+            Ok(true)
+        }
+        (Some(Some(_)), None) => Ok(true),
+        (Some(Some(_)), Some(_)) => Err(Error::unsupported(
+            pointer,
+            "2xx responses with different bodies are not supported",
+        )),
+    }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use openapiv3::{Discriminator, ReferenceOr, Schema};
 
+use super::extensions;
 use super::{Lowerer, SchemaSlot};
 use crate::error::{Error, Pointer};
 use crate::model::{
@@ -54,9 +55,9 @@ impl<'a> Lowerer<'a> {
             let preferred = match member {
                 ReferenceOr::Reference { reference } => {
                     let (_, target, _) = self.resolve_schema_ref(reference, &member_pointer)?;
-                    match target.schema_data.extensions.get("x-speakeasy-name-override") {
-                        Some(serde_json::Value::String(name)) => variant_name(name),
-                        _ => type_ref_label(&lowered.ty),
+                    match extensions::name_override(&target.schema_data.extensions) {
+                        Some(name) => variant_name(name),
+                        None => type_ref_label(&lowered.ty),
                     }
                 }
                 ReferenceOr::Item(_) => type_ref_label(&lowered.ty),
@@ -186,9 +187,9 @@ impl<'a> Lowerer<'a> {
                 .find(|(_, target)| *target == reference || **target == component)
                 .map(|(tag, _)| tag.clone())
                 .unwrap_or_else(|| component.clone());
-            let preferred = match target.schema_data.extensions.get("x-speakeasy-name-override") {
-                Some(serde_json::Value::String(name)) => variant_name(name),
-                _ => ty.clone(),
+            let preferred = match extensions::name_override(&target.schema_data.extensions) {
+                Some(name) => variant_name(name),
+                None => ty.clone(),
             };
             variants.push(UnionVariant {
                 tag,

@@ -1,0 +1,108 @@
+//! How a response becomes a call's value: [`FromResponse`], and [`Outcome`] for operations
+//! whose spec documents a redirect.
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, LOCATION};
+use serde::de::DeserializeOwned;
+
+use super::Operation;
+use super::response::{RawResponse, decode, unexpected_redirect};
+use crate::error::BaseError;
+
+/// A type a call can return: any type that deserializes (from a JSON body, a `text/*` body as a
+/// string, or an `application/octet-stream` body as bytes), or an [`Outcome`] for operations
+/// with documented redirects. Sealed: the runtime decides how responses are read.
+pub trait FromResponse: sealed::Decode {}
+
+impl<T: sealed::Decode> FromResponse for T {}
+
+pub(crate) mod sealed {
+    use super::{BaseError, Operation, RawResponse};
+
+    /// Makes a 2xx or 3xx response into the call's value.
+    pub trait Decode: Sized {
+        /// The value, or why the response is not one.
+        fn decode(operation: &Operation, response: RawResponse) -> Result<Self, BaseError>;
+    }
+}
+
+impl<T: DeserializeOwned> sealed::Decode for T {
+    /// A 2xx body decodes; a 3xx (which no documented redirect made an [`Outcome`]) is an
+    /// unexpected status, with the body kept.
+    fn decode(operation: &Operation, response: RawResponse) -> Result<Self, BaseError> {
+        if response.status.is_redirection() {
+            return Err(unexpected_redirect(operation, response));
+        }
+        decode(operation, response)
+    }
+}
+
+/// What an operation with documented redirects returns: its 2xx value, or the redirect, which
+/// the SDK does not follow (these are OAuth-style flows, whose next step is the caller's).
+#[derive(Debug, Clone)]
+pub enum Outcome<T> {
+    /// A 2xx response, decoded.
+    Done(T),
+    /// A 3xx response: its status, `Location` and headers.
+    Redirect(Redirect),
+}
+
+impl<T> Outcome<T> {
+    /// The 2xx value, if the call was not redirected.
+    pub fn done(self) -> Option<T> {
+        match self {
+            Outcome::Done(value) => Some(value),
+            Outcome::Redirect(_) => None,
+        }
+    }
+
+    /// The redirect, if the call was redirected.
+    pub fn redirect(&self) -> Option<&Redirect> {
+        match self {
+            Outcome::Done(_) => None,
+            Outcome::Redirect(redirect) => Some(redirect),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> sealed::Decode for Outcome<T> {
+    fn decode(operation: &Operation, response: RawResponse) -> Result<Self, BaseError> {
+        if !response.status.is_redirection() {
+            return decode(operation, response).map(Outcome::Done);
+        }
+        let location = response
+            .headers
+            .get(LOCATION)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        Ok(Outcome::Redirect(Redirect {
+            status: response.status,
+            location,
+            headers: response.headers,
+        }))
+    }
+}
+
+/// A 3xx response the SDK returned instead of following.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    status: StatusCode,
+    location: Option<String>,
+    headers: HeaderMap,
+}
+
+impl Redirect {
+    /// The status, such as `303 See Other`.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The `Location` header: where the flow continues. Relative locations are left as sent.
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
+    /// The response headers (`Set-Cookie`, for instance).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}

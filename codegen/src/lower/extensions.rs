@@ -1,0 +1,46 @@
+//! The vendor extensions the generator reads, all in one place. Clerk's specs carry Speakeasy's:
+//!
+//! | extension | on | read as |
+//! |---|---|---|
+//! | `x-speakeasy-group` | an operation | the resource it belongs to, before its first tag |
+//! | `x-speakeasy-name-override` | an operation | its method's name, instead of the `operationId` |
+//! | `x-speakeasy-name-override` | a schema | the name of the union variant that holds it |
+//!
+//! A value that is not a string is not a name, and is ignored as if absent.
+
+use indexmap::IndexMap;
+
+/// The extension that groups an operation into a resource.
+const GROUP: &str = "x-speakeasy-group";
+/// The extension that renames an operation's method or a union variant.
+const NAME_OVERRIDE: &str = "x-speakeasy-name-override";
+
+/// An operation's `x-speakeasy-group`.
+pub(super) fn group(extensions: &IndexMap<String, serde_json::Value>) -> Option<&str> {
+    string(extensions, GROUP)
+}
+
+/// An operation's or a schema's `x-speakeasy-name-override`.
+pub(super) fn name_override(extensions: &IndexMap<String, serde_json::Value>) -> Option<&str> {
+    string(extensions, NAME_OVERRIDE)
+}
+
+fn string<'e>(extensions: &'e IndexMap<String, serde_json::Value>, name: &str) -> Option<&'e str> {
+    extensions.get(name).and_then(serde_json::Value::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_strings_are_names() {
+        let extensions: IndexMap<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+            "x-speakeasy-group": "users",
+            "x-speakeasy-name-override": 7
+        }))
+        .expect("a map");
+        assert_eq!(group(&extensions), Some("users"));
+        assert_eq!(name_override(&extensions), None);
+    }
+}
