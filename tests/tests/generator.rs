@@ -259,10 +259,6 @@ fn unsupported_constructs_are_reported_with_their_pointer() {
             "#/paths/~1things~1{thing_id}/get: operation has no `operationId`",
         ),
         (
-            format!("operationId: GetThing\n{PARAM}responses:\n  '200': {{description: ok}}"),
-            "#/paths/~1things~1{thing_id}/get: operation has neither `x-speakeasy-group` nor `tags`",
-        ),
-        (
             "operationId: GetThing\ntags: [T]\nresponses:\n  '200': {description: ok}".to_owned(),
             "#/paths/~1things~1{thing_id}/get: path placeholder `{thing_id}` has no path parameter",
         ),
