@@ -66,8 +66,10 @@ mod credentials;
 pub mod error;
 pub mod hooks;
 // Formatted by the generator (prettyplease), not by rustfmt, so `cargo fmt` leaves it alone.
+// Its methods take every required argument and are named after the spec's fields (a setter may
+// be called `sub`), and its docs quote the spec's prose as written.
 #[rustfmt::skip]
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::doc_lazy_continuation)]
 mod generated;
 mod multipart;
 mod nullable;

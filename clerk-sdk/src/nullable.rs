@@ -53,6 +53,15 @@ impl<T> Nullable<T> {
         }
     }
 
+    /// Applies `f` to the value, if there is one, keeping unset and null as they are.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nullable<U> {
+        match self {
+            Nullable::Unset => Nullable::Unset,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(value) => Nullable::Value(f(value)),
+        }
+    }
+
     /// Converts into `Option<Option<T>>`: `None` when unset, `Some(None)` when null.
     pub fn into_option(self) -> Option<Option<T>> {
         match self {

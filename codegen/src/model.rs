@@ -260,6 +260,9 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// `Vec<T>`
     Vec(Box<TypeRef>),
+    /// `Box<T>`: a field whose type contains the field's own struct, which Rust can lay out
+    /// only behind a pointer.
+    Boxed(Box<TypeRef>),
     /// A generated type, by name.
     Named(String),
 }
@@ -521,7 +524,7 @@ impl TypeRef {
     pub fn named(&self) -> Option<&str> {
         match self {
             TypeRef::Named(name) => Some(name),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.named(),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => inner.named(),
             _ => None,
         }
     }

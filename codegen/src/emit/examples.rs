@@ -209,6 +209,8 @@ impl ExampleBuilder<'_> {
             (TypeRef::Binary, _) => "clerk_sdk::FilePart::new(b\"...\".to_vec()).file_name(\"image.png\")".to_owned(),
             (TypeRef::Bytes, _) => "b\"...\".to_vec()".to_owned(),
             (TypeRef::Named(type_name), _) => self.named(type_name, example, depth),
+            // Setters and constructors take `impl Into<Box<T>>`, which a `T` is.
+            (TypeRef::Boxed(inner), _) => self.value(inner, example, name, depth),
         }
     }
 

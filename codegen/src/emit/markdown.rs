@@ -306,6 +306,7 @@ fn type_cell(api: &Api, ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) if find(api, name).is_some() => format!("[`{name}`](models.md#{})", anchor(name)),
         TypeRef::Vec(item) if links_to_model(api, item) => format!("`Vec<`{}`>`", type_cell(api, item)),
+        TypeRef::Boxed(inner) if links_to_model(api, inner) => format!("`Box<`{}`>`", type_cell(api, inner)),
         TypeRef::Map(value) if links_to_model(api, value) => {
             format!("`BTreeMap<String, `{}`>`", type_cell(api, value))
         }
@@ -332,6 +333,7 @@ fn plain_type(ty: &TypeRef) -> String {
         TypeRef::JsonMap => "serde_json::Map<String, Value>".to_owned(),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", plain_type(value)),
         TypeRef::Vec(item) => format!("Vec<{}>", plain_type(item)),
+        TypeRef::Boxed(inner) => format!("Box<{}>", plain_type(inner)),
         TypeRef::Named(name) => name.clone(),
     }
 }

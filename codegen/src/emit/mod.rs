@@ -241,6 +241,10 @@ fn qualified_type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
             let value = qualified_type_tokens(value, models);
             quote!(std::collections::BTreeMap<String, #value>)
         }
+        TypeRef::Boxed(inner) => {
+            let inner = qualified_type_tokens(inner, models);
+            quote!(Box<#inner>)
+        }
         TypeRef::Vec(item) => {
             let item = qualified_type_tokens(item, models);
             quote!(Vec<#item>)

@@ -1,10 +1,10 @@
 //! Models: a struct, open enum or open union per generated type.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, type_tokens};
-use crate::model::{EnumDef, Field, Presence, Shape, StructDef, TypeDef, TypeKind, UnionDef, UntaggedDef};
+use crate::model::{EnumDef, Field, Presence, Shape, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef};
 use crate::names::unraw;
 
 /// `models.rs`: the module docs and every type.
@@ -144,18 +144,44 @@ fn is_constructor_arg(presence: Presence) -> bool {
     matches!(presence, Presence::Required | Presence::RequiredNullable)
 }
 
+/// What a constructor argument of a nullable field, or a three-state setter, takes, and how
+/// it becomes the field's value: a boxed field's wrapper takes the unboxed type and boxes the
+/// value (`Nullable<Box<T>>` from anything that is `Into<Nullable<T>>`), since a `T` is not
+/// `Into` a box inside another wrapper.
+fn wrapped_param(wrapper: TokenStream, ty: &TypeRef, arg: &Ident) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner);
+            (quote!(impl Into<#wrapper<#inner>>), quote!(#arg.into().map(Box::new)))
+        }
+        _ => {
+            let ty = type_tokens(ty);
+            (quote!(impl Into<#wrapper<#ty>>), quote!(#arg.into()))
+        }
+    }
+}
+
 fn constructor(type_name: &str, fields: &[Field]) -> TokenStream {
     let args = fields.iter().filter(|f| is_constructor_arg(f.presence)).map(|field| {
         let name = ident(&field.rust_name);
-        let ty = field_type(field);
-        quote!(#name: impl Into<#ty>)
+        let ty = match field.presence {
+            Presence::RequiredNullable => wrapped_param(quote!(Option), &field.ty, &name).0,
+            _ => {
+                let ty = field_type(field);
+                quote!(impl Into<#ty>)
+            }
+        };
+        quote!(#name: #ty)
     });
     let inits = fields.iter().map(|field| {
         let name = ident(&field.rust_name);
-        if is_constructor_arg(field.presence) {
-            quote!(#name: #name.into())
-        } else {
-            quote!(#name: Default::default())
+        match field.presence {
+            Presence::RequiredNullable => {
+                let value = wrapped_param(quote!(Option), &field.ty, &name).1;
+                quote!(#name: #value)
+            }
+            Presence::Required => quote!(#name: #name.into()),
+            Presence::Optional | Presence::ThreeState => quote!(#name: Default::default()),
         }
     });
     let doc = format!(" Creates a [`{type_name}`] from its required fields; optional fields start unset.");
@@ -189,10 +215,11 @@ fn setter(field: &Field, setter_name: &str) -> Option<TokenStream> {
             let doc = format!(
                 " Sets `{wire}`: pass a value, or `Nullable::Null` to send `null`, or `Nullable::Unset` to leave it out."
             );
+            let (param, value) = wrapped_param(quote!(crate::Nullable), &field.ty, &ident("value"));
             Some(quote! {
                 #[doc = #doc]
-                pub fn #setter_name(mut self, value: impl Into<crate::Nullable<#ty>>) -> Self {
-                    self.#name = value.into();
+                pub fn #setter_name(mut self, value: #param) -> Self {
+                    self.#name = #value;
                     self
                 }
             })

@@ -65,7 +65,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         #![deny(missing_docs)]
 
         #[rustfmt::skip]
-        #[allow(clippy::too_many_arguments)]
+        #[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::doc_lazy_continuation)]
         mod generated;
 
         pub use clerk_sdk::{error, hooks, BackoffStrategy, FilePart, Nullable, Outcome, Redirect, RetryConfig, SdkError};

@@ -54,7 +54,7 @@ pub(crate) fn lower(
         let components = Pointer::root().join("components").join("schemas");
         lowerer.error_body(&components)?;
     }
-    lowerer.check_recursion()?;
+    lowerer.box_recursive_fields()?;
     let warnings = std::mem::take(&mut lowerer.warnings);
     Ok((lowerer.finish(resources), warnings))
 }
@@ -194,27 +194,53 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// Rejects a struct that contains itself without a `Vec` or map in between, which Rust
-    /// cannot lay out (it would need a `Box`).
-    fn check_recursion(&self) -> Result<(), Error> {
+    /// Boxes every struct field through which the struct contains itself by value (such as
+    /// `Node.next: Node`), which Rust can lay out only behind a pointer. A cycle with no struct
+    /// field on it (a union that is its own variant) cannot be broken that way and is refused.
+    fn box_recursive_fields(&mut self) -> Result<(), Error> {
+        let mut to_box = Vec::new();
         for (name, def) in &self.types {
-            let mut seen = BTreeSet::new();
-            let mut stack: Vec<&str> = direct_children(&def.kind);
-            while let Some(child) = stack.pop() {
-                if child == name {
-                    return Err(Error::unsupported(
-                        &def.pointer,
-                        format!("`{name}` contains itself directly; recursive schemas are not supported yet"),
-                    ));
-                }
-                if seen.insert(child)
-                    && let Some(child_def) = self.types.get(child)
+            let TypeKind::Struct(def) = &def.kind else { continue };
+            for (index, field) in def.fields.iter().enumerate() {
+                if let TypeRef::Named(target) = &field.ty
+                    && self.reaches(target, name)
                 {
-                    stack.extend(direct_children(&child_def.kind));
+                    to_box.push((name.clone(), index));
                 }
             }
         }
+        for (name, index) in to_box {
+            if let Some(TypeKind::Struct(def)) = self.types.get_mut(&name).map(|def| &mut def.kind) {
+                let field = &mut def.fields[index];
+                field.ty = TypeRef::Boxed(Box::new(field.ty.clone()));
+            }
+        }
+        for (name, def) in &self.types {
+            if direct_children(&def.kind).iter().any(|child| self.reaches(child, name)) {
+                return Err(Error::unsupported(
+                    &def.pointer,
+                    format!("`{name}` contains itself through union variants alone, which no field can break"),
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// Whether type `from` holds type `to` by value, directly or through other types.
+    fn reaches(&self, from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from];
+        while let Some(current) = stack.pop() {
+            if current == to {
+                return true;
+            }
+            if seen.insert(current)
+                && let Some(def) = self.types.get(current)
+            {
+                stack.extend(direct_children(&def.kind));
+            }
+        }
+        false
     }
 
     /// Marks request types, decides every field's presence and orders the types by name.

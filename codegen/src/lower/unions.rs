@@ -89,6 +89,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::I32 | TypeRef::I64 => Shape::Integer,
             TypeRef::F32 | TypeRef::F64 => Shape::Number,
             TypeRef::Vec(_) => Shape::Array,
+            TypeRef::Boxed(inner) => self.shape_of(inner),
             TypeRef::Json | TypeRef::Binary | TypeRef::Bytes => Shape::Any,
             TypeRef::JsonMap | TypeRef::Map(_) => Shape::Object {
                 required: Vec::new(),
@@ -221,6 +222,7 @@ fn type_ref_label(ty: &TypeRef) -> String {
         TypeRef::Bytes => "Bytes".to_owned(),
         TypeRef::JsonMap | TypeRef::Map(_) => "Map".to_owned(),
         TypeRef::Vec(item) => format!("{}List", type_ref_label(item)),
+        TypeRef::Boxed(inner) => type_ref_label(inner),
         TypeRef::Named(name) => name.clone(),
     }
 }
