@@ -2,8 +2,8 @@
 //! request against the spec and generates responses from its schemas.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -21,23 +21,82 @@ impl Drop for Prism {
     }
 }
 
-/// Installs Prism, starts it, runs the contract tests, stops it, and checks its log for the key.
+/// The Frontend API spec whose generated crate is checked against Prism, and the contract test
+/// copied into that crate.
+const FRONTEND_SPEC: &str = "spec/upstream/fapi-2025-11-10.yml";
+const FRONTEND_PACKAGE: &str = "fapi-2025-11-10";
+const FRONTEND_TEST: &str = "tests/contract/fapi-2025-11-10.rs";
+
+/// Installs Prism, then runs both contracts, each against a Prism of its own: `clerk-sdk`
+/// against the phone_numbers slice, and a crate generated from the Frontend API against that
+/// spec. Checks Prism's log of the first for the key.
 pub fn run(root: &Path) -> Result<ExitCode> {
     let prism_dir = root.join("target/prism");
     install(root, &prism_dir)?;
-    let port = free_port()?;
+
     let log_path = prism_dir.join("prism.log");
-    let log = std::fs::File::create(&log_path).context("cannot create target/prism/prism.log")?;
+    let sdk = with_prism(root, &prism_dir, "spec/phone_numbers.yaml", &log_path, |url| {
+        Command::new(env!("CARGO"))
+            .args([
+                "test",
+                "--locked",
+                "-p",
+                "tests",
+                "--test",
+                "contract",
+                "--",
+                "--ignored",
+                "--nocapture",
+            ])
+            .current_dir(root)
+            .env("PRISM_URL", url)
+            .status()
+            .context("cannot run the contract tests")
+    })?;
+    let leaks = key_lines_in_log(&log_path)?;
+    if !leaks.is_empty() {
+        bail!(
+            "Prism's log shows the test key outside an Authorization header:\n{}",
+            leaks.join("\n")
+        );
+    }
+
+    let crate_dir = frontend_crate(root)?;
+    let frontend = with_prism(
+        root,
+        &prism_dir,
+        FRONTEND_SPEC,
+        &prism_dir.join("prism-fapi.log"),
+        |url| {
+            Command::new(env!("CARGO"))
+                .args(["test", "--test", "contract", "--", "--nocapture"])
+                .current_dir(&crate_dir)
+                .env("CARGO_TARGET_DIR", root.join("target/generated-crates"))
+                .env("PRISM_URL", url)
+                .status()
+                .context("cannot run the Frontend API contract test")
+        },
+    )?;
+    Ok(if sdk.success() && frontend.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Starts Prism as a validating mock of `spec`, logging to `log_path`, runs `tests` with its
+/// URL, and stops it.
+fn with_prism(
+    root: &Path,
+    prism_dir: &Path,
+    spec: &str,
+    log_path: &Path,
+    tests: impl FnOnce(&str) -> Result<ExitStatus>,
+) -> Result<ExitStatus> {
+    let port = free_port()?;
+    let log = std::fs::File::create(log_path).with_context(|| format!("cannot create {}", log_path.display()))?;
     let child = Command::new(prism_dir.join("node_modules/.bin/prism"))
-        .args([
-            "mock",
-            "--errors",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "spec/phone_numbers.yaml",
-        ])
+        .args(["mock", "--errors", "-h", "127.0.0.1", "-p", &port.to_string(), spec])
         .current_dir(root)
         .stdout(Stdio::from(log.try_clone().context("cannot share the log file")?))
         .stderr(Stdio::from(log))
@@ -46,38 +105,40 @@ pub fn run(root: &Path) -> Result<ExitCode> {
     let mut prism = Prism(child);
     let address = SocketAddr::from(([127, 0, 0, 1], port));
     wait_until_listening(&mut prism, address)?;
-    println!("contract: Prism 5.16 is listening on {address}");
-
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "test",
-            "--locked",
-            "-p",
-            "tests",
-            "--test",
-            "contract",
-            "--",
-            "--ignored",
-            "--nocapture",
-        ])
-        .current_dir(root)
-        .env("PRISM_URL", format!("http://{address}"))
-        .status()
-        .context("cannot run the contract tests")?;
+    println!("contract: Prism 5.16 is serving {spec} on {address}");
+    let status = tests(&format!("http://{address}"));
     drop(prism);
+    status
+}
 
-    let leaks = key_lines_in_log(&log_path)?;
-    if !leaks.is_empty() {
-        bail!(
-            "Prism's log shows the test key outside an Authorization header:\n{}",
-            leaks.join("\n")
-        );
+/// Generates the Frontend API's crate into `target/contract/`, with the contract test as its
+/// `tests/contract.rs` and the workspace's lock file, so it builds with the same dependencies.
+fn frontend_crate(root: &Path) -> Result<PathBuf> {
+    let dir = root.join("target/contract").join(FRONTEND_PACKAGE);
+    let _ = std::fs::remove_dir_all(&dir);
+    let text =
+        std::fs::read_to_string(root.join(FRONTEND_SPEC)).with_context(|| format!("cannot read {FRONTEND_SPEC}"))?;
+    let config = codegen::Config {
+        spec_label: FRONTEND_SPEC.to_owned(),
+        standalone: Some(codegen::Standalone {
+            package_name: FRONTEND_PACKAGE.to_owned(),
+            sdk_path: root.join("clerk-sdk").to_string_lossy().into_owned(),
+        }),
+        ..codegen::Config::default()
+    };
+    let generated =
+        codegen::generate(&text, &config).with_context(|| format!("cannot generate from {FRONTEND_SPEC}"))?;
+    for file in &generated.files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    Ok(if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    std::fs::create_dir_all(dir.join("tests")).context("cannot create the crate's tests folder")?;
+    std::fs::copy(root.join(FRONTEND_TEST), dir.join("tests/contract.rs")).context("cannot copy the contract test")?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).context("cannot copy Cargo.lock")?;
+    Ok(dir)
 }
 
 /// `npm ci` into `target/prism` from the checked-in manifest and lock file, unless that exact

@@ -27,7 +27,9 @@ const USAGE: &str = "usage:
   cargo xtask contract
       Install the pinned Prism (xtask/contract/) into target/prism with npm, start it on a
       free loopback port as a validating mock of spec/phone_numbers.yaml, run the contract
-      tests against it, and stop it.
+      tests against it, and stop it; then the same for a crate generated from the Frontend
+      API (spec/upstream/fapi-2025-11-10.yml) into target/contract/, with
+      tests/contract/fapi-2025-11-10.rs as its test.
   cargo xtask slice --from PATH --paths GLOB[,GLOB...] --out PATH [--check]
       Cut the given paths, and every component they reference, out of a full spec.
       With --check, write nothing and exit 1 if PATH differs from what would be written.";
