@@ -146,6 +146,17 @@ pub struct StructDef {
 }
 
 impl StructDef {
+    /// How `field`, one of this struct's fields, is represented, from the rules documented on
+    /// [`Presence`]: by whether it is required and nullable, and whether the struct is sent.
+    pub fn presence(&self, field: &Field) -> Presence {
+        match (field.required, field.nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, true) if self.used_in_request => Presence::ThreeState,
+            (false, _) => Presence::Optional,
+        }
+    }
+
     /// The builder method that sets `field`, one of this struct's fields: the field's Rust name,
     /// except for a field named `new`, whose setter is `set_new` (numbered if another field
     /// already has that name), since `new` is the constructor.
@@ -172,8 +183,6 @@ pub struct Field {
     pub required: bool,
     /// Marked `nullable: true`.
     pub nullable: bool,
-    /// How the field is represented; derived from `required`, `nullable` and the struct's use.
-    pub presence: Presence,
     /// The spec's `example` for the property, if any.
     pub example: Option<serde_json::Value>,
 }
@@ -552,7 +561,6 @@ mod tests {
             ty: TypeRef::Bool,
             required: false,
             nullable: false,
-            presence: Presence::Optional,
             example: None,
         };
         let def = StructDef {

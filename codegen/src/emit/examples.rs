@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::model::{Api, Field, Operation, Presence, Resource, SchemeKind, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Field, Operation, Presence, Resource, SchemeKind, StructDef, TypeDef, TypeKind, TypeRef};
 use crate::names::unraw;
 
 /// How many optional body fields an example shows being set.
@@ -162,11 +162,11 @@ impl ExampleBuilder<'_> {
         let Some(TypeKind::Struct(def)) = self.type_def(name).map(|def| def.kind.clone()) else {
             return self.value(ty, None, "body", 0);
         };
-        let mut expression = self.construct(name, &def.fields, 0);
+        let mut expression = self.construct(name, &def, 0);
         let shown = def
             .fields
             .iter()
-            .filter(|field| matches!(field.presence, Presence::Optional | Presence::ThreeState))
+            .filter(|field| matches!(def.presence(field), Presence::Optional | Presence::ThreeState))
             .filter(|field| is_simple(&field.ty, self.api))
             .take(OPTIONAL_FIELDS_SHOWN);
         for field in shown.collect::<Vec<&Field>>() {
@@ -177,12 +177,13 @@ impl ExampleBuilder<'_> {
     }
 
     /// `Type::new(required...)`, importing `Type`.
-    fn construct(&mut self, name: &str, fields: &[Field], depth: usize) -> String {
+    fn construct(&mut self, name: &str, def: &StructDef, depth: usize) -> String {
         self.imports.insert(name.to_owned());
-        let args: Vec<String> = fields
+        let args: Vec<String> = def
+            .fields
             .iter()
-            .filter(|field| matches!(field.presence, Presence::Required | Presence::RequiredNullable))
-            .map(|field| match field.presence {
+            .filter(|field| matches!(def.presence(field), Presence::Required | Presence::RequiredNullable))
+            .map(|field| match def.presence(field) {
                 Presence::RequiredNullable => "None".to_owned(),
                 _ => self.value(&field.ty, field.example.as_ref(), &field.wire_name, depth + 1),
             })
@@ -232,7 +233,7 @@ impl ExampleBuilder<'_> {
                     None => format!("{name}::{}(String::new())", values.fallback),
                 }
             }
-            TypeKind::Struct(def) if depth < MAX_DEPTH => self.construct(name, &def.fields, depth),
+            TypeKind::Struct(def) if depth < MAX_DEPTH => self.construct(name, def, depth),
             TypeKind::Union(union) if depth < MAX_DEPTH => match union.variants.first() {
                 Some(variant) => {
                     self.imports.insert(name.to_owned());

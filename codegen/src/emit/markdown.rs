@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::docs::{sanitize, sentence};
 use super::examples::Example;
-use crate::model::{Api, Field, Operation, Presence, Resource, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Field, Operation, Presence, Resource, StructDef, TypeDef, TypeKind, TypeRef};
 use crate::names::unraw;
 
 /// The first line of every generated Markdown file.
@@ -87,23 +87,31 @@ fn parameters_table(api: &Api, operation: &Operation) -> String {
         ));
     }
     if let Some(query) = &operation.query
-        && let Some((type_name, fields)) = body_fields(api, &TypeRef::Named(query.clone()))
+        && let Some((type_name, def)) = body_fields(api, &TypeRef::Named(query.clone()))
     {
         rows.push(format!(
             "| `query` | [`{type_name}`](models.md#{}) | ✔️ | The query parameters; its fields follow. | |",
             anchor(type_name)
         ));
-        rows.extend(fields.iter().map(|field| field_row(api, field, "query.")));
+        rows.extend(
+            def.fields
+                .iter()
+                .map(|field| field_row(api, field, def.presence(field), "query.")),
+        );
     }
     if let Some(body) = &operation.body {
         match body_fields(api, &body.ty) {
-            Some((type_name, fields)) => {
+            Some((type_name, def)) => {
                 rows.push(format!(
                     "| `body` | [`{type_name}`](models.md#{}) | ✔️ | {} | |",
                     anchor(type_name),
                     cell(body.doc.as_deref().unwrap_or("The request body; its fields follow."))
                 ));
-                rows.extend(fields.iter().map(|field| field_row(api, field, "body.")));
+                rows.extend(
+                    def.fields
+                        .iter()
+                        .map(|field| field_row(api, field, def.presence(field), "body.")),
+                );
             }
             None => rows.push(format!(
                 "| `body` | {} | ✔️ | The request body. | |",
@@ -125,33 +133,33 @@ fn parameters_table(api: &Api, operation: &Operation) -> String {
 }
 
 /// The struct behind a body type, if it is one.
-fn body_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<(&'a str, &'a [Field])> {
+fn body_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<(&'a str, &'a StructDef)> {
     let TypeRef::Named(name) = ty else { return None };
     let def = find(api, name)?;
     match &def.kind {
-        TypeKind::Struct(fields) => Some((def.name.as_str(), fields.fields.as_slice())),
+        TypeKind::Struct(fields) => Some((def.name.as_str(), fields)),
         _ => None,
     }
 }
 
-fn field_row(api: &Api, field: &Field, prefix: &str) -> String {
-    let required = match field.presence {
+fn field_row(api: &Api, field: &Field, presence: Presence, prefix: &str) -> String {
+    let required = match presence {
         Presence::Required | Presence::RequiredNullable => "✔️",
         Presence::Optional | Presence::ThreeState => "➖",
     };
     format!(
         "| `{prefix}{}` | {} | {required} | {} | {} |",
         field.wire_name,
-        field_type_cell(api, field),
-        cell(&field_description(field)),
+        field_type_cell(api, field, presence),
+        cell(&field_description(field, presence)),
         example_cell(field.example.as_ref())
     )
 }
 
 /// The field's description plus what its presence means on the wire.
-fn field_description(field: &Field) -> String {
+fn field_description(field: &Field, presence: Presence) -> String {
     let doc = sentence(field.doc.as_deref().unwrap_or_default());
-    let note = match field.presence {
+    let note = match presence {
         Presence::Required => "",
         Presence::RequiredNullable => "May be `null`.",
         Presence::Optional => "",
@@ -214,7 +222,8 @@ fn model_section(api: &Api, def: &TypeDef) -> String {
         TypeKind::Struct(fields) => {
             let _ = writeln!(section, "| Field | Type | Required | Description |\n|---|---|---|---|");
             for field in &fields.fields {
-                let required = match field.presence {
+                let presence = fields.presence(field);
+                let required = match presence {
                     Presence::Required | Presence::RequiredNullable => "✔️",
                     Presence::Optional | Presence::ThreeState => "➖",
                 };
@@ -222,8 +231,8 @@ fn model_section(api: &Api, def: &TypeDef) -> String {
                     section,
                     "| `{}` | {} | {required} | {} |",
                     field.wire_name,
-                    field_type_cell(api, field),
-                    cell(&field_description(field))
+                    field_type_cell(api, field, presence),
+                    cell(&field_description(field, presence))
                 );
             }
         }
@@ -284,8 +293,8 @@ fn find<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
 }
 
 /// The Rust type of a field, with its wrapper, with generated types linked.
-fn field_type_cell(api: &Api, field: &Field) -> String {
-    match field.presence {
+fn field_type_cell(api: &Api, field: &Field, presence: Presence) -> String {
+    match presence {
         Presence::Required => type_cell(api, &field.ty),
         Presence::RequiredNullable | Presence::Optional => wrapped_cell(api, "Option", &field.ty),
         Presence::ThreeState => wrapped_cell(api, "Nullable", &field.ty),

@@ -33,9 +33,9 @@ fn type_def(def: &TypeDef) -> TokenStream {
 }
 
 /// The Rust type of a field, with its optionality wrapper.
-fn field_type(field: &Field) -> TokenStream {
+fn field_type(field: &Field, presence: Presence) -> TokenStream {
     let ty = type_tokens(&field.ty);
-    match field.presence {
+    match presence {
         Presence::Required => ty,
         Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
         Presence::ThreeState => quote!(crate::Nullable<#ty>),
@@ -43,13 +43,13 @@ fn field_type(field: &Field) -> TokenStream {
 }
 
 /// The `#[serde(...)]` attribute of a field, if it needs one.
-fn field_serde(field: &Field) -> TokenStream {
+fn field_serde(field: &Field, presence: Presence) -> TokenStream {
     let mut args = Vec::new();
     if field.wire_name != unraw(&field.rust_name) {
         let wire = &field.wire_name;
         args.push(quote!(rename = #wire));
     }
-    match field.presence {
+    match presence {
         Presence::Required | Presence::RequiredNullable => {}
         Presence::Optional => args.push(quote!(default, skip_serializing_if = "Option::is_none")),
         Presence::ThreeState => args.push(quote!(default, skip_serializing_if = "crate::Nullable::is_unset")),
@@ -61,9 +61,9 @@ fn field_serde(field: &Field) -> TokenStream {
     }
 }
 
-fn field_doc(field: &Field) -> TokenStream {
+fn field_doc(field: &Field, presence: Presence) -> TokenStream {
     let wire = &field.wire_name;
-    let shape = match field.presence {
+    let shape = match presence {
         Presence::Required => format!("Required `{wire}`."),
         Presence::RequiredNullable => format!("Required `{wire}`; `None` is sent as `null`."),
         Presence::Optional => format!("Optional `{wire}`; left out when `None`."),
@@ -81,7 +81,7 @@ fn field_doc(field: &Field) -> TokenStream {
 fn struct_def(def: &TypeDef, fields: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(def);
-    let has_required = fields.fields.iter().any(|f| is_constructor_arg(f.presence));
+    let has_required = fields.fields.iter().any(|f| is_constructor_arg(fields.presence(f)));
     let default = if has_required { quote!() } else { quote!(Default,) };
     // A multipart body is sent as form parts, not JSON, so it has no serde impls.
     let serde_derives = if fields.multipart {
@@ -90,17 +90,22 @@ fn struct_def(def: &TypeDef, fields: &StructDef) -> TokenStream {
         quote!(serde::Serialize, serde::Deserialize)
     };
     let field_items = fields.fields.iter().map(|field| {
-        let doc = field_doc(field);
-        let serde = if fields.multipart { quote!() } else { field_serde(field) };
+        let presence = fields.presence(field);
+        let doc = field_doc(field, presence);
+        let serde = if fields.multipart {
+            quote!()
+        } else {
+            field_serde(field, presence)
+        };
         let name = ident(&field.rust_name);
-        let ty = field_type(field);
+        let ty = field_type(field, presence);
         quote! { #doc #serde pub #name: #ty, }
     });
-    let constructor = constructor(&def.name, &fields.fields);
+    let constructor = constructor(&def.name, fields);
     let setters = fields
         .fields
         .iter()
-        .filter_map(|field| setter(field, &fields.setter(field)));
+        .filter_map(|field| setter(field, fields.presence(field), &fields.setter(field)));
     let multipart = fields.multipart.then(|| multipart_impl(&name, &fields.fields));
     // Produces the struct and an impl with `new` (required fields) and one setter per
     // optional field, plus the form encoding for multipart bodies.
@@ -161,21 +166,25 @@ fn wrapped_param(wrapper: TokenStream, ty: &TypeRef, arg: &Ident) -> (TokenStrea
     }
 }
 
-fn constructor(type_name: &str, fields: &[Field]) -> TokenStream {
-    let args = fields.iter().filter(|f| is_constructor_arg(f.presence)).map(|field| {
-        let name = ident(&field.rust_name);
-        let ty = match field.presence {
-            Presence::RequiredNullable => wrapped_param(quote!(Option), &field.ty, &name).0,
-            _ => {
-                let ty = field_type(field);
-                quote!(impl Into<#ty>)
-            }
-        };
-        quote!(#name: #ty)
-    });
+fn constructor(type_name: &str, def: &StructDef) -> TokenStream {
+    let fields = &def.fields;
+    let args = fields
+        .iter()
+        .filter(|f| is_constructor_arg(def.presence(f)))
+        .map(|field| {
+            let name = ident(&field.rust_name);
+            let ty = match def.presence(field) {
+                Presence::RequiredNullable => wrapped_param(quote!(Option), &field.ty, &name).0,
+                presence => {
+                    let ty = field_type(field, presence);
+                    quote!(impl Into<#ty>)
+                }
+            };
+            quote!(#name: #ty)
+        });
     let inits = fields.iter().map(|field| {
         let name = ident(&field.rust_name);
-        match field.presence {
+        match def.presence(field) {
             Presence::RequiredNullable => {
                 let value = wrapped_param(quote!(Option), &field.ty, &name).1;
                 quote!(#name: #value)
@@ -194,12 +203,12 @@ fn constructor(type_name: &str, fields: &[Field]) -> TokenStream {
 }
 
 /// A builder-style setter for an optional field; `None` for fields set through `new`.
-fn setter(field: &Field, setter_name: &str) -> Option<TokenStream> {
+fn setter(field: &Field, presence: Presence, setter_name: &str) -> Option<TokenStream> {
     let name = ident(&field.rust_name);
     let setter_name = ident(setter_name);
     let ty = type_tokens(&field.ty);
     let wire = &field.wire_name;
-    match field.presence {
+    match presence {
         Presence::Required | Presence::RequiredNullable => None,
         Presence::Optional => {
             let doc = format!(" Sets `{wire}`.");

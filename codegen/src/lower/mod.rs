@@ -27,7 +27,7 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use crate::Config;
 use crate::error::{Error, Pointer, Warning};
 use crate::model::SecuritySchemeDef;
-use crate::model::{Api, Presence, Resource, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Resource, TypeDef, TypeKind, TypeRef};
 use crate::names::{Scope, has_word, type_name};
 
 /// The media type the generator reads bodies and responses from.
@@ -243,15 +243,12 @@ impl<'a> Lowerer<'a> {
         false
     }
 
-    /// Marks request types, decides every field's presence and orders the types by name.
+    /// Marks request types and orders the types by name.
     fn finish(mut self, resources: Vec<Resource>) -> Api {
         let request_types = self.reachable_from(&self.request_roots);
         for (name, def) in &mut self.types {
             if let TypeKind::Struct(def) = &mut def.kind {
                 def.used_in_request = request_types.contains(name);
-                for field in &mut def.fields {
-                    field.presence = presence(field.required, field.nullable, def.used_in_request);
-                }
             }
         }
         let info = &self.spec.info;
@@ -326,16 +323,6 @@ fn direct_children(kind: &TypeKind) -> Vec<&str> {
         TypeKind::Union(def) => def.variants.iter().map(|v| v.ty.as_str()).collect(),
         TypeKind::Untagged(def) => def.variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
         TypeKind::Enum(_) => Vec::new(),
-    }
-}
-
-/// How a field is represented, from the rules documented on [`Presence`].
-fn presence(required: bool, nullable: bool, used_in_request: bool) -> Presence {
-    match (required, nullable) {
-        (true, false) => Presence::Required,
-        (true, true) => Presence::RequiredNullable,
-        (false, true) if used_in_request => Presence::ThreeState,
-        (false, _) => Presence::Optional,
     }
 }
 

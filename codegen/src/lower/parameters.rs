@@ -8,9 +8,7 @@ use super::refs::{Resolved, resolve};
 use super::styles::{self, Place};
 use super::{Lowered, Lowerer, path_placeholders, security};
 use crate::error::{Error, Pointer};
-use crate::model::{
-    Field, HeaderParam, KeyLocation, PathParam, Presence, SchemeKind, StructDef, Style, TypeKind, TypeRef,
-};
+use crate::model::{Field, HeaderParam, KeyLocation, PathParam, SchemeKind, StructDef, Style, TypeKind, TypeRef};
 use crate::names::{Scope, snake_name, type_name};
 
 /// Headers the runtime sets on every request (or may): a parameter must not replace them.
@@ -257,7 +255,6 @@ impl<'a> Lowerer<'a> {
                 ty: lowered.ty,
                 required: data.required,
                 nullable: lowered.nullable,
-                presence: Presence::Optional,
                 example,
             });
         }

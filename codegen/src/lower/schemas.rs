@@ -10,7 +10,7 @@ use super::keywords::foreign_keywords;
 use super::refs::{Resolved, resolve};
 use super::{Lowered, Lowerer, SchemaSlot};
 use crate::error::{Error, Pointer, Warning};
-use crate::model::{Field, Presence, StructDef, TypeDef, TypeKind, TypeRef};
+use crate::model::{Field, StructDef, TypeDef, TypeKind, TypeRef};
 use crate::names::{Scope, snake_name, type_name};
 
 /// Past this many characters, a nested type is named after its property alone (if free).
@@ -307,7 +307,6 @@ impl<'a> Lowerer<'a> {
                 required: required.contains(wire_name),
                 nullable: lowered.nullable,
                 // Decided in `finish`, once it is known whether the type is used in a request.
-                presence: Presence::Optional,
                 example,
             });
         }
