@@ -326,6 +326,20 @@ fn direct_children(kind: &TypeKind) -> Vec<&str> {
     }
 }
 
+/// A spec from YAML, for the lowering modules' unit tests.
+#[cfg(test)]
+pub(super) fn test_spec(yaml: &str) -> OpenAPI {
+    serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("not a spec: {e}\n{yaml}"))
+}
+
+/// A spec with these components and no paths, for the lowering modules' unit tests.
+#[cfg(test)]
+pub(super) fn spec_with_components(components: &str) -> OpenAPI {
+    test_spec(&format!(
+        "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n{components}"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

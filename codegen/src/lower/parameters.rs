@@ -297,3 +297,66 @@ impl<'a> Lowerer<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_spec;
+    use super::*;
+
+    /// Lowers `GET /a/{id}`'s parameters in a spec with a header API key `X-Key`.
+    fn parameters(parameters: &str) -> Result<Parameters, Error> {
+        let spec = test_spec(&format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n{parameters}      responses: {{'200': {{description: ok}}}}\ncomponents:\n  securitySchemes:\n    Key: {{type: apiKey, in: header, name: X-Key}}\n"
+        ));
+        let mut lowerer = Lowerer::new(&spec)?;
+        let item = spec.paths.paths["/a/{id}"].as_item().expect("an item");
+        let operation = item.get.as_ref().expect("get");
+        lowerer.lower_parameters("/a/{id}", item, operation, "GetA", &Pointer::root().join("op"))
+    }
+
+    #[test]
+    fn header_and_cookie_parameters_are_scalars_with_names_that_can_be_sent() {
+        let lowered = parameters(
+            "        - {name: Origin, in: header, schema: {type: string}}\n        - {name: session, in: cookie, required: true, schema: {type: integer}}\n",
+        )
+        .expect("lowers");
+        let headers: Vec<(&str, KeyLocation, &TypeRef, bool)> = lowered
+            .headers
+            .iter()
+            .map(|p| (p.wire_name.as_str(), p.location, &p.ty, p.required))
+            .collect();
+        assert_eq!(
+            headers,
+            [
+                ("Origin", KeyLocation::Header, &TypeRef::String, false),
+                ("session", KeyLocation::Cookie, &TypeRef::I64, true),
+            ]
+        );
+        assert_eq!(lowered.path.len(), 1);
+        let error = |parameter: &str| parameters(parameter).err().map(|e| e.to_string());
+        assert_eq!(
+            error("        - {name: content-type, in: header, schema: {type: string}}\n").as_deref(),
+            Some("#/op/parameters/1: `content-type` is a header the SDK sets itself; a parameter cannot set it")
+        );
+        assert_eq!(
+            error("        - {name: x-key, in: header, schema: {type: string}}\n").as_deref(),
+            Some(
+                "#/op/parameters/1: `x-key` carries the credential of security scheme `Key`; a parameter cannot set it"
+            )
+        );
+        assert_eq!(
+            error("        - {name: ratio, in: header, schema: {type: number}}\n").as_deref(),
+            Some("#/op/parameters/1: a header parameter must be a string, a string enum, an integer or a boolean")
+        );
+    }
+
+    #[test]
+    fn query_parameters_keep_their_styles() {
+        let lowered = parameters(
+            "        - {name: ids, in: query, style: form, explode: false, schema: {type: array, items: {type: string}}}\n        - {name: q, in: query, schema: {type: string}}\n",
+        )
+        .expect("lowers");
+        assert_eq!(lowered.query.as_deref(), Some("GetAQuery"));
+        assert_eq!(lowered.query_styles, [("ids".to_owned(), Style::Comma)]);
+    }
+}

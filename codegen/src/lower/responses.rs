@@ -179,3 +179,91 @@ fn add_success(success: &mut Option<Option<TypeRef>>, ty: Option<TypeRef>, point
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_spec;
+    use super::*;
+
+    #[test]
+    fn a_body_beside_no_body_is_optional() {
+        let pointer = Pointer::root();
+        let mut success = None;
+        assert_eq!(
+            add_success(&mut success, Some(TypeRef::String), &pointer).ok(),
+            Some(false)
+        );
+        assert_eq!(add_success(&mut success, None, &pointer).ok(), Some(true));
+        assert_eq!(success, Some(Some(TypeRef::String)));
+        let mut success = None;
+        assert_eq!(add_success(&mut success, None, &pointer).ok(), Some(false));
+        assert_eq!(
+            add_success(&mut success, Some(TypeRef::Bool), &pointer).ok(),
+            Some(true)
+        );
+        assert_eq!(success, Some(Some(TypeRef::Bool)));
+        assert!(add_success(&mut success, Some(TypeRef::String), &pointer).is_err());
+    }
+
+    /// The responses of `GET /a` in a spec whose responses are `responses`.
+    fn responses(responses: &str) -> Result<Responses, Error> {
+        let spec = test_spec(&format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n{responses}components:\n  schemas:\n    Errors: {{type: object, properties: {{errors: {{type: array, items: {{type: string}}}}}}}}\n"
+        ));
+        let mut lowerer = Lowerer::new(&spec)?;
+        lowerer.error_schema = Some("Errors".to_owned());
+        let operation = spec.paths.paths["/a"]
+            .as_item()
+            .and_then(|item| item.get.as_ref())
+            .expect("get");
+        lowerer.lower_responses(operation, "GetA", &Pointer::root())
+    }
+
+    #[test]
+    fn media_types_choose_the_success_type() {
+        let text = responses("        '200': {description: ok, content: {text/html: {schema: {type: string}}, application/octet-stream: {}}}\n")
+            .expect("lowers");
+        assert_eq!(text.success, Some(TypeRef::String));
+        let bytes =
+            responses("        '200': {description: ok, content: {application/octet-stream: {}}}\n").expect("lowers");
+        assert_eq!(bytes.success, Some(TypeRef::Bytes));
+        let json =
+            responses("        '200': {description: ok, content: {'application/json; charset=utf-8': {schema: {type: boolean}}, text/plain: {}}}\n")
+                .expect("lowers");
+        assert_eq!(json.success, Some(TypeRef::Bool));
+        let error = responses("        '200': {description: ok, content: {image/png: {}}}\n")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some(
+                "#/responses/200/content: only application/json, text/* and application/octet-stream responses are supported, found image/png"
+            )
+        );
+    }
+
+    #[test]
+    fn redirects_defaults_and_errors_are_sorted_out() {
+        let lowered = responses(
+            "        '307': {description: elsewhere}\n        '302': {description: elsewhere}\n        '404': {description: gone, content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}}\n        default: {description: any, content: {application/json: {schema: {type: string}}}}\n",
+        )
+        .expect("lowers");
+        assert_eq!(lowered.redirect_statuses, [302, 307]);
+        assert_eq!(lowered.error_statuses, [404]);
+        // Without a 2xx, `default` is the success.
+        assert_eq!(lowered.success, Some(TypeRef::String));
+        assert!(!lowered.default_errors);
+        let with_default_errors = responses(
+            "        '200': {description: ok}\n        default: {description: any, content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}}\n",
+        )
+        .expect("lowers");
+        assert!(with_default_errors.default_errors);
+        assert_eq!(
+            responses("        '404': {description: gone}\n")
+                .err()
+                .map(|e| e.to_string())
+                .as_deref(),
+            Some("#/responses: operation has no 2xx response")
+        );
+    }
+}

@@ -487,3 +487,80 @@ fn constraint_doc(doc: Option<String>, alternatives: &[ReferenceOr<Schema>]) -> 
         None => note,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::super::spec_with_components;
+    use super::*;
+
+    /// Lowers `#/components/schemas/{name}` of a spec with `schemas`.
+    fn lowered(schemas: &str, name: &str) -> (Lowered, BTreeMap<String, TypeDef>) {
+        let spec = spec_with_components(&format!("  schemas:\n{schemas}"));
+        let mut lowerer = Lowerer::new(&spec).expect("names are unique");
+        let reference = format!("#/components/schemas/{name}");
+        let lowered = lowerer
+            .lower_slot(SchemaSlot::Ref(&reference), "", &Pointer::root())
+            .expect("lowers");
+        (lowered, lowerer.types)
+    }
+
+    #[test]
+    fn formats_choose_the_rust_type() {
+        let schemas = "    A: {type: integer, format: int32}\n    B: {type: integer}\n    C: {type: number, format: float}\n    D: {type: string, format: binary}\n    E: {type: string, nullable: true}\n";
+        let ty = |name| lowered(schemas, name).0;
+        assert_eq!(ty("A").ty, TypeRef::I32);
+        assert_eq!(ty("B").ty, TypeRef::I64);
+        assert_eq!(ty("C").ty, TypeRef::F32);
+        assert_eq!(ty("D").ty, TypeRef::Binary);
+        assert!(ty("E").nullable && ty("E").ty == TypeRef::String);
+    }
+
+    #[test]
+    fn objects_become_structs_with_their_required_fields() {
+        let (lowered, types) = lowered(
+            "    Thing:\n      type: object\n      required: [id]\n      properties:\n        id: {type: string}\n        kind: {type: string, enum: [a, b]}\n        tags: {type: object, additionalProperties: {type: string}}\n",
+            "Thing",
+        );
+        assert_eq!(lowered.ty, TypeRef::Named("Thing".to_owned()));
+        let Some(TypeKind::Struct(def)) = types.get("Thing").map(|t| &t.kind) else {
+            panic!("a struct")
+        };
+        let fields: Vec<(&str, &TypeRef, bool)> = def
+            .fields
+            .iter()
+            .map(|f| (f.rust_name.as_str(), &f.ty, f.required))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("id", &TypeRef::String, true),
+                ("kind", &TypeRef::Named("ThingKind".to_owned()), false),
+                ("tags", &TypeRef::Map(Box::new(TypeRef::String)), false),
+            ]
+        );
+        assert!(matches!(
+            types.get("ThingKind").map(|t| &t.kind),
+            Some(TypeKind::Enum(_))
+        ));
+    }
+
+    #[test]
+    fn a_schema_reached_twice_is_one_type() {
+        let spec = spec_with_components("  schemas:\n    A: {type: object, properties: {x: {type: string}}}\n");
+        let mut lowerer = Lowerer::new(&spec).expect("names are unique");
+        let first = lowerer
+            .lower_slot(SchemaSlot::Ref("#/components/schemas/A"), "", &Pointer::root())
+            .expect("lowers");
+        let second = lowerer
+            .lower_slot(
+                SchemaSlot::Ref("#/components/schemas/A"),
+                "Other",
+                &Pointer::root().join("x"),
+            )
+            .expect("lowers");
+        assert_eq!(first.ty, second.ty);
+        assert_eq!(lowerer.types.len(), 1);
+    }
+}
