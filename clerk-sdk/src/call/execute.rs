@@ -15,6 +15,10 @@ use crate::credentials::{Sendable, choose};
 use crate::error::{BaseError as Error, transport_summary};
 use crate::hooks::{AttemptFailure, HookContext, HookResponse};
 
+/// The target of the call's log events, which applications filter on: the same whichever
+/// module of `call` logs them.
+const LOG_TARGET: &str = "clerk_sdk::call";
+
 /// What the operation's arguments contributed to the request.
 pub(super) struct RequestParts {
     pub(super) url: Result<UrlText, Error>,
@@ -160,6 +164,7 @@ pub(super) async fn execute(
             return Err(failure.into_stop(operation));
         };
         tracing::info!(
+            target: LOG_TARGET,
             attempt = context.attempt,
             delay_ms = delay.as_millis() as u64,
             reason = %failure.summary(),
@@ -214,13 +219,14 @@ async fn attempt(
             })?;
     }
 
-    tracing::debug!(attempt = context.attempt, "sending");
+    tracing::debug!(target: LOG_TARGET, attempt = context.attempt, "sending");
     let sent_at = Instant::now();
     let outcome = send(inner, request).await;
     let elapsed_ms = sent_at.elapsed().as_millis() as u64;
     match outcome {
         Ok(response) => {
             tracing::debug!(
+                target: LOG_TARGET,
                 attempt = context.attempt,
                 status = response.status.as_u16(),
                 elapsed_ms,
@@ -243,7 +249,7 @@ async fn attempt(
             }
         }
         Err(error) => {
-            tracing::debug!(attempt = context.attempt, elapsed_ms, error = %transport_summary(&error), "no response");
+            tracing::debug!(target: LOG_TARGET, attempt = context.attempt, elapsed_ms, error = %transport_summary(&error), "no response");
             let failure = AttemptFailure::Transport(&error);
             inner.hooks.iter().for_each(|hook| hook.after_error(context, &failure));
             Ok(Err(Failure::Transport(error)))
