@@ -1,10 +1,12 @@
 //! Emission: the resolved model to formatted Rust source.
 
+mod blocking;
 mod client;
 mod docs;
 mod examples;
 mod markdown;
 mod models;
+mod operation_docs;
 mod operations;
 mod standalone;
 
@@ -45,7 +47,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         rust("operations.rs", operations::file(api, lib))?,
     ];
     if in_sdk {
-        files.push(rust("blocking.rs", operations::blocking_file(api))?);
+        files.push(rust("blocking.rs", blocking::file(api))?);
     }
     for resource in &api.resources {
         files.push(markdown(

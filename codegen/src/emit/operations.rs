@@ -5,8 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{generated_doc_attrs, sentence};
-use super::examples::Example;
+use super::docs::generated_doc_attrs;
+use super::operation_docs::{method_doc, method_doc_generated};
 use super::{doc_attrs, ident, model_type_tokens};
 use crate::model::{Api, Body, BodyEncoding, HeaderParam, KeyLocation, Operation, PathParam, Resource, Style, TypeRef};
 use crate::names::{Scope, snake_name};
@@ -16,13 +16,6 @@ use crate::names::{Scope, snake_name};
 pub(crate) fn file(api: &Api, lib: &str) -> TokenStream {
     let mut tokens = head(api);
     tokens.extend(api.resources.iter().map(|r| resource(api, lib, r)));
-    tokens
-}
-
-/// `blocking.rs`: module docs, imports and the blocking resource handles.
-pub(crate) fn blocking_file(api: &Api) -> TokenStream {
-    let mut tokens = blocking_head(api);
-    tokens.extend(api.resources.iter().map(blocking_resource));
     tokens
 }
 
@@ -107,7 +100,12 @@ fn resource(api: &Api, lib: &str, resource: &Resource) -> TokenStream {
 
 /// A resource handle: the type, its accessor on the `Clerk` in scope, and its methods. Used
 /// for both the async and the blocking client, each module importing its own `Clerk`.
-fn handle(resource: &Resource, handle_doc: TokenStream, accessor_doc: &str, methods: &[TokenStream]) -> TokenStream {
+pub(super) fn handle(
+    resource: &Resource,
+    handle_doc: TokenStream,
+    accessor_doc: &str,
+    methods: &[TokenStream],
+) -> TokenStream {
     let type_name = ident(&resource.type_name);
     let accessor = ident(&resource.accessor);
     // Produces the handle type, its accessor on `Clerk`, and one method per operation.
@@ -141,27 +139,27 @@ fn method_list(resource: &Resource) -> String {
 }
 
 /// A method's parameters, shared by the async method and its blocking twin.
-struct Signature {
+pub(super) struct Signature {
     /// `name: Type` for each parameter, path parameters first, then the body.
-    params: Vec<TokenStream>,
+    pub(super) params: Vec<TokenStream>,
     /// The parameter names, in the same order.
-    args: Vec<proc_macro2::Ident>,
+    pub(super) args: Vec<proc_macro2::Ident>,
     /// The path arguments converted to `String`, in template order.
-    path_values: Vec<TokenStream>,
+    pub(super) path_values: Vec<TokenStream>,
     /// The query parameter, if the operation has query parameters.
-    query: Option<proc_macro2::Ident>,
+    pub(super) query: Option<proc_macro2::Ident>,
     /// The body parameter, if the operation has one.
-    body: Option<proc_macro2::Ident>,
+    pub(super) body: Option<proc_macro2::Ident>,
     /// `.header_param(..)` or `.cookie_param(..)` for each required header or cookie parameter.
-    header_calls: Vec<TokenStream>,
+    pub(super) header_calls: Vec<TokenStream>,
     /// The method's return type: `Call<T>`, or `Call<T, Marker>` for an operation with
     /// optional header or cookie parameters.
-    call_type: TokenStream,
+    pub(super) call_type: TokenStream,
 }
 
 /// The signature of an operation's method; `markers` is the path to the operations module's
 /// marker types from the module the method is in.
-fn signature(operation: &Operation, markers: &TokenStream) -> Signature {
+pub(super) fn signature(operation: &Operation, markers: &TokenStream) -> Signature {
     let mut arg_names = Scope::with_reserved(["self"]);
     let path_args: Vec<(proc_macro2::Ident, &PathParam)> = operation
         .path_params
@@ -258,7 +256,7 @@ fn param_call(param: &HeaderParam, value: &TokenStream) -> TokenStream {
 
 /// The setters of an operation's optional header and cookie parameters, as methods of its
 /// calls (`call_type`, in the module's `Call`), and the type that marks those calls.
-fn param_setters(operation: &Operation, call_type: &TokenStream, with_marker: bool) -> TokenStream {
+pub(super) fn param_setters(operation: &Operation, call_type: &TokenStream, with_marker: bool) -> TokenStream {
     let Some(marker) = &operation.params_marker else {
         return TokenStream::new();
     };
@@ -386,198 +384,4 @@ fn styles_tokens(styles: &[(String, Style)]) -> TokenStream {
         quote!((#name, crate::__private::Style::#style))
     });
     quote!(&[#(#styles),*])
-}
-
-/// The start of `blocking.rs`: module docs and imports.
-fn blocking_head(api: &Api) -> TokenStream {
-    let module_doc = doc_attrs(
-        "Blocking resource handles, enabled by the `blocking` feature. Each method prepares the same request as its async twin; call [`send`](crate::runtime::blocking::Call::send) on the result.",
-        true,
-    );
-    let marker = ident(&api.marker);
-    let from_env = api.env_scheme.map(|index| {
-        let index = proc_macro2::Literal::usize_unsuffixed(index);
-        quote! {
-            impl Clerk {
-                /// Like [`crate::Clerk::from_env`]: the key from `CLERK_SECRET_KEY`, everything
-                /// else default.
-                ///
-                /// # Errors
-                ///
-                /// [`SdkError::Config`](crate::SdkError::Config) if the variable is missing or
-                /// empty, or the runtime cannot start.
-                pub fn from_env() -> Result<Self, crate::Error> {
-                    Self::from_env_credential(#index)
-                }
-            }
-        }
-    });
-    // Produces the module docs, imports, the blocking client's and call's names, and
-    // `from_env`.
-    quote! {
-        #module_doc
-        use super::models;
-
-        /// A blocking client for the API. Build one with
-        /// [`ClerkBuilder::build_blocking`](crate::ClerkBuilder::build_blocking). Cheap to clone.
-        pub type Clerk = crate::runtime::blocking::Client<super::#marker>;
-        /// A prepared blocking request; [`send`](crate::runtime::blocking::Call::send) sends it.
-        pub type Call<T, P = ()> = crate::runtime::blocking::Call<super::#marker, T, P>;
-
-        #from_env
-    }
-}
-
-fn blocking_resource(resource: &Resource) -> TokenStream {
-    let accessor = ident(&resource.accessor);
-    let handle_doc = format!(
-        " Blocking version of [`{0}`](crate::{0}): the `{1}` operations.",
-        resource.type_name, resource.accessor
-    );
-    let accessor_doc = format!(" The `{}` operations, blocking.", resource.accessor);
-    let methods = resource.operations.iter().map(|operation| {
-        let name = ident(&operation.method_name);
-        // A deprecated operation's blocking twin is deprecated too, and may call the async one.
-        let deprecated = if operation.deprecated {
-            quote!(#[deprecated] #[allow(deprecated)])
-        } else {
-            quote!()
-        };
-        let Signature {
-            params,
-            args,
-            call_type,
-            ..
-        } = signature(operation, &quote!(super::operations::));
-        let summary = operation.summary.as_deref().map(sentence).unwrap_or_default();
-        let doc = format!(
-            "{summary}\n\nBlocking version of [`{0}::{1}`](crate::{0}::{1}), which documents the arguments and errors.",
-            resource.type_name, operation.method_name
-        );
-        let doc = doc_attrs(doc.trim_start(), false);
-        // Produces a method that prepares the async call and wraps it for blocking use.
-        quote! {
-            #doc
-            #deprecated
-            pub fn #name(&self, #(#params),*) -> #call_type {
-                self.client.wrap(self.client.as_async().#accessor().#name(#(#args),*))
-            }
-        }
-    });
-    let methods: Vec<TokenStream> = methods.collect();
-    let mut tokens = handle(resource, quote!(#[doc = #handle_doc]), &accessor_doc, &methods);
-    for operation in &resource.operations {
-        let call_type = signature(operation, &quote!(super::operations::)).call_type;
-        tokens.extend(param_setters(operation, &call_type, false));
-    }
-    tokens
-}
-
-/// The prose of a method's rustdoc: summary, description and arguments, which quote the spec.
-fn method_doc(operation: &Operation) -> String {
-    let mut sections = Vec::new();
-    if let Some(summary) = &operation.summary {
-        sections.push(summary.trim().to_owned());
-    }
-    if let Some(description) = &operation.description {
-        let description = description.trim();
-        if Some(description) != operation.summary.as_deref().map(str::trim) {
-            sections.push(description.to_owned());
-        }
-    }
-    sections.push(format!(
-        "`{} {}` (`{}`)",
-        operation.http_method, operation.path, operation.id
-    ));
-    let mut arguments: Vec<String> = operation
-        .path_params
-        .iter()
-        .map(|param| {
-            let doc = param.doc.as_deref().map(sentence).unwrap_or_default();
-            format!(
-                "- `{}`: {doc} Sent as one percent-encoded path segment.",
-                param.wire_name
-            )
-        })
-        .collect();
-    for param in operation.header_params.iter().filter(|param| param.required) {
-        let doc = param.doc.as_deref().map(sentence).unwrap_or_default();
-        let place = match param.location {
-            KeyLocation::Cookie => "cookie",
-            _ => "header",
-        };
-        arguments.push(format!(
-            "- `{}`: {doc} Sent as the `{}` {place}.",
-            param.rust_name, param.wire_name
-        ));
-    }
-    if let Some(query) = &operation.query {
-        arguments.push(format!(
-            "- `query`: the query parameters, see [`{query}`](crate::models::{query})."
-        ));
-    }
-    if let Some(body) = &operation.body {
-        let doc = body
-            .doc
-            .as_deref()
-            .map(sentence)
-            .unwrap_or_else(|| "The request body.".to_owned());
-        arguments.push(format!("- `body`: {doc}"));
-    }
-    if !arguments.is_empty() {
-        sections.push(format!("# Arguments\n\n{}", arguments.join("\n")));
-    }
-    let setters: Vec<String> = operation
-        .header_params
-        .iter()
-        .filter(|param| !param.required)
-        .map(|param| {
-            format!(
-                "`.{}(..)` (`{}`)",
-                crate::names::unraw(&param.rust_name),
-                param.wire_name
-            )
-        })
-        .collect();
-    if !setters.is_empty() {
-        sections.push(format!(
-            "Optional parameters are set on the returned call: {}.",
-            setters.join(", ")
-        ));
-    }
-    sections.join("\n\n")
-}
-
-/// The sections of a method's rustdoc that the generator writes itself, after the prose: the
-/// example, a doctest that must stay one, and the errors.
-fn method_doc_generated(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> String {
-    format!(
-        "\n# Example\n\n{}\n\n{}",
-        Example::new(api, resource, operation).rustdoc(lib),
-        errors_doc(operation)
-    )
-}
-
-fn errors_doc(operation: &Operation) -> String {
-    let mut lines = vec!["# Errors".to_owned(), String::new()];
-    if !operation.error_statuses.is_empty() {
-        let statuses: Vec<String> = operation.error_statuses.iter().map(u16::to_string).collect();
-        lines.push(format!(
-            "- [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for {}.",
-            statuses.join(", ")
-        ));
-    }
-    lines
-        .push("- [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.".to_owned());
-    lines.push("- [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.".to_owned());
-    if !operation.path_params.is_empty() {
-        lines.push(
-            "- [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for an empty path parameter or one that is `.` or `..`.".to_owned(),
-        );
-    }
-    lines.push(
-        "- [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read."
-            .to_owned(),
-    );
-    lines.join("\n")
 }
