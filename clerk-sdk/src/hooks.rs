@@ -43,7 +43,9 @@ pub trait Hooks: Send + Sync + 'static {
     /// Returning an error stops the call with [`Error::Hook`](crate::Error::Hook); nothing is
     /// sent.
     ///
-    /// The request carries the `Authorization` header (marked sensitive): do not log it.
+    /// The request carries the call's credentials: the `Authorization` and `Cookie` headers
+    /// (marked sensitive) and, for an API key sent as a query parameter, the URL. Do not log
+    /// them.
     fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) -> Result<(), HookError> {
         let _ = (context, request);
         Ok(())
