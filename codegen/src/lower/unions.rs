@@ -235,3 +235,62 @@ fn claim_fallback(variant_names: &mut Scope) -> String {
         variant_names.claim(FALLBACK_VARIANT)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::spec_with_components;
+    use super::*;
+
+    /// The union `#/components/schemas/{name}` of a spec with `schemas`, lowered.
+    fn union(schemas: &str, name: &str) -> TypeKind {
+        let spec = spec_with_components(&format!("  schemas:\n{schemas}"));
+        let mut lowerer = Lowerer::new(&spec).expect("names are unique");
+        let reference = format!("#/components/schemas/{name}");
+        let lowered = lowerer
+            .lower_slot(SchemaSlot::Ref(&reference), "", &Pointer::root())
+            .expect("lowers");
+        let TypeRef::Named(type_name) = lowered.ty else {
+            panic!("a named type")
+        };
+        lowerer.types.remove(&type_name).expect("defined").kind
+    }
+
+    #[test]
+    fn a_discriminator_makes_a_tagged_union_named_by_its_mapping() {
+        let kind = union(
+            "    Event:\n      oneOf: [{$ref: '#/components/schemas/Created'}, {$ref: '#/components/schemas/Deleted'}]\n      discriminator: {propertyName: type, mapping: {created: '#/components/schemas/Created', deleted: '#/components/schemas/Deleted'}}\n    Created: {type: object, properties: {type: {type: string}}}\n    Deleted: {type: object, x-speakeasy-name-override: Gone, properties: {type: {type: string}}}\n",
+            "Event",
+        );
+        let TypeKind::Union(def) = kind else {
+            panic!("a tagged union")
+        };
+        let variants: Vec<(&str, &str, &str)> = def
+            .variants
+            .iter()
+            .map(|v| (v.tag.as_str(), v.rust_name.as_str(), v.ty.as_str()))
+            .collect();
+        assert_eq!(
+            variants,
+            [("created", "Created", "Created"), ("deleted", "Gone", "Deleted")]
+        );
+        assert_eq!(def.tag_field, "type");
+        assert_eq!(def.fallback, "Unknown");
+    }
+
+    #[test]
+    fn untagged_members_are_tried_most_specific_first() {
+        let kind = union(
+            "    Value:\n      oneOf: [{type: number}, {type: string}, {type: array, items: {type: integer}}, {$ref: '#/components/schemas/Obj'}]\n    Obj: {type: object, required: [id], properties: {id: {type: string}}}\n",
+            "Value",
+        );
+        let TypeKind::Untagged(def) = kind else {
+            panic!("an untagged union")
+        };
+        let names: Vec<&str> = def.variants.iter().map(|v| v.rust_name.as_str()).collect();
+        assert_eq!(names, ["Obj", "String", "IntegerList", "Number"]);
+        assert_eq!(
+            type_ref_label(&TypeRef::Vec(Box::new(TypeRef::Boxed(Box::new(TypeRef::Bool))))),
+            "BoolList"
+        );
+    }
+}
