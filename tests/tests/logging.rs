@@ -66,6 +66,11 @@ const SECRET_VALUES: &[&str] = &[
     "form_param_invalid",
     "trace_422",
     "undecodable_secret",
+    "dvb_secretive",
+    "cookie_secretive",
+    "basic_secretive",
+    // base64("client_id:basic_secretive"), as the Basic header carries it.
+    "Y2xpZW50X2lkOmJhc2ljX3NlY3JldGl2ZQ",
 ];
 
 /// The scenarios, each with what the subscriber wrote while it ran.
@@ -212,7 +217,101 @@ async fn async_scenarios(capture: &Capture) -> Vec<(&'static str, String)> {
         .expect_err("times out");
     assert!(error.is_timeout(), "{error:?}");
     outputs.push(("timeout", capture.take()));
+    outputs.push(("other credentials", other_credentials(&server, capture).await));
     outputs
+}
+
+/// An API whose credentials are an API key in the query, one in a cookie, and HTTP Basic.
+enum KeyedApi {}
+
+impl clerk_sdk::runtime::Api for KeyedApi {
+    type ErrorBody = serde_json::Value;
+    const DESCRIPTION: &'static clerk_sdk::runtime::ApiDescription = &clerk_sdk::runtime::ApiDescription {
+        title: "Keyed API",
+        default_server_url: None,
+        server_template: "https://{domain}.example.com",
+        version_header: None,
+        schemes: &[
+            clerk_sdk::runtime::SecurityScheme {
+                name: "DevBrowser",
+                setter: "dev_browser",
+                kind: clerk_sdk::runtime::SchemeKind::ApiKey {
+                    location: clerk_sdk::runtime::KeyLocation::Query,
+                    name: "__dev_session",
+                },
+            },
+            clerk_sdk::runtime::SecurityScheme {
+                name: "Browser",
+                setter: "browser",
+                kind: clerk_sdk::runtime::SchemeKind::ApiKey {
+                    location: clerk_sdk::runtime::KeyLocation::Cookie,
+                    name: "__client",
+                },
+            },
+            clerk_sdk::runtime::SecurityScheme {
+                name: "ClientCredentials",
+                setter: "client_credentials",
+                kind: clerk_sdk::runtime::SchemeKind::Basic,
+            },
+        ],
+        required: &[],
+    };
+}
+
+/// Calls with each kind of credential: a success, and a refused connection whose error is
+/// logged (the URL it would name carries the query key).
+async fn other_credentials(server: &MockServer, capture: &Capture) -> String {
+    use clerk_sdk::__private::{Method, Operation, RetryClass};
+    use clerk_sdk::runtime::{Call, Client, Credential};
+    const KEYED: Operation = Operation {
+        id: "GetKeyed",
+        method: Method::GET,
+        path: "/keyed",
+        error_statuses: &[],
+        retry: RetryClass::Idempotent,
+        security: &[&[0, 1], &[2]],
+        default_errors: false,
+    };
+    const BASIC: Operation = Operation {
+        security: &[&[2]],
+        id: "GetBasic",
+        ..KEYED
+    };
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(server)
+        .await;
+    let secret = |value: &str| clerk_sdk::__private::SecretString::from(value.to_owned());
+    let configure = |url: String| {
+        Client::<KeyedApi>::builder()
+            .server_url(url)
+            .retries(fast_retries())
+            .credential(0, Credential::Token(secret("dvb_secretive")))
+            .credential(1, Credential::Token(secret("cookie_secretive")))
+            .credential(
+                2,
+                Credential::Basic {
+                    user: "client_id".to_owned(),
+                    password: secret("basic_secretive"),
+                },
+            )
+            .build()
+            .expect("builds")
+    };
+    let client = configure(server.uri());
+    Call::<KeyedApi, serde_json::Value>::new(&client, &KEYED, &[])
+        .await
+        .expect("keyed");
+    Call::<KeyedApi, serde_json::Value>::new(&client, &BASIC, &[])
+        .await
+        .expect("basic");
+    let (_reserved, address) = refusing_address();
+    let unreachable = configure(format!("http://{address}"));
+    let error = Call::<KeyedApi, serde_json::Value>::new(&unreachable, &KEYED, &[])
+        .await
+        .expect_err("refused");
+    tracing::error!(error = %error, debug = ?error, "the error, as an application would log it");
+    capture.take()
 }
 
 /// The blocking client, whose calls run on its own runtime thread.
@@ -325,6 +424,19 @@ fn logs_of_dependencies_through_the_log_crate_are_captured() {
     // would be checked by the test below.
     let all: String = outputs().iter().map(|(_, text)| text.as_str()).collect();
     assert!(all.contains("reqwest::connect"), "{all}");
+}
+
+#[test]
+fn every_kind_of_credential_was_sent_and_its_failure_logged() {
+    let output = output("other credentials");
+    for expected in [
+        "operation=\"GetKeyed\"",
+        "operation=\"GetBasic\"",
+        "error=could not connect",
+        "the error, as an application would log it",
+    ] {
+        assert!(output.contains(expected), "missing {expected:?} in:\n{output}");
+    }
 }
 
 #[test]
