@@ -45,6 +45,12 @@
 //! String enums and discriminated unions are open: a value this version does not know decodes
 //! into an `Unknown` variant that keeps it. Unknown response fields are ignored.
 //!
+//! # Other Clerk APIs
+//!
+//! The client runtime is generic over the API it talks to ([`runtime`]): a crate generated from
+//! another Clerk spec (the Frontend API, another Backend API version) uses it with its own
+//! models, credentials and error type. The repository's README says how to generate one.
+//!
 //! # Feature flags
 //!
 //! - `rustls` (default): TLS through rustls.
