@@ -78,6 +78,8 @@ async fn an_optional_body_a_299_and_default_responses() {
     let error = clerk.items().delete_item("c").await.expect_err("418");
     let Error::Api(api) = &error else { panic!("typed error expected: {error:?}") };
     assert_eq!((api.status().as_u16(), api.code()), (418, Some("gone")));
+    let problems: &responses::models::Problems = api.errors();
+    assert_eq!(problems.errors.len(), 1);
     assert_eq!(error.clerk_trace_id(), Some("tr_1"));
     clerk.items().callback().await.expect("299 is a success");
     assert_eq!(clerk.items().fallback().await.expect("default success").id, "f");
