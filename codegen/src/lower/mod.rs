@@ -328,16 +328,29 @@ fn direct_children(kind: &TypeKind) -> Vec<&str> {
 
 /// A spec from YAML, for the lowering modules' unit tests.
 #[cfg(test)]
-pub(super) fn test_spec(yaml: &str) -> OpenAPI {
+fn test_spec(yaml: &str) -> OpenAPI {
     serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("not a spec: {e}\n{yaml}"))
 }
 
 /// A spec with these components and no paths, for the lowering modules' unit tests.
 #[cfg(test)]
-pub(super) fn spec_with_components(components: &str) -> OpenAPI {
+fn spec_with_components(components: &str) -> OpenAPI {
     test_spec(&format!(
         "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n{components}"
     ))
+}
+
+/// Lowers `#/components/schemas/{name}` of a spec whose schemas are `schemas` (YAML indented
+/// under `schemas:`), with every type it defined, for the lowering modules' unit tests.
+#[cfg(test)]
+fn lower_component(schemas: &str, name: &str) -> (Lowered, BTreeMap<String, TypeDef>) {
+    let spec = spec_with_components(&format!("  schemas:\n{schemas}"));
+    let mut lowerer = Lowerer::new(&spec).expect("names are unique");
+    let reference = format!("#/components/schemas/{name}");
+    let lowered = lowerer
+        .lower_slot(SchemaSlot::Ref(&reference), "", &Pointer::root())
+        .expect("lowers");
+    (lowered, lowerer.types)
 }
 
 #[cfg(test)]

@@ -490,21 +490,8 @@ fn constraint_doc(doc: Option<String>, alternatives: &[ReferenceOr<Schema>]) -> 
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
-    use super::super::spec_with_components;
+    use super::super::{lower_component as lowered, spec_with_components};
     use super::*;
-
-    /// Lowers `#/components/schemas/{name}` of a spec with `schemas`.
-    fn lowered(schemas: &str, name: &str) -> (Lowered, BTreeMap<String, TypeDef>) {
-        let spec = spec_with_components(&format!("  schemas:\n{schemas}"));
-        let mut lowerer = Lowerer::new(&spec).expect("names are unique");
-        let reference = format!("#/components/schemas/{name}");
-        let lowered = lowerer
-            .lower_slot(SchemaSlot::Ref(&reference), "", &Pointer::root())
-            .expect("lowers");
-        (lowered, lowerer.types)
-    }
 
     #[test]
     fn formats_choose_the_rust_type() {

@@ -238,21 +238,16 @@ fn claim_fallback(variant_names: &mut Scope) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::spec_with_components;
+    use super::super::lower_component;
     use super::*;
 
     /// The union `#/components/schemas/{name}` of a spec with `schemas`, lowered.
     fn union(schemas: &str, name: &str) -> TypeKind {
-        let spec = spec_with_components(&format!("  schemas:\n{schemas}"));
-        let mut lowerer = Lowerer::new(&spec).expect("names are unique");
-        let reference = format!("#/components/schemas/{name}");
-        let lowered = lowerer
-            .lower_slot(SchemaSlot::Ref(&reference), "", &Pointer::root())
-            .expect("lowers");
+        let (lowered, mut types) = lower_component(schemas, name);
         let TypeRef::Named(type_name) = lowered.ty else {
             panic!("a named type")
         };
-        lowerer.types.remove(&type_name).expect("defined").kind
+        types.remove(&type_name).expect("defined").kind
     }
 
     #[test]
