@@ -50,13 +50,18 @@ fn toml_string(text: &str) -> String {
 /// `ClerkBuilder` and `Call` for this API, which the runtime's `standalone_client!` defines as
 /// local wrappers of its own types (Rust lets a crate add methods only to its own types).
 pub(crate) fn lib_rs(api: &Api) -> TokenStream {
-    let doc = doc_attrs(
+    // The title is the spec's, sanitized as spec prose; the rest is ours, with working links.
+    let mut doc = doc_attrs(
         &format!(
-            "A client for {} (version `{}`), generated with every operation of its spec.\n\nBuild a [`Clerk`] with [`Clerk::builder`], then call operations through its resource handles. Retries, timeouts, hooks and errors are `clerk-sdk`'s; see its documentation.",
+            "A client for {} (version `{}`), generated with every operation of its spec.",
             api.title, api.version
         ),
         true,
     );
+    doc.extend(quote! {
+        #![doc = ""]
+        #![doc = " Build a [`Clerk`] with [`Clerk::builder`], then call operations through its resource handles. Retries, timeouts, hooks and errors are `clerk-sdk`'s; see its documentation."]
+    });
     let marker = ident(&api.marker);
     let default_server = api.default_server.as_ref().map(|_| quote!(DEFAULT_SERVER_URL,));
     // Produces the crate root: the modules, the re-exports and the client types for the API.
