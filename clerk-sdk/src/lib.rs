@@ -92,6 +92,10 @@ pub use generated::operations::*;
 pub use generated::{API_VERSION, Call, Clerk, ClerkBackendApi, ClerkBuilder, DEFAULT_SERVER_URL, Error};
 pub use multipart::FilePart;
 pub use nullable::Nullable;
+/// The reqwest the SDK is built with. Its types are in the SDK's API (hooks see a
+/// `reqwest::Request`, [`ClerkBuilder::http_client`] takes a `reqwest::Client`), so an
+/// application uses this one rather than another version of its own.
+pub use reqwest;
 pub use retry::{BackoffStrategy, RetryConfig};
 
 /// The client runtime every generated crate builds on: the client, its builder and the call,

@@ -52,15 +52,19 @@ impl Default for BackoffStrategy {
 /// | failure | GET, PUT, PATCH, DELETE | POST (create, prepare and attempt verification) |
 /// |---|---|---|
 /// | connection failed before the request was sent | retried | retried |
+/// | connection lost after the request was sent | retried | **not** retried |
+/// | the attempt timed out | retried | **not** retried |
 /// | 429 Too Many Requests | retried | retried |
 /// | 503 Service Unavailable | retried | retried |
 /// | any other 5xx | retried | **not** retried |
-/// | timeout, or connection lost after sending | not retried | not retried |
 /// | any other status | not retried | not retried |
 ///
 /// POST is treated carefully because Clerk has no idempotency keys: a `create` that failed
-/// with a 500 may still have created the phone number, and sending it again could create a
-/// second one. 429 and 503 mean the request was turned away, so they are safe to resend.
+/// with a 500, lost its connection or timed out may still have created the phone number, and
+/// sending it again could create a second one. 429 and 503 mean the request was turned away,
+/// so they are safe to resend. An idempotent operation (a read, an update that sets fields, a
+/// delete) is safe to send again whatever happened to the first attempt, as a dropped
+/// keep-alive connection often makes it.
 ///
 /// A `Retry-After` header on a retried response (in seconds or as an HTTP date) sets the wait
 /// instead of the backoff, capped at [`BackoffStrategy::max_interval`] so a hostile or broken
@@ -82,14 +86,18 @@ impl Default for BackoffStrategy {
 ///     .statuses_for_post([429])
 ///     .backoff(BackoffStrategy { max_elapsed_time: Duration::from_secs(10), ..Default::default() });
 ///
+/// // Resend a POST whose connection was lost or timed out (only if it is safe to repeat).
+/// let resend = RetryConfig::default().retry_post_after_sending(true);
+///
 /// // No retries at all.
 /// let none = RetryConfig::none();
-/// # let _ = (wider, narrower, none);
+/// # let _ = (wider, narrower, resend, none);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryConfig {
     backoff: Option<BackoffStrategy>,
     retry_connection_errors: bool,
+    retry_post_after_sending: bool,
     jitter: bool,
     idempotent_statuses: Vec<u16>,
     post_statuses: Vec<u16>,
@@ -101,6 +109,7 @@ impl Default for RetryConfig {
         RetryConfig {
             backoff: Some(BackoffStrategy::default()),
             retry_connection_errors: true,
+            retry_post_after_sending: false,
             jitter: true,
             idempotent_statuses: std::iter::once(429).chain(500..=599).collect(),
             post_statuses: vec![429, 503],
@@ -123,9 +132,20 @@ impl RetryConfig {
         self
     }
 
-    /// Whether a connection that failed before the request was sent is retried. Default true.
+    /// Whether failures without a response are retried: a connection that failed before the
+    /// request was sent (every operation), and one lost after sending or an attempt that timed
+    /// out (idempotent operations; POST only with
+    /// [`retry_post_after_sending`](Self::retry_post_after_sending)). Default true.
     pub fn retry_connection_errors(mut self, retry: bool) -> Self {
         self.retry_connection_errors = retry;
+        self
+    }
+
+    /// Whether a POST whose connection was lost after sending, or whose attempt timed out, is
+    /// sent again. Default false: the server may have acted on it already. Turn it on only for
+    /// operations you know are safe to repeat.
+    pub fn retry_post_after_sending(mut self, retry: bool) -> Self {
+        self.retry_post_after_sending = retry;
         self
     }
 
@@ -168,10 +188,22 @@ impl RetryConfig {
         self.is_enabled() && statuses.binary_search(&status.as_u16()).is_ok()
     }
 
-    /// Whether a transport failure may be retried: only a failed connection, where the
-    /// request cannot have reached the server.
-    pub(crate) fn retries_transport(&self, error: &reqwest::Error) -> bool {
-        self.is_enabled() && self.retry_connection_errors && error.is_connect() && !error.is_timeout()
+    /// Whether a failure without a response may be retried for an operation of `class`: a
+    /// failed connection always (the request cannot have reached the server); a connection
+    /// lost after sending, or a timeout, only for idempotent operations, or for POST when
+    /// [`retry_post_after_sending`](Self::retry_post_after_sending) allows it. A request that
+    /// could not be built is never retried.
+    pub(crate) fn retries_transport(&self, class: RetryClass, error: &reqwest::Error) -> bool {
+        if !self.is_enabled() || !self.retry_connection_errors || error.is_builder() {
+            return false;
+        }
+        if error.is_connect() && !error.is_timeout() {
+            return true;
+        }
+        match class {
+            RetryClass::Idempotent => true,
+            RetryClass::NonIdempotent => self.retry_post_after_sending,
+        }
     }
 
     /// The wait before retry number `retry` (1 for the first retry), honouring `Retry-After`,

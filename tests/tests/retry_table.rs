@@ -4,13 +4,12 @@
 //! | failure | GET, PATCH, DELETE | POST |
 //! |---|---|---|
 //! | connection failed before sending | retried | retried |
+//! | connection lost after sending, timeout | retried | not retried |
 //! | 429, 503 | retried | retried |
 //! | other 5xx | retried | not retried |
-//! | reset after sending, timeout | not retried | not retried |
 //!
 //! The defaults the README states are checked exactly too: a 60 s retry budget and a 30 s
-//! timeout per attempt. That a timed-out attempt is not retried is shown in `retries.rs`
-//! (`a_stalled_server_times_out_instead_of_hanging`).
+//! timeout per attempt.
 
 mod common;
 
@@ -24,7 +23,7 @@ use clerk_sdk::hooks::{HookContext, HookError, Hooks};
 use clerk_sdk::models::{AttemptPhoneNumberVerificationRequest, CreatePhoneNumberRequest, UpdatePhoneNumberRequest};
 use clerk_sdk::{BackoffStrategy, Call, Clerk, Error, RetryConfig};
 use common::{builder, clerk_errors_json, phone_number_json, refusing_address, verification_json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -202,15 +201,29 @@ async fn a_refused_connection_is_retried_for_post_until_the_server_comes_up() {
     assert_eq!(common::request_count(&server).await, 1, "the POST ran exactly once");
 }
 
-/// A raw server that reads each request whole, counts it, and resets the connection.
-async fn resetting_server() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+/// What a raw server does with the first request it reads whole.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FirstAttempt {
+    /// Resets the connection once the request was read.
+    Reset,
+    /// Never answers.
+    Stall,
+}
+
+/// A raw server that reads each request whole and counts it; the first gets `first`, every
+/// later one a 200 with `ok_body`.
+async fn failing_first_attempt(
+    first: FirstAttempt,
+    ok_body: serde_json::Value,
+) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let address = listener.local_addr().expect("address");
     let requests = Arc::new(AtomicUsize::new(0));
     let seen = requests.clone();
+    let ok_body = ok_body.to_string();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            let seen = seen.clone();
+            let (seen, ok_body) = (seen.clone(), ok_body.clone());
             tokio::spawn(async move {
                 let mut reader = BufReader::new(stream);
                 let mut length = 0usize;
@@ -229,9 +242,21 @@ async fn resetting_server() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
                     }
                 }
                 let mut body = vec![0u8; length];
-                if reader.read_exact(&mut body).await.is_ok() {
-                    seen.fetch_add(1, Ordering::SeqCst);
-                    let _ = reader.get_ref().set_zero_linger();
+                if reader.read_exact(&mut body).await.is_err() {
+                    return;
+                }
+                match (seen.fetch_add(1, Ordering::SeqCst), first) {
+                    (0, FirstAttempt::Reset) => {
+                        let _ = reader.get_ref().set_zero_linger();
+                    }
+                    (0, FirstAttempt::Stall) => tokio::time::sleep(Duration::from_secs(30)).await,
+                    _ => {
+                        let response = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{ok_body}",
+                            ok_body.len()
+                        );
+                        let _ = reader.get_mut().write_all(response.as_bytes()).await;
+                    }
                 }
             });
         }
@@ -239,25 +264,65 @@ async fn resetting_server() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
     (address, requests)
 }
 
-#[tokio::test]
-async fn a_reset_after_sending_is_not_retried_for_get_or_post() {
-    for operation in operations()
-        .into_iter()
-        .filter(|operation| ["get", "create"].contains(&operation.name))
-    {
-        let (address, requests) = resetting_server().await;
+/// Sends each operation to a server whose first attempt fails as `first`: idempotent
+/// operations are sent again and succeed, POSTs fail with the transport error after one
+/// attempt. `per_call_timeout` bounds each attempt.
+async fn only_idempotent_operations_are_sent_again(first: FirstAttempt, per_call_timeout: Duration) {
+    for operation in operations() {
+        let (address, requests) = failing_first_attempt(first, (operation.ok_body)()).await;
         let clerk = common::builder_at(address)
             .retries(fast_retries())
+            .timeout(per_call_timeout)
             .build()
             .expect("builds");
-        let error = (operation.call)(&clerk).await.expect_err("reset");
-        assert!(
-            matches!(error, Error::Transport { .. }) && !error.is_timeout(),
-            "{}: {error:?}",
-            operation.name
-        );
-        assert_eq!(requests.load(Ordering::SeqCst), 1, "{} was sent once", operation.name);
+        let outcome = tokio::time::timeout(Duration::from_secs(10), (operation.call)(&clerk))
+            .await
+            .expect("the call must not hang");
+        let sent = requests.load(Ordering::SeqCst);
+        if operation.http_method == "POST" {
+            let error = outcome.expect_err("a POST is not sent again");
+            assert!(
+                matches!(error, Error::Transport { .. }),
+                "{}: {error:?}",
+                operation.name
+            );
+            assert_eq!(
+                error.is_timeout(),
+                first == FirstAttempt::Stall,
+                "{}: {error:?}",
+                operation.name
+            );
+            assert_eq!(sent, 1, "{} was sent once", operation.name);
+        } else {
+            outcome.unwrap_or_else(|e| panic!("{}: {e:?}", operation.name));
+            assert_eq!(sent, 2, "{} was sent twice", operation.name);
+        }
     }
+}
+
+#[tokio::test]
+async fn a_connection_lost_after_sending_is_retried_for_idempotent_operations_only() {
+    only_idempotent_operations_are_sent_again(FirstAttempt::Reset, Duration::from_secs(30)).await;
+}
+
+#[tokio::test]
+async fn a_timed_out_attempt_is_retried_for_idempotent_operations_only() {
+    only_idempotent_operations_are_sent_again(FirstAttempt::Stall, Duration::from_millis(300)).await;
+}
+
+#[tokio::test]
+async fn a_post_is_sent_again_after_a_lost_connection_only_when_allowed() {
+    let create = operations()
+        .into_iter()
+        .find(|operation| operation.name == "create")
+        .expect("create");
+    let (address, requests) = failing_first_attempt(FirstAttempt::Reset, (create.ok_body)()).await;
+    let clerk = common::builder_at(address)
+        .retries(fast_retries().retry_post_after_sending(true))
+        .build()
+        .expect("builds");
+    (create.call)(&clerk).await.expect("sent again and created");
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
 }
 
 /// Records the timeout the SDK set on each request.

@@ -149,7 +149,7 @@ pub(super) async fn execute(
         };
         let retryable = match &failure {
             Failure::Status(response) => retries.retries_status(operation.retry, response.status),
-            Failure::Transport(error) => retries.retries_transport(error),
+            Failure::Transport(error) => retries.retries_transport(operation.retry, error),
         };
         let delay = if retryable {
             let headers = match &failure {
