@@ -169,15 +169,33 @@ impl<A: Api, T: crate::runtime::FromResponse + Send + 'static, P: 'static> Call<
     ///
     /// The same as the async call; see [`SdkError`].
     pub fn send(self) -> Result<T, SdkError<A::ErrorBody>> {
+        self.run(crate::runtime::Call::send)
+    }
+
+    /// Sends the request and waits for the decoded response, with its status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The same as [`Call::send`].
+    pub fn send_with_response(self) -> Result<crate::Response<T>, SdkError<A::ErrorBody>> {
+        self.run(crate::runtime::Call::send_with_response)
+    }
+
+    /// Runs `send` on the client's runtime and waits for its result.
+    fn run<R, F>(self, send: impl FnOnce(crate::runtime::Call<A, T, P>) -> F) -> Result<R, SdkError<A::ErrorBody>>
+    where
+        R: Send + 'static,
+        F: std::future::Future<Output = Result<R, SdkError<A::ErrorBody>>> + Send + 'static,
+    {
         let operation = self.call.operation_id();
         let Some(runtime) = &self.runtime.0 else {
             return Err(stopped(operation));
         };
         let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-        let call = self.call;
+        let future = send(self.call);
         runtime.spawn(async move {
             // The receiver only goes away if the caller's thread did, so a failed send is moot.
-            let _ = sender.send(call.await);
+            let _ = sender.send(future.await);
         });
         receiver.recv().unwrap_or_else(|_| Err(stopped(operation)))
     }

@@ -84,7 +84,7 @@ mod retry;
 mod standalone;
 mod union;
 
-pub use call::{Outcome, Redirect};
+pub use call::{Outcome, Redirect, Response};
 pub use client::{DEFAULT_TIMEOUT, SECRET_KEY_ENV};
 pub use error::SdkError;
 pub use generated::models;

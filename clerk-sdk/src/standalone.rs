@@ -246,6 +246,15 @@ macro_rules! __standalone_client {
             pub async fn send(self) -> ::core::result::Result<T, $error> {
                 self.inner.send().await
             }
+
+            /// Sends the request and decodes the response, with its status and headers.
+            ///
+            /// # Errors
+            ///
+            /// As `send`.
+            pub async fn send_with_response(self) -> ::core::result::Result<$crate::Response<T>, $error> {
+                self.inner.send_with_response().await
+            }
         }
 
         impl<T, P> ::core::future::IntoFuture for Call<T, P>

@@ -142,3 +142,27 @@ fn works_inside_a_current_thread_runtime() {
     assert_eq!(phone.expect("succeeds").phone_number, "+15555550100");
     server_side.block_on(assert_one_request(&server, "GET", "/v1/phone_numbers/phone_1"));
 }
+
+#[test]
+fn a_blocking_success_can_keep_its_status_and_headers() {
+    let runtime = server_runtime();
+    let server = runtime.block_on(MockServer::start());
+    runtime.block_on(
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(
+                wiremock::ResponseTemplate::new(200)
+                    .insert_header("x-ratelimit-remaining", "41")
+                    .set_body_json(phone_number_json()),
+            )
+            .mount(&server),
+    );
+    let clerk = blocking_client(&server);
+    let response = clerk
+        .phone_numbers()
+        .get("phone_1")
+        .send_with_response()
+        .expect("succeeds");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-ratelimit-remaining"], "41");
+    assert_eq!(response.into_inner().phone_number, "+15555550100");
+}

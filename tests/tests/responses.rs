@@ -194,3 +194,31 @@ fn union_serialization_always_carries_the_tag() {
     };
     assert_eq!(back.status, VerificationOtpStatus::Unverified);
 }
+
+#[tokio::test]
+async fn a_success_can_keep_its_status_and_headers() {
+    let (server, clerk) = setup().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .insert_header("x-ratelimit-remaining", "99")
+                .insert_header("retry-after", "7")
+                .set_body_json(phone_number_json()),
+        )
+        .mount(&server)
+        .await;
+    let response = clerk
+        .phone_numbers()
+        .get("phone_1")
+        .send_with_response()
+        .await
+        .expect("decodes");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-ratelimit-remaining"], "99");
+    assert_eq!(response.headers()["retry-after"], "7");
+    assert_eq!(response.value().phone_number, "+15555550100");
+    let (status, headers, phone) = response.into_parts();
+    assert_eq!((status.as_u16(), headers.len() >= 2), (200, true));
+    assert_eq!(phone.phone_number, "+15555550100");
+    assert_one_request(&server, "GET", "/v1/phone_numbers/phone_1").await;
+}

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use tracing::Instrument;
 
@@ -27,8 +27,9 @@ use execute::{RequestParts, Stop, execute};
 pub use form::Style;
 use form::{Target, join, pairs};
 pub use outcome::{FromResponse, Outcome, Redirect};
+
 pub use response::decode_response;
-use response::status_error;
+use response::{RawResponse, status_error};
 use url::expand_path;
 
 use crate::api::{Api, KeyLocation, SchemeKind};
@@ -385,6 +386,33 @@ impl<A: Api, T: FromResponse, P> Call<A, T, P> {
     /// Sends the request and decodes the response. Awaiting the `Call` does the same.
     pub async fn send(self) -> Result<T, SdkError<A::ErrorBody>> {
         let operation = self.operation;
+        let response = self.respond().await?;
+        T::decode(operation, response).map_err(Error::widen)
+    }
+
+    /// Sends the request and decodes the response, keeping its status and headers (rate-limit
+    /// headers, say) with the value.
+    ///
+    /// ```no_run
+    /// # async fn run(clerk: clerk_sdk::Clerk) -> Result<(), clerk_sdk::Error> {
+    /// let response = clerk.phone_numbers().get("phone_12345").send_with_response().await?;
+    /// let remaining = response.headers().get("x-ratelimit-remaining");
+    /// println!("{} {remaining:?}", response.status());
+    /// let phone = response.into_inner();
+    /// # let _ = phone;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_with_response(self) -> Result<Response<T>, SdkError<A::ErrorBody>> {
+        let operation = self.operation;
+        let response = self.respond().await?;
+        let (status, headers) = (response.status, response.headers.clone());
+        let value = T::decode(operation, response).map_err(Error::widen)?;
+        Ok(Response { status, headers, value })
+    }
+
+    /// Sends the request: the 2xx or 3xx response, or the error any other status maps to.
+    async fn respond(self) -> Result<RawResponse, SdkError<A::ErrorBody>> {
+        let operation = self.operation;
         let span = tracing::info_span!(
             "clerk_sdk.call",
             operation = operation.id,
@@ -400,10 +428,46 @@ impl<A: Api, T: FromResponse, P> Call<A, T, P> {
             .instrument(span)
             .await
         {
-            Ok(response) => T::decode(operation, response).map_err(Error::widen),
+            Ok(response) => Ok(response),
             Err(Stop::Status(response)) => Err(status_error(operation, response)),
             Err(Stop::Error(error)) => Err(error.widen()),
         }
+    }
+}
+
+/// A call's decoded value with the response's status and headers, from
+/// [`Call::send_with_response`].
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    value: T,
+}
+
+impl<T> Response<T> {
+    /// The response's status, such as `200 OK`.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// Takes the decoded value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// Takes the status, the headers and the value.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.value)
     }
 }
 

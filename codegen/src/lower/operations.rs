@@ -52,6 +52,7 @@ const RESERVED_HANDLES: &[&str] = &[
     "Operation",
     "Outcome",
     "Redirect",
+    "Response",
     "RetryClass",
     "RetryConfig",
     "SdkError",
