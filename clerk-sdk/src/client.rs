@@ -21,6 +21,11 @@ pub const SECRET_KEY_ENV: &str = "CLERK_SECRET_KEY";
 /// How long a request may take, end to end, unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The longest response body read unless configured otherwise: 16 MiB, far above anything
+/// Clerk sends (its largest list pages are well under 1 MiB), and a bound on the memory a
+/// broken or hostile server can make a call take.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 * 1024 * 1024;
+
 /// A client for one API. Each generated crate names its own: `clerk_sdk::Clerk` is the
 /// client of Clerk's Backend API.
 ///
@@ -60,6 +65,8 @@ pub(crate) struct ClientInner {
     pub(crate) timeout: Duration,
     pub(crate) retries: RetryConfig,
     pub(crate) hooks: Vec<Arc<dyn Hooks>>,
+    /// The longest response body read, in bytes.
+    pub(crate) max_response_body: usize,
     /// Whether credentials may go over plain `http://` to a host that is not this machine.
     pub(crate) allow_insecure_http: bool,
 }
@@ -113,6 +120,7 @@ impl<A: Api> Client<A> {
             http_client: None,
             timeout: None,
             retries: None,
+            max_response_body: None,
             allow_insecure_http: false,
             hooks: Vec::new(),
             api: PhantomData,
@@ -168,6 +176,7 @@ pub struct ClientBuilder<A> {
     http_client: Option<reqwest::Client>,
     timeout: Option<Duration>,
     retries: Option<RetryConfig>,
+    max_response_body: Option<usize>,
     allow_insecure_http: bool,
     hooks: Vec<Arc<dyn Hooks>>,
     api: PhantomData<fn() -> A>,
@@ -235,6 +244,14 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
+    /// The longest response body to read, in bytes; defaults to [`DEFAULT_MAX_RESPONSE_BODY`].
+    /// A longer body fails the call with [`SdkError::ResponseTooLarge`] once the `Content-Length`
+    /// announces it, or as soon as reading passes the limit, so it is never buffered whole.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = Some(bytes);
+        self
+    }
+
     /// Lets credentials go over plain `http://` to hosts other than this machine. Off by
     /// default: such a server URL is refused (when building, or for a per-call override, when
     /// the call is made), because anyone on the path could read them. `http://localhost`,
@@ -293,6 +310,7 @@ impl<A: Api> ClientBuilder<A> {
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retries: self.retries.unwrap_or_default(),
                 hooks: self.hooks,
+                max_response_body: self.max_response_body.unwrap_or(DEFAULT_MAX_RESPONSE_BODY),
                 allow_insecure_http: self.allow_insecure_http,
             }),
             api: PhantomData,

@@ -11,6 +11,7 @@
 //! | [`SdkError::UnexpectedStatus`] | Any other non-2xx status. The body is kept as text, and parsed as the error type if it is one. |
 //! | [`SdkError::Decode`] | A response body did not match its schema. |
 //! | [`SdkError::Transport`] | The request could not be sent, or the response could not be read. |
+//! | [`SdkError::ResponseTooLarge`] | The response body was over the client's limit, so it was not read in full. |
 //! | [`SdkError::InvalidRequest`] | The SDK refused to send the request (for example an empty path parameter, or no configured credential). |
 //! | [`SdkError::Hook`] | A hook's `before_request` refused the request. |
 //! | [`SdkError::Config`] | The client could not be built. |
@@ -74,6 +75,18 @@ pub enum SdkError<E> {
         /// What is wrong.
         reason: String,
     },
+    /// The response body was longer than the client's limit
+    /// ([`ClientBuilder::max_response_body`](crate::runtime::ClientBuilder::max_response_body)),
+    /// so it was not read in full.
+    #[error("{operation}: the {status} response's body is over the {limit}-byte limit")]
+    ResponseTooLarge {
+        /// The operation, such as `GetPhoneNumber`.
+        operation: &'static str,
+        /// The response's status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// A [hook](crate::hooks::Hooks) stopped the call before it was sent.
     #[error("{operation}: a hook refused the request: {source}")]
     Hook {
@@ -134,6 +147,15 @@ impl BaseError {
             SdkError::Decode(error) => SdkError::Decode(error),
             SdkError::Transport { operation, source } => SdkError::Transport { operation, source },
             SdkError::InvalidRequest { operation, reason } => SdkError::InvalidRequest { operation, reason },
+            SdkError::ResponseTooLarge {
+                operation,
+                status,
+                limit,
+            } => SdkError::ResponseTooLarge {
+                operation,
+                status,
+                limit,
+            },
             SdkError::Hook { operation, source } => SdkError::Hook { operation, source },
             SdkError::Config(message) => SdkError::Config(message),
         }
@@ -148,6 +170,7 @@ impl<E> SdkError<E> {
             SdkError::UnexpectedStatus(error) => Some(error.status),
             SdkError::Decode(error) => Some(error.status),
             SdkError::Transport { source, .. } => source.status(),
+            SdkError::ResponseTooLarge { status, .. } => Some(*status),
             SdkError::InvalidRequest { .. } | SdkError::Hook { .. } | SdkError::Config(_) => None,
         }
     }
@@ -159,6 +182,7 @@ impl<E> SdkError<E> {
             SdkError::UnexpectedStatus(error) => Some(&error.headers),
             SdkError::Decode(error) => Some(&error.headers),
             SdkError::Transport { .. }
+            | SdkError::ResponseTooLarge { .. }
             | SdkError::InvalidRequest { .. }
             | SdkError::Hook { .. }
             | SdkError::Config(_) => None,
@@ -182,6 +206,7 @@ impl<E> SdkError<E> {
             SdkError::UnexpectedStatus(error) => Some(error.operation),
             SdkError::Decode(error) => Some(error.operation),
             SdkError::Transport { operation, .. }
+            | SdkError::ResponseTooLarge { operation, .. }
             | SdkError::InvalidRequest { operation, .. }
             | SdkError::Hook { operation, .. } => Some(operation),
             SdkError::Config(_) => None,

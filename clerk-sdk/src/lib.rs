@@ -85,7 +85,7 @@ mod standalone;
 mod union;
 
 pub use call::{Outcome, Redirect, Response};
-pub use client::{DEFAULT_TIMEOUT, SECRET_KEY_ENV};
+pub use client::{DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT, SECRET_KEY_ENV};
 pub use error::SdkError;
 pub use generated::models;
 pub use generated::operations::*;

@@ -95,6 +95,13 @@ macro_rules! __standalone_client {
                 }
             }
 
+            /// The longest response body to read, in bytes.
+            pub fn max_response_body(self, bytes: usize) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.max_response_body(bytes),
+                }
+            }
+
             /// Lets credentials go over plain `http://` to hosts other than this machine.
             pub fn allow_insecure_http(self, allow: bool) -> Self {
                 ClerkBuilder {

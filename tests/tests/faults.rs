@@ -206,3 +206,82 @@ async fn a_json_nesting_bomb() {
     let error = get(respond_raw(with_body("200 OK", "application/json", object_bomb.as_bytes())).await).await;
     assert!(matches!(error, Error::Decode(_)), "{error:?}");
 }
+
+/// A client with a response body limit of `limit` bytes.
+fn limited(address: SocketAddr, limit: usize) -> Clerk {
+    common::builder_at(address)
+        .retries(RetryConfig::none())
+        .max_response_body(limit)
+        .build()
+        .expect("builds")
+}
+
+/// A call bounded in time, so a client that kept reading would fail the test instead of hanging.
+async fn bounded_get(clerk: &Clerk) -> Error {
+    let call = clerk.phone_numbers().get("phone_1");
+    let outcome = tokio::time::timeout(Duration::from_secs(10), std::future::IntoFuture::into_future(call)).await;
+    outcome.expect("the call must not hang").expect_err("over the limit")
+}
+
+#[tokio::test]
+async fn a_body_one_byte_over_the_limit_is_refused_and_one_at_it_is_read() {
+    const LIMIT: usize = 4096;
+    for announced in [true, false] {
+        let body = vec![b' '; LIMIT + 1];
+        let response = if announced {
+            with_body("200 OK", "application/json", &body)
+        } else {
+            // No Content-Length: the limit is found while reading.
+            let mut response =
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n".to_vec();
+            response.extend_from_slice(&body);
+            response
+        };
+        let error = bounded_get(&limited(respond_raw(response).await, LIMIT)).await;
+        assert!(
+            matches!(error, Error::ResponseTooLarge { limit: LIMIT, .. }),
+            "{error:?}"
+        );
+        assert_eq!(error.status().map(|status| status.as_u16()), Some(200));
+        assert_eq!(
+            error.to_string(),
+            "GetPhoneNumber: the 200 OK response's body is over the 4096-byte limit"
+        );
+    }
+    // At the limit exactly, the body is read (and fails to decode as the blank it is).
+    let at_limit = with_body("200 OK", "application/json", &vec![b' '; LIMIT]);
+    let error = bounded_get(&limited(respond_raw(at_limit).await, LIMIT)).await;
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn an_endless_chunked_body_stops_at_the_limit() {
+    const LIMIT: usize = 64 * 1024;
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = written.clone();
+    let address = serve_once(move |mut stream| async move {
+        let head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        if stream.write_all(head).await.is_err() {
+            return;
+        }
+        let chunk = format!("{:x}\r\n{}\r\n", 1024, " ".repeat(1024));
+        // Endless, but bounded for the test's sake: 64 MiB, far past the limit.
+        for _ in 0..64 * 1024 {
+            if stream.write_all(chunk.as_bytes()).await.is_err() {
+                return;
+            }
+            counter.fetch_add(1024, std::sync::atomic::Ordering::SeqCst);
+        }
+    })
+    .await;
+    let error = bounded_get(&limited(address, LIMIT)).await;
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: LIMIT, .. }),
+        "{error:?}"
+    );
+    // The client stopped reading: the server could write only what the socket buffers hold
+    // past the limit, nowhere near its 64 MiB.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let sent = written.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(sent < 16 * 1024 * 1024, "the server wrote {sent} bytes");
+}

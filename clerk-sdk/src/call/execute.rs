@@ -3,8 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::Url;
+use bytes::BytesMut;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::{StatusCode, Url};
 use secrecy::ExposeSecret;
 
 use super::form::{encode, join};
@@ -224,6 +225,14 @@ async fn attempt(
     let outcome = send(inner, request).await;
     let elapsed_ms = sent_at.elapsed().as_millis() as u64;
     match outcome {
+        Err(Received::TooLarge { status }) => {
+            tracing::debug!(target: LOG_TARGET, attempt = context.attempt, status = status.as_u16(), elapsed_ms, "response body over the limit");
+            Err(Error::ResponseTooLarge {
+                operation: operation.id,
+                status,
+                limit: inner.max_response_body,
+            })
+        }
         Ok(response) => {
             tracing::debug!(
                 target: LOG_TARGET,
@@ -248,7 +257,7 @@ async fn attempt(
                 Ok(Err(Failure::Status(response)))
             }
         }
-        Err(error) => {
+        Err(Received::Transport(error)) => {
             tracing::debug!(target: LOG_TARGET, attempt = context.attempt, elapsed_ms, error = %transport_summary(&error), "no response");
             let failure = AttemptFailure::Transport(&error);
             inner.hooks.iter().for_each(|hook| hook.after_error(context, &failure));
@@ -304,14 +313,44 @@ pub(super) fn build_request(prepared: &Prepared<'_>, url: Url) -> reqwest::Reque
     request
 }
 
-/// Sends the request and reads the whole response. A transport error loses its URL, which may
-/// carry an API key sent as a query parameter.
-async fn send(inner: &ClientInner, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
-    let mut response = inner.http.execute(request).await.map_err(reqwest::Error::without_url)?;
+/// Why no whole response was read.
+enum Received {
+    /// The request could not be sent or the response not read.
+    Transport(reqwest::Error),
+    /// The body is longer than the client's limit (announced, or found while reading).
+    TooLarge { status: StatusCode },
+}
+
+impl From<reqwest::Error> for Received {
+    /// A transport error loses its URL, which may carry an API key sent as a query parameter.
+    fn from(error: reqwest::Error) -> Self {
+        Received::Transport(error.without_url())
+    }
+}
+
+/// Sends the request and reads the whole response, up to the client's body limit: a body
+/// whose `Content-Length` is over it is not read at all, and one that grows past it while
+/// read stops there, after at most one chunk more than the limit.
+async fn send(inner: &ClientInner, request: reqwest::Request) -> Result<RawResponse, Received> {
+    let mut response = inner.http.execute(request).await?;
     let status = response.status();
+    let limit = inner.max_response_body;
+    if response.content_length().is_some_and(|length| length > limit as u64) {
+        return Err(Received::TooLarge { status });
+    }
     let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await.map_err(reqwest::Error::without_url)?;
-    Ok(RawResponse { status, headers, body })
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+        if body.len() > limit {
+            return Err(Received::TooLarge { status });
+        }
+    }
+    Ok(RawResponse {
+        status,
+        headers,
+        body: body.freeze(),
+    })
 }
 
 /// The `Cookie` header for the call's cookie parameters and the cookie credentials it sends, or

@@ -20,6 +20,7 @@ const RESERVED_SETTERS: &[&str] = &[
     "hook",
     "http_client",
     "into_inner",
+    "max_response_body",
     "new",
     "retries",
     "server_url",
