@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST, HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use tracing::Instrument;
 
@@ -26,8 +26,7 @@ mod url;
 use execute::{RequestParts, Stop, execute};
 pub use form::Style;
 use form::{Target, join, pairs};
-pub use outcome::{FromResponse, Outcome, Redirect};
-
+pub use outcome::{FromResponse, Outcome, Redirect, Response};
 pub use response::decode_response;
 use response::{RawResponse, status_error};
 use url::expand_path;
@@ -432,42 +431,6 @@ impl<A: Api, T: FromResponse, P> Call<A, T, P> {
             Err(Stop::Status(response)) => Err(status_error(operation, response)),
             Err(Stop::Error(error)) => Err(error.widen()),
         }
-    }
-}
-
-/// A call's decoded value with the response's status and headers, from
-/// [`Call::send_with_response`].
-#[derive(Debug, Clone)]
-pub struct Response<T> {
-    status: StatusCode,
-    headers: HeaderMap,
-    value: T,
-}
-
-impl<T> Response<T> {
-    /// The response's status, such as `200 OK`.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The response's headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The decoded value.
-    pub fn value(&self) -> &T {
-        &self.value
-    }
-
-    /// Takes the decoded value.
-    pub fn into_inner(self) -> T {
-        self.value
-    }
-
-    /// Takes the status, the headers and the value.
-    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
-        (self.status, self.headers, self.value)
     }
 }
 

@@ -1,5 +1,6 @@
-//! How a response becomes a call's value: [`FromResponse`], and [`Outcome`] for operations
-//! whose spec documents a redirect.
+//! How a response becomes a call's value: [`FromResponse`], [`Outcome`] for operations
+//! whose spec documents a redirect, and [`Response`] for a value kept with its status and
+//! headers.
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION};
@@ -104,5 +105,41 @@ impl Redirect {
     /// The response headers (`Set-Cookie`, for instance).
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+}
+
+/// A call's decoded value with the response's status and headers, from
+/// [`Call::send_with_response`](super::Call::send_with_response).
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    pub(super) status: StatusCode,
+    pub(super) headers: HeaderMap,
+    pub(super) value: T,
+}
+
+impl<T> Response<T> {
+    /// The response's status, such as `200 OK`.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// Takes the decoded value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// Takes the status, the headers and the value.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.value)
     }
 }
