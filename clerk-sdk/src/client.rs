@@ -13,6 +13,7 @@ use crate::credentials::{Credential, Sendable, prepare};
 use crate::error::SdkError;
 use crate::hooks::Hooks;
 use crate::retry::RetryConfig;
+use crate::tls::Certificate;
 
 /// The environment variable `from_env` reads the secret key from, for APIs whose only
 /// credential is a bearer secret key (the Backend API).
@@ -118,6 +119,7 @@ impl<A: Api> Client<A> {
             credentials: Vec::new(),
             server_url: None,
             http_client: None,
+            root_certificates: Vec::new(),
             timeout: None,
             retries: None,
             max_response_body: None,
@@ -174,6 +176,7 @@ pub struct ClientBuilder<A> {
     credentials: Vec<(usize, Credential)>,
     server_url: Option<String>,
     http_client: Option<reqwest::Client>,
+    root_certificates: Vec<Certificate>,
     timeout: Option<Duration>,
     retries: Option<RetryConfig>,
     max_response_body: Option<usize>,
@@ -195,6 +198,7 @@ impl<A: Api> fmt::Debug for ClientBuilder<A> {
             .field("credentials", &Redacted(&configured))
             .field("server_url", &self.server_url)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("root_certificates", &self.root_certificates.len())
             .field("timeout", &self.timeout)
             .field("retries", &self.retries)
             .field("hooks", &self.hooks.len())
@@ -220,12 +224,22 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
-    /// A `reqwest::Client` to send requests with, for custom proxies, TLS roots or connection
-    /// pools. The SDK still sets its own headers and timeout on every request. Build it with
+    /// A `reqwest::Client` to send requests with, for custom proxies or connection pools. The
+    /// SDK still sets its own headers and timeout on every request. Build it with
     /// `.redirect(reqwest::redirect::Policy::none())`, as the SDK's own client is: a client that
-    /// follows redirects hides the documented ones from the caller.
+    /// follows redirects hides the documented ones from the caller. With the default `rustls`
+    /// feature, call [`tls::install_default_provider`](crate::tls::install_default_provider)
+    /// before building it (the [`tls`](crate::tls) module says why).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Trusts `certificate` as a root, besides the platform's, for the SDK's own HTTP client:
+    /// a proxy's or a test server's certificate authority. It cannot reach a client given to
+    /// [`http_client`](Self::http_client), so giving both is a configuration error.
+    pub fn add_root_certificate(mut self, certificate: Certificate) -> Self {
+        self.root_certificates.push(certificate);
         self
     }
 
@@ -293,13 +307,18 @@ impl<A: Api> ClientBuilder<A> {
             check_cleartext(&server_url, self.allow_insecure_http).map_err(SdkError::Config)?;
         }
         let http = match self.http_client {
+            Some(_) if !self.root_certificates.is_empty() => {
+                return Err(SdkError::Config(
+                    "root certificates were added, but a client given to http_client(..) would not use \
+                     them: add them to that client instead"
+                        .to_owned(),
+                ));
+            }
             Some(client) => client,
-            // Redirects are not followed: a documented one is returned to the caller (OAuth-style
-            // flows continue in the caller's hands), and any other is an unexpected status.
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| SdkError::Config(format!("cannot build the HTTP client: {e}")))?,
+            None => {
+                crate::tls::check_scheme(&server_url).map_err(SdkError::Config)?;
+                crate::tls::http_client(&self.root_certificates).map_err(SdkError::Config)?
+            }
         };
         Ok(Client {
             inner: Arc::new(ClientInner {

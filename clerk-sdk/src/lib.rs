@@ -53,8 +53,12 @@
 //!
 //! # Feature flags
 //!
-//! - `rustls` (default): TLS through rustls.
+//! - `rustls` (default): TLS through rustls with the *ring* crypto provider.
+//! - `rustls-aws-lc`: TLS through rustls with the aws-lc-rs provider instead.
 //! - `native-tls`: TLS through the platform's library instead.
+//!
+//! The [`tls`] module says which one wins when several are on, and what the default means for
+//! `reqwest::Client`s an application builds itself.
 //! - `http2`: allow HTTP/2.
 //! - `blocking`: a blocking client, `clerk_sdk::blocking::Clerk`, for programs without an
 //!   async runtime.
@@ -82,6 +86,7 @@ mod nullable;
 mod open_enum;
 mod retry;
 mod standalone;
+pub mod tls;
 mod union;
 
 pub use call::{Outcome, Redirect, Response};

@@ -81,6 +81,14 @@ macro_rules! __standalone_client {
                 }
             }
 
+            /// Trusts `certificate` as a root, besides the platform's, for the SDK's own HTTP
+            /// client.
+            pub fn add_root_certificate(self, certificate: $crate::tls::Certificate) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.add_root_certificate(certificate),
+                }
+            }
+
             /// How long one attempt may take.
             pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
                 ClerkBuilder {

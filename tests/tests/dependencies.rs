@@ -97,3 +97,106 @@ fn the_sdk_links_none_of_the_generators_crates() {
         "clerk-sdk links generator-only crates: {generator_only:?}"
     );
 }
+
+/// The packages `cargo tree` lists for `clerk-sdk`'s normal dependencies with `features`.
+fn tree(features: &[&str]) -> BTreeSet<String> {
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "-p",
+            "clerk-sdk",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "-f",
+            "{p}",
+            "--locked",
+        ])
+        .args(features)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        output.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_default_tls_stack_is_rustls_with_ring_and_builds_no_aws_lc() {
+    let default = tree(&[]);
+    for expected in ["rustls", "ring", "rustls-platform-verifier"] {
+        assert!(
+            default.contains(expected),
+            "{expected} is in the default build: {default:?}"
+        );
+    }
+    assert!(!default.iter().any(|name| name.starts_with("aws-lc")), "{default:?}");
+    // The option is still there for those who want it, and no TLS at all.
+    let aws_lc = tree(&["--no-default-features", "--features", "rustls-aws-lc"]);
+    assert!(aws_lc.contains("aws-lc-rs") && !aws_lc.contains("ring"), "{aws_lc:?}");
+    let none = tree(&["--no-default-features"]);
+    assert!(
+        !none.contains("rustls") && !none.contains("ring") && !none.contains("native-tls"),
+        "{none:?}"
+    );
+}
+
+/// `clerk-sdk`'s features, from `cargo metadata`.
+fn sdk_features() -> BTreeSet<String> {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--no-deps", "--locked"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    let metadata: Value = serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
+    let packages = metadata["packages"].as_array().expect("packages");
+    let sdk = packages.iter().find(|p| p["name"] == "clerk-sdk").expect("clerk-sdk");
+    sdk["features"].as_object().expect("features").keys().cloned().collect()
+}
+
+#[test]
+fn a_generated_crate_offers_the_sdks_features_but_the_blocking_client() {
+    let spec =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/phone_numbers.yaml")).expect("the spec");
+    let config = codegen::Config {
+        error_schema: None,
+        spec_label: "spec/phone_numbers.yaml".to_owned(),
+        standalone: Some(codegen::Standalone {
+            package_name: "clerk-phone-numbers".to_owned(),
+            sdk_path: "../clerk-sdk".to_owned(),
+        }),
+    };
+    let generated = codegen::generate(&spec, &config).expect("generates");
+    let manifest = &generated
+        .files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .expect("a manifest")
+        .contents;
+    let section = manifest.split("[features]\n").nth(1).expect("a [features] section");
+    let offered: BTreeSet<String> = section
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = "))
+        .map(|(name, _)| name.to_owned())
+        .collect();
+
+    let mut expected = sdk_features();
+    expected.remove("blocking"); // generated crates have no blocking client yet
+    assert_eq!(offered, expected);
+    assert!(manifest.contains("default-features = false"), "{manifest}");
+    for feature in offered.iter().filter(|f| *f != "default") {
+        assert!(
+            section.contains(&format!("{feature} = [\"clerk-sdk/{feature}\"]")),
+            "{section}"
+        );
+    }
+}

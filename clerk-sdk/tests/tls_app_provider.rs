@@ -1,0 +1,53 @@
+//! An application that installed a rustls crypto provider of its own before building a Clerk
+//! client: the SDK's rustls stacks use that provider, and leave it installed. One test in its
+//! own binary, so that it starts from a fresh process.
+
+mod support;
+
+use std::sync::Arc;
+
+use clerk_sdk::tls::{self, Backend, Certificate};
+use clerk_sdk::{Clerk, RetryConfig};
+use tokio_rustls::rustls::CipherSuite;
+use tokio_rustls::rustls::crypto::{CryptoProvider, ring};
+
+#[tokio::test]
+async fn the_sdk_uses_a_provider_the_application_installed() {
+    // A provider the SDK would not pick itself: *ring* with ChaCha20-Poly1305 only.
+    let mut chacha_only = ring::default_provider();
+    chacha_only
+        .cipher_suites
+        .retain(|suite| suite.suite() == CipherSuite::TLS13_CHACHA20_POLY1305_SHA256);
+    chacha_only
+        .install_default()
+        .expect("the test must start with no provider");
+    let installed = CryptoProvider::get_default().map(Arc::as_ptr);
+    let pki = support::pki();
+    let server = support::serve(&pki).await;
+
+    let clerk = Clerk::builder()
+        .bearer_auth("sk_test_tls")
+        .server_url(server.url())
+        .retries(RetryConfig::none())
+        .add_root_certificate(Certificate::from_pem(&pki.ca_pem).expect("PEM"))
+        .build()
+        .expect("a client");
+    tls::install_default_provider();
+    assert!(
+        clerk
+            .phone_numbers()
+            .delete("phone_1")
+            .await
+            .expect("the call over HTTPS")
+            .deleted
+    );
+
+    assert_eq!(
+        CryptoProvider::get_default().map(Arc::as_ptr),
+        installed,
+        "the provider stays"
+    );
+    if matches!(tls::backend(), Backend::RustlsRing | Backend::RustlsAwsLc) {
+        assert_eq!(server.cipher_suites(), ["Some(TLS13_CHACHA20_POLY1305_SHA256)"]);
+    }
+}
