@@ -70,6 +70,9 @@ pub(crate) struct ClientInner {
     pub(crate) max_response_body: usize,
     /// Whether credentials may go over plain `http://` to a host that is not this machine.
     pub(crate) allow_insecure_http: bool,
+    /// Whether `http` is the SDK's own client, whose TLS stack the features chose (a client
+    /// given to `http_client` brings its own).
+    pub(crate) own_http: bool,
 }
 
 impl ClientInner {
@@ -306,6 +309,7 @@ impl<A: Api> ClientBuilder<A> {
         if credentials.iter().any(Option::is_some) {
             check_cleartext(&server_url, self.allow_insecure_http).map_err(SdkError::Config)?;
         }
+        let own_http = self.http_client.is_none();
         let http = match self.http_client {
             Some(_) if !self.root_certificates.is_empty() => {
                 return Err(SdkError::Config(
@@ -315,10 +319,7 @@ impl<A: Api> ClientBuilder<A> {
                 ));
             }
             Some(client) => client,
-            None => {
-                crate::tls::check_scheme(&server_url).map_err(SdkError::Config)?;
-                crate::tls::http_client(&self.root_certificates).map_err(SdkError::Config)?
-            }
+            None => crate::tls::http_client(&self.root_certificates).map_err(SdkError::Config)?,
         };
         Ok(Client {
             inner: Arc::new(ClientInner {
@@ -331,6 +332,7 @@ impl<A: Api> ClientBuilder<A> {
                 hooks: self.hooks,
                 max_response_body: self.max_response_body.unwrap_or(DEFAULT_MAX_RESPONSE_BODY),
                 allow_insecure_http: self.allow_insecure_http,
+                own_http,
             }),
             api: PhantomData,
         })

@@ -52,6 +52,7 @@ impl Default for BackoffStrategy {
 /// | failure | GET, PUT, PATCH, DELETE | POST (create, prepare and attempt verification) |
 /// |---|---|---|
 /// | connection failed before the request was sent | retried | retried |
+/// | server certificate not trusted (rustls stacks) | **not** retried | **not** retried |
 /// | connection lost after the request was sent | retried | **not** retried |
 /// | the attempt timed out | retried | **not** retried |
 /// | 429 Too Many Requests | retried | retried |
@@ -192,9 +193,14 @@ impl RetryConfig {
     /// failed connection always (the request cannot have reached the server); a connection
     /// lost after sending, or a timeout, only for idempotent operations, or for POST when
     /// [`retry_post_after_sending`](Self::retry_post_after_sending) allows it. A request that
-    /// could not be built is never retried.
+    /// could not be built, and a server certificate the client does not trust, are never
+    /// retried.
     pub(crate) fn retries_transport(&self, class: RetryClass, error: &reqwest::Error) -> bool {
-        if !self.is_enabled() || !self.retry_connection_errors || error.is_builder() {
+        if !self.is_enabled()
+            || !self.retry_connection_errors
+            || error.is_builder()
+            || crate::tls::is_untrusted_certificate(error)
+        {
             return false;
         }
         if error.is_connect() && !error.is_timeout() {

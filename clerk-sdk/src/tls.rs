@@ -150,16 +150,40 @@ pub(crate) fn http_client(roots: &[Certificate]) -> Result<reqwest::Client, Stri
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
 
-/// Refuses an `https` server URL when this build has no TLS, at build time rather than at the
-/// first call.
+/// Refuses an `https` URL when this build has no TLS, before anything is sent, with the fix
+/// in the message rather than reqwest's "scheme is not http".
 pub(crate) fn check_scheme(url: &str) -> Result<(), String> {
     if backend() == Backend::None && url.starts_with("https:") {
+        let server = url.split('/').take(3).collect::<Vec<_>>().join("/");
         return Err(format!(
-            "{url} is an https URL, but clerk-sdk was built without TLS: turn on its `rustls`, \
-             `rustls-aws-lc` or `native-tls` feature"
+            "{server} is an https server, but clerk-sdk was built without TLS: turn on its \
+             `rustls`, `rustls-aws-lc` or `native-tls` feature"
         ));
     }
     Ok(())
+}
+
+/// Whether `error` is a server certificate the client does not trust. That will not change
+/// on the next attempt, so it is not retried. Known for the rustls stacks, whose error is
+/// typed; with `native-tls` it reads as any other connection failure.
+pub(crate) fn is_untrusted_certificate(error: &reqwest::Error) -> bool {
+    #[cfg(all(any(feature = "rustls", feature = "rustls-aws-lc"), not(feature = "native-tls")))]
+    {
+        // hyper-rustls hands rustls's error up inside `io::Error`s, whose `source()` skips the
+        // error they wrap, so the walk goes into each one with `get_ref`.
+        let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        while let Some(current) = next {
+            if let Some(rustls::Error::InvalidCertificate(_)) = current.downcast_ref() {
+                return true;
+            }
+            next = match current.downcast_ref::<std::io::Error>() {
+                Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+                None => current.source(),
+            };
+        }
+    }
+    let _ = error;
+    false
 }
 
 #[cfg(all(feature = "rustls", not(feature = "native-tls"), not(feature = "rustls-aws-lc")))]
@@ -261,6 +285,15 @@ mod ring {
     ) -> Result<Result<Verifier, rustls::Error>, String> {
         let roots = roots.iter().map(|root| root.der.clone());
         Ok(Verifier::new_with_extra_roots(roots, provider))
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn the_config_offers_the_http_versions_this_build_speaks() {
+        let config = client_config(&[]).expect("a config");
+        let h2 = config.alpn_protocols.iter().any(|p| p == b"h2");
+        assert_eq!(h2, cfg!(feature = "http2"));
+        assert!(config.alpn_protocols.iter().any(|p| p == b"http/1.1"));
     }
 
     #[cfg(target_os = "android")]

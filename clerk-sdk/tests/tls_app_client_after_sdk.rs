@@ -2,6 +2,7 @@
 //! where nothing installed a rustls crypto provider: with the default `rustls` feature, reqwest
 //! has no provider of its own, and building the client would panic had the SDK not installed
 //! one. One test in its own binary, so that it starts from a fresh process.
+#![cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
 
 mod support;
 

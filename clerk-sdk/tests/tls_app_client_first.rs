@@ -2,6 +2,7 @@
 //! `http_client`, having called `tls::install_default_provider()` first as the `tls` module
 //! asks. One test in its own binary, so that it starts from a fresh process where nothing
 //! installed a rustls crypto provider.
+#![cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
 
 mod support;
 

@@ -1,6 +1,7 @@
 //! An application that installed a rustls crypto provider of its own before building a Clerk
 //! client: the SDK's rustls stacks use that provider, and leave it installed. One test in its
 //! own binary, so that it starts from a fresh process.
+#![cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
 
 mod support;
 

@@ -3,6 +3,7 @@
 //! ```text
 //! cargo xtask codegen [--check] [--spec PATH] [--out DIR]
 //! cargo xtask slice --from PATH --paths GLOB[,GLOB...] --out PATH [--check]
+//! cargo xtask build-cost [--rounds N] [--scratch DIR]
 //! ```
 
 use std::collections::BTreeSet;
@@ -12,6 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod build_cost;
 mod contract;
 
 const USAGE: &str = "usage:
@@ -32,7 +34,11 @@ const USAGE: &str = "usage:
       tests/contract/fapi-2025-11-10.rs as its test.
   cargo xtask slice --from PATH --paths GLOB[,GLOB...] --out PATH [--check]
       Cut the given paths, and every component they reference, out of a full spec.
-      With --check, write nothing and exit 1 if PATH differs from what would be written.";
+      With --check, write nothing and exit 1 if PATH differs from what would be written.
+  cargo xtask build-cost [--rounds N] [--scratch DIR]
+      Time clean debug builds of clerk-sdk with each TLS option and without TLS, side by
+      side in N rounds (default 3), each in an empty target folder under DIR (default
+      target/build-cost), and print the table BENCHMARKS.md shows.";
 
 /// The default spec, relative to the workspace root.
 const DEFAULT_SPEC: &str = "spec/phone_numbers.yaml";
@@ -68,6 +74,19 @@ fn run(args: &[String]) -> Result<ExitCode> {
             &["--check", "--deny-warnings"],
         )?),
         "slice" => slice(&Flags::parse(rest, &["--from", "--paths", "--out"], &["--check"])?),
+        "build-cost" => {
+            let flags = Flags::parse(rest, &["--rounds", "--scratch"], &[])?;
+            let root = workspace_root();
+            let rounds = match flags.value("--rounds") {
+                Some(text) => text.parse().with_context(|| format!("--rounds {text}: not a count"))?,
+                None => 3,
+            };
+            let scratch = flags
+                .value("--scratch")
+                .map_or_else(|| root.join("target/build-cost"), PathBuf::from);
+            build_cost::run(&root, &scratch, rounds)?;
+            Ok(ExitCode::SUCCESS)
+        }
         "contract" => {
             Flags::parse(rest, &[], &[])?;
             contract::run(&workspace_root())

@@ -95,6 +95,9 @@ pub(super) async fn execute(
         }
         text.replace_range(..path_start, &server_url);
     }
+    if inner.own_http {
+        crate::tls::check_scheme(&text).map_err(invalid)?;
+    }
     let query = query.map_err(|reason| invalid(format!("cannot encode the query parameters: {reason}")))?;
     let credentials = || {
         schemes

@@ -5,6 +5,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -59,6 +60,8 @@ pub struct Server {
     pub requests: Arc<Mutex<Vec<String>>>,
     /// Each connection's negotiated cipher suite, in order.
     pub cipher_suites: Arc<Mutex<Vec<String>>>,
+    /// How many connections were accepted, handshake or not.
+    pub connections: Arc<AtomicUsize>,
 }
 
 impl Server {
@@ -70,6 +73,11 @@ impl Server {
     /// The requests received so far.
     pub fn requests(&self) -> Vec<String> {
         self.requests.lock().expect("not poisoned").clone()
+    }
+
+    /// How many connections were accepted so far, handshake or not.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// The cipher suites of the connections so far.
@@ -97,8 +105,11 @@ pub async fn serve(pki: &Pki) -> Server {
     let address = listener.local_addr().expect("address");
     let (requests, cipher_suites) = (Arc::new(Mutex::new(Vec::new())), Arc::new(Mutex::new(Vec::new())));
     let (seen, suites) = (requests.clone(), cipher_suites.clone());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let accepted = connections.clone();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            accepted.fetch_add(1, Ordering::SeqCst);
             let acceptor = acceptor.clone();
             let (seen, suites) = (seen.clone(), suites.clone());
             tokio::spawn(async move {
@@ -133,5 +144,6 @@ pub async fn serve(pki: &Pki) -> Server {
         address,
         requests,
         cipher_suites,
+        connections,
     }
 }
