@@ -6,33 +6,19 @@
 mod support;
 
 use clerk_sdk::tls::{self, Backend, Certificate};
-use clerk_sdk::{Clerk, Error, RetryConfig};
-
-fn builder(server: &support::Server) -> clerk_sdk::ClerkBuilder {
-    Clerk::builder()
-        .bearer_auth("sk_test_tls")
-        .server_url(server.url())
-        .retries(RetryConfig::none())
-}
+use clerk_sdk::{Error, RetryConfig};
 
 #[tokio::test]
 async fn a_server_signed_by_a_root_added_on_the_builder_is_trusted() {
     assert_ne!(tls::backend(), Backend::None, "these tests need a TLS feature");
     let pki = support::pki();
     let server = support::serve(&pki).await;
-    let clerk = builder(&server)
+    let clerk = support::builder(&server)
         .add_root_certificate(Certificate::from_pem(&pki.ca_pem).expect("the CA's PEM"))
         .build()
         .expect("a client");
 
-    let deleted = clerk
-        .phone_numbers()
-        .delete("phone_1")
-        .await
-        .expect("the call over HTTPS");
-
-    assert!(deleted.deleted);
-    assert_eq!(server.requests(), ["DELETE /v1/phone_numbers/phone_1"]);
+    support::delete_over_https(&clerk, &server).await;
 }
 
 #[tokio::test]
@@ -49,8 +35,8 @@ async fn a_server_the_client_does_not_trust_is_a_transport_error() {
     // Trusts an authority, but not the one that signed the server's certificate.
     let other = Certificate::from_pem(support::pki().ca_pem).expect("PEM");
     let builders = [
-        builder(&server).retries(retries.clone()),
-        builder(&server).retries(retries).add_root_certificate(other),
+        support::builder(&server).retries(retries.clone()),
+        support::builder(&server).retries(retries).add_root_certificate(other),
     ];
     for (calls, builder) in builders.into_iter().enumerate() {
         let clerk = builder.build().expect("a client");
@@ -81,7 +67,7 @@ async fn a_root_cannot_be_added_to_a_client_the_sdk_does_not_build() {
     let server = support::serve(&pki).await;
     // As the tls module asks of an application that builds a client before the SDK does.
     tls::install_default_provider();
-    let error = builder(&server)
+    let error = support::builder(&server)
         .http_client(clerk_sdk::reqwest::Client::builder().build().expect("a reqwest client"))
         .add_root_certificate(Certificate::from_pem(&pki.ca_pem).expect("PEM"))
         .build()

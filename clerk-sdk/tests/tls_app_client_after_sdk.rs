@@ -6,7 +6,7 @@
 
 mod support;
 
-use clerk_sdk::{Clerk, RetryConfig, reqwest};
+use clerk_sdk::Clerk;
 use tokio_rustls::rustls::crypto::CryptoProvider;
 
 #[tokio::test]
@@ -17,32 +17,16 @@ async fn a_reqwest_client_built_after_the_sdk_s_does_not_panic_and_works() {
     );
     let pki = support::pki();
     let server = support::serve(&pki).await;
-    let _clerk = Clerk::builder()
+    let _first = Clerk::builder()
         .bearer_auth("sk_test_tls")
         .build()
         .expect("the SDK's client");
 
-    let ca = reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).expect("PEM");
-    let own = reqwest::Client::builder()
-        .tls_certs_only([ca])
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("the application's own client");
-    let clerk = Clerk::builder()
-        .bearer_auth("sk_test_tls")
-        .server_url(server.url())
-        .retries(RetryConfig::none())
+    let own = support::application_client(&pki);
+    let clerk = support::builder(&server)
         .http_client(own)
         .build()
-        .expect("a client on the application's reqwest client");
+        .expect("a client on it");
 
-    assert!(
-        clerk
-            .phone_numbers()
-            .delete("phone_1")
-            .await
-            .expect("the call over HTTPS")
-            .deleted
-    );
-    assert_eq!(server.requests(), ["DELETE /v1/phone_numbers/phone_1"]);
+    support::delete_over_https(&clerk, &server).await;
 }

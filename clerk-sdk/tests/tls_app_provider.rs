@@ -8,7 +8,6 @@ mod support;
 use std::sync::Arc;
 
 use clerk_sdk::tls::{self, Backend, Certificate};
-use clerk_sdk::{Clerk, RetryConfig};
 use tokio_rustls::rustls::CipherSuite;
 use tokio_rustls::rustls::crypto::{CryptoProvider, ring};
 
@@ -26,22 +25,12 @@ async fn the_sdk_uses_a_provider_the_application_installed() {
     let pki = support::pki();
     let server = support::serve(&pki).await;
 
-    let clerk = Clerk::builder()
-        .bearer_auth("sk_test_tls")
-        .server_url(server.url())
-        .retries(RetryConfig::none())
+    let clerk = support::builder(&server)
         .add_root_certificate(Certificate::from_pem(&pki.ca_pem).expect("PEM"))
         .build()
         .expect("a client");
     tls::install_default_provider();
-    assert!(
-        clerk
-            .phone_numbers()
-            .delete("phone_1")
-            .await
-            .expect("the call over HTTPS")
-            .deleted
-    );
+    support::delete_over_https(&clerk, &server).await;
 
     assert_eq!(
         CryptoProvider::get_default().map(Arc::as_ptr),

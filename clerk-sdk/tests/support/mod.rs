@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+use clerk_sdk::{Clerk, ClerkBuilder, RetryConfig, reqwest};
 use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -50,6 +51,37 @@ pub fn pki() -> Pki {
         server_chain: vec![server_certificate.der().to_vec(), ca_certificate.der().to_vec()],
         server_key: server_key.serialize_der(),
     }
+}
+
+/// A builder for a client of `server`, without retries.
+pub fn builder(server: &Server) -> ClerkBuilder {
+    Clerk::builder()
+        .bearer_auth("sk_test_tls")
+        .server_url(server.url())
+        .retries(RetryConfig::none())
+}
+
+/// A `reqwest::Client` as an application builds one for `http_client`: trusting `pki`'s
+/// authority, and following no redirects.
+pub fn application_client(pki: &Pki) -> reqwest::Client {
+    let ca = reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).expect("PEM");
+    reqwest::Client::builder()
+        .tls_certs_only([ca])
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("the application's own client")
+}
+
+/// Deletes a phone number through `clerk`, over HTTPS, and checks that `server` got exactly
+/// that request.
+pub async fn delete_over_https(clerk: &Clerk, server: &Server) {
+    let deleted = clerk
+        .phone_numbers()
+        .delete("phone_1")
+        .await
+        .expect("the call over HTTPS");
+    assert!(deleted.deleted);
+    assert_eq!(server.requests(), ["DELETE /v1/phone_numbers/phone_1"]);
 }
 
 /// A running HTTPS server.
