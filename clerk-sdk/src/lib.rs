@@ -81,6 +81,8 @@ pub mod hooks;
 #[rustfmt::skip]
 #[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::doc_lazy_continuation)]
 mod generated;
+#[cfg(feature = "testing")]
+mod mock;
 mod multipart;
 mod nullable;
 mod open_enum;
@@ -94,6 +96,11 @@ pub use client::{DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT, SECRET_KEY_ENV};
 pub use error::SdkError;
 pub use generated::models;
 pub use generated::operations::*;
+/// Typed mocks of Clerk's Backend API for testing the code that calls it, and fixtures built
+/// from the spec's examples (the `testing` feature).
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub use generated::testing;
 pub use generated::{API_VERSION, Call, Clerk, ClerkBackendApi, ClerkBuilder, DEFAULT_SERVER_URL, Error};
 pub use multipart::FilePart;
 pub use nullable::Nullable;
@@ -111,6 +118,14 @@ pub mod runtime {
     pub use crate::call::{Call, FromResponse};
     pub use crate::client::{Client, ClientBuilder};
     pub use crate::credentials::Credential;
+
+    /// The typed mocks' runtime, generic over the API (the `testing` feature); each generated
+    /// crate's `testing` module has the typed expectations of its operations.
+    #[cfg(feature = "testing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+    pub mod testing {
+        pub use crate::mock::{Expectation, Mock, MockOperation, Received, ResponseBody, TEST_CREDENTIAL};
+    }
 
     /// The blocking client and call, generic over the API.
     #[cfg(feature = "blocking")]
@@ -147,6 +162,8 @@ pub mod blocking {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::__standalone_client as standalone_client;
+    #[cfg(feature = "testing")]
+    pub use crate::__standalone_testing as standalone_testing;
     pub use crate::api::{Api, ApiDescription, KeyLocation, SchemeKind, SecurityScheme};
     pub use crate::call::{Call, Operation, Style, decode_response};
     pub use crate::client::{Client, ClientBuilder};
@@ -161,4 +178,15 @@ pub mod __private {
     pub use secrecy::SecretString;
     pub use serde;
     pub use serde_json;
+
+    /// What generated testing modules use.
+    #[cfg(feature = "testing")]
+    pub mod testing {
+        pub use crate::__mock_operation as mock_operation;
+        pub use crate::mock::{
+            Expectation, Mock, MockOperation, Received, ResponseBody, bytes_response, empty_response, fixture,
+            form_body, json_body, json_response, no_body, raw_body, round_trip, text_response,
+        };
+        pub use wiremock;
+    }
 }

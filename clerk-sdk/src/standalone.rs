@@ -58,6 +58,12 @@ macro_rules! __standalone_client {
             inner: $crate::runtime::ClientBuilder<$api>,
         }
 
+        impl ::core::convert::From<$crate::runtime::ClientBuilder<$api>> for ClerkBuilder {
+            fn from(inner: $crate::runtime::ClientBuilder<$api>) -> Self {
+                ClerkBuilder { inner }
+            }
+        }
+
         impl ClerkBuilder {
             /// Sets the credential of security scheme number `scheme`.
             #[doc(hidden)]

@@ -200,3 +200,20 @@ fn a_generated_crate_offers_the_sdks_features_but_the_blocking_client() {
         );
     }
 }
+
+#[test]
+fn the_testing_kit_costs_nothing_without_its_feature() {
+    let kit_only = ["wiremock", "deadpool", "assert-json-diff"];
+    let default = tree(&[]);
+    let with_kit = tree(&["--features", "testing"]);
+    for name in kit_only {
+        assert!(
+            with_kit.contains(name),
+            "{name} comes with the testing feature: {with_kit:?}"
+        );
+        assert!(
+            !default.contains(name),
+            "{name} is in a build without the testing feature"
+        );
+    }
+}

@@ -28,6 +28,13 @@ pub use form::Style;
 use form::{Target, join, pairs};
 pub use outcome::{FromResponse, Outcome, Redirect, Response};
 pub use response::decode_response;
+
+/// The encoded `name=value` pairs the SDK sends for a serialized query struct, for the mock to
+/// compare with what it received.
+#[cfg(feature = "testing")]
+pub(crate) fn query_pairs(value: serde_json::Value, styles: &[(&str, Style)]) -> Result<Vec<(String, String)>, String> {
+    pairs(value, styles, Target::Query)
+}
 use response::{RawResponse, status_error};
 use url::expand_path;
 

@@ -6,6 +6,8 @@
 pub mod blocking;
 pub mod models;
 pub mod operations;
+#[cfg(feature = "testing")]
+pub mod testing;
 /// The API version the code was generated from: the spec's `info.version`.
 pub const API_VERSION: &str = "2026-05-12";
 /// The first server listed in the spec, used when no server URL is configured.

@@ -5,7 +5,7 @@ use crate::__private::{Method, Operation, RetryClass};
 use crate::Call;
 use crate::Clerk;
 /// `POST /phone_numbers`
-const CREATE_PHONE_NUMBER: Operation = Operation {
+pub(crate) const CREATE_PHONE_NUMBER: Operation = Operation {
     id: "CreatePhoneNumber",
     method: Method::POST,
     path: "/phone_numbers",
@@ -15,7 +15,7 @@ const CREATE_PHONE_NUMBER: Operation = Operation {
     default_errors: false,
 };
 /// `GET /phone_numbers/{phone_number_id}`
-const GET_PHONE_NUMBER: Operation = Operation {
+pub(crate) const GET_PHONE_NUMBER: Operation = Operation {
     id: "GetPhoneNumber",
     method: Method::GET,
     path: "/phone_numbers/{phone_number_id}",
@@ -25,7 +25,7 @@ const GET_PHONE_NUMBER: Operation = Operation {
     default_errors: false,
 };
 /// `DELETE /phone_numbers/{phone_number_id}`
-const DELETE_PHONE_NUMBER: Operation = Operation {
+pub(crate) const DELETE_PHONE_NUMBER: Operation = Operation {
     id: "DeletePhoneNumber",
     method: Method::DELETE,
     path: "/phone_numbers/{phone_number_id}",
@@ -35,7 +35,7 @@ const DELETE_PHONE_NUMBER: Operation = Operation {
     default_errors: false,
 };
 /// `PATCH /phone_numbers/{phone_number_id}`
-const UPDATE_PHONE_NUMBER: Operation = Operation {
+pub(crate) const UPDATE_PHONE_NUMBER: Operation = Operation {
     id: "UpdatePhoneNumber",
     method: Method::PATCH,
     path: "/phone_numbers/{phone_number_id}",
@@ -45,7 +45,7 @@ const UPDATE_PHONE_NUMBER: Operation = Operation {
     default_errors: false,
 };
 /// `POST /phone_numbers/{phone_number_id}/prepare_verification`
-const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
+pub(crate) const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     id: "PreparePhoneNumberVerification",
     method: Method::POST,
     path: "/phone_numbers/{phone_number_id}/prepare_verification",
@@ -55,7 +55,7 @@ const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     default_errors: false,
 };
 /// `POST /phone_numbers/{phone_number_id}/attempt_verification`
-const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
+pub(crate) const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     id: "AttemptPhoneNumberVerification",
     method: Method::POST,
     path: "/phone_numbers/{phone_number_id}/attempt_verification",

@@ -4,11 +4,13 @@ mod blocking;
 mod client;
 mod docs;
 mod examples;
+mod fixtures;
 mod markdown;
 mod models;
 mod operation_docs;
 mod operations;
 mod standalone;
+mod testing;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -45,6 +47,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         rust("mod.rs", module_root(api, in_sdk))?,
         rust("models.rs", models::file(&api.types))?,
         rust("operations.rs", operations::file(api, lib))?,
+        rust("testing.rs", testing::file(api, in_sdk))?,
     ];
     if in_sdk {
         files.push(rust("blocking.rs", blocking::file(api))?);
@@ -113,6 +116,8 @@ fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
         #blocking
         pub mod models;
         pub mod operations;
+        #[cfg(feature = "testing")]
+        pub mod testing;
 
         /// The API version the code was generated from: the spec's `info.version`.
         pub const API_VERSION: &str = #version;

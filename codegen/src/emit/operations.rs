@@ -66,7 +66,7 @@ fn descriptor(operation: &Operation) -> TokenStream {
     };
     quote! {
         #[doc = #doc]
-        const #name: Operation = Operation {
+        pub(crate) const #name: Operation = Operation {
             id: #id,
             method: Method::#method,
             path: #path,
@@ -373,7 +373,7 @@ fn body_call(arg: &proc_macro2::Ident, body: &Body) -> TokenStream {
 }
 
 /// `&[("name", Style::Comma), ..]`: the fields sent in another style than the default.
-fn styles_tokens(styles: &[(String, Style)]) -> TokenStream {
+pub(super) fn styles_tokens(styles: &[(String, Style)]) -> TokenStream {
     let styles = styles.iter().map(|(name, style)| {
         let style = match style {
             Style::Comma => quote!(Comma),

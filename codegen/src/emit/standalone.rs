@@ -20,13 +20,14 @@ edition = "2024"
 publish = false
 description = {description}
 
-# The TLS stacks and HTTP/2, as clerk-sdk offers them; its `tls` module says which one wins.
+# The TLS stacks, HTTP/2 and the typed mocks, as clerk-sdk offers them.
 [features]
 default = ["rustls"]
 rustls = ["clerk-sdk/rustls"]
 rustls-aws-lc = ["clerk-sdk/rustls-aws-lc"]
 native-tls = ["clerk-sdk/native-tls"]
 http2 = ["clerk-sdk/http2"]
+testing = ["clerk-sdk/testing"]
 
 [dependencies]
 clerk-sdk = {{ path = "{sdk}", default-features = false }}
@@ -86,6 +87,8 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         pub use generated::models;
         pub use generated::operations::*;
         pub use generated::{API_VERSION, #default_server Error, #marker};
+        #[cfg(feature = "testing")]
+        pub use generated::testing;
 
         #[doc(hidden)]
         pub use clerk_sdk::__private;

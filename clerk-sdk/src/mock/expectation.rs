@@ -1,0 +1,266 @@
+//! One expectation of one operation: which of its requests it matches, how it answers them,
+//! and what those requests carried.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex};
+
+use reqwest::header::{AUTHORIZATION, COOKIE, HeaderMap, HeaderValue};
+use serde::Serialize;
+
+use super::MockOperation;
+use super::state::{self, Matcher, Recorded, Reply, State, Step};
+use crate::api::{Api, KeyLocation};
+use crate::call::{Style, query_pairs};
+
+/// What an operation's request carried, as a test reads it back: the path parameters, the
+/// query, the headers and the decoded body. Credentials are taken out.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Received<B> {
+    /// The path parameters by name, percent-decoded.
+    pub path_params: BTreeMap<String, String>,
+    /// The query's pairs in order, decoded, without credentials.
+    pub query: Vec<(String, String)>,
+    /// The headers, without `Authorization`, API-key headers and credential cookies.
+    pub headers: HeaderMap,
+    /// The body, decoded as the operation sends it: the model for JSON, so a three-state
+    /// field tells unset, `null` and a value apart.
+    pub body: B,
+}
+
+/// An expectation of the operation `O`, made by the generated per-operation method of the
+/// mock (such as `mock.phone_numbers().get()`).
+///
+/// Conditions narrow which requests it answers. Responses are given in order: each
+/// [`times`](Self::times) `n` answers `n` requests, and the last response, without a count,
+/// answers every request after. The newest expectation that matches a request answers it.
+pub struct Expectation<'a, O> {
+    state: &'a Arc<Mutex<State>>,
+    matchers: Vec<Matcher>,
+    /// Its index among the mock's expectations, once it has a response.
+    entry: Option<usize>,
+    operation: PhantomData<fn() -> O>,
+}
+
+impl<O: MockOperation> fmt::Debug for Expectation<'_, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&state::describe(O::OPERATION, &self.matchers))
+    }
+}
+
+impl<'a, O: MockOperation> Expectation<'a, O> {
+    pub(super) fn new(state: &'a Arc<Mutex<State>>) -> Self {
+        Expectation {
+            state,
+            matchers: Vec::new(),
+            entry: None,
+            operation: PhantomData,
+        }
+    }
+
+    fn matching(mut self, description: String, test: impl Fn(&Recorded) -> bool + Send + Sync + 'static) -> Self {
+        let matcher = Matcher {
+            description,
+            test: Arc::new(test),
+        };
+        if let Some(index) = self.entry {
+            state::lock(self.state).entries[index].matchers.push(matcher.clone());
+        }
+        self.matchers.push(matcher);
+        self
+    }
+
+    /// Matches requests whose path parameter `name` is `value`. Generated code offers it as a
+    /// method named after the parameter, such as `.phone_number_id("phone_1")`.
+    #[doc(hidden)]
+    pub fn path_param(self, name: &'static str, value: impl fmt::Display) -> Self {
+        let value = value.to_string();
+        let path = O::OPERATION.path;
+        let description = format!("{name} = {value:?}");
+        self.matching(description, move |request| {
+            state::path_params(path, &request.path).is_some_and(|params| params.get(name) == Some(&value))
+        })
+    }
+
+    /// Matches requests whose query is what the SDK sends for `query` (credentials aside).
+    /// Generated code offers it as `.query(..)` with the operation's query type.
+    #[doc(hidden)]
+    pub fn query_styled<Q: Serialize>(self, query: &Q, styles: &[(&str, Style)]) -> Self {
+        let expected = serde_json::to_value(query)
+            .map_err(|e| e.to_string())
+            .and_then(|value| query_pairs(value, styles))
+            .map(|pairs| decoded(&pairs));
+        let description = format!("the query is {expected:?}");
+        let hidden = state::lock(self.state).credential_names(KeyLocation::Query);
+        self.matching(description, move |request| {
+            let mut sent: Vec<&(String, String)> = request
+                .query
+                .iter()
+                .filter(|(name, _)| !hidden.contains(&name.as_str()))
+                .collect();
+            let Ok(expected) = &expected else { return false };
+            let mut expected: Vec<&(String, String)> = expected.iter().collect();
+            sent.sort();
+            expected.sort();
+            sent == expected
+        })
+    }
+
+    /// Matches requests whose body is `body`, read back as [`Received::body`] is.
+    pub fn body(self, body: O::Body) -> Self {
+        let description = format!("the body is {body:?}");
+        self.matching(description, move |request| {
+            O::decode_body(&request.body).is_ok_and(|sent| sent == body)
+        })
+    }
+
+    /// Matches requests whose body satisfies `predicate`; `description` says what it checks,
+    /// for the report of a request that matched nothing.
+    pub fn body_where(
+        self,
+        description: impl Into<String>,
+        predicate: impl Fn(&O::Body) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.matching(description.into(), move |request| {
+            O::decode_body(&request.body).is_ok_and(|sent| predicate(&sent))
+        })
+    }
+
+    fn then(mut self, reply: Reply) -> Self {
+        let step = Step {
+            reply,
+            times: None,
+            served: 0,
+        };
+        let mut state = state::lock(self.state);
+        match self.entry {
+            Some(index) => state.entries[index].steps.push(step),
+            None => {
+                state.entries.push(state::Entry {
+                    operation: O::OPERATION,
+                    matchers: self.matchers.clone(),
+                    steps: vec![step],
+                });
+                self.entry = Some(state.entries.len() - 1);
+            }
+        }
+        drop(state);
+        self
+    }
+
+    /// Answers with `value` and the operation's success status.
+    pub fn returns(self, value: O::Response) -> Self {
+        let body = O::encode_response(&value);
+        self.then(Reply::Body {
+            status: O::SUCCESS_STATUS,
+            body,
+        })
+    }
+
+    /// Answers with `status` and the API's error body `errors`, as the server does for a
+    /// failed call: the call returns the SDK's typed error.
+    pub fn fails(self, status: u16, errors: <O::Api as Api>::ErrorBody) -> Self
+    where
+        <O::Api as Api>::ErrorBody: Serialize,
+    {
+        self.then(Reply::Body {
+            status,
+            body: super::json_response(&errors),
+        })
+    }
+
+    /// Answers with `status` and no body, such as a 503 to script a retry.
+    pub fn status(self, status: u16) -> Self {
+        self.then(Reply::Body {
+            status,
+            body: super::empty_response(&()),
+        })
+    }
+
+    /// Answers with a response built with wiremock, for what the typed responses do not
+    /// cover (headers, delays, a malformed body).
+    pub fn respond_with(self, template: wiremock::ResponseTemplate) -> Self {
+        self.then(Reply::Template(template))
+    }
+
+    /// Gives the last response exactly `n` times, then moves to the next one; the mock fails
+    /// the test if fewer than `n` requests came for it.
+    ///
+    /// # Panics
+    ///
+    /// If no response was given yet: `times` counts the response before it.
+    pub fn times(self, n: usize) -> Self {
+        let Some(index) = self.entry else {
+            panic!("times({n}) counts the response before it; give a response first, as in .status(503).times({n})");
+        };
+        let mut state = state::lock(self.state);
+        if let Some(step) = state.entries[index].steps.last_mut() {
+            step.times = Some(n);
+        }
+        drop(state);
+        self
+    }
+
+    /// The requests to this operation that meet this expectation's conditions, in the order
+    /// they came, whether or not it answered them.
+    ///
+    /// # Panics
+    ///
+    /// If a request's body does not decode as the operation's body, with the reason.
+    pub fn received(&self) -> Vec<Received<O::Body>> {
+        let state = state::lock(self.state);
+        let hidden_query = state.credential_names(KeyLocation::Query);
+        let hidden_headers = state.credential_names(KeyLocation::Header);
+        let hidden_cookies = state.credential_names(KeyLocation::Cookie);
+        state
+            .log
+            .iter()
+            .filter(|request| state::operation_matches(O::OPERATION, request))
+            .filter(|request| self.matchers.iter().all(|m| (m.test)(request)))
+            .map(|request| {
+                let body = O::decode_body(&request.body)
+                    .unwrap_or_else(|e| panic!("{} was sent a body that {e}", O::OPERATION.id));
+                Received {
+                    path_params: state::path_params(O::OPERATION.path, &request.path).unwrap_or_default(),
+                    query: (request.query.iter())
+                        .filter(|(name, _)| !hidden_query.contains(&name.as_str()))
+                        .cloned()
+                        .collect(),
+                    headers: without_credentials(&request.headers, &hidden_headers, &hidden_cookies),
+                    body,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Encoded pairs, decoded, to compare with what the server read.
+fn decoded(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let text: Vec<String> = pairs.iter().map(|(name, value)| format!("{name}={value}")).collect();
+    form_urlencoded::parse(text.join("&").as_bytes()).into_owned().collect()
+}
+
+/// `headers` without `Authorization`, the API-key headers and the credential cookies.
+fn without_credentials(headers: &HeaderMap, hidden: &[&str], cookies: &[&str]) -> HeaderMap {
+    let mut kept = HeaderMap::new();
+    for (name, value) in headers {
+        if name == AUTHORIZATION || hidden.iter().any(|h| name.as_str().eq_ignore_ascii_case(h)) {
+            continue;
+        }
+        if name == COOKIE {
+            let text = value.to_str().unwrap_or_default();
+            let rest: Vec<&str> = text
+                .split("; ")
+                .filter(|pair| !cookies.iter().any(|c| pair.split('=').next() == Some(*c)))
+                .collect();
+            if let (false, Ok(value)) = (rest.is_empty(), HeaderValue::from_str(&rest.join("; "))) {
+                kept.append(COOKIE, value);
+            }
+            continue;
+        }
+        kept.append(name.clone(), value.clone());
+    }
+    kept
+}

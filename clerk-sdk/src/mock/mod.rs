@@ -1,0 +1,374 @@
+//! The runtime of the typed mocks every generated crate offers under its `testing` feature: a
+//! real HTTP server on loopback, in process (wiremock's), that answers the SDK's requests with
+//! typed values the test scripts, records what it was sent, and fails the test on a request it
+//! was not told to expect.
+//!
+//! Generated code adds what is typed: a marker type per operation ([`MockOperation`]), a
+//! matcher method per path parameter, a handle per resource, and fixtures built from the
+//! spec's examples. Everything else is here, once.
+
+mod expectation;
+mod standalone;
+mod state;
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use expectation::{Expectation, Received};
+use state::State;
+
+use crate::api::{Api, SchemeKind};
+use crate::call::Operation;
+use crate::client::{Client, ClientBuilder};
+use crate::credentials::Credential;
+use crate::retry::{BackoffStrategy, RetryConfig};
+
+/// The credential the mock's clients send for every security scheme. A test that asserts it is
+/// never printed looks for this text.
+pub const TEST_CREDENTIAL: &str = "sk_test_clerk_sdk_mock_credential";
+
+/// What generated code tells the mock about one operation, through
+/// [`mock_operation!`](crate::__private::mock_operation). Implemented by a marker type per
+/// operation, such as `testing::GetPhoneNumber`.
+pub trait MockOperation: 'static {
+    /// The API the operation belongs to.
+    type Api: Api;
+    /// The request body as the mock reads it back: the model, for a JSON body; the decoded
+    /// `(name, value)` pairs, for a form; the bytes, for any other; `()` without a body.
+    type Body: Clone + fmt::Debug + PartialEq + Send + Sync + 'static;
+    /// The value a successful call returns, which [`Expectation::returns`] answers with.
+    type Response;
+    /// The operation's descriptor.
+    const OPERATION: &'static Operation;
+    /// The status [`Expectation::returns`] answers with: the spec's first 2xx.
+    const SUCCESS_STATUS: u16;
+
+    /// Reads a request body back.
+    ///
+    /// # Errors
+    ///
+    /// If the body does not decode.
+    fn decode_body(bytes: &[u8]) -> Result<Self::Body, String>;
+
+    /// Writes a success value as a response body.
+    fn encode_response(value: &Self::Response) -> ResponseBody;
+}
+
+/// A response body and its content type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseBody {
+    /// The `Content-Type`, if the body is not empty.
+    pub content_type: Option<&'static str>,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// A JSON request body, decoded into its model.
+///
+/// # Errors
+///
+/// If the body is not JSON of that model; the message has the path of the failing field.
+pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| format!("the JSON body does not decode: {e}"))
+}
+
+/// A form body (`application/x-www-form-urlencoded`), as its decoded pairs in order.
+///
+/// # Errors
+///
+/// Never: every byte string reads as pairs. The `Result` keeps the helpers alike.
+pub fn form_body(bytes: &[u8]) -> Result<Vec<(String, String)>, String> {
+    Ok(form_urlencoded::parse(bytes).into_owned().collect())
+}
+
+/// Any other body, as its bytes.
+///
+/// # Errors
+///
+/// Never.
+pub fn raw_body(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    Ok(bytes.to_vec())
+}
+
+/// An operation without a body.
+///
+/// # Errors
+///
+/// If a body was sent.
+pub fn no_body(bytes: &[u8]) -> Result<(), String> {
+    if bytes.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "a {}-byte body was sent to an operation without one",
+            bytes.len()
+        ))
+    }
+}
+
+/// A success value as a JSON body.
+pub fn json_response<T: Serialize>(value: &T) -> ResponseBody {
+    ResponseBody {
+        content_type: Some("application/json"),
+        // Generated models always serialize: their maps have string keys.
+        bytes: serde_json::to_vec(value).unwrap_or_default(),
+    }
+}
+
+/// A success value as a `text/plain` body.
+pub fn text_response(value: &str) -> ResponseBody {
+    ResponseBody {
+        content_type: Some("text/plain; charset=utf-8"),
+        bytes: value.as_bytes().to_vec(),
+    }
+}
+
+/// A success value as an `application/octet-stream` body.
+pub fn bytes_response(value: &[u8]) -> ResponseBody {
+    ResponseBody {
+        content_type: Some("application/octet-stream"),
+        bytes: value.to_vec(),
+    }
+}
+
+/// No body, for an operation whose success has no content.
+pub fn empty_response(_: &()) -> ResponseBody {
+    ResponseBody {
+        content_type: None,
+        bytes: Vec::new(),
+    }
+}
+
+/// A fixture's value, from the JSON the generator built from the spec's examples.
+///
+/// # Panics
+///
+/// If the JSON does not decode into `T`, which the generated crate's tests rule out.
+pub fn fixture<T: DeserializeOwned>(name: &str, json: &str) -> T {
+    match json_body(json.as_bytes()) {
+        Ok(value) => value,
+        Err(error) => panic!("fixture `{name}` does not decode: {error}"),
+    }
+}
+
+/// Checks that a fixture serializes to JSON that decodes back into the same value.
+///
+/// # Errors
+///
+/// The fixture's name and what differs.
+pub fn round_trip<T: Serialize + DeserializeOwned + PartialEq + fmt::Debug>(
+    name: &str,
+    value: &T,
+) -> Result<(), String> {
+    let json = serde_json::to_vec(value).map_err(|e| format!("fixture `{name}` does not serialize: {e}"))?;
+    let back: T = json_body(&json).map_err(|e| format!("fixture `{name}`: {e}"))?;
+    if &back == value {
+        Ok(())
+    } else {
+        Err(format!(
+            "fixture `{name}` changed in a round trip: {value:?} became {back:?}"
+        ))
+    }
+}
+
+/// A mock of the API `A` on loopback: hands out clients that point at it, and answers them as
+/// its [`Expectation`]s say. When it is dropped (or [`verify`](Self::verify) is called), it
+/// fails the test if a request matched no expectation, or an expectation with
+/// [`times`](Expectation::times) was not met.
+pub struct Mock<A> {
+    server: wiremock::MockServer,
+    state: Arc<Mutex<State>>,
+    api: PhantomData<fn() -> A>,
+}
+
+impl<A> fmt::Debug for Mock<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mock")
+            .field("uri", &self.server.uri())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: Api> Mock<A> {
+    /// Starts a mock server on loopback.
+    pub async fn start() -> Self {
+        let server = wiremock::MockServer::start().await;
+        let state = Arc::new(Mutex::new(State::new(A::DESCRIPTION)));
+        // One responder answers every request the raw server has no mock of its own for: it
+        // goes through the typed expectations. Mocks mounted on `server()` come first.
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(state::Responder(state.clone()))
+            .with_priority(u8::MAX)
+            .mount(&server)
+            .await;
+        Mock {
+            server,
+            state,
+            api: PhantomData,
+        }
+    }
+
+    /// Starts a mock server for a program without an async runtime, such as a test of code
+    /// that uses the blocking client.
+    ///
+    /// # Panics
+    ///
+    /// If a small runtime to start the server on cannot be made.
+    #[cfg(feature = "blocking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+    pub fn start_blocking() -> Self {
+        // The server runs on a thread of its own; the runtime is only needed to start it.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("cannot start a runtime for the mock server: {e}"));
+        runtime.block_on(Self::start())
+    }
+
+    /// The server's URL, such as `http://127.0.0.1:41234`.
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// A builder for a client of this mock: its URL, a test credential for every security
+    /// scheme, and the default retry policy with waits of a few milliseconds, so a scripted
+    /// retry does not slow the test. Change anything before building.
+    pub fn builder(&self) -> ClientBuilder<A> {
+        let schemes = A::DESCRIPTION.schemes.iter().enumerate();
+        let builder = schemes.fold(Client::<A>::builder(), |builder, (index, scheme)| {
+            let credential = match scheme.kind {
+                SchemeKind::Basic => Credential::Basic {
+                    user: "clerk_sdk_mock".to_owned(),
+                    password: TEST_CREDENTIAL.to_owned().into(),
+                },
+                SchemeKind::Bearer | SchemeKind::ApiKey { .. } => Credential::Token(TEST_CREDENTIAL.to_owned().into()),
+            };
+            builder.credential(index, credential)
+        });
+        builder
+            .server_url(self.uri())
+            .retries(RetryConfig::default().backoff(BackoffStrategy {
+                initial_interval: Duration::from_millis(1),
+                max_interval: Duration::from_millis(5),
+                exponent: 1.5,
+                max_elapsed_time: Duration::from_secs(10),
+            }))
+    }
+
+    /// A client of this mock, as [`builder`](Self::builder) makes it.
+    ///
+    /// # Panics
+    ///
+    /// If the client cannot be built, which a mock's settings rule out.
+    pub fn client(&self) -> Client<A> {
+        self.builder()
+            .build()
+            .unwrap_or_else(|e| panic!("cannot build a client of the mock: {e}"))
+    }
+
+    /// A blocking client of this mock, as [`builder`](Self::builder) makes it.
+    ///
+    /// # Panics
+    ///
+    /// If the client cannot be built.
+    #[cfg(feature = "blocking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+    pub fn blocking_client(&self) -> crate::runtime::blocking::Client<A> {
+        self.builder()
+            .build_blocking()
+            .unwrap_or_else(|e| panic!("cannot build a blocking client of the mock: {e}"))
+    }
+
+    /// A new expectation of the operation `O`. It answers nothing until given a response.
+    pub fn expect<O: MockOperation<Api = A>>(&self) -> Expectation<'_, O> {
+        Expectation::new(&self.state)
+    }
+
+    /// The raw wiremock server, for what the typed expectations do not cover. Mocks mounted
+    /// on it answer before the typed expectations do.
+    pub fn server(&self) -> &wiremock::MockServer {
+        &self.server
+    }
+
+    /// Fails the test now if a request matched no expectation or an expectation with
+    /// [`times`](Expectation::times) was not met, with a message that lists them. The mock
+    /// checks the same when dropped.
+    ///
+    /// # Panics
+    ///
+    /// In those cases.
+    pub fn verify(&self) {
+        if let Err(report) = self.check() {
+            panic!("{report}");
+        }
+    }
+
+    /// Forgets every expectation and every request received, as a new mock would start: for
+    /// a test that checked a failure on purpose, or moves on to another phase.
+    pub fn reset(&self) {
+        let mut state = state::lock(&self.state);
+        state.entries.clear();
+        state.log.clear();
+    }
+
+    /// What [`verify`](Self::verify) checks, as a `Result`.
+    ///
+    /// # Errors
+    ///
+    /// A report of the unmatched requests and unmet expectations. It never contains the
+    /// credentials the requests carried.
+    pub fn check(&self) -> Result<(), String> {
+        state::lock(&self.state).report()
+    }
+}
+
+impl<A> Drop for Mock<A> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let report = state::lock(&self.state).report();
+        if let Err(report) = report {
+            panic!("{report}");
+        }
+    }
+}
+
+/// Defines a marker type for one operation and implements [`MockOperation`] for it. Used by
+/// generated code, one invocation per operation.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __mock_operation {
+    (
+        $(#[$doc:meta])*
+        $marker:ident, $api:ty, $operation:path, $status:literal,
+        body: $body:ty = $decode:path,
+        response: $response:ty = $encode:path $(,)?
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub enum $marker {}
+
+        impl $crate::__private::testing::MockOperation for $marker {
+            type Api = $api;
+            type Body = $body;
+            type Response = $response;
+            const OPERATION: &'static $crate::__private::Operation = &$operation;
+            const SUCCESS_STATUS: u16 = $status;
+
+            fn decode_body(bytes: &[u8]) -> ::core::result::Result<$body, ::std::string::String> {
+                $decode(bytes)
+            }
+
+            fn encode_response(value: &$response) -> $crate::__private::testing::ResponseBody {
+                $encode(value)
+            }
+        }
+    };
+}

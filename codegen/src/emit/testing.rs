@@ -1,0 +1,222 @@
+//! `testing.rs`: the typed mocks of the API's operations (the `testing` feature). Per
+//! operation, a marker type that tells the runtime's mock its body and response types, and a
+//! matcher per path parameter and for the query; per resource, a handle on the mock; and the
+//! fixtures. How a mock answers, records and reports lives in the runtime (`clerk_sdk`'s
+//! `runtime::testing`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operations::styles_tokens;
+use super::{fixtures, ident, model_type_tokens};
+use crate::model::{Api, BodyEncoding, Operation, Resource, TypeRef};
+use crate::names::{Scope, type_name};
+
+/// The whole module.
+pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
+    let marker = ident(&api.marker);
+    let first = api.resources.first().map_or("phone_numbers", |r| r.accessor.as_str());
+    let module_doc = [
+        format!(
+            " Typed mocks of {} for testing the code that calls it, and fixtures built from its examples.",
+            api.title
+        ),
+        String::new(),
+        format!(
+            " Start a [`MockClerk`], script each operation through it (such as `mock.{first}()`), and call it through [`MockClerk::client`]."
+        ),
+    ];
+    // In clerk-sdk the runtime's types are this crate's, so generated code adds methods to them
+    // through aliases; a crate of its own gets local wrappers from the runtime's macro.
+    let types = if in_sdk {
+        quote! {
+            /// A mock of the API on loopback; see [`runtime::testing::Mock`](crate::runtime::testing::Mock).
+            pub type MockClerk = crate::__private::testing::Mock<#marker>;
+            /// An expectation of one operation; see [`runtime::testing::Expectation`](crate::runtime::testing::Expectation).
+            pub type MockExpectation<'a, O> = crate::__private::testing::Expectation<'a, O>;
+        }
+    } else {
+        quote!(crate::__private::standalone_testing!(#marker, crate::Clerk, crate::ClerkBuilder);)
+    };
+    let mut names = Scope::with_reserved(["MockClerk", "MockExpectation", "fixtures", "Received"]);
+    let resources: Vec<&Resource> = api.resources.iter().collect();
+    let handle_names: Vec<String> = resources
+        .iter()
+        .map(|r| names.claim(&format!("{}Mock", r.type_name)))
+        .collect();
+    let operations = resources.iter().flat_map(|r| &r.operations).map(|op| {
+        let marker_name = names.claim(&type_name(&op.id));
+        operation(api, op, &marker_name)
+    });
+    let operations: Vec<(String, TokenStream)> = operations.collect();
+    let mut markers = operations.iter().map(|(name, _)| name.as_str());
+    let handles = resources
+        .iter()
+        .zip(&handle_names)
+        .map(|(resource, handle)| resource_handle(resource, handle, &mut markers));
+    let handles: Vec<TokenStream> = handles.collect();
+    let operation_tokens = operations.iter().map(|(_, tokens)| tokens);
+    let fixtures = fixtures::module(api);
+    let descriptors = api
+        .resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .map(|op| ident(&op.const_name));
+    let helpers = helpers(api);
+    quote! {
+        #(#![doc = #module_doc])*
+        use super::models;
+        use super::operations::{#(#descriptors),*};
+        use super::#marker;
+        use crate::__private::testing::{mock_operation, #(#helpers),*};
+
+        #types
+        pub use crate::__private::testing::Received;
+
+        #(#operation_tokens)*
+        #(#handles)*
+        #fixtures
+    }
+}
+
+/// The marker type of one operation, and its matchers.
+fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, TokenStream) {
+    let marker = ident(marker_name);
+    let api_marker = ident(&api.marker);
+    let descriptor = ident(&operation.const_name);
+    let doc = format!(
+        " `{} {}` (`{}`): the marker of its expectations.",
+        operation.http_method, operation.path, operation.id
+    );
+    let (body, decode) = body_types(operation);
+    let (response, encode, status) = response_types(operation);
+    let path_matchers: Vec<TokenStream> = operation
+        .path_params
+        .iter()
+        .map(|param| {
+            let method = ident(&param.rust_name);
+            let wire = &param.wire_name;
+            let doc = format!(" Matches requests whose `{wire}` is `value`.");
+            quote! {
+                #[doc = #doc]
+                pub fn #method(self, value: impl ::core::fmt::Display) -> Self {
+                    self.path_param(#wire, value)
+                }
+            }
+        })
+        .collect();
+    let query_matcher = operation.query.as_ref().map(|query| {
+        let query = ident(query);
+        let styles = styles_tokens(&operation.query_styles);
+        quote! {
+            /// Matches requests whose query is what the SDK sends for `query`.
+            pub fn query(self, query: models::#query) -> Self {
+                self.query_styled(&query, #styles)
+            }
+        }
+    });
+    let matchers = (!path_matchers.is_empty() || query_matcher.is_some()).then(|| {
+        quote! {
+            impl MockExpectation<'_, #marker> {
+                #(#path_matchers)*
+                #query_matcher
+            }
+        }
+    });
+    let tokens = quote! {
+        mock_operation! {
+            #[doc = #doc]
+            #marker, #api_marker, #descriptor, #status,
+            body: #body = #decode,
+            response: #response = #encode,
+        }
+        #matchers
+    };
+    (marker_name.to_owned(), tokens)
+}
+
+/// The runtime's helpers the operations use, each once, sorted.
+fn helpers(api: &Api) -> Vec<proc_macro2::Ident> {
+    let operations = api.resources.iter().flat_map(|r| &r.operations);
+    let used: std::collections::BTreeSet<String> = operations
+        .flat_map(|op| [body_types(op).1.to_string(), response_types(op).1.to_string()])
+        .collect();
+    used.iter().map(|name| ident(name)).collect()
+}
+
+/// The body type a test reads back, and the runtime function that decodes it.
+fn body_types(operation: &Operation) -> (TokenStream, TokenStream) {
+    let Some(body) = &operation.body else {
+        return (quote!(()), quote!(no_body));
+    };
+    match body.encoding {
+        BodyEncoding::Json => (model_type_tokens(&body.ty), quote!(json_body)),
+        BodyEncoding::Form => (
+            quote!(::std::vec::Vec<(::std::string::String, ::std::string::String)>),
+            quote!(form_body),
+        ),
+        BodyEncoding::Multipart | BodyEncoding::Bytes => (quote!(::std::vec::Vec<u8>), quote!(raw_body)),
+    }
+}
+
+/// The success value `returns` takes, the runtime function that writes it, and the status it
+/// answers with: 200, or 204 without content.
+fn response_types(operation: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+    match &operation.response {
+        None => (quote!(()), quote!(empty_response), quote!(204)),
+        Some(TypeRef::String) => (quote!(::std::string::String), quote!(text_response), quote!(200)),
+        Some(TypeRef::Bytes) => (quote!(::std::vec::Vec<u8>), quote!(bytes_response), quote!(200)),
+        Some(ty) => (model_type_tokens(ty), quote!(json_response), quote!(200)),
+    }
+}
+
+/// A resource's handle on the mock, with a method per operation that starts an expectation.
+fn resource_handle<'a>(
+    resource: &Resource,
+    handle_name: &str,
+    markers: &mut impl Iterator<Item = &'a str>,
+) -> TokenStream {
+    let handle = ident(handle_name);
+    let accessor = ident(&resource.accessor);
+    let handle_doc = format!(" The mocks of the `{}` operations.", resource.accessor);
+    let accessor_doc = format!(
+        " Expectations of the `{}` operations, one method per operation.",
+        resource.accessor
+    );
+    let methods = resource.operations.iter().zip(markers).map(|(op, marker)| {
+        let method = ident(&op.method_name);
+        let marker = ident(marker);
+        let doc = format!(
+            " A new expectation of `{} {}` (`{}`), the operation behind `clerk.{}().{}(..)`.",
+            op.http_method,
+            op.path,
+            op.id,
+            resource.accessor,
+            crate::names::unraw(&op.method_name)
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> MockExpectation<'a, #marker> {
+                self.mock.expect::<#marker>()
+            }
+        }
+    });
+    quote! {
+        #[doc = #handle_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            mock: &'a MockClerk,
+        }
+
+        impl MockClerk {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #handle<'_> {
+                #handle { mock: self }
+            }
+        }
+
+        impl<'a> #handle<'a> {
+            #(#methods)*
+        }
+    }
+}
