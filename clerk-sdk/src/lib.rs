@@ -62,6 +62,8 @@
 //! - `http2`: allow HTTP/2.
 //! - `blocking`: a blocking client, `clerk_sdk::blocking::Clerk`, for programs without an
 //!   async runtime.
+//! - `testing`: typed mocks of every operation and fixtures, `clerk_sdk::testing`, for the
+//!   tests of applications (a dev-dependency feature).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -4,7 +4,8 @@
 //! each with every operation it declares, checked with `cargo clippy --all-targets -- -D
 //! warnings` and documented with rustdoc warnings denied (so every generated doc link resolves).
 //! The round-trip tests beside the snapshot specs, and those of `tests/round_trips/` for the
-//! upstream specs, run inside their crates against a loopback mock server. The snapshot crates'
+//! upstream specs, run inside their crates against a loopback mock server. Everything is built
+//! with the `testing` feature, and each crate's fixtures must round-trip through JSON. The snapshot crates'
 //! doctests run too: the examples in their rustdoc and Markdown pages compile, and code from
 //! spec prose is never taken for a doctest.
 //!
@@ -95,8 +96,14 @@ fn write_crate(dir: &Path, package: &str, spec: &Path, round_trip: Option<&Path>
         };
         std::fs::write(&path, contents).expect("writes");
     }
+    // Every crate's fixtures, from its spec's examples, round-trip through JSON.
+    std::fs::create_dir_all(dir.join("tests")).expect("creates tests folder");
+    let lib = package.replace('-', "_");
+    let fixtures = format!(
+        "//! The fixtures of the testing kit round-trip through JSON.\n\n#[test]\nfn every_fixture_round_trips() {{\n    let count = {lib}::testing::fixtures::check_all().expect(\"fixtures round-trip\");\n    assert!(count > 0);\n}}\n"
+    );
+    std::fs::write(dir.join("tests/fixtures.rs"), fixtures).expect("writes the fixtures test");
     if let Some(round_trip) = round_trip {
-        std::fs::create_dir_all(dir.join("tests")).expect("creates tests folder");
         std::fs::copy(round_trip, dir.join("tests/round_trip.rs")).expect("copies round trip");
     }
 }
@@ -130,12 +137,22 @@ fn generated_crates_build_and_round_trip() {
     // The workspace's lock file, so the generated crates build against the same dependencies.
     std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copies lock file");
 
+    // With the testing kit, so its generated mocks and fixtures are checked too.
     cargo(
         &dir,
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--features",
+            "testing",
+            "--",
+            "-D",
+            "warnings",
+        ],
     );
-    cargo(&dir, &["doc", "--workspace", "--no-deps"]);
-    cargo(&dir, &["test", "--workspace", "--tests"]);
+    cargo(&dir, &["doc", "--workspace", "--no-deps", "--features", "testing"]);
+    cargo(&dir, &["test", "--workspace", "--tests", "--features", "testing"]);
     // Every doctest of the whole specs would take minutes; the snapshot specs hold each construct.
     let mut doc_tests: Vec<String> = ["test", "--workspace", "--doc"].map(str::to_owned).to_vec();
     for package in upstream_packages() {

@@ -55,6 +55,7 @@ fn every_file_starts_with_the_generated_header() {
             "src/generated/mod.rs",
             "src/generated/models.rs",
             "src/generated/operations.rs",
+            "src/generated/testing.rs",
             "src/generated/blocking.rs",
             "docs/phone_numbers.md",
             "docs/models.md",

@@ -29,7 +29,7 @@ async fn create_sends_the_expected_body_and_returns_the_scripted_phone_number() 
         .create()
         .body(request.clone())
         .returns(phone.clone());
-    let clerk = mock.client();
+    let clerk = mock.clerk();
 
     assert_eq!(clerk.phone_numbers().create(request).await.expect("created"), phone);
     // Another body matches nothing: the call fails, and so would the mock when dropped.
@@ -51,7 +51,7 @@ async fn get_and_delete_match_their_path_parameter() {
         .delete()
         .phone_number_id("phone 1/2")
         .returns(fixtures::deleted_object());
-    let clerk = mock.client();
+    let clerk = mock.clerk();
 
     assert_eq!(clerk.phone_numbers().get("phone_1").await.expect("found"), phone);
     let deleted = clerk.phone_numbers().delete("phone 1/2").await.expect("deleted");
@@ -78,7 +78,7 @@ async fn update_is_read_back_with_its_three_state_fields_told_apart() {
         .update()
         .phone_number_id("phone_1")
         .returns(fixtures::phone_number());
-    let clerk = mock.client();
+    let clerk = mock.clerk();
     let request = UpdatePhoneNumberRequest::default()
         .verified(Nullable::Null)
         .primary(true);
@@ -116,7 +116,7 @@ async fn verification_operations_match_their_bodies() {
         .phone_number_id("phone_1")
         .body_where("the code has six digits", |body| body.code.len() == 6)
         .returns(verification.clone());
-    let clerk = mock.client();
+    let clerk = mock.clerk();
 
     assert_eq!(
         clerk
@@ -161,7 +161,7 @@ async fn a_typed_error_and_a_scripted_retry() {
         .status(503)
         .times(2)
         .returns(fixtures::phone_number());
-    let clerk = mock.client();
+    let clerk = mock.clerk();
 
     let Error::Api(error) = clerk.phone_numbers().get("missing").await.expect_err("404") else {
         panic!("expected the typed error");
@@ -184,7 +184,7 @@ async fn a_counted_response_that_did_not_come_fails_verification() {
         .status(503)
         .times(2)
         .returns(fixtures::deleted_object());
-    let clerk = mock.client().clone();
+    let clerk = mock.clerk().clone();
     let _ = clerk
         .phone_numbers()
         .delete("phone_1")
@@ -209,7 +209,7 @@ async fn a_counted_response_that_did_not_come_fails_verification() {
 #[tokio::test]
 async fn reports_never_contain_the_credential() {
     let mock = MockClerk::start().await;
-    let clerk = mock.client();
+    let clerk = mock.clerk();
     let error = clerk
         .phone_numbers()
         .get("phone_1")
@@ -231,7 +231,7 @@ async fn raw_wiremock_mocks_answer_before_typed_expectations() {
         .respond_with(wiremock::ResponseTemplate::new(418))
         .mount(mock.server())
         .await;
-    let clerk = mock.client();
+    let clerk = mock.clerk();
 
     let error = clerk.phone_numbers().get("raw").await.expect_err("the raw mock's 418");
     assert!(
@@ -248,7 +248,7 @@ fn the_blocking_client_works_with_a_mock_started_without_a_runtime() {
         .get()
         .phone_number_id("phone_1")
         .returns(fixtures::phone_number());
-    let clerk = mock.blocking_client();
+    let clerk = mock.blocking_clerk();
 
     assert_eq!(
         clerk.phone_numbers().get("phone_1").send().expect("found"),

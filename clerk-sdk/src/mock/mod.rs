@@ -266,7 +266,7 @@ impl<A: Api> Mock<A> {
     /// # Panics
     ///
     /// If the client cannot be built, which a mock's settings rule out.
-    pub fn client(&self) -> Client<A> {
+    pub fn clerk(&self) -> Client<A> {
         self.builder()
             .build()
             .unwrap_or_else(|e| panic!("cannot build a client of the mock: {e}"))
@@ -279,7 +279,7 @@ impl<A: Api> Mock<A> {
     /// If the client cannot be built.
     #[cfg(feature = "blocking")]
     #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
-    pub fn blocking_client(&self) -> crate::runtime::blocking::Client<A> {
+    pub fn blocking_clerk(&self) -> crate::runtime::blocking::Client<A> {
         self.builder()
             .build_blocking()
             .unwrap_or_else(|e| panic!("cannot build a blocking client of the mock: {e}"))

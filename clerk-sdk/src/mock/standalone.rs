@@ -40,8 +40,8 @@ macro_rules! __standalone_testing {
             /// # Panics
             ///
             /// If the client cannot be built.
-            pub fn client(&self) -> $clerk {
-                <$clerk>::from(self.inner.client())
+            pub fn clerk(&self) -> $clerk {
+                <$clerk>::from(self.inner.clerk())
             }
 
             /// A new expectation of the operation `O`.

@@ -10,7 +10,38 @@ use quote::quote;
 use super::operations::styles_tokens;
 use super::{fixtures, ident, model_type_tokens};
 use crate::model::{Api, BodyEncoding, Operation, Resource, TypeRef};
-use crate::names::{Scope, type_name};
+use crate::names::{Scope, avoiding, type_name};
+
+/// The methods of an expectation, which a path parameter's matcher must not hide.
+const EXPECTATION_METHODS: [&str; 12] = [
+    "path_param",
+    "query_styled",
+    "query",
+    "body",
+    "body_where",
+    "returns",
+    "fails",
+    "status",
+    "respond_with",
+    "times",
+    "received",
+    "wrap",
+];
+
+/// The methods of the runtime's mock, which a resource accessor must not hide.
+const MOCK_METHODS: [&str; 11] = [
+    "start",
+    "start_blocking",
+    "uri",
+    "builder",
+    "clerk",
+    "blocking_clerk",
+    "expect",
+    "server",
+    "verify",
+    "check",
+    "reset",
+];
 
 /// The whole module.
 pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
@@ -23,7 +54,7 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
         ),
         String::new(),
         format!(
-            " Start a [`MockClerk`], script each operation through it (such as `mock.{first}()`), and call it through [`MockClerk::client`]."
+            " Start a [`MockClerk`], script each operation through it (such as `mock.{first}()`), and call it through the client [`MockClerk::clerk`] hands out."
         ),
     ];
     // In clerk-sdk the runtime's types are this crate's, so generated code adds methods to them
@@ -54,6 +85,7 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
         .iter()
         .zip(&handle_names)
         .map(|(resource, handle)| resource_handle(resource, handle, &mut markers));
+
     let handles: Vec<TokenStream> = handles.collect();
     let operation_tokens = operations.iter().map(|(_, tokens)| tokens);
     let fixtures = fixtures::module(api);
@@ -94,7 +126,7 @@ fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, To
         .path_params
         .iter()
         .map(|param| {
-            let method = ident(&param.rust_name);
+            let method = ident(&avoiding(param.rust_name.clone(), &EXPECTATION_METHODS, "_param"));
             let wire = &param.wire_name;
             let doc = format!(" Matches requests whose `{wire}` is `value`.");
             quote! {
@@ -177,7 +209,8 @@ fn resource_handle<'a>(
     markers: &mut impl Iterator<Item = &'a str>,
 ) -> TokenStream {
     let handle = ident(handle_name);
-    let accessor = ident(&resource.accessor);
+    // A resource named like one of the mock's own methods gets a suffix rather than hiding it.
+    let accessor = ident(&avoiding(resource.accessor.clone(), &MOCK_METHODS, "_resource"));
     let handle_doc = format!(" The mocks of the `{}` operations.", resource.accessor);
     let accessor_doc = format!(
         " Expectations of the `{}` operations, one method per operation.",

@@ -42,3 +42,30 @@ async fn arrays_repeat_or_join_by_style_and_unset_fields_are_left_out() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_mock_matches_the_query_the_sdk_sends_in_each_style() {
+    let mock = query::testing::MockClerk::start().await;
+    let styled = ListUsersQuery::new("s")
+        .ids(vec!["a".to_owned(), "b,c".to_owned()])
+        .scope(vec!["openid".to_owned(), "email".to_owned()])
+        .tags(vec!["x".to_owned(), "y z".to_owned()])
+        .filter(ListUsersQueryFilter::default().role("admin").age(30));
+    mock.users()
+        .list_users()
+        .query(styled.clone())
+        .returns(vec!["user_a".to_owned()]);
+    let clerk = mock.clerk();
+
+    let users = clerk.users().list_users(styled).await.expect("the styled query matches");
+    assert_eq!(users, ["user_a"]);
+    let other = clerk.users().list_users(ListUsersQuery::new("other")).await;
+    assert!(other.is_err(), "another query matches nothing");
+
+    let received = mock.users().list_users().received();
+    assert_eq!(received.len(), 2);
+    assert!(received[0].query.contains(&("filter[role]".to_owned(), "admin".to_owned())));
+    let report = mock.check().expect_err("one request matched nothing");
+    assert!(report.contains("GET /users?query=other without a body"), "{report}");
+    mock.reset();
+}
