@@ -253,3 +253,26 @@ fn resource_handle<'a>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resource_or_parameter_named_like_a_mock_method_gets_a_suffix() {
+        let resource = Resource {
+            accessor: "clerk".to_owned(),
+            type_name: "Clerk".to_owned(),
+            doc: None,
+            operations: Vec::new(),
+        };
+        let tokens = resource_handle(&resource, "ClerkMock", &mut std::iter::empty()).to_string();
+        assert!(tokens.contains("pub fn clerk_resource"), "{tokens}");
+        for name in MOCK_METHODS.iter().chain(&EXPECTATION_METHODS) {
+            assert_eq!(
+                avoiding((*name).to_owned(), &MOCK_METHODS, "_resource") == *name,
+                !MOCK_METHODS.contains(name)
+            );
+        }
+    }
+}
