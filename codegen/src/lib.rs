@@ -16,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod diff;
 mod emit;
 pub mod error;
 mod lower;

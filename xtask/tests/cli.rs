@@ -27,12 +27,18 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A temporary crate folder holding copies of the checked-in generated folders and of the
-/// hand-written `src/lib.rs` (which tells the generator to write only the modules and docs).
+/// A temporary crate folder holding copies of the checked-in generated folders, of the spec
+/// copy, and of the hand-written `src/lib.rs` (which tells the generator to write only the
+/// modules and docs).
 fn copy_of_generated() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir_all(dir.path().join("src")).expect("creates");
     std::fs::copy(workspace().join("clerk-sdk/src/lib.rs"), dir.path().join("src/lib.rs")).expect("copies");
+    std::fs::copy(
+        workspace().join("clerk-sdk/openapi.yaml"),
+        dir.path().join("openapi.yaml"),
+    )
+    .expect("copies");
     for folder in ["src/generated", "docs"] {
         std::fs::create_dir_all(dir.path().join(folder)).expect("creates");
         for entry in std::fs::read_dir(workspace().join("clerk-sdk").join(folder)).expect("generated dir") {
@@ -52,7 +58,7 @@ fn path_str(path: &Path) -> &str {
 fn check_passes_on_the_checked_in_sdk() {
     let output = xtask(&["codegen", "--check"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(stdout(&output), "codegen --check: 7 files are up to date\n");
+    assert_eq!(stdout(&output), "codegen --check: 8 files are up to date\n");
 }
 
 #[test]
@@ -86,8 +92,8 @@ fn check_names_a_hand_edited_file_and_codegen_repairs_it() {
     assert!(output.status.success(), "{}", stderr(&output));
     let summary = stdout(&output);
     assert!(
-        summary.starts_with("codegen: 6/6 operations, 19 types, 0 warnings, 1 files written (6 unchanged) in ")
-            && summary.ends_with(" ms\n"),
+        summary.starts_with("codegen: 6/6 operations, 19 types, 0 warnings, 1 files written (7 unchanged) in ")
+            && summary.ends_with(" ms\napi: no change for users of the crate\n"),
         "{summary}"
     );
     assert!(xtask(&["codegen", "--check", "--out", out]).status.success());
@@ -149,7 +155,7 @@ fn generates_any_spec_into_any_folder() {
     let summary = stdout(&output);
     assert!(
         summary.starts_with(
-            "codegen: 2/2 operations, 1 types, 0 warnings, 8 files written (0 unchanged) as crate `things-api` in "
+            "codegen: 2/2 operations, 1 types, 0 warnings, 9 files written (0 unchanged) as crate `things-api` in "
         ),
         "{summary}"
     );
@@ -176,10 +182,120 @@ fn generates_any_spec_into_any_folder() {
         "things-api",
     ]);
     assert!(
-        stdout(&again).contains("0 files written (8 unchanged)"),
+        stdout(&again).contains("0 files written (9 unchanged)"),
         "{}",
         stdout(&again)
     );
+    assert!(
+        stdout(&again).ends_with("\napi: no change for users of the crate\n"),
+        "{}",
+        stdout(&again)
+    );
+    assert!(
+        !out.join("CHANGELOG.md").exists(),
+        "an unchanged spec adds nothing to the changelog"
+    );
+
+    // A new version of the spec: the summary is printed and the report goes to the changelog.
+    let text = std::fs::read_to_string(&spec).expect("reads");
+    let newer = text
+        .replace("version: 'v9'", "version: 'v10'")
+        .replace("      operationId: CreateThing\n", "      operationId: CreateThing\n      security: []\n")
+        .replace("  /things:\n", "  /things/{id}:\n    delete:\n      operationId: DeleteThing\n      tags: [Things]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: gone}}\n  /things:\n");
+    std::fs::write(&spec, newer).expect("writes");
+    let regenerated = xtask(&[
+        "codegen",
+        "--spec",
+        path_str(&spec),
+        "--out",
+        path_str(&out),
+        "--crate-name",
+        "things-api",
+    ]);
+    assert!(regenerated.status.success(), "{}", stderr(&regenerated));
+    assert!(
+        stdout(&regenerated).ends_with("\napi: 0 breaking, 1 additive (added to CHANGELOG.md)\n"),
+        "{}",
+        stdout(&regenerated)
+    );
+    let changelog = std::fs::read_to_string(out.join("CHANGELOG.md")).expect("a changelog");
+    assert!(changelog.starts_with("# Changelog\n"), "{changelog}");
+    assert!(
+        changelog.contains("## [Unreleased]\n\nRegenerated from `"),
+        "{changelog}"
+    );
+    assert!(changelog.contains("things.yaml v10` (was `"), "{changelog}");
+    assert!(
+        changelog.contains("### Added\n\n- `DeleteThing (DELETE /things/{id})`"),
+        "{changelog}"
+    );
+}
+
+#[test]
+fn diff_reports_markdown_or_json_and_denies_breaking_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = |version: &str, values: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '{version}'}}\npaths:\n  /a:\n    get:\n      operationId: GetA\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/A'}}}}}}}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{kind: {{type: string, enum: [{values}]}}}}}}\n"
+        )
+    };
+    let (old, new) = (dir.path().join("old.yaml"), dir.path().join("new.yaml"));
+    std::fs::write(&old, spec("1", "x, y")).expect("writes");
+    std::fs::write(&new, spec("2", "x, z")).expect("writes");
+
+    let markdown = xtask(&["diff", "--from", path_str(&old), "--to", path_str(&new)]);
+    assert!(markdown.status.success(), "{}", stderr(&markdown));
+    let report = stdout(&markdown);
+    assert!(
+        report.starts_with("Changes from `old.yaml` to `new.yaml`.\n"),
+        "{report}"
+    );
+    assert!(report.ends_with("\n1 breaking, 1 additive\n"), "{report}");
+
+    let json = xtask(&[
+        "diff",
+        "--from",
+        path_str(&old),
+        "--to",
+        path_str(&new),
+        "--format",
+        "json",
+    ]);
+    let again = xtask(&[
+        "diff",
+        "--from",
+        path_str(&old),
+        "--to",
+        path_str(&new),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(stdout(&json), stdout(&again), "the JSON is the same on every run");
+    assert!(
+        stdout(&json).contains("\"rule\": \"enum_value_removed\""),
+        "{}",
+        stdout(&json)
+    );
+
+    let denied = xtask(&[
+        "diff",
+        "--from",
+        path_str(&old),
+        "--to",
+        path_str(&new),
+        "--deny-breaking",
+    ]);
+    assert_eq!(denied.status.code(), Some(2), "{}", stderr(&denied));
+    let allowed = xtask(&[
+        "diff",
+        "--from",
+        path_str(&old),
+        "--to",
+        path_str(&old),
+        "--deny-breaking",
+    ]);
+    assert_eq!(allowed.status.code(), Some(0));
+    assert!(stdout(&allowed).ends_with("0 breaking, 0 additive\n"));
 }
 
 #[test]

@@ -328,7 +328,7 @@ fn links_to_model(api: &Api, ty: &TypeRef) -> bool {
     ty.named().is_some_and(|name| find(api, name).is_some())
 }
 
-fn plain_type(ty: &TypeRef) -> String {
+pub(crate) fn plain_type(ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "String".to_owned(),
         TypeRef::Bool => "bool".to_owned(),

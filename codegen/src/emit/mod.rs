@@ -19,6 +19,8 @@ use crate::model::{Api, Resource, TypeRef};
 use crate::{Config, Error, GeneratedFile, header};
 
 pub(crate) use docs::doc_attrs;
+/// A type as Rust code reads it, such as `Vec<String>`, for reports.
+pub(crate) use markdown::plain_type as type_text;
 
 /// Where generated Rust goes, relative to the crate.
 const RUST_DIR: &str = "src/generated";
