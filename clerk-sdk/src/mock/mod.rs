@@ -33,7 +33,7 @@ use crate::retry::{BackoffStrategy, RetryConfig};
 pub const TEST_CREDENTIAL: &str = "sk_test_clerk_sdk_mock_credential";
 
 /// What generated code tells the mock about one operation, through
-/// [`mock_operation!`](crate::__private::mock_operation). Implemented by a marker type per
+/// the runtime's `mock_operation!` macro. Implemented by a marker type per
 /// operation, such as `testing::GetPhoneNumber`.
 pub trait MockOperation: 'static {
     /// The API the operation belongs to.
