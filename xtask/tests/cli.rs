@@ -132,6 +132,19 @@ fn check_reports_missing_and_orphaned_files() {
     assert!(root.join("src/generated/operations.rs").exists());
 }
 
+/// `cargo xtask codegen` of `spec` into `out`, as the crate `things-api`.
+fn codegen_things(spec: &Path, out: &Path) -> Output {
+    xtask(&[
+        "codegen",
+        "--spec",
+        path_str(spec),
+        "--out",
+        path_str(out),
+        "--crate-name",
+        "things-api",
+    ])
+}
+
 #[test]
 fn generates_any_spec_into_any_folder() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -142,15 +155,7 @@ fn generates_any_spec_into_any_folder() {
     )
     .expect("writes");
     let out = dir.path().join("out");
-    let output = xtask(&[
-        "codegen",
-        "--spec",
-        path_str(&spec),
-        "--out",
-        path_str(&out),
-        "--crate-name",
-        "things-api",
-    ]);
+    let output = codegen_things(&spec, &out);
     assert!(output.status.success(), "{}", stderr(&output));
     let summary = stdout(&output);
     assert!(
@@ -172,15 +177,7 @@ fn generates_any_spec_into_any_folder() {
         "{lib}"
     );
     // Regenerating over it is recognised as generated, and changes nothing.
-    let again = xtask(&[
-        "codegen",
-        "--spec",
-        path_str(&spec),
-        "--out",
-        path_str(&out),
-        "--crate-name",
-        "things-api",
-    ]);
+    let again = codegen_things(&spec, &out);
     assert!(
         stdout(&again).contains("0 files written (9 unchanged)"),
         "{}",
@@ -203,15 +200,7 @@ fn generates_any_spec_into_any_folder() {
         .replace("      operationId: CreateThing\n", "      operationId: CreateThing\n      security: []\n")
         .replace("  /things:\n", "  /things/{id}:\n    delete:\n      operationId: DeleteThing\n      tags: [Things]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: gone}}\n  /things:\n");
     std::fs::write(&spec, newer).expect("writes");
-    let regenerated = xtask(&[
-        "codegen",
-        "--spec",
-        path_str(&spec),
-        "--out",
-        path_str(&out),
-        "--crate-name",
-        "things-api",
-    ]);
+    let regenerated = codegen_things(&spec, &out);
     assert!(regenerated.status.success(), "{}", stderr(&regenerated));
     assert!(
         stdout(&regenerated).ends_with("\napi: 0 breaking, 1 additive (added to CHANGELOG.md)\n"),

@@ -329,50 +329,32 @@ fn describe_kind(kind: &SchemeKind) -> String {
 
 /// The changes to one type found in both specs.
 pub(super) fn type_changes(old: &TypeDef, new: &TypeDef, changes: &mut Vec<Change>) {
-    match (&old.kind, &new.kind) {
-        (TypeKind::Struct(was), TypeKind::Struct(is)) => fields(new, was, is, changes),
-        (TypeKind::Enum(was), TypeKind::Enum(is)) => {
-            let (was, is): (Vec<&str>, Vec<&str>) = (
-                was.variants.iter().map(|v| v.wire.as_str()).collect(),
-                is.variants.iter().map(|v| v.wire.as_str()).collect(),
-            );
-            members(new, &was, &is, (Rule::EnumValueRemoved, Rule::EnumValueAdded), changes);
-        }
-        (TypeKind::Union(was), TypeKind::Union(is)) => {
-            let (was, is): (Vec<&str>, Vec<&str>) = (
-                was.variants.iter().map(|v| v.tag.as_str()).collect(),
-                is.variants.iter().map(|v| v.tag.as_str()).collect(),
-            );
-            members(
-                new,
-                &was,
-                &is,
-                (Rule::UnionVariantRemoved, Rule::UnionVariantAdded),
-                changes,
-            );
-        }
-        (TypeKind::Untagged(was), TypeKind::Untagged(is)) => {
-            let (was, is): (Vec<String>, Vec<String>) = (
-                was.variants.iter().map(|v| type_text(&v.ty)).collect(),
-                is.variants.iter().map(|v| type_text(&v.ty)).collect(),
-            );
-            let (was, is): (Vec<&str>, Vec<&str>) = (
-                was.iter().map(String::as_str).collect(),
-                is.iter().map(String::as_str).collect(),
-            );
-            members(
-                new,
-                &was,
-                &is,
-                (Rule::UnionVariantRemoved, Rule::UnionVariantAdded),
-                changes,
-            );
-        }
+    if let (TypeKind::Struct(was), TypeKind::Struct(is)) = (&old.kind, &new.kind) {
+        return fields(new, was, is, changes);
+    }
+    match (member_names(&old.kind), member_names(&new.kind)) {
+        (Some((was, rules)), Some((is, same))) if rules == same => members(new, &was, &is, rules, changes),
         _ => changes.push(type_change(
             Rule::TypeKindChanged,
             new,
             format!("was {}, is {}", kind(&old.kind), kind(&new.kind)),
         )),
+    }
+}
+
+/// The values of an enum or the variants of a union, by what the spec calls them, and the
+/// rules for removing and adding one; `None` for a struct.
+fn member_names(kind: &TypeKind) -> Option<(Vec<String>, (Rule, Rule))> {
+    const VARIANTS: (Rule, Rule) = (Rule::UnionVariantRemoved, Rule::UnionVariantAdded);
+    match kind {
+        TypeKind::Struct(_) => None,
+        TypeKind::Enum(def) => Some((
+            def.variants.iter().map(|v| v.wire.clone()).collect(),
+            (Rule::EnumValueRemoved, Rule::EnumValueAdded),
+        )),
+        TypeKind::Union(def) => Some((def.variants.iter().map(|v| v.tag.clone()).collect(), VARIANTS)),
+        // An untagged variant has no tag: its payload type names it.
+        TypeKind::Untagged(def) => Some((def.variants.iter().map(|v| type_text(&v.ty)).collect(), VARIANTS)),
     }
 }
 
@@ -385,22 +367,16 @@ fn kind(kind: &TypeKind) -> &'static str {
     }
 }
 
-fn members(def: &TypeDef, was: &[&str], is: &[&str], (removed, added): (Rule, Rule), changes: &mut Vec<Change>) {
+fn members(def: &TypeDef, was: &[String], is: &[String], (removed, added): (Rule, Rule), changes: &mut Vec<Change>) {
+    let mut push = |rule: Rule, value: &str, how: &str| {
+        let (subject, detail) = (format!("{}::{value}", def.name), format!("`{value}` was {how}"));
+        changes.push(change(rule, def.pointer.as_str(), subject, detail));
+    };
     for value in was.iter().filter(|v| !is.contains(v)) {
-        changes.push(change(
-            removed,
-            def.pointer.as_str(),
-            format!("{}::{value}", def.name),
-            format!("`{value}` was removed"),
-        ));
+        push(removed, value, "removed");
     }
     for value in is.iter().filter(|v| !was.contains(v)) {
-        changes.push(change(
-            added,
-            def.pointer.as_str(),
-            format!("{}::{value}", def.name),
-            format!("`{value}` was added"),
-        ));
+        push(added, value, "added");
     }
 }
 
