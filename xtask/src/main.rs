@@ -246,7 +246,11 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
 
-    let change = diff::report_regeneration(&out_dir, &spec_label, &text)?;
+    // A previous spec this generator can no longer read must not stop the regeneration.
+    let change = diff::report_regeneration(&out_dir, &spec_label, &text).unwrap_or_else(|error| {
+        eprintln!("warning: no change report: {error:#}");
+        None
+    });
     let written = write_files(&out_dir, &files)?;
     let crate_note = match &config.standalone {
         Some(standalone) => format!(" as crate `{}`", standalone.package_name),
