@@ -238,7 +238,12 @@ async fn raw_wiremock_mocks_answer_before_typed_expectations() {
         matches!(error, Error::UnexpectedStatus(ref e) if e.status().as_u16() == 418),
         "{error:?}"
     );
-    assert!(clerk.phone_numbers().get("typed").await.is_ok());
+    let typed = clerk
+        .phone_numbers()
+        .get("typed")
+        .await
+        .expect("the typed expectation answers");
+    assert_eq!(typed, fixtures::phone_number());
 }
 
 #[test]

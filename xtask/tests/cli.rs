@@ -232,7 +232,12 @@ fn diff_reports_markdown_or_json_and_denies_breaking_changes() {
     std::fs::write(&old, spec("1", "x, y")).expect("writes");
     std::fs::write(&new, spec("2", "x, z")).expect("writes");
 
-    let markdown = xtask(&["diff", "--from", path_str(&old), "--to", path_str(&new)]);
+    let diff = |from: &Path, to: &Path, extra: &[&str]| {
+        let mut args = vec!["diff", "--from", path_str(from), "--to", path_str(to)];
+        args.extend_from_slice(extra);
+        xtask(&args)
+    };
+    let markdown = diff(&old, &new, &[]);
     assert!(markdown.status.success(), "{}", stderr(&markdown));
     let report = stdout(&markdown);
     assert!(
@@ -241,24 +246,8 @@ fn diff_reports_markdown_or_json_and_denies_breaking_changes() {
     );
     assert!(report.ends_with("\n1 breaking, 1 additive\n"), "{report}");
 
-    let json = xtask(&[
-        "diff",
-        "--from",
-        path_str(&old),
-        "--to",
-        path_str(&new),
-        "--format",
-        "json",
-    ]);
-    let again = xtask(&[
-        "diff",
-        "--from",
-        path_str(&old),
-        "--to",
-        path_str(&new),
-        "--format",
-        "json",
-    ]);
+    let json = diff(&old, &new, &["--format", "json"]);
+    let again = diff(&old, &new, &["--format", "json"]);
     assert_eq!(stdout(&json), stdout(&again), "the JSON is the same on every run");
     assert!(
         stdout(&json).contains("\"rule\": \"enum_value_removed\""),
@@ -266,23 +255,9 @@ fn diff_reports_markdown_or_json_and_denies_breaking_changes() {
         stdout(&json)
     );
 
-    let denied = xtask(&[
-        "diff",
-        "--from",
-        path_str(&old),
-        "--to",
-        path_str(&new),
-        "--deny-breaking",
-    ]);
+    let denied = diff(&old, &new, &["--deny-breaking"]);
     assert_eq!(denied.status.code(), Some(2), "{}", stderr(&denied));
-    let allowed = xtask(&[
-        "diff",
-        "--from",
-        path_str(&old),
-        "--to",
-        path_str(&old),
-        "--deny-breaking",
-    ]);
+    let allowed = diff(&old, &old, &["--deny-breaking"]);
     assert_eq!(allowed.status.code(), Some(0));
     assert!(stdout(&allowed).ends_with("0 breaking, 0 additive\n"));
 }

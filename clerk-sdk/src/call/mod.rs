@@ -28,6 +28,8 @@ pub use form::Style;
 use form::{Target, join, pairs};
 pub use outcome::{FromResponse, Outcome, Redirect, Response};
 pub use response::decode_response;
+#[cfg(feature = "testing")]
+pub(crate) use response::parse_json;
 
 /// The encoded `name=value` pairs the SDK sends for a serialized query struct, for the mock to
 /// compare with what it received.

@@ -148,7 +148,9 @@ use DecodeFailure::{Located, Plain};
 
 /// Parses JSON at full speed; only when that fails is it parsed again with path tracking, so
 /// the error can say where it failed.
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+pub(crate) fn parse_json<T: DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
     serde_json::from_slice(bytes)
         .or_else(|_| serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)))
 }

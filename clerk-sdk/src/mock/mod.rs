@@ -74,8 +74,7 @@ pub struct ResponseBody {
 ///
 /// If the body is not JSON of that model; the message has the path of the failing field.
 pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| format!("the JSON body does not decode: {e}"))
+    crate::call::parse_json(bytes).map_err(|e| format!("the JSON body does not decode: {e}"))
 }
 
 /// A form body (`application/x-www-form-urlencoded`), as its decoded pairs in order.
