@@ -6,12 +6,14 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+use crate::drift::schema::Modeled;
+
 /// One API, as its spec describes it. Implemented by generated code on an uninhabited marker
 /// type, such as `ClerkBackendApi`; [`Client`](crate::runtime::Client) and
 /// [`Call`](crate::runtime::Call) are generic over it.
 pub trait Api: Send + Sync + 'static {
     /// The body of the error responses the spec lists, such as `ClerkErrors`.
-    type ErrorBody: DeserializeOwned + fmt::Debug + Send + Sync + 'static;
+    type ErrorBody: DeserializeOwned + Modeled + fmt::Debug + Send + Sync + 'static;
 
     /// Servers, version and security schemes.
     const DESCRIPTION: &'static ApiDescription;

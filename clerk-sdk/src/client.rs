@@ -73,6 +73,8 @@ pub(crate) struct ClientInner {
     /// Whether `http` is the SDK's own client, whose TLS stack the features chose (a client
     /// given to `http_client` brings its own).
     pub(crate) own_http: bool,
+    /// Whether a response that deviates from the spec fails the call.
+    pub(crate) strict_responses: bool,
 }
 
 impl ClientInner {
@@ -100,6 +102,7 @@ impl<A> fmt::Debug for Client<A> {
             .field("timeout", &self.inner.timeout)
             .field("retries", &self.inner.retries)
             .field("hooks", &self.inner.hooks.len())
+            .field("strict_responses", &self.inner.strict_responses)
             .finish_non_exhaustive()
     }
 }
@@ -127,6 +130,7 @@ impl<A: Api> Client<A> {
             retries: None,
             max_response_body: None,
             allow_insecure_http: false,
+            strict_responses: false,
             hooks: Vec::new(),
             api: PhantomData,
         }
@@ -184,6 +188,7 @@ pub struct ClientBuilder<A> {
     retries: Option<RetryConfig>,
     max_response_body: Option<usize>,
     allow_insecure_http: bool,
+    strict_responses: bool,
     hooks: Vec<Arc<dyn Hooks>>,
     api: PhantomData<fn() -> A>,
 }
@@ -206,6 +211,7 @@ impl<A: Api> fmt::Debug for ClientBuilder<A> {
             .field("retries", &self.retries)
             .field("hooks", &self.hooks.len())
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("strict_responses", &self.strict_responses)
             .finish()
     }
 }
@@ -278,6 +284,17 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
+    /// Whether a response that deviates from the spec fails the call with
+    /// [`SdkError::Decode`] (`true`), naming the first deviation and listing them all, instead
+    /// of being decoded leniently with each deviation reported (`false`, the default). Turn it
+    /// on in tests, to catch fixtures that break the spec (the testing kit's clients have it
+    /// on); override it per call with
+    /// [`Call::strict_responses`](crate::runtime::Call::strict_responses). See [`crate::drift`].
+    pub fn strict_responses(mut self, strict: bool) -> Self {
+        self.strict_responses = strict;
+        self
+    }
+
     /// Registers hooks that run around every attempt. Hooks run in the order they were added.
     pub fn hook(mut self, hooks: impl Hooks) -> Self {
         self.hooks.push(Arc::new(hooks));
@@ -333,6 +350,7 @@ impl<A: Api> ClientBuilder<A> {
                 max_response_body: self.max_response_body.unwrap_or(DEFAULT_MAX_RESPONSE_BODY),
                 allow_insecure_http: self.allow_insecure_http,
                 own_http,
+                strict_responses: self.strict_responses,
             }),
             api: PhantomData,
         })

@@ -9,7 +9,7 @@
 //! |---|---|
 //! | [`SdkError::Api`] | The server answered with a status the spec lists for the operation; the body is parsed into the error type. |
 //! | [`SdkError::UnexpectedStatus`] | Any other non-2xx status. The body is kept as text, and parsed as the error type if it is one. |
-//! | [`SdkError::Decode`] | A response body did not match its schema. |
+//! | [`SdkError::Decode`] | A response body could not be decoded: not JSON, the wrong shape at its top level, or (with strict responses) any deviation from the spec. A body that deviates is otherwise decoded leniently, see [`crate::drift`]. |
 //! | [`SdkError::Transport`] | The request could not be sent, or the response could not be read. |
 //! | [`SdkError::ResponseTooLarge`] | The response body was over the client's limit, so it was not read in full. |
 //! | [`SdkError::InvalidRequest`] | The SDK refused to send the request (for example an empty path parameter, or no configured credential). |
@@ -28,6 +28,8 @@ use reqwest::header::HeaderMap;
 use std::convert::Infallible;
 
 use serde::Deserialize;
+
+use crate::drift::Deviation;
 
 /// The longest excerpt of a response body shown in an error's `Display`.
 const BODY_EXCERPT_CHARS: usize = 200;
@@ -55,7 +57,8 @@ pub enum SdkError<E> {
     /// The server returned a non-2xx status the spec does not list for this operation.
     #[error(transparent)]
     UnexpectedStatus(Box<UnexpectedStatus<E>>),
-    /// A response body did not match its schema.
+    /// A response body could not be decoded: it is not JSON, its top level has another shape
+    /// than the spec's, or (with strict responses) it deviates from the spec.
     #[error(transparent)]
     Decode(Box<DecodeError>),
     /// The request could not be sent or the response could not be read.
@@ -213,6 +216,17 @@ impl<E> SdkError<E> {
         }
     }
 
+    /// Where the response body differed from the spec: the deviations of an error body that
+    /// decoded leniently ([`ApiError::deviations`]), or of a body a strict call refused
+    /// ([`DecodeError::deviations`]); empty for every other error. See [`crate::drift`].
+    pub fn deviations(&self) -> &[Deviation] {
+        match self {
+            SdkError::Api(error) => &error.deviations,
+            SdkError::Decode(error) => &error.deviations,
+            _ => &[],
+        }
+    }
+
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, SdkError::Transport { source, .. } if source.is_timeout())
@@ -228,9 +242,16 @@ pub struct ApiError<E> {
     pub(crate) errors: E,
     pub(crate) headers: HeaderMap,
     pub(crate) envelope: Envelope,
+    pub(crate) deviations: Vec<Deviation>,
 }
 
 impl<E> ApiError<E> {
+    /// Where the error body differed from the spec, if it did: it was decoded leniently, as
+    /// success bodies are. See [`crate::drift`].
+    pub fn deviations(&self) -> &[Deviation] {
+        &self.deviations
+    }
+
     /// The operation that failed, such as `CreatePhoneNumber`.
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -399,16 +420,18 @@ impl<E> fmt::Display for UnexpectedStatus<E> {
 
 impl<E: fmt::Debug> std::error::Error for UnexpectedStatus<E> {}
 
-/// A response body that did not match its schema.
+/// A response body that could not be decoded: it is not JSON, its top level has another shape
+/// than the spec's, or (with strict responses) it deviates from the spec.
 #[derive(Debug, Clone)]
 pub struct DecodeError {
     pub(crate) operation: &'static str,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
-    pub(crate) path: String,
+    pub(crate) pointer: String,
     pub(crate) message: String,
     pub(crate) body: String,
     pub(crate) body_truncated: bool,
+    pub(crate) deviations: Vec<Deviation>,
 }
 
 impl DecodeError {
@@ -427,14 +450,22 @@ impl DecodeError {
         &self.headers
     }
 
-    /// Where in the body decoding failed, such as `verification.attempts` (`.` for the root).
-    pub fn path(&self) -> &str {
-        &self.path
+    /// The JSON pointer (RFC 6901) of the place in the body where decoding failed, such as
+    /// `/verification/attempts`: with strict responses, the first deviation's. Empty for the
+    /// body itself.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
     }
 
     /// What was wrong there.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// Every place where the body deviated from the spec: with strict responses, what made
+    /// the call fail; otherwise those found before decoding failed.
+    pub fn deviations(&self) -> &[Deviation] {
+        &self.deviations
     }
 
     /// The response body as text (invalid UTF-8 replaced), at most
@@ -452,14 +483,13 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: cannot decode the {} response at `{}`: {}",
-            self.operation,
-            self.status,
-            self.path,
-            one_line(&self.message, BODY_EXCERPT_CHARS)
-        )
+        write!(f, "{}: cannot decode the {} response ", self.operation, self.status)?;
+        if self.pointer.is_empty() {
+            f.write_str("body")?;
+        } else {
+            write!(f, "at `{}`", self.pointer)?;
+        }
+        write!(f, ": {}", one_line(&self.message, BODY_EXCERPT_CHARS))
     }
 }
 

@@ -14,7 +14,8 @@ pub type HookError = Box<dyn std::error::Error + Send + Sync + 'static>;
 ///
 /// Every method has a default that does nothing, so implement only what you need. Hooks run on
 /// every attempt, retries included: `before_request` before each send, then exactly one of
-/// `after_success` (2xx) or `after_error` (any other status, or no response at all).
+/// `after_success` (2xx) or `after_error` (any other status, or no response at all). Once per
+/// call, `on_deviations` learns where the final response strayed from the spec, if it did.
 ///
 /// Hooks are synchronous and run on the task making the call; keep them quick.
 ///
@@ -60,6 +61,18 @@ pub trait Hooks: Send + Sync + 'static {
     /// or not the attempt will be retried; [`HookContext::attempt`] tells which attempt it was.
     fn after_error(&self, context: &HookContext, failure: &AttemptFailure<'_>) {
         let _ = (context, failure);
+    }
+
+    /// Runs once per call whose response body deviated from the spec, after it was decoded
+    /// (or, with strict responses, refused), with every deviation: count them to see how far
+    /// Clerk's responses drift from the spec the SDK was generated from. It runs for error
+    /// bodies too. `context` is that of the attempt that got the response. See
+    /// [`crate::drift`].
+    ///
+    /// A deviation carries the JSON pointer of the value and what it holds instead, never the
+    /// value itself, so it can be logged or sent to metrics.
+    fn on_deviations(&self, context: &HookContext, deviations: &[crate::Deviation]) {
+        let _ = (context, deviations);
     }
 }
 

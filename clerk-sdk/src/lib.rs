@@ -75,6 +75,7 @@ mod blocking_client;
 mod call;
 mod client;
 mod credentials;
+pub mod drift;
 pub mod error;
 pub mod hooks;
 // Formatted by the generator (prettyplease), not by rustfmt, so `cargo fmt` leaves it alone.
@@ -95,6 +96,7 @@ mod union;
 
 pub use call::{Outcome, Redirect, Response};
 pub use client::{DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT, SECRET_KEY_ENV};
+pub use drift::Deviation;
 pub use error::SdkError;
 pub use generated::models;
 pub use generated::operations::*;
@@ -120,6 +122,15 @@ pub mod runtime {
     pub use crate::call::{Call, FromResponse};
     pub use crate::client::{Client, ClientBuilder};
     pub use crate::credentials::Credential;
+
+    /// What the spec says each type looks like on the wire, as the lenient decoder reads it
+    /// (see [`crate::drift`]). Every generated model implements [`Modeled`](schema::Modeled)
+    /// with a static table; a call's response type and an API's error body must.
+    pub mod schema {
+        pub use crate::drift::schema::{
+            Alternative, Enum, Field, Modeled, Schema, SchemaFn, Shape, Struct, TaggedUnion, UntaggedUnion,
+        };
+    }
 
     /// The typed mocks' runtime, generic over the API (the `testing` feature); each generated
     /// crate's `testing` module has the typed expectations of its operations.
@@ -163,6 +174,7 @@ pub mod blocking {
 /// any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__modeled_struct as modeled_struct;
     pub use crate::__standalone_client as standalone_client;
     #[cfg(feature = "testing")]
     pub use crate::__standalone_testing as standalone_testing;
@@ -170,10 +182,15 @@ pub mod __private {
     pub use crate::call::{Call, Operation, Style, decode_response};
     pub use crate::client::{Client, ClientBuilder};
     pub use crate::credentials::Credential;
+    pub use crate::drift::schema::{
+        Alternative, Enum, Field, Modeled, Schema, Shape, Struct, TaggedUnion, UntaggedUnion,
+    };
+    pub use crate::drift::strict::{is_strict, non_null, required_nullable, unknown_enum_value};
+    pub use crate::drift::untagged::decode_untagged;
     pub use crate::impl_open_enum;
     pub use crate::multipart::{MultipartBody, Part, ToParts};
     pub use crate::retry::RetryClass;
-    pub use crate::union::{Tagged, fits_object, serialize_tagged, try_decode};
+    pub use crate::union::{Tagged, serialize_tagged, try_decode};
     pub use bytes::Bytes;
     pub use reqwest;
     pub use reqwest::Method;

@@ -3,12 +3,12 @@
 //! A generated enum defines its known variants, a fallback variant holding a `String`,
 //! `as_str` and `From<String>`. [`impl_open_enum!`] derives the rest from those two, so every
 //! open enum behaves the same way: it serializes as its wire string and decodes any string,
-//! keeping unknown ones.
+//! keeping unknown ones (except in the SDK's strict decode, see [`crate::drift`]).
 
 /// Implements, for an open enum with the given fallback variant and `"wire" => Enum::Variant`
 /// arms for its known values: `known`, `From<String>`, `From<&str>`, `FromStr`, `Display`,
-/// `Serialize` and `Deserialize`. Decoding borrows the string where the format allows, so a
-/// known value costs no allocation.
+/// `Serialize`, `Deserialize` and its schema. Decoding borrows the string where the format
+/// allows, so a known value costs no allocation.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! impl_open_enum {
@@ -67,15 +67,31 @@ macro_rules! impl_open_enum {
                     }
 
                     fn visit_str<E: $crate::__private::serde::de::Error>(self, value: &str) -> Result<$name, E> {
-                        Ok($name::from(value))
+                        match $name::known(value) {
+                            Some(known) => Ok(known),
+                            None => $crate::__private::unknown_enum_value(value).map(|()| $name::$fallback(value.to_owned())),
+                        }
                     }
 
                     fn visit_string<E: $crate::__private::serde::de::Error>(self, value: String) -> Result<$name, E> {
-                        Ok($name::from(value))
+                        match $name::known(&value) {
+                            Some(known) => Ok(known),
+                            None => $crate::__private::unknown_enum_value(&value).map(|()| $name::$fallback(value)),
+                        }
                     }
                 }
 
                 deserializer.deserialize_str(Visitor)
+            }
+        }
+
+        impl $crate::__private::Modeled for $name {
+            fn schema() -> &'static $crate::__private::Schema {
+                static SCHEMA: $crate::__private::Schema = $crate::__private::Schema::Enum(&$crate::__private::Enum {
+                    name: stringify!($name),
+                    is_known: |value| $name::known(value).is_some(),
+                });
+                &SCHEMA
             }
         }
     };

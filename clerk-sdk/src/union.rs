@@ -15,6 +15,8 @@ use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use crate::drift::strict::{is_strict, refuse};
+
 /// A buffered union value and the name of its tag field.
 pub struct Tagged<'de> {
     raw: Content<'de>,
@@ -65,6 +67,22 @@ impl<'de> Tagged<'de> {
     /// JSON input never produces.
     pub fn into_raw<E: de::Error>(self) -> Result<Value, E> {
         Value::deserialize(ContentRef::<E>::new(&self.raw))
+    }
+
+    /// The raw JSON of a member whose tag is missing or not one the union lists, for the
+    /// fallback variant; a strict decode refuses it instead (see [`crate::drift`]).
+    ///
+    /// # Errors
+    ///
+    /// In a strict decode, always; otherwise as [`Tagged::into_raw`].
+    pub fn fallback<E: de::Error>(self) -> Result<Value, E> {
+        if is_strict() {
+            return Err(match self.tag() {
+                Some(tag) => refuse(format_args!("`{}` tag `{tag}`", self.tag_field)),
+                None => refuse(format_args!("a member without its `{}` tag", self.tag_field)),
+            });
+        }
+        self.into_raw()
     }
 }
 
@@ -353,17 +371,6 @@ impl<'a, 'de, E: de::Error> de::VariantAccess<'de> for VariantRef<'a, 'de, E> {
     }
 }
 
-/// Whether `raw` is an object that has every `required` property and each `constants`
-/// property set to its string value: the test an untagged union's object variant must pass
-/// before it is tried.
-pub fn fits_object(raw: &Value, required: &[&str], constants: &[(&str, &str)]) -> bool {
-    let Value::Object(object) = raw else { return false };
-    required.iter().all(|name| object.contains_key(*name))
-        && constants
-            .iter()
-            .all(|(name, value)| object.get(*name).and_then(Value::as_str) == Some(*value))
-}
-
 /// Decodes a buffered value as `T`, or `None` if it does not fit.
 pub fn try_decode<T: de::DeserializeOwned>(raw: &Value) -> Option<T> {
     T::deserialize(raw).ok()
@@ -499,17 +506,33 @@ mod tests {
     }
 
     #[test]
-    fn fits_object_checks_required_and_constant_properties() {
-        let key = serde_json::json!({"kty": "EC", "crv": "P-256", "x": "a", "y": "b"});
-        assert!(fits_object(&key, &["kty", "x", "y"], &[("kty", "EC")]));
-        assert!(!fits_object(&key, &["kty", "x", "y"], &[("kty", "OKP")]));
-        assert!(!fits_object(&key, &["n", "e"], &[]));
-        assert!(!fits_object(&serde_json::json!("EC"), &[], &[]));
+    fn try_decode_decodes_or_gives_none() {
         assert_eq!(
             try_decode::<Variant>(&serde_json::json!({"count": 2})),
             Some(Variant { count: 2 })
         );
         assert_eq!(try_decode::<Variant>(&serde_json::json!({"count": "2"})), None);
+    }
+
+    #[test]
+    fn the_fallback_is_refused_only_in_a_strict_decode() {
+        use crate::drift::strict::with_strictness;
+        let fallback = |json: &str, strict: bool| {
+            with_strictness(strict, || buffer(json).fallback::<serde_json::Error>()).map_err(|e| e.to_string())
+        };
+        let unknown = r#"{"object": "new", "count": 1}"#;
+        assert_eq!(
+            fallback(unknown, false),
+            Ok(serde_json::json!({"object": "new", "count": 1}))
+        );
+        assert_eq!(
+            fallback(unknown, true),
+            Err("`object` tag `new` (the spec does not allow it)".to_owned())
+        );
+        assert_eq!(
+            fallback(r#"{"count": 1}"#, true),
+            Err("a member without its `object` tag (the spec does not allow it)".to_owned())
+        );
     }
 
     #[test]

@@ -141,6 +141,9 @@ pub struct StructDef {
     /// The type appears (directly or nested) in a request body, so its optional nullable
     /// fields are three-state.
     pub used_in_request: bool,
+    /// The type appears (directly or nested) in a response body, success or error, so the
+    /// lenient decoder may fill its required fields.
+    pub used_in_response: bool,
     /// The type is a `multipart/form-data` body: sent as form parts, not JSON.
     pub multipart: bool,
 }
@@ -437,6 +440,9 @@ pub struct Operation {
     /// Every error status the operation does not list maps to the typed error too: its
     /// `default` response has the error body.
     pub default_errors: bool,
+    /// The media types the responses document, success ones first, without parameters: the
+    /// request's `Accept` header. Never empty.
+    pub accept: Vec<String>,
     /// The security requirements, as indexes into [`Api::schemes`]: alternatives (any one
     /// will do), each a set of schemes sent together. Empty when the operation needs no
     /// credentials (`security: []`, or no requirement anywhere); an empty alternative makes
@@ -566,6 +572,7 @@ mod tests {
         let def = StructDef {
             fields: vec![field("new"), field("set_new"), field("code")],
             used_in_request: true,
+            used_in_response: false,
             multipart: false,
         };
         let setters: Vec<String> = def.fields.iter().map(|f| def.setter(f)).collect();

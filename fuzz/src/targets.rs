@@ -7,7 +7,7 @@
 // Each includer uses part of this file: a fuzz target one function, the replay test two.
 #![allow(dead_code)]
 
-use clerk_sdk::__private::decode_response;
+use clerk_sdk::__private::{Modeled, decode_response};
 use clerk_sdk::models::{ClerkErrors, DeletedObject, PhoneNumber, VerificationResponse};
 
 /// The `generate` target: arbitrary bytes as a spec, through the generator and the slicer.
@@ -37,20 +37,42 @@ pub fn decode(data: &[u8]) {
     check::<PhoneNumber>(502, &[400, 401, 403, 404], data);
 }
 
-/// Decodes `body` as the response of an operation that maps `mapped` statuses, and formats
-/// whatever comes out.
-fn check<T: serde::de::DeserializeOwned + std::fmt::Debug>(status: u16, mapped: &'static [u16], body: &[u8]) {
-    match decode_response::<T, ClerkErrors>(status, mapped, body) {
-        Ok(value) => {
-            let _ = format!("{value:?}");
+/// Decodes `body` as the response of an operation that maps `mapped` statuses, leniently and
+/// strictly, checks that the two agree, and formats whatever comes out.
+fn check<T>(status: u16, mapped: &'static [u16], body: &[u8])
+where
+    T: serde::de::DeserializeOwned + Modeled + std::fmt::Debug + PartialEq,
+{
+    let lenient = decode_response::<T, ClerkErrors>(status, mapped, body, false);
+    let strict = decode_response::<T, ClerkErrors>(status, mapped, body, true);
+    match (&lenient, &strict) {
+        // A body the strict decode takes has no deviations, and decodes the same leniently.
+        (Ok((lenient, deviations)), Ok((strict, none))) => {
+            assert!(deviations.is_empty() && none.is_empty(), "{deviations:?}");
+            assert_eq!(lenient, strict);
         }
-        Err(error) => {
-            let _ = (
-                error.to_string(),
-                format!("{error:?}"),
-                error.clerk_trace_id(),
-                error.status(),
-            );
+        // A body that deviates decodes leniently, and the strict decode refuses exactly it.
+        (Ok((_, deviations)), Err(error)) => {
+            assert!(!deviations.is_empty(), "refused strictly without a deviation: {error}");
+            assert_eq!(error.deviations(), &deviations[..]);
+        }
+        (Err(error), Ok(_)) => panic!("taken strictly but not leniently: {error}"),
+        (Err(_), Err(_)) => {}
+    }
+    for result in [lenient, strict] {
+        match result {
+            Ok(value) => {
+                let _ = format!("{value:?}");
+            }
+            Err(error) => {
+                let _ = (
+                    error.to_string(),
+                    format!("{error:?}"),
+                    error.clerk_trace_id(),
+                    error.status(),
+                    error.deviations().iter().map(ToString::to_string).count(),
+                );
+            }
         }
     }
 }

@@ -184,48 +184,75 @@ async fn malformed_json_on_200_is_a_decode_error() {
 }
 
 #[tokio::test]
-async fn a_wrongly_typed_field_is_named_by_its_path() {
+async fn a_body_that_deviates_decodes_and_a_strict_call_fails_at_its_first_pointer() {
     let mut body = phone_number_json();
     body["verification"]["attempts"] = json!("three");
-    let (server, clerk) = setup().await;
-    respond_json(&server, 200, body).await;
-    let error = call_once(&server, &clerk, "get").await.expect_err("must fail");
-    let Error::Decode(decode) = &error else {
-        panic!("expected Error::Decode, got {error:?}");
-    };
-    assert_eq!(decode.path(), "verification");
-    // serde_json adds the line and column of the failure after this.
-    let display = error.to_string();
-    assert!(
-        display.starts_with(
-            "GetPhoneNumber: cannot decode the 200 OK response at `verification`: \
-             `object: verification_otp` variant, at `attempts`: invalid type: string \"three\", expected i64"
-        ),
-        "{display}"
-    );
-
-    let mut body = phone_number_json();
     body["linked_to"][0]["id"] = json!(7);
-    let (server, clerk) = setup().await;
-    respond_json(&server, 200, body).await;
-    let error = call_once(&server, &clerk, "get").await.expect_err("must fail");
-    let Error::Decode(decode) = &error else {
-        panic!("expected Error::Decode, got {error:?}");
-    };
-    assert_eq!(decode.path(), "linked_to[0].id");
-}
-
-#[tokio::test]
-async fn a_missing_required_field_is_a_decode_error() {
-    let mut body = phone_number_json();
     body.as_object_mut().expect("object").remove("phone_number");
     let (server, clerk) = setup().await;
     respond_json(&server, 200, body).await;
-    let error = call_once(&server, &clerk, "get").await.expect_err("must fail");
+    let response = clerk
+        .phone_numbers()
+        .get("phone_1")
+        .send_with_response()
+        .await
+        .expect("decodes leniently");
+    let deviations: Vec<String> = response.deviations().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        deviations,
+        [
+            "/phone_number: missing where the spec requires a string; decoded as the empty value",
+            "/verification/attempts: a string where the spec requires an integer; decoded as None",
+            "/linked_to/0/id: a number where the spec requires a string; converted",
+        ]
+    );
+    let phone = response.into_inner();
+    assert_eq!(phone.phone_number, "");
+    assert_eq!(phone.linked_to[0].id, "7");
+    let Some(clerk_sdk::models::PhoneNumberVerification::Otp(otp)) = &phone.verification else {
+        panic!("{:?}", phone.verification)
+    };
+    assert_eq!(otp.attempts, None);
+    assert_eq!(otp.expire_at, Some(1_735_000_000_000));
+
+    let error = clerk
+        .phone_numbers()
+        .get("phone_1")
+        .strict_responses(true)
+        .await
+        .expect_err("a strict call refuses it");
+    let Error::Decode(decode) = &error else {
+        panic!("expected Error::Decode, got {error:?}");
+    };
+    assert_eq!(decode.pointer(), "/phone_number");
+    assert_eq!(decode.deviations().len(), 3);
+    assert_eq!(error.deviations(), decode.deviations());
+    assert_eq!(
+        error.to_string(),
+        "GetPhoneNumber: cannot decode the 200 OK response at `/phone_number`: missing where the spec \
+         requires a string (strict responses; 3 deviations in all)"
+    );
+}
+
+#[tokio::test]
+async fn a_strict_client_refuses_what_a_call_may_take_leniently() {
+    let mut body = phone_number_json();
+    body["reserved"] = json!(null);
+    let (server, _) = setup().await;
+    respond_json(&server, 200, body).await;
+    let strict = common::builder(&server).strict_responses(true).build().expect("builds");
+    let error = strict.phone_numbers().get("phone_1").await.expect_err("strict");
     assert!(
-        matches!(&error, Error::Decode(d) if d.message().contains("missing field `phone_number`")),
+        matches!(&error, Error::Decode(d) if d.pointer() == "/reserved" && d.message().starts_with("null where")),
         "{error:?}"
     );
+    let phone = strict
+        .phone_numbers()
+        .get("phone_1")
+        .strict_responses(false)
+        .await
+        .expect("this call is lenient");
+    assert!(!phone.reserved);
 }
 
 #[tokio::test]

@@ -65,11 +65,12 @@ fn decode_inputs_do_not_panic_and_real_bodies_decode() {
         )
     };
     let phone = seed("phone_number.json").expect("seed");
-    let decoded = decode_response::<PhoneNumber, clerk_sdk::models::ClerkErrors>(200, &[], &phone)
-        .expect("a phone number decodes");
+    let (decoded, deviations) = decode_response::<PhoneNumber, clerk_sdk::models::ClerkErrors>(200, &[], &phone, true)
+        .expect("a phone number decodes, strictly");
     assert_eq!(decoded.phone_number, "+15555550100");
+    assert!(deviations.is_empty());
     let errors = seed("clerk_errors.json").expect("seed");
     let error =
-        decode_response::<PhoneNumber, clerk_sdk::models::ClerkErrors>(404, &[404], &errors).expect_err("mapped");
+        decode_response::<PhoneNumber, clerk_sdk::models::ClerkErrors>(404, &[404], &errors, true).expect_err("mapped");
     assert_eq!(error.clerk_trace_id(), Some("trace_1"));
 }

@@ -66,6 +66,9 @@ const SECRET_VALUES: &[&str] = &[
     "form_param_invalid",
     "trace_422",
     "undecodable_secret",
+    "15555550123_secret",
+    "linked_secret",
+    "drift_secret",
     "dvb_secretive",
     "cookie_secretive",
     "basic_secretive",
@@ -176,17 +179,28 @@ async fn async_scenarios(capture: &Capture) -> Vec<(&'static str, String)> {
         .expect("attempted");
     outputs.push(("attempt_verification", capture.take()));
 
-    answer(
-        &server,
-        "GET",
-        "/v1/phone_numbers/phone_2",
-        200,
-        json!({"id": "undecodable_secret"}),
-    )
-    .await;
-    let error = clerk.phone_numbers().get("phone_2").await.expect_err("does not decode");
-    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    // A body that strays from the spec, with personal data where the spec wants other types.
+    let drifted = json!({
+        "id": "undecodable_secret",
+        "phone_number": ["+15555550123_secret"],
+        "linked_to": "linked_secret",
+        "verification": {"object": "verification_otp", "status": "drift_secret"},
+    });
+    answer(&server, "GET", "/v1/phone_numbers/phone_2", 200, drifted.clone()).await;
+    let phone = clerk.phone_numbers().get("phone_2").await.expect("decodes leniently");
+    assert_eq!(phone.id.as_deref(), Some("undecodable_secret"));
     outputs.push(("decode", capture.take()));
+    answer(&server, "GET", "/v1/phone_numbers/phone_2", 200, drifted).await;
+    let error = clerk
+        .phone_numbers()
+        .get("phone_2")
+        .strict_responses(true)
+        .await
+        .expect_err("a strict call refuses it");
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    // Its `Display` names the pointer, not the value (`Debug` shows the body it keeps).
+    tracing::error!(error = %error, "the error, as an application would log it");
+    outputs.push(("strict decode", capture.take()));
 
     let refusing = builder(&server).hook(Refuse).build().expect("builds");
     let error = refusing.phone_numbers().get("phone_1").await.expect_err("refused");
@@ -271,6 +285,7 @@ async fn other_credentials(server: &MockServer, capture: &Capture) -> String {
         retry: RetryClass::Idempotent,
         security: &[&[0, 1], &[2]],
         default_errors: false,
+        accept: "application/json",
     };
     const BASIC: Operation = Operation {
         security: &[&[2]],
@@ -416,6 +431,28 @@ fn retries_and_failures_without_a_response_are_traced() {
         !refusal.contains("sending"),
         "a refused request is never sent:\n{refusal}"
     );
+}
+
+#[test]
+fn a_response_that_deviates_logs_one_warning_with_its_pointers() {
+    let expected = "WARN clerk_sdk::drift: the response deviates from the spec operation=\"GetPhoneNumber\" \
+        status=200 count=10 pointers=/object, /phone_number, /reserved, /verification/status, \
+        /verification/strategy, /verification/attempts, /verification/expire_at, /linked_to, /created_at, \
+        /updated_at";
+    for scenario in ["decode", "strict decode"] {
+        let output = output(scenario);
+        let warnings: Vec<&str> = output
+            .lines()
+            .filter(|line| line.contains("clerk_sdk::drift"))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{scenario}: one event for the call:\n{output}");
+        assert!(warnings[0].contains(expected), "{scenario}: {}", warnings[0]);
+    }
+    for (scenario, output) in outputs() {
+        if !scenario.contains("decode") {
+            assert!(!output.contains("clerk_sdk::drift"), "{scenario}:\n{output}");
+        }
+    }
 }
 
 #[test]

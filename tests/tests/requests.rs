@@ -350,6 +350,7 @@ async fn an_api_version_that_is_not_a_header_value_fails_the_call_instead_of_pan
         retry: RetryClass::Idempotent,
         security: &[],
         default_errors: false,
+        accept: "application/json",
     };
     let server = wiremock::MockServer::start().await;
     let client = Client::<BadVersion>::builder()
@@ -364,4 +365,50 @@ async fn an_api_version_that_is_not_a_header_value_fails_the_call_instead_of_pan
         "GetThing: invalid request: the API version \"2025-11-10\\n\" is not a valid header value"
     );
     assert_eq!(request_count(&server).await, 0, "nothing is sent");
+}
+
+#[tokio::test]
+async fn the_accept_header_offers_the_media_types_the_responses_document() {
+    use clerk_sdk::__private::{Method, Operation, RetryClass};
+    use clerk_sdk::runtime::{Call, Client};
+    const GET_PAGE: Operation = Operation {
+        id: "GetPage",
+        method: Method::GET,
+        path: "/page",
+        error_statuses: &[],
+        retry: RetryClass::Idempotent,
+        security: &[],
+        default_errors: false,
+        accept: "text/html, application/json",
+    };
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("<p>ok</p>", "text/html"))
+        .mount(&server)
+        .await;
+    let client = Client::<clerk_sdk::ClerkBackendApi>::builder()
+        .bearer_auth("sk_test_key")
+        .server_url(server.uri())
+        .build()
+        .expect("builds");
+    let page = Call::<clerk_sdk::ClerkBackendApi, String>::new(&client, &GET_PAGE, &[])
+        .await
+        .expect("the page, as text");
+    assert_eq!(page, "<p>ok</p>");
+    assert_eq!(
+        the_request(&server).await.header("accept"),
+        Some("text/html, application/json")
+    );
+    // The generator only writes valid media types; a bad one is refused, not a panic.
+    static BAD: Operation = Operation {
+        accept: "text/html\n",
+        ..GET_PAGE
+    };
+    let error = Call::<clerk_sdk::ClerkBackendApi, String>::new(&client, &BAD, &[])
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "GetPage: invalid request: the Accept value \"text/html\\n\" is not a valid header value"
+    );
 }

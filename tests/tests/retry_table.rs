@@ -51,7 +51,7 @@ struct Operation {
 }
 
 /// Sends `call` and drops its value.
-fn unit<'a, T: serde::de::DeserializeOwned + Send + 'static>(call: Call<T>) -> Sent<'a> {
+fn unit<'a, T: clerk_sdk::runtime::FromResponse + Send + 'static>(call: Call<T>) -> Sent<'a> {
     Box::pin(async move { call.await.map(drop) })
 }
 

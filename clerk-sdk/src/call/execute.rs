@@ -72,14 +72,21 @@ pub(super) async fn execute(
     if let Some(reason) = &options.header_error {
         return Err(invalid(reason.clone()).into());
     }
-    // The generator only writes versions that are valid header values; checked here too, so
-    // `HeaderValue::from_static` in `build_request` can never panic.
+    // The generator only writes versions and media types that are valid header values; checked
+    // here too, so `HeaderValue::from_static` in `build_request` can never panic.
     if let Some(version) = inner
         .api
         .version_header
         .filter(|version| !is_static_header_value(version))
     {
         return Err(invalid(format!("the API version {version:?} is not a valid header value")).into());
+    }
+    if !is_static_header_value(operation.accept) {
+        return Err(invalid(format!(
+            "the Accept value {:?} is not a valid header value",
+            operation.accept
+        ))
+        .into());
     }
     let schemes = choose(operation.security, |index| inner.has_credential(index)).ok_or_else(|| {
         invalid(format!(
@@ -236,7 +243,9 @@ async fn attempt(
                 limit: inner.max_response_body,
             })
         }
-        Ok(response) => {
+        Ok(mut response) => {
+            response.attempt = context.attempt;
+            response.retry_delay = context.retry_delay;
             tracing::debug!(
                 target: LOG_TARGET,
                 attempt = context.attempt,
@@ -291,7 +300,7 @@ pub(super) fn build_request(prepared: &Prepared<'_>, url: Url) -> reqwest::Reque
         headers.insert(COOKIE, cookie.clone());
     }
     headers.insert(USER_AGENT, HeaderValue::from_static(SDK_USER_AGENT));
-    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(ACCEPT, HeaderValue::from_static(prepared.operation.accept));
     if let Some(body) = &prepared.body {
         headers.insert(CONTENT_TYPE, body.content_type.clone());
     }
@@ -353,6 +362,8 @@ async fn send(inner: &ClientInner, request: reqwest::Request) -> Result<RawRespo
         status,
         headers,
         body: body.freeze(),
+        attempt: 1,
+        retry_delay: None,
     })
 }
 

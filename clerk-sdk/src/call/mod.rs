@@ -37,12 +37,13 @@ pub(crate) use response::parse_json;
 pub(crate) fn query_pairs(value: serde_json::Value, styles: &[(&str, Style)]) -> Result<Vec<(String, String)>, String> {
     pairs(value, styles, Target::Query)
 }
-use response::{RawResponse, status_error};
+use response::{RawResponse, report_deviations, status_error};
 use url::expand_path;
 
 use crate::api::{Api, KeyLocation, SchemeKind};
 use crate::client::{Client, ClientInner};
 use crate::credentials::is_cookie_value;
+use crate::drift::{Decoded, Mode};
 use crate::error::{BaseError as Error, SdkError};
 use crate::retry::{RetryClass, RetryConfig};
 
@@ -84,6 +85,9 @@ pub struct Operation {
     /// Whether every error status not in `error_statuses` maps to [`SdkError::Api`] too, as
     /// the operation's `default` response says.
     pub default_errors: bool,
+    /// The `Accept` header: the media types the operation's responses document, such as
+    /// `application/json` or `text/html, application/json`.
+    pub accept: &'static str,
 }
 
 /// A prepared request to one operation. Nothing is sent until it is awaited.
@@ -150,6 +154,9 @@ struct CallOptions {
     cookies: Vec<(&'static str, String)>,
     /// The first invalid header given, reported when the call is awaited.
     header_error: Option<String>,
+    /// Whether a response that deviates from the spec fails the call, instead of the client's
+    /// setting.
+    strict_responses: Option<bool>,
 }
 
 impl<A, T, P> fmt::Debug for Call<A, T, P> {
@@ -208,6 +215,16 @@ impl<A, T, P> Call<A, T, P> {
     /// client's. An invalid URL fails the call with [`Error::InvalidRequest`].
     pub fn server_url(mut self, url: impl Into<String>) -> Self {
         self.options.server_url = Some(url.into());
+        self
+    }
+
+    /// Whether a response that deviates from the spec fails this call with
+    /// [`SdkError::Decode`] (`true`) or is decoded leniently with its deviations reported
+    /// (`false`), instead of the client's
+    /// [`strict_responses`](crate::runtime::ClientBuilder::strict_responses). See
+    /// [`crate::drift`].
+    pub fn strict_responses(mut self, strict: bool) -> Self {
+        self.options.strict_responses = Some(strict);
         self
     }
 
@@ -393,33 +410,55 @@ impl<A, T, P> Call<A, T, P> {
 impl<A: Api, T: FromResponse, P> Call<A, T, P> {
     /// Sends the request and decodes the response. Awaiting the `Call` does the same.
     pub async fn send(self) -> Result<T, SdkError<A::ErrorBody>> {
-        let operation = self.operation;
-        let response = self.respond().await?;
-        T::decode(operation, response).map_err(Error::widen)
+        self.send_with_response().await.map(Response::into_inner)
     }
 
-    /// Sends the request and decodes the response, keeping its status and headers (rate-limit
-    /// headers, say) with the value.
+    /// Sends the request and decodes the response, keeping its status, headers (rate-limit
+    /// headers, say) and the places where its body deviated from the spec with the value.
     ///
     /// ```no_run
     /// # async fn run(clerk: clerk_sdk::Clerk) -> Result<(), clerk_sdk::Error> {
     /// let response = clerk.phone_numbers().get("phone_12345").send_with_response().await?;
     /// let remaining = response.headers().get("x-ratelimit-remaining");
     /// println!("{} {remaining:?}", response.status());
+    /// for deviation in response.deviations() {
+    ///     eprintln!("Clerk's response differs from the spec: {deviation}");
+    /// }
     /// let phone = response.into_inner();
     /// # let _ = phone;
     /// # Ok(()) }
     /// ```
     pub async fn send_with_response(self) -> Result<Response<T>, SdkError<A::ErrorBody>> {
         let operation = self.operation;
-        let response = self.respond().await?;
-        let (status, headers) = (response.status, response.headers.clone());
-        let value = T::decode(operation, response).map_err(Error::widen)?;
-        Ok(Response { status, headers, value })
+        let client = Arc::clone(&self.client);
+        let mode = Mode::strict(self.options.strict_responses.unwrap_or(client.strict_responses));
+        let response = match self.respond().await {
+            Ok(response) => response,
+            Err(Stop::Status(response)) => {
+                let error = status_error(operation, &response, mode);
+                report_deviations(&client, operation, &response, error.deviations());
+                return Err(error);
+            }
+            Err(Stop::Error(error)) => return Err(error.widen()),
+        };
+        let decoded = T::decode(operation, &response, mode).map_err(Error::widen);
+        let deviations = match &decoded {
+            Ok(decoded) => &decoded.deviations[..],
+            Err(error) => error.deviations(),
+        };
+        report_deviations(&client, operation, &response, deviations);
+        let Decoded { value, deviations } = decoded?;
+        let RawResponse { status, headers, .. } = response;
+        Ok(Response {
+            status,
+            headers,
+            value,
+            deviations,
+        })
     }
 
-    /// Sends the request: the 2xx or 3xx response, or the error any other status maps to.
-    async fn respond(self) -> Result<RawResponse, SdkError<A::ErrorBody>> {
+    /// Sends the request: the 2xx or 3xx response, or why the call stopped without one.
+    async fn respond(self) -> Result<RawResponse, Stop> {
         let operation = self.operation;
         let span = tracing::info_span!(
             "clerk_sdk.call",
@@ -432,14 +471,9 @@ impl<A: Api, T: FromResponse, P> Call<A, T, P> {
             query: self.query,
             body: self.body,
         };
-        match execute(&self.client, operation, request, &self.options)
+        execute(&self.client, operation, request, &self.options)
             .instrument(span)
             .await
-        {
-            Ok(response) => Ok(response),
-            Err(Stop::Status(response)) => Err(status_error(operation, response)),
-            Err(Stop::Error(error)) => Err(error.widen()),
-        }
     }
 }
 
@@ -480,6 +514,7 @@ mod tests {
         retry: RetryClass::Idempotent,
         security: &[&[0]],
         default_errors: false,
+        accept: "application/json",
     };
 
     use crate::api::tests::TestApi;

@@ -8,33 +8,37 @@ use serde::de::DeserializeOwned;
 
 use super::Operation;
 use super::response::{RawResponse, decode, unexpected_redirect};
+use crate::drift::schema::Modeled;
+use crate::drift::{Decoded, Deviation, Mode};
 use crate::error::BaseError;
 
-/// A type a call can return: any type that deserializes (from a JSON body, a `text/*` body as a
-/// string, or an `application/octet-stream` body as bytes), or an [`Outcome`] for operations
-/// with documented redirects. Sealed: the runtime decides how responses are read.
+/// A type a call can return: any generated model, or standard type, that deserializes (from a
+/// JSON body, a `text/*` body as a string, or an `application/octet-stream` body as bytes) and
+/// whose schema the lenient decoder knows ([`Modeled`]), or an [`Outcome`] for operations with
+/// documented redirects. Sealed: the runtime decides how responses are read.
 pub trait FromResponse: sealed::Decode {}
 
 impl<T: sealed::Decode> FromResponse for T {}
 
 pub(crate) mod sealed {
-    use super::{BaseError, Operation, RawResponse};
+    use super::{BaseError, Decoded, Mode, Operation, RawResponse};
 
     /// Makes a 2xx or 3xx response into the call's value.
     pub trait Decode: Sized {
-        /// The value, or why the response is not one.
-        fn decode(operation: &Operation, response: RawResponse) -> Result<Self, BaseError>;
+        /// The value and where the body deviated from the spec, or why the response is not
+        /// one.
+        fn decode(operation: &Operation, response: &RawResponse, mode: Mode) -> Result<Decoded<Self>, BaseError>;
     }
 }
 
-impl<T: DeserializeOwned> sealed::Decode for T {
+impl<T: DeserializeOwned + Modeled> sealed::Decode for T {
     /// A 2xx body decodes; a 3xx (which no documented redirect made an [`Outcome`]) is an
     /// unexpected status, with the body kept.
-    fn decode(operation: &Operation, response: RawResponse) -> Result<Self, BaseError> {
+    fn decode(operation: &Operation, response: &RawResponse, mode: Mode) -> Result<Decoded<Self>, BaseError> {
         if response.status.is_redirection() {
             return Err(unexpected_redirect(operation, response));
         }
-        decode(operation, response)
+        decode(operation, response, mode)
     }
 }
 
@@ -66,20 +70,26 @@ impl<T> Outcome<T> {
     }
 }
 
-impl<T: DeserializeOwned> sealed::Decode for Outcome<T> {
-    fn decode(operation: &Operation, response: RawResponse) -> Result<Self, BaseError> {
+impl<T: DeserializeOwned + Modeled> sealed::Decode for Outcome<T> {
+    fn decode(operation: &Operation, response: &RawResponse, mode: Mode) -> Result<Decoded<Self>, BaseError> {
         if !response.status.is_redirection() {
-            return decode(operation, response).map(Outcome::Done);
+            return decode(operation, response, mode).map(|decoded| Decoded {
+                value: Outcome::Done(decoded.value),
+                deviations: decoded.deviations,
+            });
         }
         let location = response
             .headers
             .get(LOCATION)
             .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-        Ok(Outcome::Redirect(Redirect {
-            status: response.status,
-            location,
-            headers: response.headers,
-        }))
+        Ok(Decoded {
+            value: Outcome::Redirect(Redirect {
+                status: response.status,
+                location,
+                headers: response.headers.clone(),
+            }),
+            deviations: Vec::new(),
+        })
     }
 }
 
@@ -108,13 +118,14 @@ impl Redirect {
     }
 }
 
-/// A call's decoded value with the response's status and headers, from
-/// [`Call::send_with_response`](super::Call::send_with_response).
+/// A call's decoded value with the response's status and headers, and where its body deviated
+/// from the spec, from [`Call::send_with_response`](super::Call::send_with_response).
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
     pub(super) value: T,
+    pub(super) deviations: Vec<Deviation>,
 }
 
 impl<T> Response<T> {
@@ -131,6 +142,12 @@ impl<T> Response<T> {
     /// The decoded value.
     pub fn value(&self) -> &T {
         &self.value
+    }
+
+    /// Where the body differed from the spec, in body order, each with its JSON pointer and
+    /// what the value holds instead; empty when it matched. See [`crate::drift`].
+    pub fn deviations(&self) -> &[Deviation] {
+        &self.deviations
     }
 
     /// Takes the decoded value.

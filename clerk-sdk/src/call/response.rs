@@ -1,5 +1,8 @@
 //! Responses: a 2xx body decoded into the operation's type, and any other status mapped to
-//! the typed error for the statuses the spec lists or to an unexpected-status error.
+//! the typed error for the statuses the spec lists or to an unexpected-status error. JSON is
+//! decoded leniently unless the call is strict (see [`crate::drift`]).
+
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
@@ -9,7 +12,11 @@ use serde::de::IntoDeserializer;
 use serde::de::value::SeqDeserializer;
 
 use super::Operation;
+use crate::client::ClientInner;
+use crate::drift::schema::Modeled;
+use crate::drift::{Decoded, Deviation, Failure, Mode, decode_json, pointer_list};
 use crate::error::{ApiError, BaseError as Error, DecodeError, Envelope, SdkError, UnexpectedStatus, kept_body};
+use crate::hooks::HookContext;
 use crate::retry::RetryClass;
 
 /// A response read in full.
@@ -17,29 +24,40 @@ pub struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    /// The attempt that got it, starting at 1.
+    pub(crate) attempt: u32,
+    /// How long the SDK waited before that attempt.
+    pub(crate) retry_delay: Option<Duration>,
 }
 
 /// Maps a non-2xx response to [`SdkError::Api`] (listed status), [`SdkError::Decode`] (listed
 /// status whose body is not the API's error type) or [`SdkError::UnexpectedStatus`].
-pub(super) fn status_error<E: DeserializeOwned>(operation: &Operation, response: RawResponse) -> SdkError<E> {
-    let RawResponse { status, headers, body } = response;
-    let body = &body[..];
-    let parsed = parse_json(body);
+pub(super) fn status_error<E: DeserializeOwned + Modeled>(
+    operation: &Operation,
+    response: &RawResponse,
+    mode: Mode,
+) -> SdkError<E> {
+    let RawResponse {
+        status, headers, body, ..
+    } = response;
     let listed = operation.error_statuses.contains(&status.as_u16())
         || (operation.default_errors && (status.is_client_error() || status.is_server_error()));
-    if listed {
-        match parsed {
-            Ok(errors) => SdkError::Api(Box::new(ApiError {
-                operation: operation.id,
-                status,
-                errors,
-                headers,
-                envelope: Envelope::read(body),
-            })),
-            Err(error) => decode_error(operation, status, headers, body, Located(error).located()).widen(),
-        }
-    } else {
-        unexpected_status(operation, status, headers, body, parsed.ok())
+    if !listed {
+        // Another status's body is kept as it came; it is read as the error type only if it
+        // is one exactly, so that nothing is made up for a body that is not Clerk's.
+        let errors = decode_json::<E>(body, Mode::Strict).ok().map(|decoded| decoded.value);
+        return unexpected_status(operation, *status, headers.clone(), body, errors);
+    }
+    match decode_json::<E>(body, mode) {
+        Ok(Decoded { value, deviations }) => SdkError::Api(Box::new(ApiError {
+            operation: operation.id,
+            status: *status,
+            errors: value,
+            headers: headers.clone(),
+            envelope: Envelope::read(body),
+            deviations,
+        })),
+        Err(failure) => decode_error(operation, response, failure).widen(),
     }
 }
 
@@ -65,18 +83,26 @@ fn unexpected_status<E>(
 }
 
 /// A 3xx response to an operation that documents no redirect: an unexpected status.
-pub(super) fn unexpected_redirect(operation: &Operation, response: RawResponse) -> Error {
-    unexpected_status(operation, response.status, response.headers, &response.body, None)
+pub(super) fn unexpected_redirect(operation: &Operation, response: &RawResponse) -> Error {
+    unexpected_status(
+        operation,
+        response.status,
+        response.headers.clone(),
+        &response.body,
+        None,
+    )
 }
 
 /// Maps a response exactly as a call does (the typed error `E` for `error_statuses`, an
-/// unexpected-status error otherwise, a decoded `T` for 2xx), without sending anything. For the
-/// fuzz targets, which feed it arbitrary bodies.
-pub fn decode_response<T: DeserializeOwned, E: DeserializeOwned>(
+/// unexpected-status error otherwise, a decoded `T` for 2xx), without sending anything, with
+/// the deviations a lenient decode found. For the fuzz targets, which feed it arbitrary
+/// bodies.
+pub fn decode_response<T: DeserializeOwned + Modeled, E: DeserializeOwned + Modeled>(
     status: u16,
     error_statuses: &'static [u16],
     body: &[u8],
-) -> Result<T, SdkError<E>> {
+    strict: bool,
+) -> Result<(T, Vec<Deviation>), SdkError<E>> {
     let operation = Operation {
         id: "Decode",
         method: Method::GET,
@@ -85,6 +111,7 @@ pub fn decode_response<T: DeserializeOwned, E: DeserializeOwned>(
         retry: RetryClass::Idempotent,
         security: &[],
         default_errors: false,
+        accept: "application/json",
     };
     let operation = &operation;
     let status = StatusCode::from_u16(status).map_err(|e| SdkError::InvalidRequest {
@@ -95,59 +122,63 @@ pub fn decode_response<T: DeserializeOwned, E: DeserializeOwned>(
         status,
         headers: HeaderMap::new(),
         body: Bytes::copy_from_slice(body),
+        attempt: 1,
+        retry_delay: None,
     };
+    let mode = Mode::strict(strict);
     if status.is_success() {
-        decode(operation, response).map_err(Error::widen)
+        decode(operation, &response, mode)
+            .map(|decoded| (decoded.value, decoded.deviations))
+            .map_err(Error::widen)
     } else {
-        Err(status_error(operation, response))
+        Err(status_error(operation, &response, mode))
     }
 }
 
 /// Decodes a 2xx body by its `Content-Type`: a `text/*` body (other than JSON) as a string, an
-/// `application/octet-stream` body as bytes, anything else as JSON. An empty body decodes as
-/// JSON `null`, which is what `()` and `Option` expect.
-pub(super) fn decode<T: DeserializeOwned>(operation: &Operation, response: RawResponse) -> Result<T, Error> {
+/// `application/octet-stream` body as bytes, anything else as JSON, leniently unless `mode` is
+/// strict. An empty body decodes as JSON `null`, which is what `()` and `Option` expect.
+pub(super) fn decode<T: DeserializeOwned + Modeled>(
+    operation: &Operation,
+    response: &RawResponse,
+    mode: Mode,
+) -> Result<Decoded<T>, Error> {
     let content_type = response
         .headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .map(|value| value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let decoded = if !response.body.is_empty() && content_type.starts_with("text/") && !content_type.ends_with("json") {
-        let text = String::from_utf8_lossy(&response.body).into_owned();
-        T::deserialize(text.into_deserializer()).map_err(Plain)
-    } else if !response.body.is_empty() && content_type == "application/octet-stream" {
-        let bytes = SeqDeserializer::<_, serde::de::value::Error>::new(response.body.iter().copied());
-        T::deserialize(bytes).map_err(Plain)
-    } else {
-        let bytes: &[u8] = if response.body.is_empty() {
-            b"null"
-        } else {
-            &response.body
-        };
-        parse_json(bytes).map_err(Located)
+    let body = &response.body;
+    let plain = |result: Result<T, serde::de::value::Error>| {
+        result
+            .map(|value| Decoded {
+                value,
+                deviations: Vec::new(),
+            })
+            .map_err(|error| Failure::Located {
+                pointer: String::new(),
+                message: error.to_string(),
+                deviations: Vec::new(),
+            })
     };
-    decoded.map_err(|failure| {
-        decode_error(
-            operation,
-            response.status,
-            response.headers,
-            &response.body,
-            failure.located(),
-        )
-    })
+    let decoded = if !body.is_empty() && content_type.starts_with("text/") && !content_type.ends_with("json") {
+        let text = String::from_utf8_lossy(body).into_owned();
+        plain(T::deserialize(text.into_deserializer()))
+    } else if !body.is_empty() && content_type == "application/octet-stream" {
+        plain(T::deserialize(SeqDeserializer::<_, serde::de::value::Error>::new(
+            body.iter().copied(),
+        )))
+    } else {
+        let bytes: &[u8] = if body.is_empty() { b"null" } else { body };
+        decode_json(bytes, mode)
+    };
+    decoded.map_err(|failure| decode_error(operation, response, failure))
 }
-
-/// Why a body did not decode: a JSON error with the path where it failed, or another one.
-enum DecodeFailure {
-    Located(serde_path_to_error::Error<serde_json::Error>),
-    Plain(serde::de::value::Error),
-}
-
-use DecodeFailure::{Located, Plain};
 
 /// Parses JSON at full speed; only when that fails is it parsed again with path tracking, so
-/// the error can say where it failed.
+/// the error can say where it failed. For request bodies, which are checked exactly.
+#[cfg(feature = "testing")]
 pub(crate) fn parse_json<T: DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
@@ -155,32 +186,73 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
         .or_else(|_| serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)))
 }
 
-/// A decode error for a body that failed at `path` (`.` for the root) with `message`.
-fn decode_error(
+/// The most pointers the log event of one call names.
+const LOGGED_POINTERS: usize = 20;
+
+/// Makes a response's deviations visible, if it has any: one `warn` event for the call, with
+/// the operation, the status and the pointers (never the values, which may be personal data),
+/// and each hook's [`on_deviations`](crate::hooks::Hooks::on_deviations).
+pub(super) fn report_deviations(
+    inner: &ClientInner,
     operation: &Operation,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-    (path, message): (String, String),
-) -> Error {
-    let (body, body_truncated) = kept_body(body);
+    response: &RawResponse,
+    deviations: &[Deviation],
+) {
+    if deviations.is_empty() {
+        return;
+    }
+    tracing::warn!(
+        target: "clerk_sdk::drift",
+        operation = operation.id,
+        status = response.status.as_u16(),
+        count = deviations.len(),
+        pointers = %pointer_list(deviations, LOGGED_POINTERS),
+        "the response deviates from the spec"
+    );
+    if inner.hooks.is_empty() {
+        return;
+    }
+    let context = HookContext {
+        operation_id: operation.id,
+        method: operation.method.clone(),
+        path_template: operation.path,
+        attempt: response.attempt,
+        retry_delay: response.retry_delay,
+    };
+    for hook in &inner.hooks {
+        hook.on_deviations(&context, deviations);
+    }
+}
+
+/// The decode error for a response whose body failed as `failure` says.
+fn decode_error(operation: &Operation, response: &RawResponse, failure: Failure) -> Error {
+    let (pointer, message, deviations) = match failure {
+        Failure::Located {
+            pointer,
+            message,
+            deviations,
+        } => (pointer, message, deviations),
+        Failure::Deviates(deviations) => {
+            let first = deviations.first();
+            let pointer = first.map(|d| d.pointer.clone()).unwrap_or_default();
+            let mut message = first.map(Deviation::problem).unwrap_or_default();
+            message.push_str(" (strict responses");
+            if deviations.len() > 1 {
+                message.push_str(&format!("; {} deviations in all", deviations.len()));
+            }
+            message.push(')');
+            (pointer, message, deviations)
+        }
+    };
+    let (body, body_truncated) = kept_body(&response.body);
     Error::Decode(Box::new(DecodeError {
         operation: operation.id,
-        status,
-        headers,
-        path,
+        status: response.status,
+        headers: response.headers.clone(),
+        pointer,
         message,
         body,
         body_truncated,
+        deviations,
     }))
-}
-
-impl DecodeFailure {
-    /// Where decoding failed and why.
-    fn located(self) -> (String, String) {
-        match self {
-            Located(error) => (error.path().to_string(), error.into_inner().to_string()),
-            Plain(error) => (".".to_owned(), error.to_string()),
-        }
-    }
 }

@@ -13,6 +13,7 @@ pub(crate) const CREATE_PHONE_NUMBER: Operation = Operation {
     retry: RetryClass::NonIdempotent,
     security: &[&[0]],
     default_errors: false,
+    accept: "application/json",
 };
 /// `GET /phone_numbers/{phone_number_id}`
 pub(crate) const GET_PHONE_NUMBER: Operation = Operation {
@@ -23,6 +24,7 @@ pub(crate) const GET_PHONE_NUMBER: Operation = Operation {
     retry: RetryClass::Idempotent,
     security: &[&[0]],
     default_errors: false,
+    accept: "application/json",
 };
 /// `DELETE /phone_numbers/{phone_number_id}`
 pub(crate) const DELETE_PHONE_NUMBER: Operation = Operation {
@@ -33,6 +35,7 @@ pub(crate) const DELETE_PHONE_NUMBER: Operation = Operation {
     retry: RetryClass::Idempotent,
     security: &[&[0]],
     default_errors: false,
+    accept: "application/json",
 };
 /// `PATCH /phone_numbers/{phone_number_id}`
 pub(crate) const UPDATE_PHONE_NUMBER: Operation = Operation {
@@ -43,6 +46,7 @@ pub(crate) const UPDATE_PHONE_NUMBER: Operation = Operation {
     retry: RetryClass::Idempotent,
     security: &[&[0]],
     default_errors: false,
+    accept: "application/json",
 };
 /// `POST /phone_numbers/{phone_number_id}/prepare_verification`
 pub(crate) const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
@@ -53,6 +57,7 @@ pub(crate) const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     retry: RetryClass::NonIdempotent,
     security: &[&[0]],
     default_errors: false,
+    accept: "application/json",
 };
 /// `POST /phone_numbers/{phone_number_id}/attempt_verification`
 pub(crate) const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
@@ -63,6 +68,7 @@ pub(crate) const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     retry: RetryClass::NonIdempotent,
     security: &[&[0]],
     default_errors: false,
+    accept: "application/json",
 };
 /// The `phone_numbers` operations.
 ///

@@ -345,6 +345,7 @@ mod tests {
             retry: crate::retry::RetryClass::Idempotent,
             security: &[],
             default_errors: false,
+            accept: "application/json",
         };
         let mut entry = Entry {
             operation: &OPERATION,

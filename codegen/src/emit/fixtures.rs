@@ -232,6 +232,7 @@ mod tests {
         TypeKind::Struct(StructDef {
             fields,
             used_in_request: false,
+            used_in_response: false,
             multipart: false,
         })
     }

@@ -3,29 +3,31 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
+use super::schemas::{lenient_doc, refuses_null, struct_schema, tagged_schema, untagged_schema};
 use super::{doc_attrs, ident, type_tokens};
-use crate::model::{EnumDef, Field, Presence, Shape, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef};
+use crate::model::{EnumDef, Field, Presence, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef};
 use crate::names::unraw;
 
 /// `models.rs`: the module docs and every type.
 pub(crate) fn file(types: &[TypeDef]) -> TokenStream {
     let mut tokens = head();
     // Moved in rather than interpolated with `quote!`, which would copy every token.
-    tokens.extend(types.iter().map(type_def));
+    tokens.extend(types.iter().map(|def| type_def(def, types)));
     tokens
 }
 
 /// The start of `models.rs`: the module docs.
 fn head() -> TokenStream {
     doc_attrs(
-        "Request and response types of the API.\n\nEvery string enum and every discriminated union is open: a value this version of the SDK does not know decodes into the `Unknown` variant instead of failing. Unknown fields in responses are ignored.",
+        "Request and response types of the API.\n\nEvery string enum and every discriminated union is open: a value this version of the SDK does not know decodes into the `Unknown` variant instead of failing. Unknown fields in responses are ignored. A response that strays from the spec in other ways still decodes, each deviation reported: see `clerk_sdk::drift`.",
         true,
     )
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+/// One model and its schema; `types` are all the models, by name.
+fn type_def(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(fields) => struct_def(def, fields),
+        TypeKind::Struct(fields) => struct_def(def, fields, types),
         TypeKind::Enum(values) => enum_def(def, values),
         TypeKind::Union(union) => union_def(def, union),
         TypeKind::Untagged(untagged) => untagged_def(def, untagged),
@@ -50,7 +52,14 @@ fn field_serde(field: &Field, presence: Presence) -> TokenStream {
         args.push(quote!(rename = #wire));
     }
     match presence {
-        Presence::Required | Presence::RequiredNullable => {}
+        Presence::Required => {}
+        // Present, even when `null`: serde would take a missing `Option` for `None`.
+        Presence::RequiredNullable => args.push(quote!(deserialize_with = "crate::__private::required_nullable")),
+        Presence::Optional if refuses_null(field, presence) => args.push(quote!(
+            default,
+            deserialize_with = "crate::__private::non_null",
+            skip_serializing_if = "Option::is_none"
+        )),
         Presence::Optional => args.push(quote!(default, skip_serializing_if = "Option::is_none")),
         Presence::ThreeState => args.push(quote!(default, skip_serializing_if = "crate::Nullable::is_unset")),
     }
@@ -78,9 +87,19 @@ fn field_doc(field: &Field, presence: Presence) -> TokenStream {
     doc_attrs(&text, false)
 }
 
-fn struct_def(def: &TypeDef, fields: &StructDef) -> TokenStream {
+fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStream {
     let name = ident(&def.name);
-    let doc = type_doc(def);
+    let lenient = fields.used_in_response.then(|| lenient_doc(fields, types)).flatten();
+    let doc = match lenient {
+        Some(lenient) => {
+            let text = match &def.doc {
+                Some(doc) if !doc.trim().is_empty() => format!("{}\n\n{lenient}", doc.trim_end()),
+                _ => format!("Generated from the schema at `{}`.\n\n{lenient}", def.pointer),
+            };
+            doc_attrs(&text, false)
+        }
+        None => type_doc(def),
+    };
     let has_required = fields.fields.iter().any(|f| is_constructor_arg(fields.presence(f)));
     let default = if has_required { quote!() } else { quote!(Default,) };
     // A multipart body is sent as form parts, not JSON, so it has no serde impls.
@@ -107,6 +126,8 @@ fn struct_def(def: &TypeDef, fields: &StructDef) -> TokenStream {
         .iter()
         .filter_map(|field| setter(field, fields.presence(field), &fields.setter(field)));
     let multipart = fields.multipart.then(|| multipart_impl(&name, &fields.fields));
+    // A multipart body is only ever sent, so it has no schema to decode by.
+    let schema = (!fields.multipart).then(|| struct_schema(&def.name, fields));
     // Produces the struct and an impl with `new` (required fields) and one setter per
     // optional field, plus the form encoding for multipart bodies.
     quote! {
@@ -123,6 +144,7 @@ fn struct_def(def: &TypeDef, fields: &StructDef) -> TokenStream {
         }
 
         #multipart
+        #schema
     }
 }
 
@@ -315,8 +337,9 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
     let fallback_doc = format!(
         " A variant this version of the SDK does not know, or a value whose `{tag_field}` tag is missing, kept as raw JSON."
     );
-    // Produces the open union, `tag()`, and serde impls that dispatch on the tag field
-    // through the runtime's `union` helpers.
+    let schema = tagged_schema(&def.name, union);
+    // Produces the open union, `tag()`, serde impls that dispatch on the tag field through the
+    // runtime's `union` helpers, and its schema.
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -351,10 +374,12 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
                 let tagged = crate::__private::Tagged::deserialize(deserializer, #tag_field)?;
                 match tagged.tag() {
                     #(#deserialize_arms)*
-                    _ => tagged.into_raw().map(Self::#fallback),
+                    _ => tagged.fallback().map(Self::#fallback),
                 }
             }
         }
+
+        #schema
     }
 }
 
@@ -379,20 +404,14 @@ fn untagged_def(def: &TypeDef, untagged: &UntaggedDef) -> TokenStream {
         let variant_name = ident(&variant.rust_name);
         quote!(Self::#variant_name(value) => serde::Serialize::serialize(value, serializer),)
     });
-    let attempts = untagged.variants.iter().map(|variant| {
+    let decoders = untagged.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
-        let condition = match shape_check(&variant.shape) {
-            Some(check) => quote!(#check && let Some(value) = crate::__private::try_decode(&raw)),
-            None => quote!(let Some(value) = crate::__private::try_decode(&raw)),
-        };
-        quote! {
-            if #condition {
-                return Ok(Self::#variant_name(value));
-            }
-        }
+        quote!(|raw| crate::__private::try_decode(raw).map(Self::#variant_name))
     });
-    // Produces the open untagged union and serde impls that try each variant whose shape fits,
-    // most specific first, keeping the raw JSON when none does.
+    let schema = untagged_schema(&def.name, untagged);
+    // Produces the open untagged union, serde impls that let the runtime choose the
+    // alternative by the shapes of its schema (keeping the raw JSON when none fits), and the
+    // schema.
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -415,26 +434,10 @@ fn untagged_def(def: &TypeDef, untagged: &UntaggedDef) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                #(#attempts)*
-                Ok(Self::#fallback(raw))
+                crate::__private::decode_untagged(raw, &[#(#decoders),*], Self::#fallback)
             }
         }
-    }
-}
 
-/// The condition a JSON value `raw` must meet to be tried as a variant; `None` for anything.
-fn shape_check(shape: &Shape) -> Option<TokenStream> {
-    match shape {
-        Shape::Object { required, constants } => {
-            let keys = constants.iter().map(|(key, _)| key);
-            let values = constants.iter().map(|(_, value)| value);
-            Some(quote!(crate::__private::fits_object(&raw, &[#(#required),*], &[#((#keys, #values)),*])))
-        }
-        Shape::String => Some(quote!(raw.is_string())),
-        Shape::Boolean => Some(quote!(raw.is_boolean())),
-        Shape::Integer => Some(quote!((raw.is_i64() || raw.is_u64()))),
-        Shape::Number => Some(quote!(raw.is_number())),
-        Shape::Array => Some(quote!(raw.is_array())),
-        Shape::Any => None,
+        #schema
     }
 }

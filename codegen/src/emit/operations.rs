@@ -59,6 +59,7 @@ fn descriptor(operation: &Operation) -> TokenStream {
         quote!(&[#(#schemes),*])
     });
     let default_errors = operation.default_errors;
+    let accept = operation.accept.join(", ");
     let retry = if operation.http_method.is_idempotent() {
         quote!(Idempotent)
     } else {
@@ -74,6 +75,7 @@ fn descriptor(operation: &Operation) -> TokenStream {
             retry: RetryClass::#retry,
             security: &[#(#security),*],
             default_errors: #default_errors,
+            accept: #accept,
         };
     }
 }

@@ -243,12 +243,20 @@ impl<'a> Lowerer<'a> {
         false
     }
 
-    /// Marks request types and orders the types by name.
+    /// Marks request and response types and orders the types by name.
     fn finish(mut self, resources: Vec<Resource>) -> Api {
         let request_types = self.reachable_from(&self.request_roots);
+        let response_roots: Vec<TypeRef> = resources
+            .iter()
+            .flat_map(|resource| &resource.operations)
+            .filter_map(|operation| operation.response.clone())
+            .chain(self.error_type.clone())
+            .collect();
+        let response_types = self.reachable_from(&response_roots);
         for (name, def) in &mut self.types {
             if let TypeKind::Struct(def) = &mut def.kind {
                 def.used_in_request = request_types.contains(name);
+                def.used_in_response = response_types.contains(name);
             }
         }
         let info = &self.spec.info;

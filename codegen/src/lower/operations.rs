@@ -222,6 +222,7 @@ impl<'a> Lowerer<'a> {
             error_statuses: responses.error_statuses,
             redirect_statuses: responses.redirect_statuses,
             default_errors: responses.default_errors,
+            accept: responses.accept,
             security,
             summary: operation.summary.clone(),
             description: operation.description.clone(),

@@ -23,6 +23,9 @@ pub(super) struct Responses {
     /// Whether every error status the operation does not list maps to the typed error, as its
     /// `default` response says.
     pub(super) default_errors: bool,
+    /// The media types the responses document, the 2xx ones first, without parameters: what
+    /// the request's `Accept` header offers.
+    pub(super) accept: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -38,6 +41,7 @@ impl<'a> Lowerer<'a> {
         let mut success_optional = false;
         let mut error_statuses = Vec::new();
         let mut redirect_statuses = Vec::new();
+        let mut accept = MediaTypes::default();
         for (status, slot) in &operation.responses.responses {
             let status_pointer = responses_pointer.join(status.to_string());
             let StatusCode::Code(code) = *status else {
@@ -47,6 +51,7 @@ impl<'a> Lowerer<'a> {
                 ));
             };
             let (response_pointer, response, hint) = self.resolve_response(slot, operation_id, &status_pointer)?;
+            accept.add(response, (200..=299).contains(&code));
             match code {
                 200..=299 => {
                     let ty = self.lower_response_content(response, &hint, &response_pointer)?;
@@ -70,6 +75,7 @@ impl<'a> Lowerer<'a> {
         if let Some(slot) = &operation.responses.default {
             let default_pointer = responses_pointer.join("default");
             let (response_pointer, response, hint) = self.resolve_response(slot, operation_id, &default_pointer)?;
+            accept.add(response, success.is_none());
             if success.is_none() {
                 // Without a 2xx response, `default` is what a success looks like.
                 let ty = self.lower_response_content(response, &hint, &response_pointer)?;
@@ -98,6 +104,7 @@ impl<'a> Lowerer<'a> {
             error_statuses,
             redirect_statuses,
             default_errors,
+            accept: accept.into_list(),
         })
     }
 
@@ -155,6 +162,44 @@ impl<'a> Lowerer<'a> {
                 types.join(", ")
             ),
         ))
+    }
+}
+
+/// The media types an operation's responses document, success ones apart.
+#[derive(Default)]
+struct MediaTypes {
+    success: Vec<String>,
+    other: Vec<String>,
+}
+
+impl MediaTypes {
+    /// Adds the media types of `response`, without parameters and in lower case. One that
+    /// could not be sent in a header (a space or a non-ASCII character) is left out: the
+    /// generator writes the header as a static value.
+    fn add(&mut self, response: &Response, success: bool) {
+        let list = if success { &mut self.success } else { &mut self.other };
+        for media_type in response.content.keys() {
+            let essence = essence(media_type).to_ascii_lowercase();
+            let sendable = !essence.is_empty() && essence.bytes().all(|byte| byte.is_ascii_graphic() && byte != b',');
+            if sendable && !list.contains(&essence) {
+                list.push(essence);
+            }
+        }
+    }
+
+    /// The success media types, then the others, each once; `application/json` when the
+    /// responses document none, since error bodies are JSON.
+    fn into_list(self) -> Vec<String> {
+        let mut list = self.success;
+        for media_type in self.other {
+            if !list.contains(&media_type) {
+                list.push(media_type);
+            }
+        }
+        if list.is_empty() {
+            list.push(JSON.to_owned());
+        }
+        list
     }
 }
 
@@ -231,6 +276,8 @@ mod tests {
             responses("        '200': {description: ok, content: {'application/json; charset=utf-8': {schema: {type: boolean}}, text/plain: {}}}\n")
                 .expect("lowers");
         assert_eq!(json.success, Some(TypeRef::Bool));
+        assert_eq!(json.accept, ["application/json", "text/plain"]);
+        assert_eq!(text.accept, ["text/html", "application/octet-stream"]);
         let error = responses("        '200': {description: ok, content: {image/png: {}}}\n")
             .err()
             .map(|e| e.to_string());
@@ -258,6 +305,17 @@ mod tests {
         )
         .expect("lowers");
         assert!(with_default_errors.default_errors);
+        assert_eq!(
+            with_default_errors.accept,
+            ["application/json"],
+            "none documented: JSON"
+        );
+        assert_eq!(lowered.accept, ["application/json"]);
+        let html = responses(
+            "        '200': {description: ok, content: {'Text/HTML; charset=utf-8': {schema: {type: string}}}}\n        '404': {description: gone, content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}}\n        '500': {description: odd, content: {'bad type': {}}}\n",
+        )
+        .expect("lowers");
+        assert_eq!(html.accept, ["text/html", "application/json"]);
         assert_eq!(
             responses("        '404': {description: gone}\n")
                 .err()

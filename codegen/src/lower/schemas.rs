@@ -313,6 +313,7 @@ impl<'a> Lowerer<'a> {
         let kind = TypeKind::Struct(StructDef {
             fields,
             used_in_request: false,
+            used_in_response: false,
             multipart: false,
         });
         self.add_type(&name, doc, pointer, kind);

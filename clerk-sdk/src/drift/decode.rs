@@ -1,0 +1,195 @@
+//! Decoding a JSON body: strictly at full speed, and leniently only when that fails.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::repair::Walker;
+use super::schema::Modeled;
+use super::strict::with_strictness;
+use super::{Deviation, JsonType};
+
+/// How a body that deviates from the spec is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Decoded leniently, each deviation reported.
+    Lenient,
+    /// Refused, with every deviation.
+    Strict,
+}
+
+impl Mode {
+    /// `Strict` when `strict` is set.
+    pub(crate) fn strict(strict: bool) -> Mode {
+        if strict { Mode::Strict } else { Mode::Lenient }
+    }
+}
+
+/// A decoded body and where it deviated from the spec.
+#[derive(Debug)]
+pub struct Decoded<T> {
+    pub(crate) value: T,
+    pub(crate) deviations: Vec<Deviation>,
+}
+
+/// Why a body did not decode.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// It is not JSON, its top level has the wrong shape, or a value could not be decoded even
+    /// after repair: the JSON pointer of the place, what is wrong, and the deviations found.
+    Located {
+        pointer: String,
+        message: String,
+        deviations: Vec<Deviation>,
+    },
+    /// A strict decode of a body that deviates: every deviation, in body order.
+    Deviates(Vec<Deviation>),
+}
+
+/// Decodes `bytes` as `T`. A body that matches the spec is decoded once, at full speed. Only
+/// if that fails is it read into a JSON tree, repaired against `T`'s schema, and decoded from
+/// the repair, so drift costs time only when it happens.
+pub(crate) fn decode_json<T: DeserializeOwned + Modeled>(bytes: &[u8], mode: Mode) -> Result<Decoded<T>, Failure> {
+    if let Ok(value) = with_strictness(true, || serde_json::from_slice::<T>(bytes)) {
+        return Ok(Decoded {
+            value,
+            deviations: Vec::new(),
+        });
+    }
+    let Ok(mut tree) = serde_json::from_slice::<Value>(bytes) else {
+        return Err(locate(
+            || serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_slice(bytes)),
+            Vec::new(),
+        ));
+    };
+    let schema = T::schema();
+    let mut walker = Walker::new();
+    if !walker.repair(&mut tree, schema) {
+        return Err(Failure::Located {
+            pointer: String::new(),
+            message: format!("expected {}, found {}", schema.expected(), JsonType::of(&tree)),
+            deviations: Vec::new(),
+        });
+    }
+    let deviations = walker.deviations;
+    if deviations.is_empty() {
+        // The strict decode refused something the walk finds in order, such as a duplicate
+        // key: report it where serde found it.
+        return Err(locate(
+            || with_strictness(true, || serde_path_to_error::deserialize::<_, T>(&tree)),
+            deviations,
+        ));
+    }
+    if mode == Mode::Strict {
+        return Err(Failure::Deviates(deviations));
+    }
+    match with_strictness(false, || T::deserialize(&tree)) {
+        Ok(value) => Ok(Decoded { value, deviations }),
+        Err(_) => Err(locate(
+            || with_strictness(false, || serde_path_to_error::deserialize::<_, T>(&tree)),
+            deviations,
+        )),
+    }
+}
+
+/// The failure of a decode run again with path tracking.
+fn locate<T, E: std::fmt::Display>(
+    decode: impl FnOnce() -> Result<T, serde_path_to_error::Error<E>>,
+    deviations: Vec<Deviation>,
+) -> Failure {
+    match decode() {
+        Ok(_) => Failure::Located {
+            pointer: String::new(),
+            message: "the body decodes only when decoded again".to_owned(),
+            deviations,
+        },
+        Err(error) => Failure::Located {
+            pointer: json_pointer(error.path()),
+            message: error.inner().to_string(),
+            deviations,
+        },
+    }
+}
+
+/// A serde path as a JSON pointer: `verification.attempts` is `/verification/attempts`.
+pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        let text = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.replace('~', "~0").replace('/', "~1"),
+            Segment::Enum { variant } => variant.replace('~', "~0").replace('/', "~1"),
+            Segment::Unknown => continue,
+        };
+        pointer.push('/');
+        pointer.push_str(&text);
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Item {
+        id: String,
+        count: i64,
+    }
+
+    impl Modeled for Item {
+        fn schema() -> &'static super::super::schema::Schema {
+            use super::super::schema::{Field, Schema, Struct};
+            static SCHEMA: Schema = Schema::Struct(&Struct {
+                name: "Item",
+                fields: &[
+                    Field::required("id", <String as Modeled>::schema),
+                    Field::required("count", <i64 as Modeled>::schema),
+                ],
+            });
+            &SCHEMA
+        }
+    }
+
+    fn item(id: &str, count: i64) -> Item {
+        Item {
+            id: id.to_owned(),
+            count,
+        }
+    }
+
+    #[test]
+    fn a_conforming_body_has_no_deviations() {
+        let decoded = decode_json::<Vec<Item>>(br#"[{"id": "a", "count": 1}]"#, Mode::Strict).expect("decodes");
+        assert_eq!(decoded.value, [item("a", 1)]);
+        assert!(decoded.deviations.is_empty());
+    }
+
+    #[test]
+    fn a_deviating_body_decodes_leniently_and_fails_strictly() {
+        let body = br#"[{"id": "a", "count": "2"}, {"id": "b"}, "c"]"#;
+        let decoded = decode_json::<Vec<Item>>(body, Mode::Lenient).expect("decodes");
+        assert_eq!(decoded.value, [item("a", 2), item("b", 0)]);
+        let pointers: Vec<&str> = decoded.deviations.iter().map(Deviation::pointer).collect();
+        assert_eq!(pointers, ["/0/count", "/1/count", "/2"]);
+        let Err(Failure::Deviates(deviations)) = decode_json::<Vec<Item>>(body, Mode::Strict) else {
+            panic!("strict decodes fail")
+        };
+        assert_eq!(deviations, decoded.deviations);
+    }
+
+    #[test]
+    fn not_json_or_the_wrong_top_level_shape_is_a_located_failure() {
+        let located = |body: &[u8]| match decode_json::<Vec<Item>>(body, Mode::Lenient) {
+            Err(Failure::Located { pointer, message, .. }) => (pointer, message),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            located(br#"{"id": "a"}"#),
+            (String::new(), "expected an array, found an object".to_owned())
+        );
+        let (pointer, message) = located(br#"[{"id": "a", "count": 1}, {"id": "#);
+        assert_eq!(pointer, "/1/id");
+        assert!(message.starts_with("EOF while parsing"), "{message}");
+    }
+}

@@ -1,0 +1,359 @@
+//! The lenient decoder's walk: a JSON value and its [`Schema`], side by side. Where the value
+//! deviates, the walk repairs it into what the Rust type can hold (see the outcome table in the
+//! [module docs](super)) and records a [`Deviation`] at its JSON pointer. The repaired value is
+//! then decoded by the types' own `Deserialize` impls, so the walk never builds a Rust value
+//! itself, and the rules of the table live in this one place.
+
+use serde_json::{Map, Number, Value};
+
+use super::schema::{Field, Schema, Struct};
+use super::{Deviation, DeviationKind, Expected, JsonType, Resolution, untagged};
+
+/// How deep the empty value of a struct may nest: a struct that requires itself has no finite
+/// empty value, and stops here (its decode then fails with the path of the cut).
+const MAX_EMPTY_DEPTH: usize = 32;
+
+/// The walk's state: where it is, and what it found so far.
+pub(crate) struct Walker {
+    /// The JSON pointer of the value being walked.
+    pointer: String,
+    pub(crate) deviations: Vec<Deviation>,
+}
+
+impl Walker {
+    /// A walk from the root of a body.
+    pub(crate) fn new() -> Self {
+        Walker {
+            pointer: String::new(),
+            deviations: Vec::new(),
+        }
+    }
+
+    /// Repairs `value` in place against `schema`, recording each deviation. Returns `false`,
+    /// leaving it to the caller, when the value is not of the schema's JSON type and cannot be
+    /// converted to it; nothing inside it was recorded then.
+    pub(crate) fn repair(&mut self, value: &mut Value, schema: &'static Schema) -> bool {
+        match schema {
+            Schema::Any => true,
+            Schema::Unit => {
+                if !value.is_null() {
+                    self.report(
+                        DeviationKind::UnexpectedBody,
+                        Expected::Nothing,
+                        JsonType::of(value),
+                        Resolution::Ignored,
+                    );
+                    *value = Value::Null;
+                }
+                true
+            }
+            Schema::Boolean => self.convert(value, Expected::Boolean, to_boolean),
+            Schema::Integer { min, max } => {
+                self.convert(value, Expected::Integer, |value| to_integer(value, *min, *max))
+            }
+            Schema::Number => self.convert(value, Expected::Number, to_number),
+            Schema::String => self.convert(value, Expected::String, to_string),
+            Schema::Object => value.is_object(),
+            Schema::Array(item) => match value {
+                Value::Array(items) => {
+                    self.repair_items(items, item());
+                    true
+                }
+                _ => false,
+            },
+            Schema::Map(item) => match value {
+                Value::Object(entries) => {
+                    self.repair_entries(entries, item());
+                    true
+                }
+                _ => false,
+            },
+            Schema::Nullable(inner) => value.is_null() || self.repair(value, inner()),
+            Schema::Struct(def) => match value {
+                Value::Object(object) => {
+                    self.repair_fields(object, def);
+                    true
+                }
+                _ => false,
+            },
+            Schema::Enum(def) => {
+                let fits = self.convert(value, Expected::Enum(def.name), to_string);
+                if fits && value.as_str().is_some_and(|text| !(def.is_known)(text)) {
+                    self.report(
+                        DeviationKind::UnknownValue,
+                        Expected::Enum(def.name),
+                        JsonType::String,
+                        Resolution::KeptUnknown,
+                    );
+                }
+                fits
+            }
+            Schema::Tagged(def) => {
+                let Value::Object(object) = value else { return false };
+                let (kind, found) = match object.get(def.tag) {
+                    Some(Value::String(tag)) => match def.variants.iter().find(|(known, _)| known == tag) {
+                        Some((_, variant)) => return self.repair(value, variant()),
+                        None => (DeviationKind::UnknownTag, JsonType::String),
+                    },
+                    Some(other) => (DeviationKind::MissingTag, JsonType::of(other)),
+                    None => (DeviationKind::MissingTag, JsonType::Missing),
+                };
+                self.at(def.tag, |walker| {
+                    walker.report(kind, Expected::Union(def.name), found, Resolution::KeptUnknown);
+                });
+                true
+            }
+            Schema::Untagged(def) => untagged::repair(self, value, def),
+        }
+    }
+
+    /// Checks a scalar: `Some(None)` from `convert` means it fits, `Some(Some(v))` that it
+    /// converts to `v`, `None` that it does not fit.
+    fn convert(&mut self, value: &mut Value, expected: Expected, convert: impl Fn(&Value) -> Conversion) -> bool {
+        match convert(value) {
+            Conversion::Fits => true,
+            Conversion::To(converted) => {
+                self.report(
+                    DeviationKind::WrongType,
+                    expected,
+                    JsonType::of(value),
+                    Resolution::Converted,
+                );
+                *value = converted;
+                true
+            }
+            Conversion::Impossible => false,
+        }
+    }
+
+    /// Repairs each field of a struct, in the spec's order.
+    fn repair_fields(&mut self, object: &mut Map<String, Value>, def: &'static Struct) {
+        for field in def.fields {
+            self.at(field.name, |walker| walker.repair_field(object, field));
+        }
+    }
+
+    /// Repairs one field: present, absent, `null` or of the wrong type.
+    fn repair_field(&mut self, object: &mut Map<String, Value>, field: &'static Field) {
+        let schema = (field.schema)();
+        let Some(value) = object.get_mut(field.name) else {
+            if field.required {
+                let resolution = self.absent(object, field, schema);
+                self.report(DeviationKind::Missing, schema.expected(), JsonType::Missing, resolution);
+            }
+            return;
+        };
+        if value.is_null() {
+            if !field.nullable && !schema.takes_null() {
+                let resolution = self.absent(object, field, schema);
+                self.report(DeviationKind::Null, schema.expected(), JsonType::Null, resolution);
+            }
+            return;
+        }
+        if !self.repair(value, schema) {
+            let found = JsonType::of(value);
+            let resolution = self.absent(object, field, schema);
+            self.report(DeviationKind::WrongType, schema.expected(), found, resolution);
+        }
+    }
+
+    /// Makes `field` what an absent field decodes as: left out when optional, `null` when
+    /// nullable, its type's empty value otherwise.
+    fn absent(&mut self, object: &mut Map<String, Value>, field: &Field, schema: &'static Schema) -> Resolution {
+        if !field.required {
+            object.remove(field.name);
+            Resolution::None
+        } else if field.nullable || schema.takes_null() {
+            object.insert(field.name.to_owned(), Value::Null);
+            Resolution::None
+        } else {
+            object.insert(field.name.to_owned(), empty(schema, 0));
+            Resolution::Empty
+        }
+    }
+
+    /// Repairs each item of an array, leaving out those that cannot be: one bad item never
+    /// costs the others.
+    fn repair_items(&mut self, items: &mut Vec<Value>, schema: &'static Schema) {
+        let all = std::mem::take(items);
+        items.reserve(all.len());
+        for (index, mut item) in all.into_iter().enumerate() {
+            if self.at(&index.to_string(), |walker| walker.keep(&mut item, schema)) {
+                items.push(item);
+            }
+        }
+    }
+
+    /// Repairs each value of a map, leaving out those that cannot be.
+    fn repair_entries(&mut self, entries: &mut Map<String, Value>, schema: &'static Schema) {
+        let all = std::mem::take(entries);
+        for (key, mut value) in all {
+            if self.at(&key, |walker| walker.keep(&mut value, schema)) {
+                entries.insert(key, value);
+            }
+        }
+    }
+
+    /// Repairs an array item or map value, or reports it dropped.
+    fn keep(&mut self, value: &mut Value, schema: &'static Schema) -> bool {
+        if value.is_null() && !schema.takes_null() {
+            self.report(
+                DeviationKind::Null,
+                schema.expected(),
+                JsonType::Null,
+                Resolution::Dropped,
+            );
+            false
+        } else if self.repair(value, schema) {
+            true
+        } else {
+            self.report(
+                DeviationKind::WrongType,
+                schema.expected(),
+                JsonType::of(value),
+                Resolution::Dropped,
+            );
+            false
+        }
+    }
+
+    /// Runs `walk` one level down, at property or index `segment`.
+    pub(super) fn at<R>(&mut self, segment: &str, walk: impl FnOnce(&mut Self) -> R) -> R {
+        let length = self.pointer.len();
+        self.pointer.push('/');
+        for c in segment.chars() {
+            match c {
+                '~' => self.pointer.push_str("~0"),
+                '/' => self.pointer.push_str("~1"),
+                c => self.pointer.push(c),
+            }
+        }
+        let result = walk(self);
+        self.pointer.truncate(length);
+        result
+    }
+
+    /// Records a deviation at the current pointer.
+    pub(super) fn report(&mut self, kind: DeviationKind, expected: Expected, found: JsonType, resolution: Resolution) {
+        self.deviations.push(Deviation {
+            pointer: self.pointer.clone(),
+            kind,
+            expected,
+            found,
+            resolution,
+        });
+    }
+
+    /// Walks a copy of `value` at the current pointer, recording nothing here: what the value
+    /// would become, whether it fits, and what it would report.
+    pub(super) fn trial(&self, value: &Value, schema: &'static Schema) -> (Value, bool, Vec<Deviation>) {
+        let mut trial = Walker {
+            pointer: self.pointer.clone(),
+            deviations: Vec::new(),
+        };
+        let mut copy = value.clone();
+        let fits = trial.repair(&mut copy, schema);
+        (copy, fits, trial.deviations)
+    }
+}
+
+/// What a scalar becomes.
+enum Conversion {
+    /// It is of the right type already.
+    Fits,
+    /// It converts, without loss, to this value.
+    To(Value),
+    /// It does not.
+    Impossible,
+}
+
+fn to_boolean(value: &Value) -> Conversion {
+    match value {
+        Value::Bool(_) => Conversion::Fits,
+        Value::String(text) if text == "true" => Conversion::To(Value::Bool(true)),
+        Value::String(text) if text == "false" => Conversion::To(Value::Bool(false)),
+        _ => Conversion::Impossible,
+    }
+}
+
+/// An integer in `min..=max`: an integral number, or a string holding one.
+fn to_integer(value: &Value, min: i64, max: i64) -> Conversion {
+    let in_range = |n: i64| (min..=max).contains(&n);
+    let from_float = |f: f64| {
+        // Exactly representable and within i64; `as` saturates, so the range is checked first.
+        (f.is_finite() && f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64)
+            .then_some(f as i64)
+            .filter(|&n| in_range(n))
+    };
+    match value {
+        Value::Number(number) => match number.as_i64() {
+            Some(n) if in_range(n) => Conversion::Fits,
+            Some(_) => Conversion::Impossible,
+            None => match number.as_f64().filter(|_| number.is_f64()).and_then(from_float) {
+                Some(n) => Conversion::To(Value::from(n)),
+                None => Conversion::Impossible,
+            },
+        },
+        Value::String(text) => match text.parse::<i64>() {
+            Ok(n) if in_range(n) => Conversion::To(Value::from(n)),
+            Ok(_) => Conversion::Impossible,
+            Err(_) => match text.parse::<f64>().ok().and_then(from_float) {
+                Some(n) => Conversion::To(Value::from(n)),
+                None => Conversion::Impossible,
+            },
+        },
+        _ => Conversion::Impossible,
+    }
+}
+
+fn to_number(value: &Value) -> Conversion {
+    match value {
+        Value::Number(_) => Conversion::Fits,
+        Value::String(text) => match text.parse::<f64>().ok().and_then(Number::from_f64) {
+            Some(number) => Conversion::To(Value::Number(number)),
+            None => Conversion::Impossible,
+        },
+        _ => Conversion::Impossible,
+    }
+}
+
+fn to_string(value: &Value) -> Conversion {
+    match value {
+        Value::String(_) => Conversion::Fits,
+        Value::Number(number) => Conversion::To(Value::String(number.to_string())),
+        Value::Bool(flag) => Conversion::To(Value::String(flag.to_string())),
+        _ => Conversion::Impossible,
+    }
+}
+
+/// The empty value of a schema: what a required field that did not come decodes as.
+pub(super) fn empty(schema: &'static Schema, depth: usize) -> Value {
+    match schema {
+        Schema::Any | Schema::Unit | Schema::Nullable(_) | Schema::Tagged(_) | Schema::Untagged(_) => Value::Null,
+        Schema::Boolean => Value::Bool(false),
+        Schema::Integer { min, max } => Value::from(0i64.clamp(*min, *max)),
+        Schema::Number => Value::from(0),
+        Schema::String | Schema::Enum(_) => Value::String(String::new()),
+        Schema::Object | Schema::Map(_) => Value::Object(Map::new()),
+        Schema::Array(_) => Value::Array(Vec::new()),
+        Schema::Struct(_) if depth >= MAX_EMPTY_DEPTH => Value::Null,
+        Schema::Struct(def) => Value::Object(
+            def.fields
+                .iter()
+                .filter(|field| field.required)
+                .map(|field| {
+                    let schema = (field.schema)();
+                    let value = if field.nullable {
+                        Value::Null
+                    } else {
+                        empty(schema, depth + 1)
+                    };
+                    (field.name.to_owned(), value)
+                })
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,172 @@
+//! Each model's schema for the runtime's lenient decoder (`Modeled`): a static table of what
+//! the spec says the type looks like on the wire. The decoding itself lives in the runtime.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, type_tokens};
+use crate::model::{Field, Presence, Shape, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef};
+
+/// `Modeled` for a struct, through the runtime's `modeled_struct!`: each field's JSON name,
+/// whether it is required and nullable, and its type.
+pub(super) fn struct_schema(name: &str, def: &StructDef) -> TokenStream {
+    let name = ident(name);
+    let fields = def.fields.iter().map(|field| {
+        let presence = ident(match (field.required, field.nullable) {
+            (true, false) => "required",
+            (true, true) => "required_nullable",
+            (false, false) => "optional",
+            (false, true) => "optional_nullable",
+        });
+        let wire = &field.wire_name;
+        let ty = type_tokens(&field.ty);
+        quote!(#presence #wire: #ty,)
+    });
+    // Produces `impl Modeled for Name` with the fields' table.
+    quote! {
+        crate::__private::modeled_struct!(#name { #(#fields)* });
+    }
+}
+
+/// `Modeled` for a tagged union: its tag property and each tag's member.
+pub(super) fn tagged_schema(name: &str, union: &UnionDef) -> TokenStream {
+    let name_text = name;
+    let name = ident(name);
+    let tag = &union.tag_field;
+    let variants = union.variants.iter().map(|variant| {
+        let value = &variant.tag;
+        let ty = ident(&variant.ty);
+        quote!((#value, <#ty as crate::__private::Modeled>::schema))
+    });
+    // Produces `impl Modeled for Name` with the tag and the members' schemas.
+    quote! {
+        impl crate::__private::Modeled for #name {
+            fn schema() -> &'static crate::__private::Schema {
+                static SCHEMA: crate::__private::Schema = crate::__private::Schema::Tagged(&crate::__private::TaggedUnion {
+                    name: #name_text,
+                    tag: #tag,
+                    variants: &[#(#variants),*],
+                });
+                &SCHEMA
+            }
+        }
+    }
+}
+
+/// `Modeled` for an untagged union: each alternative's shape and schema, in the order they are
+/// tried.
+pub(super) fn untagged_schema(name: &str, untagged: &UntaggedDef) -> TokenStream {
+    let name_text = name;
+    let name = ident(name);
+    let alternatives = untagged.variants.iter().map(|variant| {
+        let shape = shape_tokens(&variant.shape);
+        let ty = type_tokens(&variant.ty);
+        quote! {
+            crate::__private::Alternative {
+                shape: #shape,
+                schema: <#ty as crate::__private::Modeled>::schema,
+            }
+        }
+    });
+    // Produces `impl Modeled for Name` with the alternatives' shapes and schemas.
+    quote! {
+        impl crate::__private::Modeled for #name {
+            fn schema() -> &'static crate::__private::Schema {
+                static SCHEMA: crate::__private::Schema = crate::__private::Schema::Untagged(&crate::__private::UntaggedUnion {
+                    name: #name_text,
+                    variants: &[#(#alternatives),*],
+                });
+                &SCHEMA
+            }
+        }
+    }
+}
+
+/// The runtime's `Shape` for an alternative's shape.
+fn shape_tokens(shape: &Shape) -> TokenStream {
+    match shape {
+        Shape::Object { required, constants } => {
+            let keys = constants.iter().map(|(key, _)| key);
+            let values = constants.iter().map(|(_, value)| value);
+            quote! {
+                crate::__private::Shape::Object {
+                    required: &[#(#required),*],
+                    constants: &[#((#keys, #values)),*],
+                }
+            }
+        }
+        Shape::String => quote!(crate::__private::Shape::String),
+        Shape::Boolean => quote!(crate::__private::Shape::Boolean),
+        Shape::Integer => quote!(crate::__private::Shape::Integer),
+        Shape::Number => quote!(crate::__private::Shape::Number),
+        Shape::Array => quote!(crate::__private::Shape::Array),
+        Shape::Any => quote!(crate::__private::Shape::Any),
+    }
+}
+
+/// The paragraph of a received struct's docs that says what the lenient decoder fills in for
+/// each required field a response lacks; `None` when it has none to fill.
+pub(super) fn lenient_doc(def: &StructDef, types: &[TypeDef]) -> Option<String> {
+    let filled: Vec<String> = def
+        .fields
+        .iter()
+        .filter(|field| def.presence(field) == Presence::Required)
+        .map(|field| format!("`{}`: {}", field.wire_name, empty_value(&field.ty, types)))
+        .collect();
+    let nullable = def
+        .fields
+        .iter()
+        .any(|field| def.presence(field) == Presence::RequiredNullable);
+    if filled.is_empty() && !nullable {
+        return None;
+    }
+    let mut text = "If a response deviates from the spec: ".to_owned();
+    if !filled.is_empty() {
+        text.push_str(&format!(
+            "a required field it lacks, or sends as `null` or as a value of another type, decodes as {}",
+            filled.join(", ")
+        ));
+        text.push_str(if nullable {
+            "; a required `Option` field, as `None`."
+        } else {
+            "."
+        });
+    } else {
+        text.push_str("a required field it lacks, or sends as a value of another type, decodes as `None`.");
+    }
+    text.push_str(" The SDK reports each deviation; see `clerk_sdk::drift`.");
+    Some(text)
+}
+
+/// The empty value of a field's type, as the docs name it. `types` are the models, by name.
+fn empty_value(ty: &TypeRef, types: &[TypeDef]) -> &'static str {
+    match ty {
+        TypeRef::String => "`\"\"`",
+        TypeRef::Bool => "`false`",
+        TypeRef::I32 | TypeRef::I64 => "`0`",
+        TypeRef::F32 | TypeRef::F64 => "`0.0`",
+        TypeRef::Vec(_) | TypeRef::Bytes | TypeRef::Map(_) | TypeRef::JsonMap => "empty",
+        TypeRef::Json => "`null`",
+        TypeRef::Boxed(inner) => empty_value(inner, types),
+        TypeRef::Named(name) => {
+            let kind = types
+                .binary_search_by(|def| def.name.as_str().cmp(name))
+                .ok()
+                .map(|index| &types[index].kind);
+            match kind {
+                Some(TypeKind::Struct(_)) => "its fields' empty values",
+                Some(TypeKind::Enum(_)) => "`Unknown(\"\")`",
+                Some(TypeKind::Union(_) | TypeKind::Untagged(_)) => "`null` in its fallback variant",
+                None => "its empty value",
+            }
+        }
+        TypeRef::Binary => "its empty value",
+    }
+}
+
+/// Whether a field of this presence and type gets the runtime's `non_null`, which refuses
+/// `null` in a strict decode: an optional field whose spec does not allow `null`, unless its
+/// type takes any JSON value.
+pub(super) fn refuses_null(field: &Field, presence: Presence) -> bool {
+    presence == Presence::Optional && !field.nullable && field.ty != TypeRef::Json
+}
