@@ -128,6 +128,11 @@ impl<A, T, P> Call<A, T, P> {
         self.map(|call| call.server_url(url))
     }
 
+    /// See [`crate::runtime::Call::strict_responses`].
+    pub fn strict_responses(self, strict: bool) -> Self {
+        self.map(|call| call.strict_responses(strict))
+    }
+
     /// See [`crate::runtime::Call::header`].
     pub fn header<K, V>(self, name: K, value: V) -> Self
     where
@@ -172,7 +177,8 @@ impl<A: Api, T: crate::runtime::FromResponse + Send + 'static, P: 'static> Call<
         self.run(crate::runtime::Call::send)
     }
 
-    /// Sends the request and waits for the decoded response, with its status and headers.
+    /// Sends the request and waits for the decoded response, with its status, headers and
+    /// deviations from the spec.
     ///
     /// # Errors
     ///

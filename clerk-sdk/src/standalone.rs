@@ -123,6 +123,15 @@ macro_rules! __standalone_client {
                 }
             }
 
+            /// Whether a response that deviates from the spec fails the call (`true`) or is
+            /// decoded leniently with its deviations reported (`false`, the default); see
+            /// `clerk_sdk::drift`.
+            pub fn strict_responses(self, strict: bool) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.strict_responses(strict),
+                }
+            }
+
             /// Registers hooks that run around every attempt.
             pub fn hook(self, hooks: impl $crate::hooks::Hooks) -> Self {
                 ClerkBuilder {
@@ -189,6 +198,12 @@ macro_rules! __standalone_client {
             /// The server URL for this call, instead of the client's.
             pub fn server_url(self, url: impl ::core::convert::Into<::std::string::String>) -> Self {
                 self.map(|call| call.server_url(url))
+            }
+
+            /// Whether a response that deviates from the spec fails this call, instead of the
+            /// client's setting; see `clerk_sdk::drift`.
+            pub fn strict_responses(self, strict: bool) -> Self {
+                self.map(|call| call.strict_responses(strict))
             }
 
             /// Adds a header to this call's requests; the SDK's own headers cannot be set.
@@ -268,7 +283,8 @@ macro_rules! __standalone_client {
                 self.inner.send().await
             }
 
-            /// Sends the request and decodes the response, with its status and headers.
+            /// Sends the request and decodes the response, with its status, headers and
+            /// deviations from the spec.
             ///
             /// # Errors
             ///

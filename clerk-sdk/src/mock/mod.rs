@@ -236,8 +236,12 @@ impl<A: Api> Mock<A> {
     }
 
     /// A builder for a client of this mock: its URL, a test credential for every security
-    /// scheme, and the default retry policy with waits of a few milliseconds, so a scripted
-    /// retry does not slow the test. Change anything before building.
+    /// scheme, the default retry policy with waits of a few milliseconds, so a scripted
+    /// retry does not slow the test, and strict responses, so a response your test scripts
+    /// that breaks the spec (a fixture that lacks a required field, say) fails the call with
+    /// `Error::Decode` instead of decoding leniently. Change anything before building: to test
+    /// how your application takes drifted responses, build with `.strict_responses(false)`,
+    /// or set it on one call (see [`crate::drift`]).
     pub fn builder(&self) -> ClientBuilder<A> {
         let schemes = A::DESCRIPTION.schemes.iter().enumerate();
         let builder = schemes.fold(Client::<A>::builder(), |builder, (index, scheme)| {
@@ -258,9 +262,10 @@ impl<A: Api> Mock<A> {
                 exponent: 1.5,
                 max_elapsed_time: Duration::from_secs(10),
             }))
+            .strict_responses(true)
     }
 
-    /// A client of this mock, as [`builder`](Self::builder) makes it.
+    /// A client of this mock, as [`builder`](Self::builder) makes it: strict responses on.
     ///
     /// # Panics
     ///
@@ -271,7 +276,8 @@ impl<A: Api> Mock<A> {
             .unwrap_or_else(|e| panic!("cannot build a client of the mock: {e}"))
     }
 
-    /// A blocking client of this mock, as [`builder`](Self::builder) makes it.
+    /// A blocking client of this mock, as [`builder`](Self::builder) makes it: strict
+    /// responses on.
     ///
     /// # Panics
     ///

@@ -30,12 +30,13 @@ macro_rules! __standalone_testing {
                 self.inner.uri()
             }
 
-            /// A builder for a client of this mock, with test credentials and fast retries.
+            /// A builder for a client of this mock, with test credentials, fast retries and
+            /// strict responses (`.strict_responses(false)` to decode drifted ones leniently).
             pub fn builder(&self) -> $builder {
                 <$builder>::from(self.inner.builder())
             }
 
-            /// A client of this mock.
+            /// A client of this mock, with strict responses.
             ///
             /// # Panics
             ///

@@ -83,7 +83,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         #[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::doc_lazy_continuation)]
         mod generated;
 
-        pub use clerk_sdk::{error, hooks, reqwest, tls, BackoffStrategy, FilePart, Nullable, Outcome, Redirect, Response, RetryConfig, SdkError};
+        pub use clerk_sdk::{drift, error, hooks, reqwest, tls, BackoffStrategy, Deviation, FilePart, Nullable, Outcome, Redirect, Response, RetryConfig, SdkError};
         pub use generated::models;
         pub use generated::operations::*;
         pub use generated::{API_VERSION, #default_server Error, #marker};
