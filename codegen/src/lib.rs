@@ -157,8 +157,11 @@ fn spec_operations(spec: &openapiv3::OpenAPI) -> usize {
 /// pointer for a construct that cannot be represented.
 pub fn generate(spec_text: &str, config: &Config) -> Result<Generated, Error> {
     let spec = parse(spec_text)?;
-    unread::check(spec_text)?;
-    let (api, warnings) = lower::lower(&spec, config, unread::explicit_explodes(spec_text))?;
+    // openapiv3 took the text, so it is YAML: read once more as a document, for what openapiv3
+    // drops.
+    let document: serde_yaml::Value = serde_yaml::from_str(spec_text).map_err(|e| Error::Parse(e.to_string()))?;
+    unread::check(&document)?;
+    let (api, warnings) = lower::lower(&spec, config, unread::Unread::read(&document))?;
     let files = emit::emit(&api, config)?;
     Ok(Generated {
         api,

@@ -1,17 +1,19 @@
-//! What openapiv3 drops without a word: under `paths`, a key that does not start with `/` (and
-//! is not an `x-` extension) is skipped, and so is a path item key that is not one of OpenAPI
-//! 3.0's fields, such as a misspelled or unknown HTTP method. The generator must not lose an
-//! operation silently, so the spec text is read once more for just those keys, and any such key
-//! is refused with its pointer.
+//! What openapiv3 drops without a word, read from the document itself (parsed once, as YAML):
 //!
-//! openapiv3 also reads an Encoding Object's missing `explode` as `false`, where OpenAPI's
-//! default is `true` for `style: form`; [`explicit_explodes`] reads which ones the spec writes.
+//! - under `paths`, a key that does not start with `/` (and is not an `x-` extension) is
+//!   skipped, and so is a path item key that is not one of OpenAPI 3.0's fields, such as a
+//!   misspelled or unknown HTTP method. The generator must not lose an operation silently, so
+//!   any such key is refused with its pointer ([`check`]);
+//! - an Encoding Object's missing `explode` is read as `false`, where OpenAPI's default is
+//!   `true` for `style: form`; [`Unread::explodes`] has the ones the spec writes;
+//! - the keywords beside a `$ref` are dropped. OpenAPI 3.0 says to ignore them, but specs mean
+//!   them: Clerk's Frontend API makes a reference nullable with `{$ref: …, nullable: true}`,
+//!   and Prism and most tools honour that. [`Unread::ref_siblings`] has them, for lowering to
+//!   honour what it can and warn about the rest.
 
 use std::collections::BTreeMap;
 
-use indexmap::IndexMap;
-use serde::Deserialize;
-use serde::de::IgnoredAny;
+use serde_yaml::Value;
 
 use crate::error::{Error, Pointer};
 
@@ -32,33 +34,73 @@ const PATH_ITEM_FIELDS: &[&str] = &[
     "parameters",
 ];
 
-/// The document's `paths`, keys only.
-#[derive(Deserialize)]
-struct Document {
-    #[serde(default)]
-    paths: Option<IndexMap<String, PathItemKeys>>,
+/// What the document says that openapiv3 does not keep.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct Unread {
+    /// The `explode` of every Encoding Object that writes one, by the Encoding Object's pointer
+    /// (`#/paths/~1x/post/requestBody/content/application~1x-www-form-urlencoded/encoding/tags`).
+    pub(crate) explodes: BTreeMap<Pointer, bool>,
+    /// The keywords beside each `$ref` that has any, by the pointer of the object holding the
+    /// `$ref` (extensions, `x-…`, left out).
+    pub(crate) ref_siblings: BTreeMap<Pointer, serde_yaml::Mapping>,
 }
 
-/// A path item's keys, or whatever else stands there (openapiv3 reports that itself).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum PathItemKeys {
-    Keys(IndexMap<String, IgnoredAny>),
-    Other(IgnoredAny),
+impl Unread {
+    /// Reads them from the whole document.
+    pub(crate) fn read(document: &Value) -> Unread {
+        let mut unread = Unread::default();
+        unread.collect(document, &Pointer::root());
+        unread
+    }
+
+    fn collect(&mut self, value: &Value, pointer: &Pointer) {
+        if let Some(items) = value.as_sequence() {
+            for (i, item) in items.iter().enumerate() {
+                self.collect(item, &pointer.join(i.to_string()));
+            }
+            return;
+        }
+        let Some(mapping) = value.as_mapping() else { return };
+        if mapping.contains_key("$ref") {
+            let siblings: serde_yaml::Mapping = mapping
+                .iter()
+                .filter(|(key, _)| key.as_str().is_some_and(|key| key != "$ref" && !key.starts_with("x-")))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect();
+            if !siblings.is_empty() {
+                self.ref_siblings.insert(pointer.clone(), siblings);
+            }
+        }
+        for (key, child) in mapping {
+            let Some(key) = key.as_str() else { continue };
+            let child_pointer = pointer.join(key);
+            if key == "encoding"
+                && let Some(entries) = child.as_mapping()
+            {
+                for (property, entry) in entries {
+                    let explode = entry.get("explode").and_then(Value::as_bool);
+                    if let (Some(property), Some(explode)) = (property.as_str(), explode) {
+                        self.explodes.insert(child_pointer.join(property), explode);
+                    }
+                }
+            }
+            self.collect(child, &child_pointer);
+        }
+    }
 }
 
 /// Refuses the first key under `paths` that openapiv3 would drop.
 ///
 /// # Errors
 ///
-/// [`Error::Unsupported`] naming the key's pointer. A document this cannot read is left to the
-/// parser, which says what is wrong with it.
-pub(crate) fn check(spec_text: &str) -> Result<(), Error> {
-    let Ok(document) = serde_yaml::from_str::<Document>(spec_text) else {
+/// [`Error::Unsupported`] naming the key's pointer.
+pub(crate) fn check(document: &Value) -> Result<(), Error> {
+    let Some(paths) = document.get("paths").and_then(Value::as_mapping) else {
         return Ok(());
     };
     let paths_pointer = Pointer::root().join("paths");
-    for (path, item) in document.paths.iter().flatten() {
+    for (path, item) in paths {
+        let Some(path) = path.as_str() else { continue };
         if path.starts_with("x-") {
             continue;
         }
@@ -69,10 +111,11 @@ pub(crate) fn check(spec_text: &str) -> Result<(), Error> {
                 "a path must start with `/`; this one would be ignored",
             ));
         }
-        let PathItemKeys::Keys(keys) = item else { continue };
+        let Some(keys) = item.as_mapping() else { continue };
         if let Some(key) = keys
             .keys()
-            .find(|key| !key.starts_with("x-") && !PATH_ITEM_FIELDS.contains(&key.as_str()))
+            .filter_map(Value::as_str)
+            .find(|key| !key.starts_with("x-") && !PATH_ITEM_FIELDS.contains(key))
         {
             return Err(Error::unsupported(
                 &pointer.join(key),
@@ -85,50 +128,19 @@ pub(crate) fn check(spec_text: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// The `explode` of every Encoding Object that writes one, by the Encoding Object's pointer
-/// (`#/paths/~1x/post/requestBody/content/application~1x-www-form-urlencoded/encoding/tags`).
-pub(crate) fn explicit_explodes(spec_text: &str) -> BTreeMap<Pointer, bool> {
-    let mut found = BTreeMap::new();
-    if let Ok(document) = serde_yaml::from_str::<serde_yaml::Value>(spec_text) {
-        collect_explodes(&document, &Pointer::root(), &mut found);
-    }
-    found
-}
-
-fn collect_explodes(value: &serde_yaml::Value, pointer: &Pointer, found: &mut BTreeMap<Pointer, bool>) {
-    let Some(mapping) = value.as_mapping() else {
-        if let Some(items) = value.as_sequence() {
-            for (i, item) in items.iter().enumerate() {
-                collect_explodes(item, &pointer.join(i.to_string()), found);
-            }
-        }
-        return;
-    };
-    for (key, child) in mapping {
-        let Some(key) = key.as_str() else { continue };
-        let child_pointer = pointer.join(key);
-        if key == "encoding"
-            && let Some(entries) = child.as_mapping()
-        {
-            for (property, entry) in entries {
-                let explode = entry.get("explode").and_then(serde_yaml::Value::as_bool);
-                if let (Some(property), Some(explode)) = (property.as_str(), explode) {
-                    found.insert(child_pointer.join(property), explode);
-                }
-            }
-        }
-        collect_explodes(child, &child_pointer, found);
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{check, explicit_explodes};
+    use super::*;
+
+    fn document(text: &str) -> Value {
+        serde_yaml::from_str(text).expect("YAML")
+    }
 
     #[test]
     fn written_explodes_are_found_by_pointer() {
         let spec = "paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            encoding:\n              tags: {explode: false}\n              ids: {style: form}\n";
-        let found: Vec<(String, bool)> = explicit_explodes(spec)
+        let found: Vec<(String, bool)> = Unread::read(&document(spec))
+            .explodes
             .into_iter()
             .map(|(pointer, explode)| (pointer.to_string(), explode))
             .collect();
@@ -141,8 +153,34 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_siblings_of_a_ref_are_found_by_pointer() {
+        let spec = "components:\n  schemas:\n    A:\n      properties:\n        m: {$ref: '#/components/schemas/M', nullable: true, x-note: 1}\n        n: {$ref: '#/components/schemas/M'}\n        list: {type: array, items: [{$ref: '#/components/schemas/M', description: d}]}\n";
+        let found: Vec<(String, Vec<String>)> = Unread::read(&document(spec))
+            .ref_siblings
+            .into_iter()
+            .map(|(pointer, siblings)| {
+                let keys = siblings.keys().filter_map(Value::as_str).map(str::to_owned).collect();
+                (pointer.to_string(), keys)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "#/components/schemas/A/properties/list/items/0".to_owned(),
+                    vec!["description".to_owned()]
+                ),
+                (
+                    "#/components/schemas/A/properties/m".to_owned(),
+                    vec!["nullable".to_owned()]
+                ),
+            ]
+        );
+    }
+
     fn message(spec: &str) -> Option<String> {
-        check(spec).err().map(|error| error.to_string())
+        check(&document(spec)).err().map(|error| error.to_string())
     }
 
     #[test]

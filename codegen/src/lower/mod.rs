@@ -15,6 +15,7 @@ mod refs;
 mod responses;
 mod schemas;
 mod security;
+mod siblings;
 mod styles;
 mod unions;
 
@@ -29,6 +30,7 @@ use crate::error::{Error, Pointer, Warning};
 use crate::model::SecuritySchemeDef;
 use crate::model::{Api, Resource, TypeDef, TypeKind, TypeRef};
 use crate::names::{Scope, has_word, type_name};
+use crate::unread::Unread;
 
 /// The media type the generator reads bodies and responses from.
 const JSON: &str = "application/json";
@@ -40,13 +42,10 @@ const FORM: &str = "application/x-www-form-urlencoded";
 const OCTET_STREAM: &str = "application/octet-stream";
 
 /// Lowers a parsed spec into the model, with the warnings met on the way.
-pub(crate) fn lower(
-    spec: &OpenAPI,
-    config: &Config,
-    explicit_explodes: BTreeMap<Pointer, bool>,
-) -> Result<(Api, Vec<Warning>), Error> {
+pub(crate) fn lower(spec: &OpenAPI, config: &Config, unread: Unread) -> Result<(Api, Vec<Warning>), Error> {
     let mut lowerer = Lowerer::new(spec)?;
-    lowerer.explicit_explodes = explicit_explodes;
+    lowerer.explicit_explodes = unread.explodes;
+    lowerer.ref_siblings = unread.ref_siblings;
     lowerer.error_schema = errors::error_schema(spec, config);
     let resources = lowerer.lower_operations()?;
     if config.standalone.is_none() && lowerer.error_schema.is_some() {
@@ -55,6 +54,7 @@ pub(crate) fn lower(
         lowerer.error_body(&components)?;
     }
     lowerer.box_recursive_fields()?;
+    lowerer.warn_unread_siblings();
     let warnings = std::mem::take(&mut lowerer.warnings);
     Ok((lowerer.finish(resources), warnings))
 }
@@ -155,6 +155,11 @@ struct Lowerer<'a> {
     /// The `explode` of each Encoding Object that writes one (openapiv3 cannot tell a missing
     /// one from `false`).
     explicit_explodes: BTreeMap<Pointer, bool>,
+    /// The keywords beside each `$ref` that has any, by the pointer of its object (openapiv3
+    /// drops them).
+    ref_siblings: BTreeMap<Pointer, serde_yaml::Mapping>,
+    /// The `$ref`s whose siblings lowering has read (and warned about).
+    read_siblings: BTreeSet<Pointer>,
     /// What lowering went past without representing it.
     warnings: Vec<Warning>,
 }
@@ -190,6 +195,8 @@ impl<'a> Lowerer<'a> {
             error_type: None,
             schemes: security::schemes(spec)?,
             explicit_explodes: BTreeMap::new(),
+            ref_siblings: BTreeMap::new(),
+            read_siblings: BTreeSet::new(),
             warnings: Vec::new(),
         })
     }

@@ -55,7 +55,9 @@ impl<'a> Lowerer<'a> {
             SchemaSlot::Inline(schema) => self.lower_schema(schema, hint, pointer),
             SchemaSlot::Ref(reference) => {
                 let (target, schema, name) = self.resolve_schema_ref(reference, pointer)?;
-                self.lower_schema(schema, &type_name(&name), &target)
+                let mut lowered = self.lower_schema(schema, &type_name(&name), &target)?;
+                self.apply_ref_siblings(pointer, schema, &mut lowered);
+                Ok(lowered)
             }
         }
     }
@@ -296,7 +298,7 @@ impl<'a> Lowerer<'a> {
                     schema.schema_data.description.clone(),
                     schema.schema_data.example.clone(),
                 ),
-                ReferenceOr::Reference { .. } => (None, None),
+                ReferenceOr::Reference { .. } => (self.ref_description(&field_pointer), None),
             };
             let lowered = self.lower_slot(slot.into(), &field_hint, &field_pointer)?;
             fields.push(Field {
