@@ -137,7 +137,10 @@ pub mod runtime {
     #[cfg(feature = "testing")]
     #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
     pub mod testing {
-        pub use crate::mock::{Expectation, Mock, MockOperation, Received, ResponseBody, TEST_CREDENTIAL};
+        pub use crate::mock::{
+            Expectation, Mock, MockOperation, OperationVisitor, Received, ResponseBody, TEST_CREDENTIAL,
+            with_test_credentials,
+        };
     }
 
     /// The blocking client and call, generic over the API.
@@ -203,8 +206,8 @@ pub mod __private {
     pub mod testing {
         pub use crate::__mock_operation as mock_operation;
         pub use crate::mock::{
-            Expectation, Mock, MockOperation, Received, ResponseBody, bytes_response, empty_response, fixture,
-            form_body, json_body, json_response, no_body, raw_body, round_trip, text_response,
+            Expectation, Mock, MockOperation, OperationVisitor, Received, ResponseBody, bytes_response, empty_response,
+            fixture, form_body, json_body, json_response, no_body, raw_body, round_trip, text_response,
         };
         pub use wiremock;
     }

@@ -27,32 +27,40 @@ const FRONTEND_SPEC: &str = "spec/upstream/fapi-2025-11-10.yml";
 const FRONTEND_PACKAGE: &str = "fapi-2025-11-10";
 const FRONTEND_TEST: &str = "tests/contract/fapi-2025-11-10.rs";
 
-/// Installs Prism, then runs both contracts, each against a Prism of its own: `clerk-sdk`
-/// against the phone_numbers slice, and a crate generated from the Frontend API against that
-/// spec. Checks Prism's log of the first for the key.
+/// Installs Prism, then runs the contracts, each against a Prism of its own: `clerk-sdk`
+/// against the phone_numbers slice, a crate generated from the Frontend API against that spec,
+/// and the probe of every operation of a crate generated from each spec in `spec/upstream/`
+/// (see [`crate::probe`]). Checks Prism's log of the first for the key.
 pub fn run(root: &Path) -> Result<ExitCode> {
     let prism_dir = root.join("target/prism");
     install(root, &prism_dir)?;
 
     let log_path = prism_dir.join("prism.log");
-    let sdk = with_prism(root, &prism_dir, "spec/phone_numbers.yaml", &log_path, |url| {
-        Command::new(env!("CARGO"))
-            .args([
-                "test",
-                "--locked",
-                "-p",
-                "tests",
-                "--test",
-                "contract",
-                "--",
-                "--ignored",
-                "--nocapture",
-            ])
-            .current_dir(root)
-            .env("PRISM_URL", url)
-            .status()
-            .context("cannot run the contract tests")
-    })?;
+    let sdk = with_prism(
+        root,
+        &prism_dir,
+        "spec/phone_numbers.yaml",
+        &["--errors"],
+        &log_path,
+        |url| {
+            Command::new(env!("CARGO"))
+                .args([
+                    "test",
+                    "--locked",
+                    "-p",
+                    "tests",
+                    "--test",
+                    "contract",
+                    "--",
+                    "--ignored",
+                    "--nocapture",
+                ])
+                .current_dir(root)
+                .env("PRISM_URL", url)
+                .status()
+                .context("cannot run the contract tests")
+        },
+    )?;
     let leaks = key_lines_in_log(&log_path)?;
     if !leaks.is_empty() {
         bail!(
@@ -66,6 +74,7 @@ pub fn run(root: &Path) -> Result<ExitCode> {
         root,
         &prism_dir,
         FRONTEND_SPEC,
+        &["--errors"],
         &prism_dir.join("prism-fapi.log"),
         |url| {
             Command::new(env!("CARGO"))
@@ -77,26 +86,30 @@ pub fn run(root: &Path) -> Result<ExitCode> {
                 .context("cannot run the Frontend API contract test")
         },
     )?;
-    Ok(if sdk.success() && frontend.success() {
+    let probe = crate::probe::run(root, &prism_dir)?;
+    Ok(if sdk.success() && frontend.success() && probe {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
 }
 
-/// Starts Prism as a validating mock of `spec`, logging to `log_path`, runs `tests` with its
-/// URL, and stops it.
-fn with_prism(
+/// Starts Prism as a mock of `spec` with the options `args` (such as `--errors`), logging to
+/// `log_path`, runs `tests` with its URL, and stops it.
+pub(crate) fn with_prism(
     root: &Path,
     prism_dir: &Path,
     spec: &str,
+    args: &[&str],
     log_path: &Path,
     tests: impl FnOnce(&str) -> Result<ExitStatus>,
 ) -> Result<ExitStatus> {
     let port = free_port()?;
     let log = std::fs::File::create(log_path).with_context(|| format!("cannot create {}", log_path.display()))?;
     let child = Command::new(prism_dir.join("node_modules/.bin/prism"))
-        .args(["mock", "--errors", "-h", "127.0.0.1", "-p", &port.to_string(), spec])
+        .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
+        .args(args)
+        .arg(spec)
         .current_dir(root)
         .stdout(Stdio::from(log.try_clone().context("cannot share the log file")?))
         .stderr(Stdio::from(log))
@@ -118,16 +131,25 @@ fn frontend_crate(root: &Path) -> Result<PathBuf> {
     let _ = std::fs::remove_dir_all(&dir);
     let text =
         std::fs::read_to_string(root.join(FRONTEND_SPEC)).with_context(|| format!("cannot read {FRONTEND_SPEC}"))?;
+    write_generated_crate(root, &dir, FRONTEND_PACKAGE, &text, FRONTEND_SPEC)?;
+    std::fs::create_dir_all(dir.join("tests")).context("cannot create the crate's tests folder")?;
+    std::fs::copy(root.join(FRONTEND_TEST), dir.join("tests/contract.rs")).context("cannot copy the contract test")?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).context("cannot copy Cargo.lock")?;
+    Ok(dir)
+}
+
+/// Generates the spec `text` (named `label` in the files' headers) into `dir` as the complete
+/// crate `package`, which uses the repository's `clerk-sdk` by path.
+pub(crate) fn write_generated_crate(root: &Path, dir: &Path, package: &str, text: &str, label: &str) -> Result<()> {
     let config = codegen::Config {
-        spec_label: FRONTEND_SPEC.to_owned(),
+        spec_label: label.to_owned(),
         standalone: Some(codegen::Standalone {
-            package_name: FRONTEND_PACKAGE.to_owned(),
+            package_name: package.to_owned(),
             sdk_path: root.join("clerk-sdk").to_string_lossy().into_owned(),
         }),
         ..codegen::Config::default()
     };
-    let generated =
-        codegen::generate(&text, &config).with_context(|| format!("cannot generate from {FRONTEND_SPEC}"))?;
+    let generated = codegen::generate(text, &config).with_context(|| format!("cannot generate from {label}"))?;
     for file in &generated.files {
         let path = dir.join(&file.path);
         if let Some(parent) = path.parent() {
@@ -135,10 +157,7 @@ fn frontend_crate(root: &Path) -> Result<PathBuf> {
         }
         std::fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    std::fs::create_dir_all(dir.join("tests")).context("cannot create the crate's tests folder")?;
-    std::fs::copy(root.join(FRONTEND_TEST), dir.join("tests/contract.rs")).context("cannot copy the contract test")?;
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).context("cannot copy Cargo.lock")?;
-    Ok(dir)
+    Ok(())
 }
 
 /// `npm ci` into `target/prism` from the checked-in manifest and lock file, unless that exact

@@ -17,6 +17,7 @@ use anyhow::{Context, Result, bail};
 mod build_cost;
 mod contract;
 mod diff;
+mod probe;
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--deny-warnings] [--spec PATH] [--out DIR] [--crate-name NAME]

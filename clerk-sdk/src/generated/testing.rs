@@ -19,13 +19,13 @@ mock_operation! {
     " `POST /phone_numbers` (`CreatePhoneNumber`): the marker of its expectations."]
     CreatePhoneNumber, ClerkBackendApi, CREATE_PHONE_NUMBER, 200, body :
     models::CreatePhoneNumberRequest = json_body, response : models::PhoneNumber =
-    json_response,
+    json_response, output : models::PhoneNumber,
 }
 mock_operation! {
     #[doc =
     " `GET /phone_numbers/{phone_number_id}` (`GetPhoneNumber`): the marker of its expectations."]
     GetPhoneNumber, ClerkBackendApi, GET_PHONE_NUMBER, 200, body : () = no_body, response
-    : models::PhoneNumber = json_response,
+    : models::PhoneNumber = json_response, output : models::PhoneNumber,
 }
 impl MockExpectation<'_, GetPhoneNumber> {
     /// Matches requests whose `phone_number_id` is `value`.
@@ -37,7 +37,7 @@ mock_operation! {
     #[doc =
     " `DELETE /phone_numbers/{phone_number_id}` (`DeletePhoneNumber`): the marker of its expectations."]
     DeletePhoneNumber, ClerkBackendApi, DELETE_PHONE_NUMBER, 200, body : () = no_body,
-    response : models::DeletedObject = json_response,
+    response : models::DeletedObject = json_response, output : models::DeletedObject,
 }
 impl MockExpectation<'_, DeletePhoneNumber> {
     /// Matches requests whose `phone_number_id` is `value`.
@@ -50,7 +50,7 @@ mock_operation! {
     " `PATCH /phone_numbers/{phone_number_id}` (`UpdatePhoneNumber`): the marker of its expectations."]
     UpdatePhoneNumber, ClerkBackendApi, UPDATE_PHONE_NUMBER, 200, body :
     models::UpdatePhoneNumberRequest = json_body, response : models::PhoneNumber =
-    json_response,
+    json_response, output : models::PhoneNumber,
 }
 impl MockExpectation<'_, UpdatePhoneNumber> {
     /// Matches requests whose `phone_number_id` is `value`.
@@ -63,6 +63,7 @@ mock_operation! {
     " `POST /phone_numbers/{phone_number_id}/prepare_verification` (`PreparePhoneNumberVerification`): the marker of its expectations."]
     PreparePhoneNumberVerification, ClerkBackendApi, PREPARE_PHONE_NUMBER_VERIFICATION,
     200, body : () = no_body, response : models::VerificationResponse = json_response,
+    output : models::VerificationResponse,
 }
 impl MockExpectation<'_, PreparePhoneNumberVerification> {
     /// Matches requests whose `phone_number_id` is `value`.
@@ -75,7 +76,7 @@ mock_operation! {
     " `POST /phone_numbers/{phone_number_id}/attempt_verification` (`AttemptPhoneNumberVerification`): the marker of its expectations."]
     AttemptPhoneNumberVerification, ClerkBackendApi, ATTEMPT_PHONE_NUMBER_VERIFICATION,
     200, body : models::AttemptPhoneNumberVerificationRequest = json_body, response :
-    models::VerificationResponse = json_response,
+    models::VerificationResponse = json_response, output : models::VerificationResponse,
 }
 impl MockExpectation<'_, AttemptPhoneNumberVerification> {
     /// Matches requests whose `phone_number_id` is `value`.
@@ -123,6 +124,17 @@ impl<'a> PhoneNumbersMock<'a> {
     ) -> MockExpectation<'a, AttemptPhoneNumberVerification> {
         self.mock.expect::<AttemptPhoneNumberVerification>()
     }
+}
+/// Calls `visitor` with the marker of each of the 6 operations, in spec order: for tests that go over the whole API.
+pub fn for_each_operation(
+    visitor: &mut impl crate::__private::testing::OperationVisitor<Api = ClerkBackendApi>,
+) {
+    visitor.visit::<CreatePhoneNumber>();
+    visitor.visit::<GetPhoneNumber>();
+    visitor.visit::<DeletePhoneNumber>();
+    visitor.visit::<UpdatePhoneNumber>();
+    visitor.visit::<PreparePhoneNumberVerification>();
+    visitor.visit::<AttemptPhoneNumberVerification>();
 }
 /// A realistic value of each model, built from the spec's examples.
 pub mod fixtures {

@@ -43,6 +43,10 @@ pub trait MockOperation: 'static {
     type Body: Clone + fmt::Debug + PartialEq + Send + Sync + 'static;
     /// The value a successful call returns, which [`Expectation::returns`] answers with.
     type Response;
+    /// What a call of the operation gives: `Response`, or `Option` or
+    /// [`Outcome`](crate::Outcome) of it for operations whose 2xx may have no body or that
+    /// document redirects.
+    type Output: crate::runtime::FromResponse + Send + 'static;
     /// The operation's descriptor.
     const OPERATION: &'static Operation;
     /// The status [`Expectation::returns`] answers with: the spec's first 2xx.
@@ -57,6 +61,17 @@ pub trait MockOperation: 'static {
 
     /// Writes a success value as a response body.
     fn encode_response(value: &Self::Response) -> ResponseBody;
+}
+
+/// Something that goes over every operation of an API, one marker type at a time: what each
+/// generated `testing::for_each_operation` calls. A contract test can call every operation
+/// with it, for example.
+pub trait OperationVisitor {
+    /// The API whose operations it visits.
+    type Api: Api;
+
+    /// Visits the operation `O`.
+    fn visit<O: MockOperation<Api = Self::Api>>(&mut self);
 }
 
 /// A response body and its content type.
@@ -243,18 +258,7 @@ impl<A: Api> Mock<A> {
     /// how your application takes drifted responses, build with `.strict_responses(false)`,
     /// or set it on one call (see [`crate::drift`]).
     pub fn builder(&self) -> ClientBuilder<A> {
-        let schemes = A::DESCRIPTION.schemes.iter().enumerate();
-        let builder = schemes.fold(Client::<A>::builder(), |builder, (index, scheme)| {
-            let credential = match scheme.kind {
-                SchemeKind::Basic => Credential::Basic {
-                    user: "clerk_sdk_mock".to_owned(),
-                    password: TEST_CREDENTIAL.to_owned().into(),
-                },
-                SchemeKind::Bearer | SchemeKind::ApiKey { .. } => Credential::Token(TEST_CREDENTIAL.to_owned().into()),
-            };
-            builder.credential(index, credential)
-        });
-        builder
+        with_test_credentials(Client::<A>::builder())
             .server_url(self.uri())
             .retries(RetryConfig::default().backoff(BackoffStrategy {
                 initial_interval: Duration::from_millis(1),
@@ -333,6 +337,22 @@ impl<A: Api> Mock<A> {
     }
 }
 
+/// `builder` with [`TEST_CREDENTIAL`] as the credential of every security scheme of the API
+/// (for HTTP Basic, as the password of user `clerk_sdk_mock`), as the mock's clients have.
+pub fn with_test_credentials<A: Api>(builder: ClientBuilder<A>) -> ClientBuilder<A> {
+    let schemes = A::DESCRIPTION.schemes.iter().enumerate();
+    schemes.fold(builder, |builder, (index, scheme)| {
+        let credential = match scheme.kind {
+            SchemeKind::Basic => Credential::Basic {
+                user: "clerk_sdk_mock".to_owned(),
+                password: TEST_CREDENTIAL.to_owned().into(),
+            },
+            SchemeKind::Bearer | SchemeKind::ApiKey { .. } => Credential::Token(TEST_CREDENTIAL.to_owned().into()),
+        };
+        builder.credential(index, credential)
+    })
+}
+
 impl<A> Drop for Mock<A> {
     fn drop(&mut self) {
         if std::thread::panicking() {
@@ -354,7 +374,8 @@ macro_rules! __mock_operation {
         $(#[$doc:meta])*
         $marker:ident, $api:ty, $operation:path, $status:literal,
         body: $body:ty = $decode:path,
-        response: $response:ty = $encode:path $(,)?
+        response: $response:ty = $encode:path,
+        output: $output:ty $(,)?
     ) => {
         $(#[$doc])*
         #[derive(Debug)]
@@ -364,6 +385,7 @@ macro_rules! __mock_operation {
             type Api = $api;
             type Body = $body;
             type Response = $response;
+            type Output = $output;
             const OPERATION: &'static $crate::__private::Operation = &$operation;
             const SUCCESS_STATUS: u16 = $status;
 

@@ -159,6 +159,22 @@ pub(super) struct Signature {
     pub(super) call_type: TokenStream,
 }
 
+/// What a call of the operation gives: its response type (`()` without one), in `Option` when
+/// a 2xx may have no body, in `Outcome` when the operation documents redirects.
+pub(super) fn output_type(operation: &Operation) -> TokenStream {
+    let mut output = match &operation.response {
+        Some(ty) => model_type_tokens(ty),
+        None => quote!(()),
+    };
+    if operation.response_optional {
+        output = quote!(Option<#output>);
+    }
+    if !operation.redirect_statuses.is_empty() {
+        output = quote!(crate::Outcome<#output>);
+    }
+    output
+}
+
 /// The signature of an operation's method; `markers` is the path to the operations module's
 /// marker types from the module the method is in.
 pub(super) fn signature(operation: &Operation, markers: &TokenStream) -> Signature {
@@ -209,16 +225,7 @@ pub(super) fn signature(operation: &Operation, markers: &TokenStream) -> Signatu
         args.push(arg.clone());
         arg
     });
-    let mut response = match &operation.response {
-        Some(ty) => model_type_tokens(ty),
-        None => quote!(()),
-    };
-    if operation.response_optional {
-        response = quote!(Option<#response>);
-    }
-    if !operation.redirect_statuses.is_empty() {
-        response = quote!(crate::Outcome<#response>);
-    }
+    let response = output_type(operation);
     let call_type = match &operation.params_marker {
         Some(marker) => {
             let marker = ident(marker);

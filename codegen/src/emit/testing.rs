@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations::styles_tokens;
+use super::operations::{output_type, styles_tokens};
 use super::{fixtures, ident, model_type_tokens};
 use crate::model::{Api, BodyEncoding, Operation, Resource, TypeRef};
 use crate::names::{Scope, avoiding, type_name};
@@ -95,6 +95,11 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
         .flat_map(|r| &r.operations)
         .map(|op| ident(&op.const_name));
     let helpers = helpers(api);
+    let visit_markers = operations.iter().map(|(name, _)| ident(name));
+    let visit_doc = format!(
+        " Calls `visitor` with the marker of each of the {} operations, in spec order: for tests that go over the whole API.",
+        operations.len()
+    );
     quote! {
         #(#![doc = #module_doc])*
         use super::models;
@@ -107,6 +112,12 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
 
         #(#operation_tokens)*
         #(#handles)*
+
+        #[doc = #visit_doc]
+        pub fn for_each_operation(visitor: &mut impl crate::__private::testing::OperationVisitor<Api = #marker>) {
+            #(visitor.visit::<#visit_markers>();)*
+        }
+
         #fixtures
     }
 }
@@ -122,6 +133,7 @@ fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, To
     );
     let (body, decode) = body_types(operation);
     let (response, encode, status) = response_types(operation);
+    let output = output_type(operation);
     let path_matchers: Vec<TokenStream> = operation
         .path_params
         .iter()
@@ -161,6 +173,7 @@ fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, To
             #marker, #api_marker, #descriptor, #status,
             body: #body = #decode,
             response: #response = #encode,
+            output: #output,
         }
         #matchers
     };

@@ -114,8 +114,11 @@ mod tests {
     use crate::model::{TypeKind, TypeRef};
     use crate::unread::Unread;
 
-    /// The `Holder` struct's fields (name, type, nullable) and the warnings of lowering it.
-    fn holder(properties: &str) -> (Vec<(String, TypeRef, bool, Option<String>)>, Vec<String>) {
+    /// A field as the tests compare it: name, type, nullable, doc.
+    type FieldView = (String, TypeRef, bool, Option<String>);
+
+    /// The `Holder` struct's fields and the warnings of lowering it.
+    fn holder(properties: &str) -> (Vec<FieldView>, Vec<String>) {
         let text = format!(
             "  schemas:\n    Method: {{type: object, properties: {{id: {{type: string}}}}}}\n    Holder:\n      type: object\n      required: [method]\n      properties:\n{properties}"
         );
