@@ -138,7 +138,7 @@ pub mod runtime {
     #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
     pub mod testing {
         pub use crate::mock::{
-            Expectation, Mock, MockOperation, OperationVisitor, Received, ResponseBody, TEST_CREDENTIAL,
+            Expectation, Mock, MockOperation, OperationVisitor, Received, ResponseBody, TEST_CREDENTIAL, decode_as,
             with_test_credentials,
         };
     }

@@ -27,6 +27,8 @@ use execute::{RequestParts, Stop, execute};
 pub use form::Style;
 use form::{Target, join, pairs};
 pub use outcome::{FromResponse, Outcome, Redirect, Response};
+#[cfg(feature = "testing")]
+pub(crate) use response::decode_bytes;
 pub use response::decode_response;
 #[cfg(feature = "testing")]
 pub(crate) use response::parse_json;
@@ -37,13 +39,13 @@ pub(crate) use response::parse_json;
 pub(crate) fn query_pairs(value: serde_json::Value, styles: &[(&str, Style)]) -> Result<Vec<(String, String)>, String> {
     pairs(value, styles, Target::Query)
 }
-use response::{RawResponse, report_deviations, status_error};
+use response::{Attempt, RawResponse, answer, report_deviations};
 use url::expand_path;
 
 use crate::api::{Api, KeyLocation, SchemeKind};
 use crate::client::{Client, ClientInner};
 use crate::credentials::is_cookie_value;
-use crate::drift::{Decoded, Mode};
+use crate::drift::Mode;
 use crate::error::{BaseError as Error, SdkError};
 use crate::retry::{RetryClass, RetryConfig};
 
@@ -433,28 +435,21 @@ impl<A: Api, T: FromResponse, P> Call<A, T, P> {
         let client = Arc::clone(&self.client);
         let mode = Mode::strict(self.options.strict_responses.unwrap_or(client.strict_responses));
         let response = match self.respond().await {
-            Ok(response) => response,
-            Err(Stop::Status(response)) => {
-                let error = status_error(operation, &response, mode);
-                report_deviations(&client, operation, &response, error.deviations());
-                return Err(error);
-            }
+            Ok(response) | Err(Stop::Status(response)) => response,
             Err(Stop::Error(error)) => return Err(error.widen()),
         };
-        let decoded = T::decode(operation, &response, mode).map_err(Error::widen);
-        let deviations = match &decoded {
-            Ok(decoded) => &decoded.deviations[..],
+        let attempt = Attempt {
+            number: response.attempt,
+            retry_delay: response.retry_delay,
+            status: response.status,
+        };
+        let answer = answer(operation, response, mode);
+        let deviations = match &answer {
+            Ok(response) => response.deviations(),
             Err(error) => error.deviations(),
         };
-        report_deviations(&client, operation, &response, deviations);
-        let Decoded { value, deviations } = decoded?;
-        let RawResponse { status, headers, .. } = response;
-        Ok(Response {
-            status,
-            headers,
-            value,
-            deviations,
-        })
+        report_deviations(&client, operation, &attempt, deviations);
+        answer
     }
 
     /// Sends the request: the 2xx or 3xx response, or why the call stopped without one.

@@ -144,8 +144,9 @@ impl<T> Response<T> {
         &self.value
     }
 
-    /// Where the body differed from the spec, in body order, each with its JSON pointer and
-    /// what the value holds instead; empty when it matched. See [`crate::drift`].
+    /// Where the body differed from the spec, each with its JSON pointer and what the value
+    /// holds instead, in the order of the spec's fields (array items in order); empty when it
+    /// matched. See [`crate::drift`].
     pub fn deviations(&self) -> &[Deviation] {
         &self.deviations
     }

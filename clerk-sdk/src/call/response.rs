@@ -12,6 +12,7 @@ use serde::de::IntoDeserializer;
 use serde::de::value::SeqDeserializer;
 
 use super::Operation;
+use super::outcome::{FromResponse, Response};
 use crate::client::ClientInner;
 use crate::drift::schema::Modeled;
 use crate::drift::{Decoded, Deviation, Failure, Mode, decode_json, pointer_list};
@@ -32,7 +33,7 @@ pub struct RawResponse {
 
 /// Maps a non-2xx response to [`SdkError::Api`] (listed status), [`SdkError::Decode`] (listed
 /// status whose body is not the API's error type) or [`SdkError::UnexpectedStatus`].
-pub(super) fn status_error<E: DeserializeOwned + Modeled>(
+fn status_error<E: DeserializeOwned + Modeled>(
     operation: &Operation,
     response: &RawResponse,
     mode: Mode,
@@ -93,11 +94,54 @@ pub(super) fn unexpected_redirect(operation: &Operation, response: &RawResponse)
     )
 }
 
+/// A response as a call's value or error: a 2xx (or a 3xx an operation documents) decoded
+/// into `T`, any other status mapped by [`status_error`].
+pub(super) fn answer<T: FromResponse, E: DeserializeOwned + Modeled>(
+    operation: &Operation,
+    response: RawResponse,
+    mode: Mode,
+) -> Result<Response<T>, SdkError<E>> {
+    if !response.status.is_success() && !response.status.is_redirection() {
+        return Err(status_error(operation, &response, mode));
+    }
+    let Decoded { value, deviations } = T::decode(operation, &response, mode).map_err(Error::widen)?;
+    let RawResponse { status, headers, .. } = response;
+    Ok(Response {
+        status,
+        headers,
+        value,
+        deviations,
+    })
+}
+
+/// Decodes `body`, answered with `status` and `headers`, as a call to `operation` would,
+/// without sending anything: for the testing kit and the fuzz targets.
+pub(crate) fn decode_bytes<T: FromResponse, E: DeserializeOwned + Modeled>(
+    operation: &Operation,
+    status: u16,
+    headers: HeaderMap,
+    body: &[u8],
+    strict: bool,
+) -> Result<Response<T>, SdkError<E>> {
+    let status = StatusCode::from_u16(status).map_err(|e| SdkError::InvalidRequest {
+        operation: operation.id,
+        reason: e.to_string(),
+    })?;
+    let response = RawResponse {
+        status,
+        headers,
+        body: Bytes::copy_from_slice(body),
+        attempt: 1,
+        retry_delay: None,
+    };
+    answer(operation, response, Mode::strict(strict))
+}
+
 /// Maps a response exactly as a call does (the typed error `E` for `error_statuses`, an
 /// unexpected-status error otherwise, a decoded `T` for 2xx), without sending anything, with
 /// the deviations a lenient decode found. For the fuzz targets, which feed it arbitrary
 /// bodies.
-pub fn decode_response<T: DeserializeOwned + Modeled, E: DeserializeOwned + Modeled>(
+pub fn decode_response<T: FromResponse, E: DeserializeOwned + Modeled>(
     status: u16,
     error_statuses: &'static [u16],
     body: &[u8],
@@ -113,26 +157,9 @@ pub fn decode_response<T: DeserializeOwned + Modeled, E: DeserializeOwned + Mode
         default_errors: false,
         accept: "application/json",
     };
-    let operation = &operation;
-    let status = StatusCode::from_u16(status).map_err(|e| SdkError::InvalidRequest {
-        operation: operation.id,
-        reason: e.to_string(),
-    })?;
-    let response = RawResponse {
-        status,
-        headers: HeaderMap::new(),
-        body: Bytes::copy_from_slice(body),
-        attempt: 1,
-        retry_delay: None,
-    };
-    let mode = Mode::strict(strict);
-    if status.is_success() {
-        decode(operation, &response, mode)
-            .map(|decoded| (decoded.value, decoded.deviations))
-            .map_err(Error::widen)
-    } else {
-        Err(status_error(operation, &response, mode))
-    }
+    let response = decode_bytes::<T, E>(&operation, status, HeaderMap::new(), body, strict)?;
+    let deviations = response.deviations.clone();
+    Ok((response.into_inner(), deviations))
 }
 
 /// Decodes a 2xx body by its `Content-Type`: a `text/*` body (other than JSON) as a string, an
@@ -189,13 +216,20 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
 /// The most pointers the log event of one call names.
 const LOGGED_POINTERS: usize = 20;
 
+/// The attempt that got a response: its number, the wait before it, and the status.
+pub(super) struct Attempt {
+    pub(super) number: u32,
+    pub(super) retry_delay: Option<Duration>,
+    pub(super) status: StatusCode,
+}
+
 /// Makes a response's deviations visible, if it has any: one `warn` event for the call, with
 /// the operation, the status and the pointers (never the values, which may be personal data),
 /// and each hook's [`on_deviations`](crate::hooks::Hooks::on_deviations).
 pub(super) fn report_deviations(
     inner: &ClientInner,
     operation: &Operation,
-    response: &RawResponse,
+    attempt: &Attempt,
     deviations: &[Deviation],
 ) {
     if deviations.is_empty() {
@@ -204,7 +238,7 @@ pub(super) fn report_deviations(
     tracing::warn!(
         target: "clerk_sdk::drift",
         operation = operation.id,
-        status = response.status.as_u16(),
+        status = attempt.status.as_u16(),
         count = deviations.len(),
         pointers = %pointer_list(deviations, LOGGED_POINTERS),
         "the response deviates from the spec"
@@ -216,8 +250,8 @@ pub(super) fn report_deviations(
         operation_id: operation.id,
         method: operation.method.clone(),
         path_template: operation.path,
-        attempt: response.attempt,
-        retry_delay: response.retry_delay,
+        attempt: attempt.number,
+        retry_delay: attempt.retry_delay,
     };
     for hook in &inner.hooks {
         hook.on_deviations(&context, deviations);

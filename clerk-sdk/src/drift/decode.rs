@@ -41,7 +41,7 @@ pub(crate) enum Failure {
         message: String,
         deviations: Vec<Deviation>,
     },
-    /// A strict decode of a body that deviates: every deviation, in body order.
+    /// A strict decode of a body that deviates: every deviation, in the order of the spec.
     Deviates(Vec<Deviation>),
 }
 

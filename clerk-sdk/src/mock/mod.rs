@@ -337,6 +337,41 @@ impl<A: Api> Mock<A> {
     }
 }
 
+/// Decodes `body`, answered with `status` as JSON, as operation `O`'s response, exactly as a
+/// call decodes it (leniently, or with `strict` as strict responses do), without a server:
+/// for tests that feed an operation many bodies, such as a corpus of drifted responses.
+///
+/// ```
+/// # #[cfg(feature = "testing")] {
+/// use clerk_sdk::runtime::testing::decode_as;
+/// use clerk_sdk::testing::GetPhoneNumber;
+///
+/// let body = br#"{"object": "phone_number", "phone_number": "+15555550100", "reserved": false,
+///     "verification": null, "linked_to": [], "created_at": "1716883200000", "updated_at": 0}"#;
+/// let response = decode_as::<GetPhoneNumber>(200, body, false).expect("decodes");
+/// assert_eq!(response.value().created_at, 1_716_883_200_000);
+/// assert_eq!(response.deviations()[0].pointer(), "/created_at");
+/// assert!(decode_as::<GetPhoneNumber>(200, body, true).is_err(), "strictly, it deviates");
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// The error the call would give: the typed error for a status the operation lists, and so
+/// on.
+pub fn decode_as<O: MockOperation>(
+    status: u16,
+    body: &[u8],
+    strict: bool,
+) -> Result<crate::Response<O::Output>, crate::SdkError<<O::Api as Api>::ErrorBody>> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::CONTENT_TYPE,
+        reqwest::header::HeaderValue::from_static("application/json"),
+    );
+    crate::call::decode_bytes(O::OPERATION, status, headers, body, strict)
+}
+
 /// `builder` with [`TEST_CREDENTIAL`] as the credential of every security scheme of the API
 /// (for HTTP Basic, as the password of user `clerk_sdk_mock`), as the mock's clients have.
 pub fn with_test_credentials<A: Api>(builder: ClientBuilder<A>) -> ClientBuilder<A> {
