@@ -19,7 +19,7 @@ use serde_json::Value;
 use super::api;
 
 #[path = "format.rs"]
-mod format;
+pub mod format;
 pub use format::{Sample, apply};
 
 /// One case, as a file of the hand-written corpus holds it: a whole `body`, or a `base` body

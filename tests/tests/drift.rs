@@ -24,6 +24,7 @@ mod runner;
 
 #[path = "drift_corpus/mod.rs"]
 mod drift_corpus;
+use runner::format as drift_format;
 
 #[test]
 fn every_drifted_phone_number_decodes_and_reports_exactly_its_deviations() {
@@ -73,9 +74,12 @@ fn pointers(deviations: &[Deviation]) -> Vec<&str> {
     deviations.iter().map(Deviation::pointer).collect()
 }
 
+/// What `on_deviations` was told once: the operation, the attempt and the pointers.
+type Told = (String, u32, Vec<String>);
+
 /// Records what `on_deviations` was told.
 #[derive(Clone, Default)]
-struct Drift(Arc<Mutex<Vec<(String, u32, Vec<String>)>>>);
+struct Drift(Arc<Mutex<Vec<Told>>>);
 
 impl Hooks for Drift {
     fn on_deviations(&self, context: &HookContext, deviations: &[Deviation]) {

@@ -20,6 +20,8 @@ use codegen::{Config, Standalone};
 
 #[path = "drift_corpus/mod.rs"]
 mod drift_corpus;
+#[path = "../drift/format.rs"]
+mod drift_format;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -21,9 +21,11 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-#[path = "../../drift/format.rs"]
-mod format;
-pub use format::{Mutation, Sample, apply};
+// The corpus's format, `tests/drift/format.rs`, which the including test loads (once: the runner
+// loads it too) as `drift_format`.
+#[cfg(test)]
+use super::drift_format::apply;
+pub use super::drift_format::{Mutation, Sample};
 
 /// How deep sample bodies go; a schema that needs more (it requires itself) has no sample.
 const MAX_DEPTH: usize = 8;
@@ -167,7 +169,7 @@ impl<'a> Reader<'a> {
         let alternatives = ["oneOf", "anyOf"]
             .iter()
             .find_map(|key| schema.get(*key).and_then(Value::as_array))
-            .filter(|members| !members.iter().all(|member| is_constraint(member)));
+            .filter(|members| !members.iter().all(is_constraint));
         if let Some(members) = alternatives {
             // One member and no discriminator: that member. A discriminator makes a union
             // even of one member, whose tag matters.
