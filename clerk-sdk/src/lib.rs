@@ -185,6 +185,7 @@ pub mod __private {
     pub use crate::call::{Call, Operation, Style, decode_response};
     pub use crate::client::{Client, ClientBuilder};
     pub use crate::credentials::Credential;
+    pub use crate::drift::decode_json_body;
     pub use crate::drift::schema::{
         Alternative, Enum, Field, Modeled, Schema, Shape, Struct, TaggedUnion, UntaggedUnion,
     };

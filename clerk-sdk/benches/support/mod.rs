@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each bench binary uses part of this.
 
+pub mod today;
+
 use std::path::PathBuf;
 
 use serde::Deserialize;
@@ -17,6 +19,17 @@ pub fn phone_number_json(verification: &str, links: usize) -> String {
         r#"{{"id":"idn_2RJhUXnMYzPyCNMFLNRGuC7fWUL","object":"phone_number","phone_number":"+15555550100","reserved_for_second_factor":false,"default_second_factor":false,"reserved":false,"verification":{verification},"linked_to":[{}],"backup_codes":null,"created_at":1716883200000,"updated_at":1716883200000}}"#,
         linked.join(",")
     )
+}
+
+/// [`phone_number_json`] with an OTP verification, drifted the way Clerk's responses have
+/// been: `reserved` missing, `created_at` a string, and a strategy the enum does not list.
+pub fn drifted_phone_number_json(links: usize) -> String {
+    let mut body: serde_json::Value = serde_json::from_str(&phone_number_json(OTP, links)).expect("JSON");
+    let object = body.as_object_mut().expect("an object");
+    object.remove("reserved");
+    object.insert("created_at".to_owned(), serde_json::json!("1716883200000"));
+    body["verification"]["strategy"] = serde_json::json!("whatsapp_code");
+    body.to_string()
 }
 
 /// An OTP verification.

@@ -91,6 +91,23 @@ pub(crate) fn decode_json<T: DeserializeOwned + Modeled>(bytes: &[u8], mode: Mod
     }
 }
 
+/// Decodes a JSON body as `T` exactly as every call does (strictly at full speed, leniently
+/// when that fails, unless `strict`), without the rest of a response: for the benchmarks.
+///
+/// # Errors
+///
+/// What went wrong and where, as a decode error's message says it.
+pub fn decode_json_body<T: DeserializeOwned + Modeled>(
+    bytes: &[u8],
+    strict: bool,
+) -> Result<(T, Vec<Deviation>), String> {
+    match decode_json::<T>(bytes, Mode::strict(strict)) {
+        Ok(Decoded { value, deviations }) => Ok((value, deviations)),
+        Err(Failure::Located { pointer, message, .. }) => Err(format!("at `{pointer}`: {message}")),
+        Err(Failure::Deviates(deviations)) => Err(format!("{} deviations", deviations.len())),
+    }
+}
+
 /// The failure of a decode run again with path tracking.
 fn locate<T, E: std::fmt::Display>(
     decode: impl FnOnce() -> Result<T, serde_path_to_error::Error<E>>,

@@ -44,6 +44,8 @@ pub(crate) mod untagged;
 
 use std::fmt;
 
+#[doc(hidden)]
+pub use decode::decode_json_body;
 pub(crate) use decode::{Decoded, Failure, Mode, decode_json};
 
 /// One place where a response differs from the spec, and what the SDK made of it.

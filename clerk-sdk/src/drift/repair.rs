@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::schema::{Field, Schema, Struct};
+use super::schema::{Enum, Field, Schema, Struct, TaggedUnion};
 use super::{Deviation, DeviationKind, Expected, JsonType, Resolution, untagged};
 
 /// How deep the empty value of a struct may nest: a struct that requires itself has no finite
@@ -76,39 +76,47 @@ impl Walker {
                 }
                 _ => false,
             },
-            Schema::Enum(def) => {
-                let fits = self.convert(value, Expected::Enum(def.name), to_string);
-                if fits && value.as_str().is_some_and(|text| !(def.is_known)(text)) {
-                    self.report(
-                        DeviationKind::UnknownValue,
-                        Expected::Enum(def.name),
-                        JsonType::String,
-                        Resolution::KeptUnknown,
-                    );
-                }
-                fits
-            }
-            Schema::Tagged(def) => {
-                let Value::Object(object) = value else { return false };
-                let (kind, found) = match object.get(def.tag) {
-                    Some(Value::String(tag)) => match def.variants.iter().find(|(known, _)| known == tag) {
-                        Some((_, variant)) => return self.repair(value, variant()),
-                        None => (DeviationKind::UnknownTag, JsonType::String),
-                    },
-                    Some(other) => (DeviationKind::MissingTag, JsonType::of(other)),
-                    None => (DeviationKind::MissingTag, JsonType::Missing),
-                };
-                self.at(def.tag, |walker| {
-                    walker.report(kind, Expected::Union(def.name), found, Resolution::KeptUnknown);
-                });
-                true
-            }
+            Schema::Enum(def) => self.repair_enum(value, def),
+            Schema::Tagged(def) => self.repair_tagged(value, def),
             Schema::Untagged(def) => untagged::repair(self, value, def),
         }
     }
 
-    /// Checks a scalar: `Some(None)` from `convert` means it fits, `Some(Some(v))` that it
-    /// converts to `v`, `None` that it does not fit.
+    /// A string of the enum (or a scalar that converts to one); a value it does not list is
+    /// kept, and reported.
+    fn repair_enum(&mut self, value: &mut Value, def: &'static Enum) -> bool {
+        let fits = self.convert(value, Expected::Enum(def.name), to_string);
+        if fits && value.as_str().is_some_and(|text| !(def.is_known)(text)) {
+            self.report(
+                DeviationKind::UnknownValue,
+                Expected::Enum(def.name),
+                JsonType::String,
+                Resolution::KeptUnknown,
+            );
+        }
+        fits
+    }
+
+    /// A member of a tagged union: repaired as the member its tag names; kept as it is, and
+    /// reported at the tag, when the tag is one the union does not list or is missing.
+    fn repair_tagged(&mut self, value: &mut Value, def: &'static TaggedUnion) -> bool {
+        let Value::Object(object) = value else { return false };
+        let (kind, found) = match object.get(def.tag) {
+            Some(Value::String(tag)) => match def.variants.iter().find(|(known, _)| known == tag) {
+                Some((_, variant)) => return self.repair(value, variant()),
+                None => (DeviationKind::UnknownTag, JsonType::String),
+            },
+            Some(other) => (DeviationKind::MissingTag, JsonType::of(other)),
+            None => (DeviationKind::MissingTag, JsonType::Missing),
+        };
+        self.at(def.tag, |walker| {
+            walker.report(kind, Expected::Union(def.name), found, Resolution::KeptUnknown);
+        });
+        true
+    }
+
+    /// Checks a scalar by what `convert` says of it: it fits; it converts, and is replaced
+    /// with the conversion, reported; or it does not fit (`false`).
     fn convert(&mut self, value: &mut Value, expected: Expected, convert: impl Fn(&Value) -> Conversion) -> bool {
         match convert(value) {
             Conversion::Fits => true,

@@ -4,7 +4,7 @@
 //! fixtures. How a mock answers, records and reports lives in the runtime (`clerk_sdk`'s
 //! `runtime::testing`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::operations::{output_type, styles_tokens};
@@ -95,11 +95,7 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
         .flat_map(|r| &r.operations)
         .map(|op| ident(&op.const_name));
     let helpers = helpers(api);
-    let visit_markers = operations.iter().map(|(name, _)| ident(name));
-    let visit_doc = format!(
-        " Calls `visitor` with the marker of each of the {} operations, in spec order: for tests that go over the whole API.",
-        operations.len()
-    );
+    let for_each = for_each_operation(&marker, operations.iter().map(|(name, _)| name.as_str()));
     quote! {
         #(#![doc = #module_doc])*
         use super::models;
@@ -112,13 +108,24 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
 
         #(#operation_tokens)*
         #(#handles)*
-
-        #[doc = #visit_doc]
-        pub fn for_each_operation(visitor: &mut impl crate::__private::testing::OperationVisitor<Api = #marker>) {
-            #(visitor.visit::<#visit_markers>();)*
-        }
-
+        #for_each
         #fixtures
+    }
+}
+
+/// `for_each_operation`, which hands a visitor every operation's marker type, in spec order.
+fn for_each_operation<'a>(api_marker: &Ident, markers: impl ExactSizeIterator<Item = &'a str>) -> TokenStream {
+    let doc = format!(
+        " Calls `visitor` with the marker of each of the {} operations, in spec order: for tests that go over the whole API.",
+        markers.len()
+    );
+    let markers = markers.map(ident);
+    // Produces a function that calls `visit::<Marker>()` once per operation.
+    quote! {
+        #[doc = #doc]
+        pub fn for_each_operation(visitor: &mut impl crate::__private::testing::OperationVisitor<Api = #api_marker>) {
+            #(visitor.visit::<#markers>();)*
+        }
     }
 }
 
