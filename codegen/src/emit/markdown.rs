@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::docs::{sanitize, sentence};
 use super::examples::Example;
+use super::schemas::lenient_doc;
 use crate::model::{Api, Field, Operation, Presence, Resource, StructDef, TypeDef, TypeKind, TypeRef};
 use crate::names::unraw;
 
@@ -203,7 +204,7 @@ fn errors_table(operation: &Operation) -> String {
 /// `docs/models.md`: every model's fields, or its values for enums and variants for unions.
 pub(crate) fn models_page(api: &Api) -> String {
     let mut page = String::from(
-        "# Models\n\nThe request and response types in `clerk_sdk::models`. Every string enum and every discriminated union is open: a value this version of the SDK does not know is kept in an `Unknown` variant instead of failing to decode. Unknown fields in responses are ignored.\n",
+        "# Models\n\nThe request and response types in `clerk_sdk::models`. Every string enum and every discriminated union is open: a value this version of the SDK does not know is kept in an `Unknown` variant instead of failing to decode. Unknown fields in responses are ignored. A response that strays from the spec in other ways still decodes, each deviation reported (see `clerk_sdk::drift`).\n",
     );
     for def in &api.types {
         page.push('\n');
@@ -234,6 +235,13 @@ fn model_section(api: &Api, def: &TypeDef) -> String {
                     field_type_cell(api, field, presence),
                     cell(&field_description(field, presence))
                 );
+            }
+            if let Some(lenient) = fields
+                .used_in_response
+                .then(|| lenient_doc(fields, &api.types))
+                .flatten()
+            {
+                let _ = writeln!(section, "\n{lenient}");
             }
         }
         TypeKind::Enum(values) => {

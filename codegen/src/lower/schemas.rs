@@ -144,7 +144,10 @@ impl<'a> Lowerer<'a> {
             SchemaKind::AllOf { all_of } => {
                 let no_properties = EMPTY_PROPERTIES.get_or_init(IndexMap::new);
                 let ty = self.lower_all_of(all_of, no_properties, &[], hint, doc, pointer)?;
-                Lowered { ty, nullable }
+                Lowered {
+                    ty,
+                    nullable: nullable || all_of.iter().any(is_nullable_marker),
+                }
             }
             SchemaKind::Not { .. } => {
                 return Err(Error::unsupported(pointer, "`not` cannot be represented in Rust"));
@@ -156,6 +159,7 @@ impl<'a> Lowerer<'a> {
                     &any.one_of
                 };
                 let keyword = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
+                let nullable = nullable || any.all_of.iter().any(is_nullable_marker);
                 let ty = if any.not.is_some() {
                     return Err(Error::unsupported(pointer, "`not` cannot be represented in Rust"));
                 } else if !any.all_of.is_empty() {
@@ -324,7 +328,9 @@ impl<'a> Lowerer<'a> {
 
     /// `allOf`: a single member (usually a `$ref` made nullable or documented) is that member's
     /// type; several members are merged into one struct with every member's properties and
-    /// required fields (later members win on a name clash), plus the schema's own.
+    /// required fields (later members win on a name clash), plus the schema's own. A member
+    /// that only says `nullable: true` is no member: it makes the whole nullable (see
+    /// [`is_nullable_marker`]), which the caller reads.
     fn lower_all_of(
         &mut self,
         members: &'a [ReferenceOr<Schema>],
@@ -334,25 +340,30 @@ impl<'a> Lowerer<'a> {
         doc: Option<String>,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
-        if let ([member], true) = (members, own_properties.is_empty()) {
+        let members: Vec<(usize, &'a ReferenceOr<Schema>)> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, member)| !is_nullable_marker(member))
+            .collect();
+        if let ([(index, member)], true) = (members.as_slice(), own_properties.is_empty()) {
             return Ok(self
-                .lower_slot(member.into(), hint, &pointer.join("allOf").join("0"))?
+                .lower_slot((*member).into(), hint, &pointer.join("allOf").join(index.to_string()))?
                 .ty);
         }
         let mut properties: IndexMap<&'a String, PropertySlot<'a>> = IndexMap::new();
         let mut required: Vec<String> = own_required.to_vec();
-        for (index, member) in members.iter().enumerate() {
+        for &(index, member) in &members {
             let member_pointer = pointer.join("allOf").join(index.to_string());
             self.collect_properties(member, &member_pointer, &mut properties, &mut required, 0)?;
         }
         add_properties(&mut properties, own_properties, pointer);
-        let doc = doc.or_else(|| self.first_member_doc(members));
+        let doc = doc.or_else(|| self.first_member_doc(members.iter().map(|(_, member)| *member)));
         self.define_struct_from(properties.into_values().collect(), &required, hint, doc, pointer)
     }
 
     /// The description of the first `$ref` member of an `allOf`, for a merged struct with none.
-    fn first_member_doc(&self, members: &'a [ReferenceOr<Schema>]) -> Option<String> {
-        members.iter().find_map(|member| match member {
+    fn first_member_doc(&self, mut members: impl Iterator<Item = &'a ReferenceOr<Schema>>) -> Option<String> {
+        members.find_map(|member| match member {
             ReferenceOr::Reference { reference } => self
                 .resolve_schema_ref(reference, &Pointer::root())
                 .ok()
@@ -442,6 +453,33 @@ impl<'a> Lowerer<'a> {
         };
         self.types.insert(name.to_owned(), def);
     }
+}
+
+/// Whether an `allOf` member only says `nullable: true` (with `type: object` at most): Clerk's
+/// Frontend API makes a reference nullable with `allOf: [{$ref: …}, {type: object, nullable:
+/// true}]`. Strict JSON Schema would let `null` through only if every member did; the spec
+/// means the value may be `null`, and so the generator reads it.
+fn is_nullable_marker(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = member else {
+        return false;
+    };
+    let empty_object = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            object.properties.is_empty() && object.required.is_empty() && object.additional_properties.is_none()
+        }
+        SchemaKind::Any(any) => {
+            matches!(any.typ.as_deref(), None | Some("object"))
+                && any.properties.is_empty()
+                && any.required.is_empty()
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+        }
+        _ => false,
+    };
+    schema.schema_data.nullable && empty_object
 }
 
 /// Whether every member of a `oneOf`/`anyOf` only lists `required` properties: a constraint on
@@ -534,6 +572,23 @@ mod tests {
             types.get("ThingKind").map(|t| &t.kind),
             Some(TypeKind::Enum(_))
         ));
+    }
+
+    #[test]
+    fn an_all_of_member_that_only_says_nullable_makes_the_reference_nullable() {
+        let schemas = "    Error: {type: object, properties: {code: {type: string}}}\n    Holder:\n      type: object\n      properties:\n        error: {allOf: [{$ref: '#/components/schemas/Error'}, {type: object, nullable: true}]}\n        plain: {allOf: [{$ref: '#/components/schemas/Error'}]}\n";
+        let (_, types) = lowered(schemas, "Holder");
+        let Some(TypeKind::Struct(def)) = types.get("Holder").map(|t| &t.kind) else {
+            panic!("a struct")
+        };
+        let fields: Vec<(&str, &TypeRef, bool)> = def
+            .fields
+            .iter()
+            .map(|f| (f.wire_name.as_str(), &f.ty, f.nullable))
+            .collect();
+        let error = TypeRef::Named("Error".to_owned());
+        assert_eq!(fields, [("error", &error, true), ("plain", &error, false)]);
+        assert_eq!(types.len(), 2, "no merged type for the marker: {:?}", types.keys());
     }
 
     #[test]

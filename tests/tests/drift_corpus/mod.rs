@@ -153,11 +153,16 @@ impl<'a> Reader<'a> {
         value
     }
 
-    /// How a schema (a `$ref` or inline) is read. `nullable` beside a `$ref` counts.
+    /// How a schema (a `$ref` or inline) is read. `nullable` beside a `$ref` counts, and so
+    /// does an `allOf` member that says nothing but `nullable: true`: specs mean both.
     fn view(&self, schema: &'a Value) -> View<'a> {
         let beside_ref = schema.get("$ref").is_some() && schema.get("nullable") == Some(&Value::Bool(true));
         let schema = self.resolve(schema);
-        let nullable = beside_ref || schema.get("nullable") == Some(&Value::Bool(true));
+        let marked = schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|members| members.iter().any(is_nullable_marker));
+        let nullable = beside_ref || marked || schema.get("nullable") == Some(&Value::Bool(true));
         View {
             kind: self.kind(schema),
             nullable,
@@ -182,12 +187,14 @@ impl<'a> Reader<'a> {
             return members.first().map_or(Kind::Any, Kind::Union);
         }
         if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
+            // A member that only says `nullable: true` makes the whole nullable (see `view`).
+            let members: Vec<&Value> = members.iter().filter(|member| !is_nullable_marker(member)).collect();
             if let ([only], None) = (members.as_slice(), schema.get("properties")) {
                 return self.view(only).kind;
             }
             let mut properties = Vec::new();
             let mut required = Vec::new();
-            for member in members.iter().chain(std::iter::once(schema)) {
+            for member in members.into_iter().chain(std::iter::once(schema)) {
                 self.collect(member, &mut properties, &mut required, 0);
             }
             return object(properties, &required);
@@ -391,6 +398,16 @@ fn item_mutations(item: &View<'_>, at: &str, found: &mut Vec<Mutation>) {
             expected: expected("WrongType"),
         });
     }
+}
+
+/// Whether an `allOf` member says only `nullable: true` (and `type: object` at most).
+fn is_nullable_marker(member: &Value) -> bool {
+    member.as_object().is_some_and(|member| {
+        member.get("nullable") == Some(&Value::Bool(true))
+            && member
+                .iter()
+                .all(|(key, value)| key == "nullable" || key == "description" || (key == "type" && value == "object"))
+    })
 }
 
 /// An object kind from merged properties and required names.

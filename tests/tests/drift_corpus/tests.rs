@@ -113,3 +113,27 @@ fn a_schema_that_requires_itself_has_no_sample_and_unions_are_not_entered() {
     let abouts: Vec<&str> = samples[0].mutations.iter().map(|m| m.about.as_str()).collect();
     assert_eq!(abouts, ["/member null"]);
 }
+
+#[test]
+fn an_all_of_member_that_only_says_nullable_makes_the_field_nullable() {
+    let (samples, _) = corpus(&spec(json!({
+        "Thing": {"type": "object", "required": ["error"], "properties": {
+            "error": {"allOf": [{"$ref": "#/components/schemas/Error"}, {"type": "object", "nullable": true}]}
+        }},
+        "Error": {"type": "object", "properties": {"code": {"type": "string"}}}
+    })));
+    assert_eq!(samples[0].body, json!({"error": {"code": "text"}}));
+    let abouts: Vec<(&str, &str)> = samples[0]
+        .mutations
+        .iter()
+        .map(|m| (m.about.as_str(), m.expected[2].as_str()))
+        .collect();
+    assert_eq!(
+        abouts,
+        [
+            ("/error dropped", "None"),
+            ("/error/code null", "None"),
+            ("/error/code of another type", "None")
+        ]
+    );
+}
