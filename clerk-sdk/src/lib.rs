@@ -45,6 +45,14 @@
 //! String enums and discriminated unions are open: a value this version does not know decodes
 //! into an `Unknown` variant that keeps it. Unknown response fields are ignored.
 //!
+//! A response that strays from the spec in other ways (a required field missing, `null` where
+//! the spec says a value, a value of another type) is still decoded: the call gives its value,
+//! and each deviation is reported with its JSON pointer on
+//! [`Response::deviations`](crate::Response::deviations), in a `warn` log event and to
+//! [`Hooks::on_deviations`](crate::hooks::Hooks::on_deviations). `strict_responses(true)` on
+//! the builder or a call makes a deviation an [`Error::Decode`] instead, as the testing kit's
+//! clients do. The [`drift`] module has the outcome of each kind of deviation.
+//!
 //! # Other Clerk APIs
 //!
 //! The client runtime is generic over the API it talks to ([`runtime`]): a crate generated from

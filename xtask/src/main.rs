@@ -37,7 +37,10 @@ const USAGE: &str = "usage:
       free loopback port as a validating mock of spec/phone_numbers.yaml, run the contract
       tests against it, and stop it; then the same for a crate generated from the Frontend
       API (spec/upstream/fapi-2025-11-10.yml) into target/contract/, with
-      tests/contract/fapi-2025-11-10.rs as its test.
+      tests/contract/fapi-2025-11-10.rs as its test; then probe every operation of a crate
+      generated from each spec in spec/upstream/ (target/contract/probe/) against Prism
+      serving that spec's responses, in dynamic and in static mode, with
+      tests/contract/probe.rs, which says what fails.
   cargo xtask slice --from PATH --paths GLOB[,GLOB...] --out PATH [--check]
       Cut the given paths, and every component they reference, out of a full spec.
       With --check, write nothing and exit 1 if PATH differs from what would be written.
