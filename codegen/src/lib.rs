@@ -3,7 +3,7 @@
 //!
 //! The pipeline is spec → model → tokens → text:
 //!
-//! 1. [`parse`] reads the document with `serde_yaml` into `openapiv3::OpenAPI`.
+//! 1. The document is read once with `serde_yaml`, and `openapiv3::OpenAPI` taken from it.
 //! 2. Lowering resolves every `$ref`, names every inline schema and decides every Rust type,
 //!    producing a [`model::Api`].
 //! 3. The emitters turn the model into `proc_macro2` tokens with `quote!`.
@@ -139,6 +139,28 @@ pub fn parse(spec_text: &str) -> Result<openapiv3::OpenAPI, Error> {
     }
 }
 
+/// Reads a spec once, as a YAML document, and takes its OpenAPI 3.0 model from that document:
+/// the checks of what openapiv3 drops read the same document. A spec that does not read is
+/// read again from its text by [`parse`], whose error says where it fails.
+fn read(spec_text: &str) -> Result<(serde_yaml::Value, openapiv3::OpenAPI), Error> {
+    use serde::Deserialize;
+    let Ok(document) = serde_yaml::from_str::<serde_yaml::Value>(spec_text) else {
+        return Err(parse(spec_text)
+            .err()
+            .unwrap_or_else(|| Error::Parse("the spec is not YAML".to_owned())));
+    };
+    // openapiv3 may panic on a malformed `$ref` object: see `parse`.
+    let typed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        openapiv3::OpenAPI::deserialize(&document)
+    }));
+    match typed {
+        Ok(Ok(spec)) if spec.openapi.starts_with("3.0.") => Ok((document, spec)),
+        _ => Err(parse(spec_text).err().unwrap_or_else(|| {
+            Error::Parse("openapiv3 reads this document from its text but not as a YAML value".to_owned())
+        })),
+    }
+}
+
 /// How many operations the spec declares: one per method of each path item.
 fn spec_operations(spec: &openapiv3::OpenAPI) -> usize {
     spec.paths
@@ -149,6 +171,35 @@ fn spec_operations(spec: &openapiv3::OpenAPI) -> usize {
         .sum()
 }
 
+/// A spec read and lowered, not emitted: what the regeneration report and `cargo xtask diff`
+/// compare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lowered {
+    /// The resolved model.
+    pub api: model::Api,
+    /// How many operations the spec declares, counted from the document rather than the model,
+    /// so that `api.operation_count()` of this many says every one was lowered.
+    pub spec_operations: usize,
+    /// What lowering went past without representing it, in the order it was met.
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads and lowers a spec into the model the files are emitted from, without emitting them.
+///
+/// # Errors
+///
+/// As [`generate`].
+pub fn lower(spec_text: &str, config: &Config) -> Result<Lowered, Error> {
+    let (document, spec) = read(spec_text)?;
+    unread::check(&document)?;
+    let (api, warnings) = lower::lower(&spec, config, unread::Unread::read(&document))?;
+    Ok(Lowered {
+        api,
+        spec_operations: spec_operations(&spec),
+        warnings,
+    })
+}
+
 /// Generates the SDK's files from the text of a spec.
 ///
 /// # Errors
@@ -156,17 +207,16 @@ fn spec_operations(spec: &openapiv3::OpenAPI) -> usize {
 /// [`Error::Parse`] for a document that cannot be read, [`Error::Unsupported`] with a JSON
 /// pointer for a construct that cannot be represented.
 pub fn generate(spec_text: &str, config: &Config) -> Result<Generated, Error> {
-    let spec = parse(spec_text)?;
-    // openapiv3 took the text, so it is YAML: read once more as a document, for what openapiv3
-    // drops.
-    let document: serde_yaml::Value = serde_yaml::from_str(spec_text).map_err(|e| Error::Parse(e.to_string()))?;
-    unread::check(&document)?;
-    let (api, warnings) = lower::lower(&spec, config, unread::Unread::read(&document))?;
+    let Lowered {
+        api,
+        spec_operations,
+        warnings,
+    } = lower(spec_text, config)?;
     let files = emit::emit(&api, config)?;
     Ok(Generated {
         api,
         files,
-        spec_operations: spec_operations(&spec),
+        spec_operations,
         warnings,
     })
 }
