@@ -4,11 +4,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-
-use crate::RetryConfig;
 use crate::api::Api;
 use crate::error::SdkError;
 
@@ -112,53 +108,11 @@ impl<A, T, P> fmt::Debug for Call<A, T, P> {
     }
 }
 
+// The per-call settings, from their one declaration (`call/settings.rs`), each forwarded to
+// the async call.
+crate::__call_settings!(crate::__forward_call_settings, [A, T, P] Call<A, T, P>);
+
 impl<A, T, P> Call<A, T, P> {
-    /// See [`crate::runtime::Call::retries`].
-    pub fn retries(self, retries: RetryConfig) -> Self {
-        self.map(|call| call.retries(retries))
-    }
-
-    /// See [`crate::runtime::Call::timeout`].
-    pub fn timeout(self, timeout: Duration) -> Self {
-        self.map(|call| call.timeout(timeout))
-    }
-
-    /// See [`crate::runtime::Call::server_url`].
-    pub fn server_url(self, url: impl Into<String>) -> Self {
-        self.map(|call| call.server_url(url))
-    }
-
-    /// See [`crate::runtime::Call::strict_responses`].
-    pub fn strict_responses(self, strict: bool) -> Self {
-        self.map(|call| call.strict_responses(strict))
-    }
-
-    /// See [`crate::runtime::Call::header`].
-    pub fn header<K, V>(self, name: K, value: V) -> Self
-    where
-        K: TryInto<HeaderName>,
-        V: TryInto<HeaderValue>,
-    {
-        self.map(|call| call.header(name, value))
-    }
-
-    /// See [`crate::runtime::Call::headers`].
-    pub fn headers(self, headers: HeaderMap) -> Self {
-        self.map(|call| call.headers(headers))
-    }
-
-    /// See [`crate::runtime::Call::header_param`]. Used by generated operations.
-    #[doc(hidden)]
-    pub fn header_param(self, name: &'static str, value: &str) -> Self {
-        self.map(|call| call.header_param(name, value))
-    }
-
-    /// See [`crate::runtime::Call::cookie_param`]. Used by generated operations.
-    #[doc(hidden)]
-    pub fn cookie_param(self, name: &'static str, value: &str) -> Self {
-        self.map(|call| call.cookie_param(name, value))
-    }
-
     fn map(self, change: impl FnOnce(crate::runtime::Call<A, T, P>) -> crate::runtime::Call<A, T, P>) -> Self {
         Call {
             call: change(self.call),

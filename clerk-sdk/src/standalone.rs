@@ -184,90 +184,10 @@ macro_rules! __standalone_client {
                     inner: change(self.inner),
                 }
             }
-
-            /// Retries for this call instead of the client's.
-            pub fn retries(self, retries: $crate::RetryConfig) -> Self {
-                self.map(|call| call.retries(retries))
-            }
-
-            /// The time each attempt of this call may take, instead of the client's timeout.
-            pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
-                self.map(|call| call.timeout(timeout))
-            }
-
-            /// The server URL for this call, instead of the client's.
-            pub fn server_url(self, url: impl ::core::convert::Into<::std::string::String>) -> Self {
-                self.map(|call| call.server_url(url))
-            }
-
-            /// Whether a response that deviates from the spec fails this call, instead of the
-            /// client's setting; see `clerk_sdk::drift`.
-            pub fn strict_responses(self, strict: bool) -> Self {
-                self.map(|call| call.strict_responses(strict))
-            }
-
-            /// Adds a header to this call's requests; the SDK's own headers cannot be set.
-            pub fn header<K, V>(self, name: K, value: V) -> Self
-            where
-                K: ::core::convert::TryInto<$crate::__private::reqwest::header::HeaderName>,
-                V: ::core::convert::TryInto<$crate::__private::reqwest::header::HeaderValue>,
-            {
-                self.map(|call| call.header(name, value))
-            }
-
-            /// Adds several headers, as `header` does for one.
-            pub fn headers(self, headers: $crate::__private::reqwest::header::HeaderMap) -> Self {
-                self.map(|call| call.headers(headers))
-            }
-
-            #[doc(hidden)]
-            pub fn query<Q: $crate::__private::serde::Serialize>(self, query: &Q) -> Self {
-                self.map(|call| call.query(query))
-            }
-
-            #[doc(hidden)]
-            pub fn query_styled<Q: $crate::__private::serde::Serialize>(
-                self,
-                query: &Q,
-                styles: &[(&str, $crate::__private::Style)],
-            ) -> Self {
-                self.map(|call| call.query_styled(query, styles))
-            }
-
-            #[doc(hidden)]
-            pub fn json<B: $crate::__private::serde::Serialize>(self, body: &B) -> Self {
-                self.map(|call| call.json(body))
-            }
-
-            #[doc(hidden)]
-            pub fn multipart<B: $crate::__private::MultipartBody>(self, body: &B) -> Self {
-                self.map(|call| call.multipart(body))
-            }
-
-            #[doc(hidden)]
-            pub fn form<B: $crate::__private::serde::Serialize>(
-                self,
-                body: &B,
-                styles: &[(&str, $crate::__private::Style)],
-            ) -> Self {
-                self.map(|call| call.form(body, styles))
-            }
-
-            #[doc(hidden)]
-            pub fn bytes(self, body: impl ::core::convert::Into<$crate::__private::Bytes>, content_type: &'static str) -> Self {
-                self.map(|call| call.bytes(body, content_type))
-            }
-
-            #[doc(hidden)]
-            pub fn header_param(self, name: &'static str, value: &str) -> Self {
-                self.map(|call| call.header_param(name, value))
-            }
-
-            #[doc(hidden)]
-            pub fn cookie_param(self, name: &'static str, value: &str) -> Self {
-                self.map(|call| call.cookie_param(name, value))
-            }
         }
+
+        // The per-call settings, from their one declaration (`call/settings.rs` in `clerk_sdk`).
+        $crate::__call_settings!($crate::__forward_call_settings, [T, P] Call<T, P>);
 
         impl<T, P> Call<T, P>
         where

@@ -20,13 +20,16 @@ use tracing::Instrument;
 mod execute;
 mod form;
 mod outcome;
+mod prepare;
 mod response;
+mod settings;
 mod url;
 
-use execute::{RequestParts, Stop, execute};
+use execute::{Stop, execute};
 pub use form::Style;
 use form::{Target, join, pairs};
 pub use outcome::{FromResponse, Outcome, Redirect, Response};
+use prepare::{Deferred, Parts, Stage, prepare};
 #[cfg(feature = "testing")]
 pub(crate) use response::decode_bytes;
 pub use response::decode_response;
@@ -46,7 +49,7 @@ use crate::api::{Api, KeyLocation, SchemeKind};
 use crate::client::{Client, ClientInner};
 use crate::credentials::is_cookie_value;
 use crate::drift::Mode;
-use crate::error::{BaseError as Error, SdkError};
+use crate::error::SdkError;
 use crate::retry::{RetryClass, RetryConfig};
 
 /// The header that pins the API version, for APIs whose versions are dated.
@@ -76,7 +79,7 @@ pub struct Operation {
     pub method: Method,
     /// The path template, such as `/phone_numbers/{phone_number_id}`.
     pub path: &'static str,
-    /// Statuses that map to [`Error::Api`].
+    /// Statuses that map to [`SdkError::Api`].
     pub error_statuses: &'static [u16],
     /// Whether the operation may be repeated safely, which decides what is retried.
     pub retry: RetryClass,
@@ -118,12 +121,16 @@ pub struct Operation {
 pub struct Call<A, T, P = ()> {
     client: Arc<ClientInner>,
     operation: &'static Operation,
-    /// The client's server URL followed by the expanded path, or why the path arguments were
-    /// refused. Built when the call is made, so it is done once, not once per attempt.
-    url: Result<UrlText, Error>,
-    query: Result<Vec<(String, String)>, String>,
-    body: Option<Result<EncodedBody, String>>,
+    /// The client's server URL followed by the expanded path. Built when the call is made, so
+    /// it is done once, not once per attempt.
+    url: UrlText,
+    /// The encoded query parameters.
+    query: Vec<(String, String)>,
+    body: Option<EncodedBody>,
     options: CallOptions,
+    /// The first problem the builder methods met (an argument that cannot be sent), reported
+    /// when the call is sent.
+    problem: Option<Deferred>,
     response: Types<A, T, P>,
 }
 
@@ -154,8 +161,6 @@ struct CallOptions {
     headers: HeaderMap,
     /// Cookie parameters, in the order they were given.
     cookies: Vec<(&'static str, String)>,
-    /// The first invalid header given, reported when the call is awaited.
-    header_error: Option<String>,
     /// Whether a response that deviates from the spec fails the call, instead of the client's
     /// setting.
     strict_responses: Option<bool>,
@@ -167,7 +172,8 @@ impl<A, T, P> fmt::Debug for Call<A, T, P> {
             .field("operation", &self.operation.id)
             .field("method", &self.operation.method)
             .field("path", &self.operation.path)
-            .field("url", &self.url.as_ref().map(|url| url.text.as_str()))
+            .field("url", &self.url.text)
+            .field("problem", &self.problem.as_ref().map(|problem| &problem.reason))
             .finish_non_exhaustive()
     }
 }
@@ -180,17 +186,23 @@ impl<A, T, P> Call<A, T, P> {
         let server_url = &client.inner.server_url;
         let mut text = String::with_capacity(server_url.len() + operation.path.len() + 32);
         text.push_str(server_url);
-        let url = expand_path(operation, path_args, &mut text).map(|()| UrlText {
-            text,
-            path_start: server_url.len(),
-        });
+        let problem = expand_path(operation, path_args, &mut text)
+            .err()
+            .map(|reason| Deferred {
+                stage: Stage::Path,
+                reason,
+            });
         Call {
             client: client.inner.clone(),
             operation,
-            url,
-            query: Ok(Vec::new()),
+            url: UrlText {
+                text,
+                path_start: server_url.len(),
+            },
+            query: Vec::new(),
             body: None,
             options: CallOptions::default(),
+            problem,
             response: PhantomData,
         }
     }
@@ -201,57 +213,22 @@ impl<A, T, P> Call<A, T, P> {
         self.operation.id
     }
 
-    /// Retries for this call instead of the client's; `RetryConfig::none()` turns them off.
-    pub fn retries(mut self, retries: RetryConfig) -> Self {
-        self.options.retries = Some(retries);
-        self
+    /// Records a problem to report when the call is sent (the earliest check's wins).
+    fn defer(&mut self, stage: Stage, reason: String) {
+        Deferred::keep(&mut self.problem, Deferred { stage, reason });
     }
 
-    /// The time each attempt of this call may take, instead of the client's timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// The server URL for this call, such as `https://api.clerk.com/v1`, instead of the
-    /// client's. An invalid URL fails the call with [`Error::InvalidRequest`].
-    pub fn server_url(mut self, url: impl Into<String>) -> Self {
-        self.options.server_url = Some(url.into());
-        self
-    }
-
-    /// Whether a response that deviates from the spec fails this call with
-    /// [`SdkError::Decode`] (`true`) or is decoded leniently with its deviations reported
-    /// (`false`), instead of the client's
-    /// [`strict_responses`](crate::runtime::ClientBuilder::strict_responses). See
-    /// [`crate::drift`].
-    pub fn strict_responses(mut self, strict: bool) -> Self {
-        self.options.strict_responses = Some(strict);
-        self
-    }
-
-    /// Adds a header to this call's requests, replacing a same-named header the SDK would send
-    /// (such as `User-Agent`).
-    ///
-    /// `Authorization`, `Clerk-API-Version`, `Content-Type`, `Content-Length`, `Host`,
-    /// `Cookie` and the headers of the API's key schemes are the SDK's own: setting one of
-    /// them, or giving a name or value that is not a valid header, fails the call with
-    /// [`SdkError::InvalidRequest`] before anything is sent.
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        K: TryInto<HeaderName>,
-        V: TryInto<HeaderValue>,
-    {
-        match (name.try_into(), value.try_into()) {
-            (Ok(name), Ok(value)) => self.add_header(name, value),
-            (Err(_), _) => self.record_header_error("a header name is not valid".to_owned()),
-            (Ok(name), Err(_)) => self.record_header_error(format!("the value of header `{name}` is not valid")),
+    /// `header`, once the name and value are converted (`None` when they do not).
+    fn add_header_pair(&mut self, name: Option<HeaderName>, value: Option<HeaderValue>) {
+        match (name, value) {
+            (Some(name), Some(value)) => self.add_header(name, value),
+            (None, _) => self.defer(Stage::Headers, "a header name is not valid".to_owned()),
+            (Some(name), None) => self.defer(Stage::Headers, format!("the value of header `{name}` is not valid")),
         }
-        self
     }
 
-    /// Adds several headers, as [`Call::header`] does for one.
-    pub fn headers(mut self, headers: HeaderMap) -> Self {
+    /// `headers`: each as `header` adds one.
+    fn add_headers(&mut self, headers: HeaderMap) {
         let mut current = None;
         for (name, value) in headers {
             // `HeaderMap` yields the name only for the first of several values.
@@ -262,14 +239,14 @@ impl<A, T, P> Call<A, T, P> {
                 self.add_header(name.clone(), value);
             }
         }
-        self
     }
 
     fn add_header(&mut self, name: HeaderName, value: HeaderValue) {
         if self.is_protected(&name) {
-            self.record_header_error(format!(
-                "header `{name}` is set by the SDK and cannot be overridden per call"
-            ));
+            self.defer(
+                Stage::Headers,
+                format!("header `{name}` is set by the SDK and cannot be overridden per call"),
+            );
         } else {
             self.options.headers.append(name, value);
         }
@@ -285,129 +262,102 @@ impl<A, T, P> Call<A, T, P> {
             })
     }
 
-    fn record_header_error(&mut self, reason: String) {
-        self.options.header_error.get_or_insert(reason);
-    }
-
-    /// Sends the operation's header parameter `name` with `value`. A value that is not a valid
-    /// header value fails the call with [`SdkError::InvalidRequest`] naming the parameter,
-    /// before anything is sent. Used by generated operations.
-    #[doc(hidden)]
-    pub fn header_param(mut self, name: &'static str, value: &str) -> Self {
-        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+    /// `header_param`.
+    fn add_header_param(&mut self, name: &'static str, value: &str) {
+        let reason = match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             (Ok(header), Ok(value)) if !self.is_protected(&header) => {
                 self.options.headers.insert(header, value);
+                return;
             }
-            (Ok(_), Ok(_)) => {
-                self.record_header_error(format!("header parameter `{name}` is a header the SDK sets"));
-            }
-            (Err(_), _) => self.record_header_error(format!("`{name}` is not a valid header name")),
-            (Ok(_), Err(_)) => {
-                self.record_header_error(format!(
-                    "the value of header parameter `{name}` is not a valid header value"
-                ));
-            }
-        }
-        self
+            (Ok(_), Ok(_)) => format!("header parameter `{name}` is a header the SDK sets"),
+            (Err(_), _) => format!("`{name}` is not a valid header name"),
+            (Ok(_), Err(_)) => format!("the value of header parameter `{name}` is not a valid header value"),
+        };
+        self.defer(Stage::Headers, reason);
     }
 
-    /// Sends the operation's cookie parameter `name` with `value`, in the `Cookie` header. A
-    /// value a cookie cannot carry (RFC 6265: no spaces, `"`, `,`, `;` or `\\`) fails the call
-    /// with [`SdkError::InvalidRequest`] naming the parameter. Used by generated operations.
-    #[doc(hidden)]
-    pub fn cookie_param(mut self, name: &'static str, value: &str) -> Self {
+    /// `cookie_param`.
+    fn add_cookie_param(&mut self, name: &'static str, value: &str) {
         if is_cookie_value(value) {
             self.options.cookies.retain(|(cookie, _)| *cookie != name);
             self.options.cookies.push((name, value.to_owned()));
         } else {
-            self.record_header_error(format!(
-                "the value of cookie parameter `{name}` contains characters a cookie cannot carry"
-            ));
+            self.defer(
+                Stage::Headers,
+                format!("the value of cookie parameter `{name}` contains characters a cookie cannot carry"),
+            );
         }
-        self
     }
 
-    /// Attaches query parameters: a struct whose fields become `name=value` pairs, left out when
-    /// unset, with arrays sent as repeated names (`?id=a&id=b`). A failure is reported when the
-    /// call is awaited. Used by generated operations.
-    #[doc(hidden)]
-    pub fn query<Q: Serialize>(self, query: &Q) -> Self {
-        self.query_styled(query, &[])
-    }
-
-    /// [`Call::query`], with the parameters sent in another style than one pair per array item
-    /// listed by name. Used by generated operations.
-    #[doc(hidden)]
-    pub fn query_styled<Q: Serialize>(mut self, query: &Q, styles: &[(&str, Style)]) -> Self {
-        self.query = serde_json::to_value(query)
+    /// `query` and `query_styled`.
+    fn set_query<Q: Serialize + ?Sized>(&mut self, query: &Q, styles: &[(&str, Style)]) {
+        match serde_json::to_value(query)
             .map_err(|e| e.to_string())
-            .and_then(|value| pairs(value, styles, Target::Query));
-        self
+            .and_then(|value| pairs(value, styles, Target::Query))
+        {
+            Ok(pairs) => self.query = pairs,
+            Err(reason) => self.defer(Stage::Query, format!("cannot encode the query parameters: {reason}")),
+        }
     }
 
-    /// Attaches an `application/x-www-form-urlencoded` body: the struct's fields as
-    /// `name=value` pairs, arrays and objects sent in their field's style (listed by name) or
-    /// OpenAPI's default. Unset fields are left out; a three-state field set to null is sent
-    /// empty. A failure is reported when the call is awaited. Used by generated operations.
-    #[doc(hidden)]
-    pub fn form<B: Serialize>(mut self, body: &B, styles: &[(&str, Style)]) -> Self {
-        self.body = Some(
-            serde_json::to_value(body)
-                .map_err(|e| e.to_string())
-                .and_then(|value| pairs(value, styles, Target::Body))
-                .map(|pairs| {
-                    let mut text = String::new();
-                    join(pairs, &mut text);
-                    EncodedBody {
-                        content_type: HeaderValue::from_static("application/x-www-form-urlencoded"),
-                        bytes: text.into(),
-                    }
-                }),
-        );
-        self
+    /// Attaches a body, or records why it could not be made.
+    fn set_body(&mut self, body: Result<EncodedBody, String>) {
+        match body {
+            Ok(body) => self.body = Some(body),
+            Err(reason) => self.defer(Stage::Body, format!("cannot serialize the request body: {reason}")),
+        }
     }
 
-    /// Attaches a body of raw bytes, sent as `content_type` (such as
-    /// `application/octet-stream`). Used by generated operations.
-    #[doc(hidden)]
-    pub fn bytes(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
-        self.body = Some(Ok(EncodedBody {
+    /// `form`.
+    fn set_form<B: Serialize + ?Sized>(&mut self, body: &B, styles: &[(&str, Style)]) {
+        let body = serde_json::to_value(body)
+            .map_err(|e| e.to_string())
+            .and_then(|value| pairs(value, styles, Target::Body))
+            .map(|pairs| {
+                let mut text = String::new();
+                join(pairs, &mut text);
+                EncodedBody {
+                    content_type: HeaderValue::from_static("application/x-www-form-urlencoded"),
+                    bytes: text.into(),
+                }
+            });
+        self.set_body(body);
+    }
+
+    /// `bytes`.
+    fn set_bytes(&mut self, body: Bytes, content_type: &'static str) {
+        self.set_body(Ok(EncodedBody {
             content_type: HeaderValue::from_static(content_type),
-            bytes: body.into(),
+            bytes: body,
         }));
-        self
     }
 
-    /// Attaches a JSON body. A serialization failure is reported when the call is awaited. Used
-    /// by generated operations.
-    #[doc(hidden)]
-    pub fn json<B: Serialize>(mut self, body: &B) -> Self {
-        self.body = Some(
-            serde_json::to_vec(body)
-                .map(|bytes| EncodedBody {
-                    content_type: HeaderValue::from_static("application/json"),
-                    bytes: bytes.into(),
-                })
-                .map_err(|e| e.to_string()),
-        );
-        self
+    /// `json`.
+    fn set_json<B: Serialize + ?Sized>(&mut self, body: &B) {
+        let body = serde_json::to_vec(body)
+            .map(|bytes| EncodedBody {
+                content_type: HeaderValue::from_static("application/json"),
+                bytes: bytes.into(),
+            })
+            .map_err(|e| e.to_string());
+        self.set_body(body);
     }
 
-    /// Attaches a `multipart/form-data` body. Used by generated operations that upload files.
-    #[doc(hidden)]
-    pub fn multipart<B: crate::multipart::MultipartBody>(mut self, body: &B) -> Self {
+    /// `multipart`.
+    fn set_multipart<B: crate::multipart::MultipartBody + ?Sized>(&mut self, body: &B) {
         let (content_type, bytes) = crate::multipart::encode(&body.parts());
-        self.body = Some(
-            HeaderValue::from_str(&content_type)
-                .map(|content_type| EncodedBody {
-                    content_type,
-                    bytes: bytes.into(),
-                })
-                .map_err(|e| e.to_string()),
-        );
-        self
+        let body = HeaderValue::from_str(&content_type)
+            .map(|content_type| EncodedBody {
+                content_type,
+                bytes: bytes.into(),
+            })
+            .map_err(|e| e.to_string());
+        self.set_body(body);
     }
 }
+
+// The per-call settings, from their one declaration (see `settings.rs`).
+crate::__call_settings!(settings::runtime_settings, [A, T, P] Call<A, T, P>);
 
 impl<A: Api, T: FromResponse, P> Call<A, T, P> {
     /// Sends the request and decodes the response. Awaiting the `Call` does the same.
@@ -454,21 +404,32 @@ impl<A: Api, T: FromResponse, P> Call<A, T, P> {
 
     /// Sends the request: the 2xx or 3xx response, or why the call stopped without one.
     async fn respond(self) -> Result<RawResponse, Stop> {
-        let operation = self.operation;
+        let Call {
+            client,
+            operation,
+            url,
+            query,
+            body,
+            options,
+            problem,
+            ..
+        } = self;
         let span = tracing::info_span!(
             "clerk_sdk.call",
             operation = operation.id,
             method = %operation.method,
             path = operation.path,
         );
-        let request = RequestParts {
-            url: self.url,
-            query: self.query,
-            body: self.body,
+        let parts = Parts {
+            url,
+            query,
+            body,
+            options: &options,
+            problem,
         };
-        execute(&self.client, operation, request, &self.options)
-            .instrument(span)
-            .await
+        let (prepared, first_url) = prepare(&client, operation, parts)?;
+        let retries = options.retries.as_ref().unwrap_or(&client.retries);
+        execute(&prepared, first_url, retries).instrument(span).await
     }
 }
 
@@ -483,14 +444,11 @@ impl<A: Api, T: FromResponse + Send + 'static, P: 'static> IntoFuture for Call<A
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
-    use reqwest::Url;
     use reqwest::header::{AUTHORIZATION, COOKIE};
 
-    use super::execute::{Prepared, build_request, cookie_header, is_static_header_value};
+    use super::prepare::{build_request, is_static_header_value};
     use super::*;
-    use crate::credentials::choose;
+    use crate::error::BaseError as Error;
 
     #[test]
     fn only_visible_ascii_is_a_static_header_value() {
@@ -524,31 +482,30 @@ mod tests {
             .expect("builds")
     }
 
-    /// The request a call's first attempt would send.
+    /// The request a call's first attempt would send, or why it would send none.
     fn request_for(call: Call<TestApi, ()>) -> Result<reqwest::Request, String> {
-        let client = call.client.clone();
-        let headers = call.options.headers.clone();
-        let operation = call.operation;
-        let schemes = choose(operation.security, |index| client.has_credential(index)).ok_or("no alternative")?;
-        let credentials = schemes
-            .iter()
-            .filter_map(|&index| client.credentials.get(index)?.as_ref());
-        let cookie = cookie_header(&call.options.cookies, credentials)?;
-        if let Some(error) = &call.options.header_error {
-            return Err(error.clone());
-        }
-        let url = call.url.map_err(|e| e.to_string())?.text;
-        let prepared = Prepared {
-            inner: &client,
+        let Call {
+            client,
             operation,
-            url: url.clone(),
-            body: None,
-            headers: &headers,
-            cookie,
-            schemes,
-            timeout: Duration::from_secs(1),
+            url,
+            query,
+            body,
+            options,
+            problem,
+            ..
+        } = call;
+        let parts = Parts {
+            url,
+            query,
+            body,
+            options: &options,
+            problem,
         };
-        Ok(build_request(&prepared, Url::parse(&url).map_err(|e| e.to_string())?))
+        let (prepared, url) = prepare(&client, operation, parts).map_err(|error| match error {
+            Error::InvalidRequest { reason, .. } => reason,
+            other => other.to_string(),
+        })?;
+        Ok(build_request(&prepared, url))
     }
 
     #[test]

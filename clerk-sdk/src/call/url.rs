@@ -4,7 +4,6 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::Operation;
-use crate::error::BaseError as Error;
 
 /// Characters escaped in a path segment: everything except RFC 3986's unreserved characters
 /// (`A-Z a-z 0-9 - . _ ~`). In particular `/`, `?`, `#` and `%` are escaped, so a parameter can
@@ -12,12 +11,9 @@ use crate::error::BaseError as Error;
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Appends the path template to `path`, with each `{name}` replaced by the next argument,
-/// percent-encoded as a single segment.
-pub(super) fn expand_path(operation: &Operation, args: &[&str], path: &mut String) -> Result<(), Error> {
-    let invalid = |reason: String| Error::InvalidRequest {
-        operation: operation.id,
-        reason,
-    };
+/// percent-encoded as a single segment; or says why the arguments cannot be sent.
+pub(super) fn expand_path(operation: &Operation, args: &[&str], path: &mut String) -> Result<(), String> {
+    let invalid = |reason: String| reason;
     let mut args = args.iter().copied();
     let mut rest = operation.path;
     while let Some(open) = rest.find('{') {
@@ -57,7 +53,7 @@ mod tests {
 
     fn expand(args: &[&str]) -> Result<String, String> {
         let mut path = String::new();
-        expand_path(&GET, args, &mut path).map_err(|e| e.to_string())?;
+        expand_path(&GET, args, &mut path)?;
         Ok(path)
     }
 
@@ -77,18 +73,9 @@ mod tests {
 
     #[test]
     fn dot_segments_and_empty_arguments_are_refused() {
-        assert_eq!(
-            expand(&["", "x"]),
-            Err("GetThing: invalid request: path parameter `thing_id` is empty".to_owned())
-        );
-        assert_eq!(
-            expand(&["x", ".."]),
-            Err("GetThing: invalid request: path parameter `part_id` is `..`".to_owned())
-        );
-        assert_eq!(
-            expand(&[".", "x"]),
-            Err("GetThing: invalid request: path parameter `thing_id` is `.`".to_owned())
-        );
+        assert_eq!(expand(&["", "x"]), Err("path parameter `thing_id` is empty".to_owned()));
+        assert_eq!(expand(&["x", ".."]), Err("path parameter `part_id` is `..`".to_owned()));
+        assert_eq!(expand(&[".", "x"]), Err("path parameter `thing_id` is `.`".to_owned()));
     }
 
     #[test]
