@@ -40,7 +40,7 @@ pub const MAX_KEPT_BODY_BYTES: usize = 64 * 1024;
 
 /// The body an error keeps: its first [`MAX_KEPT_BODY_BYTES`] bytes as text (invalid UTF-8
 /// replaced), and whether anything was cut.
-pub(crate) fn kept_body(bytes: &[u8]) -> (String, bool) {
+fn kept_body(bytes: &[u8]) -> (String, bool) {
     let truncated = bytes.len() > MAX_KEPT_BODY_BYTES;
     let kept = &bytes[..bytes.len().min(MAX_KEPT_BODY_BYTES)];
     (String::from_utf8_lossy(kept).into_owned(), truncated)
@@ -139,11 +139,7 @@ impl BaseError {
         match self {
             SdkError::Api(error) => match error.errors {},
             SdkError::UnexpectedStatus(error) => SdkError::UnexpectedStatus(Box::new(UnexpectedStatus {
-                operation: error.operation,
-                status: error.status,
-                headers: error.headers,
-                body: error.body,
-                body_truncated: error.body_truncated,
+                response: error.response,
                 errors: None,
                 envelope: error.envelope,
             })),
@@ -170,8 +166,8 @@ impl<E> SdkError<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             SdkError::Api(error) => Some(error.status),
-            SdkError::UnexpectedStatus(error) => Some(error.status),
-            SdkError::Decode(error) => Some(error.status),
+            SdkError::UnexpectedStatus(error) => Some(error.response.status),
+            SdkError::Decode(error) => Some(error.response.status),
             SdkError::Transport { source, .. } => source.status(),
             SdkError::ResponseTooLarge { status, .. } => Some(*status),
             SdkError::InvalidRequest { .. } | SdkError::Hook { .. } | SdkError::Config(_) => None,
@@ -182,8 +178,8 @@ impl<E> SdkError<E> {
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             SdkError::Api(error) => Some(&error.headers),
-            SdkError::UnexpectedStatus(error) => Some(&error.headers),
-            SdkError::Decode(error) => Some(&error.headers),
+            SdkError::UnexpectedStatus(error) => Some(&error.response.headers),
+            SdkError::Decode(error) => Some(&error.response.headers),
             SdkError::Transport { .. }
             | SdkError::ResponseTooLarge { .. }
             | SdkError::InvalidRequest { .. }
@@ -206,8 +202,8 @@ impl<E> SdkError<E> {
     pub fn operation(&self) -> Option<&'static str> {
         match self {
             SdkError::Api(error) => Some(error.operation),
-            SdkError::UnexpectedStatus(error) => Some(error.operation),
-            SdkError::Decode(error) => Some(error.operation),
+            SdkError::UnexpectedStatus(error) => Some(error.response.operation),
+            SdkError::Decode(error) => Some(error.response.operation),
             SdkError::Transport { operation, .. }
             | SdkError::ResponseTooLarge { operation, .. }
             | SdkError::InvalidRequest { operation, .. }
@@ -354,19 +350,30 @@ where
     Ok(serde_json::from_value(value).unwrap_or_default())
 }
 
-/// A non-2xx status the spec does not list for the operation.
+/// The response an error got, as the error keeps it: what [`UnexpectedStatus`] and
+/// [`DecodeError`] share, and whose methods they have.
 #[derive(Debug, Clone)]
-pub struct UnexpectedStatus<E> {
-    pub(crate) operation: &'static str,
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: String,
-    pub(crate) body_truncated: bool,
-    pub(crate) errors: Option<E>,
-    pub(crate) envelope: Envelope,
+pub struct ErrorResponse {
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+    body_truncated: bool,
 }
 
-impl<E> UnexpectedStatus<E> {
+impl ErrorResponse {
+    /// The response of `operation`, keeping at most [`MAX_KEPT_BODY_BYTES`] of its body.
+    pub(crate) fn new(operation: &'static str, status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
+        let (body, body_truncated) = kept_body(body);
+        ErrorResponse {
+            operation,
+            status,
+            headers,
+            body,
+            body_truncated,
+        }
+    }
+
     /// The operation that failed, such as `GetPhoneNumber`.
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -393,7 +400,18 @@ impl<E> UnexpectedStatus<E> {
     pub fn body_truncated(&self) -> bool {
         self.body_truncated
     }
+}
 
+/// A non-2xx status the spec does not list for the operation. Its response's operation,
+/// status, headers and body are [`ErrorResponse`]'s methods.
+#[derive(Debug, Clone)]
+pub struct UnexpectedStatus<E> {
+    pub(crate) response: ErrorResponse,
+    pub(crate) errors: Option<E>,
+    pub(crate) envelope: Envelope,
+}
+
+impl<E> UnexpectedStatus<E> {
     /// The body parsed as the API's error type, if it is one.
     pub fn errors(&self) -> Option<&E> {
         self.errors.as_ref()
@@ -402,6 +420,15 @@ impl<E> UnexpectedStatus<E> {
     /// Clerk's trace id, if the body is a Clerk error that has one.
     pub fn clerk_trace_id(&self) -> Option<&str> {
         self.envelope.clerk_trace_id.as_deref()
+    }
+}
+
+impl<E> std::ops::Deref for UnexpectedStatus<E> {
+    type Target = ErrorResponse;
+
+    /// The response: `error.status()`, `error.body()` and the rest.
+    fn deref(&self) -> &ErrorResponse {
+        &self.response
     }
 }
 
@@ -421,35 +448,17 @@ impl<E> fmt::Display for UnexpectedStatus<E> {
 impl<E: fmt::Debug> std::error::Error for UnexpectedStatus<E> {}
 
 /// A response body that could not be decoded: it is not JSON, its top level has another shape
-/// than the spec's, or (with strict responses) it deviates from the spec.
+/// than the spec's, or (with strict responses) it deviates from the spec. Its response's
+/// operation, status, headers and body are [`ErrorResponse`]'s methods.
 #[derive(Debug, Clone)]
 pub struct DecodeError {
-    pub(crate) operation: &'static str,
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
+    pub(crate) response: ErrorResponse,
     pub(crate) pointer: String,
     pub(crate) message: String,
-    pub(crate) body: String,
-    pub(crate) body_truncated: bool,
     pub(crate) deviations: Vec<Deviation>,
 }
 
 impl DecodeError {
-    /// The operation whose response failed to decode.
-    pub fn operation(&self) -> &'static str {
-        self.operation
-    }
-
-    /// The HTTP status of the response.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
     /// The JSON pointer (RFC 6901) of the place in the body where decoding failed, such as
     /// `/verification/attempts`: with strict responses, the first deviation's. Empty for the
     /// body itself.
@@ -467,17 +476,14 @@ impl DecodeError {
     pub fn deviations(&self) -> &[Deviation] {
         &self.deviations
     }
+}
 
-    /// The response body as text (invalid UTF-8 replaced), at most
-    /// [`MAX_KEPT_BODY_BYTES`] of it.
-    pub fn body(&self) -> &str {
-        &self.body
-    }
+impl std::ops::Deref for DecodeError {
+    type Target = ErrorResponse;
 
-    /// Whether the body was longer than [`MAX_KEPT_BODY_BYTES`] and [`body`](Self::body) is
-    /// only its beginning.
-    pub fn body_truncated(&self) -> bool {
-        self.body_truncated
+    /// The response: `error.status()`, `error.body()` and the rest.
+    fn deref(&self) -> &ErrorResponse {
+        &self.response
     }
 }
 

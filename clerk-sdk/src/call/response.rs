@@ -16,7 +16,7 @@ use super::outcome::{FromResponse, Response};
 use crate::client::ClientInner;
 use crate::drift::schema::Modeled;
 use crate::drift::{Decoded, Deviation, Failure, Mode, decode_json, pointer_list};
-use crate::error::{ApiError, BaseError as Error, DecodeError, Envelope, SdkError, UnexpectedStatus, kept_body};
+use crate::error::{ApiError, BaseError as Error, DecodeError, Envelope, ErrorResponse, SdkError, UnexpectedStatus};
 use crate::hooks::HookContext;
 use crate::retry::RetryClass;
 
@@ -70,16 +70,10 @@ fn unexpected_status<E>(
     body: &[u8],
     errors: Option<E>,
 ) -> SdkError<E> {
-    let envelope = Envelope::read(body);
-    let (body, body_truncated) = kept_body(body);
     SdkError::UnexpectedStatus(Box::new(UnexpectedStatus {
-        operation: operation.id,
-        status,
-        headers,
-        body,
-        body_truncated,
+        response: ErrorResponse::new(operation.id, status, headers, body),
         errors,
-        envelope,
+        envelope: Envelope::read(body),
     }))
 }
 
@@ -278,15 +272,10 @@ fn decode_error(operation: &Operation, response: &RawResponse, failure: Failure)
             (pointer, message, deviations)
         }
     };
-    let (body, body_truncated) = kept_body(&response.body);
     Error::Decode(Box::new(DecodeError {
-        operation: operation.id,
-        status: response.status,
-        headers: response.headers.clone(),
+        response: ErrorResponse::new(operation.id, response.status, response.headers.clone(), &response.body),
         pointer,
         message,
-        body,
-        body_truncated,
         deviations,
     }))
 }
