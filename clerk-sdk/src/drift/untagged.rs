@@ -1,4 +1,4 @@
-//! UntaggedUnion unions (`oneOf`/`anyOf` without a discriminator): which alternative a value is.
+//! Untagged unions (`oneOf`/`anyOf` without a discriminator): which alternative a value is.
 //!
 //! The decode and the lenient walk choose alike, in three rounds, so that the walk repairs the
 //! alternative the decode then picks:
