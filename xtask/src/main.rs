@@ -198,6 +198,7 @@ fn display_path(path: &Path) -> String {
     }
 }
 
+/// `cargo xtask codegen`: generates, then writes (with the regeneration report) or checks.
 fn codegen(flags: &Flags) -> Result<ExitCode> {
     let started = Instant::now();
     let root = workspace_root();
@@ -210,21 +211,8 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join(DEFAULT_OUT));
     let spec_label = display_path(&spec_path);
-
     let text = read_spec(&spec_path, &spec_label)?;
-    let standalone = if has_hand_written_lib(&out_dir) {
-        None
-    } else {
-        Some(codegen::Standalone {
-            package_name: crate_name(flags.value("--crate-name").unwrap_or("clerk-api"))?,
-            sdk_path: root.join("clerk-sdk").to_string_lossy().into_owned(),
-        })
-    };
-    let config = codegen::Config {
-        spec_label: spec_label.clone(),
-        standalone,
-        ..codegen::Config::default()
-    };
+    let config = codegen_config(flags, &root, &out_dir, &spec_label)?;
     let mut generated =
         codegen::generate(&text, &config).with_context(|| format!("cannot generate from {spec_label}"))?;
     for warning in &generated.warnings {
@@ -236,26 +224,15 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
             generated.warnings.len()
         );
     }
-
     // The spec itself goes beside the code, so the next generation can say what changed.
     let mut files = std::mem::take(&mut generated.files);
     files.push(codegen::GeneratedFile {
         path: diff::SPEC_COPY.to_owned(),
         contents: diff::spec_copy(&spec_label, &text),
     });
-
     if flags.switch("--check") {
-        let stale = stale_files(&out_dir, &files)?;
-        if stale.is_empty() {
-            println!("codegen --check: {} files are up to date", files.len());
-            return Ok(ExitCode::SUCCESS);
-        }
-        for problem in &stale {
-            eprintln!("{problem}; run `cargo xtask codegen` to update it");
-        }
-        return Ok(ExitCode::FAILURE);
+        return check_files(&out_dir, &files);
     }
-
     // A previous spec this generator can no longer read must not stop the regeneration.
     let change = diff::report_regeneration(&out_dir, &spec_label, &text, &generated.api).unwrap_or_else(|error| {
         eprintln!("warning: no change report: {error:#}");
@@ -280,6 +257,37 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         println!("{change}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The generator's settings: into `clerk-sdk`'s modules when `out_dir` has a hand-written
+/// `src/lib.rs`, otherwise as a crate of its own named by `--crate-name`.
+fn codegen_config(flags: &Flags, root: &Path, out_dir: &Path, spec_label: &str) -> Result<codegen::Config> {
+    let standalone = if has_hand_written_lib(out_dir) {
+        None
+    } else {
+        Some(codegen::Standalone {
+            package_name: crate_name(flags.value("--crate-name").unwrap_or("clerk-api"))?,
+            sdk_path: root.join("clerk-sdk").to_string_lossy().into_owned(),
+        })
+    };
+    Ok(codegen::Config {
+        spec_label: spec_label.to_owned(),
+        standalone,
+        ..codegen::Config::default()
+    })
+}
+
+/// `--check`: nothing is written; each stale file is named with the command that fixes it.
+fn check_files(out_dir: &Path, files: &[codegen::GeneratedFile]) -> Result<ExitCode> {
+    let stale = stale_files(out_dir, files)?;
+    if stale.is_empty() {
+        println!("codegen --check: {} files are up to date", files.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    for problem in &stale {
+        eprintln!("{problem}; run `cargo xtask codegen` to update it");
+    }
+    Ok(ExitCode::FAILURE)
 }
 
 /// `name` if Cargo accepts it as a package name that is also a Rust library name once `-` is

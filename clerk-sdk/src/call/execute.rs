@@ -147,38 +147,47 @@ async fn attempt(
                 limit: inner.max_response_body,
             })
         }
-        Ok(mut response) => {
-            response.attempt = context.attempt;
-            response.retry_delay = context.retry_delay;
-            tracing::debug!(
-                target: LOG_TARGET,
-                attempt = context.attempt,
-                status = response.status.as_u16(),
-                elapsed_ms,
-                "response"
-            );
-            let view = HookResponse {
-                status: response.status,
-                headers: &response.headers,
-                body: &response.body,
-            };
-            // A 3xx is a response too: the SDK does not follow redirects, and an operation that
-            // documents one returns it.
-            if response.status.is_success() || response.status.is_redirection() {
-                inner.hooks.iter().for_each(|hook| hook.after_success(context, &view));
-                Ok(Ok(response))
-            } else {
-                let failure = AttemptFailure::Status(view);
-                inner.hooks.iter().for_each(|hook| hook.after_error(context, &failure));
-                Ok(Err(Failure::Status(response)))
-            }
-        }
+        Ok(response) => Ok(answered(inner, context, response, elapsed_ms)),
         Err(Received::Transport(error)) => {
             tracing::debug!(target: LOG_TARGET, attempt = context.attempt, elapsed_ms, error = %transport_summary(&error), "no response");
             let failure = AttemptFailure::Transport(&error);
             inner.hooks.iter().for_each(|hook| hook.after_error(context, &failure));
             Ok(Err(Failure::Transport(error)))
         }
+    }
+}
+
+/// An attempt that got a response: logged, told to the hooks, and a success (a 2xx or 3xx)
+/// or a failure.
+fn answered(
+    inner: &ClientInner,
+    context: &HookContext,
+    mut response: RawResponse,
+    elapsed_ms: u64,
+) -> Result<RawResponse, Failure> {
+    response.attempt = context.attempt;
+    response.retry_delay = context.retry_delay;
+    tracing::debug!(
+        target: LOG_TARGET,
+        attempt = context.attempt,
+        status = response.status.as_u16(),
+        elapsed_ms,
+        "response"
+    );
+    let view = HookResponse {
+        status: response.status,
+        headers: &response.headers,
+        body: &response.body,
+    };
+    // A 3xx is a response too: the SDK does not follow redirects, and an operation that
+    // documents one returns it.
+    if response.status.is_success() || response.status.is_redirection() {
+        inner.hooks.iter().for_each(|hook| hook.after_success(context, &view));
+        Ok(response)
+    } else {
+        let failure = AttemptFailure::Status(view);
+        inner.hooks.iter().for_each(|hook| hook.after_error(context, &failure));
+        Err(Failure::Status(response))
     }
 }
 
