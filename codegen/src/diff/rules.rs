@@ -4,8 +4,7 @@
 use serde::Serialize;
 
 use super::{Change, Class};
-use crate::emit::type_text;
-use crate::model::{Api, Operation, Presence, SchemeKind, StructDef, TypeDef, TypeKind};
+use crate::model::{Api, Operation, SchemeKind, StructDef, TypeDef, TypeKind};
 
 /// A kind of change, and how it is classified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -170,7 +169,7 @@ pub(super) fn type_change(rule: Rule, def: &TypeDef, detail: String) -> Change {
 }
 
 fn text(ty: Option<&crate::model::TypeRef>) -> String {
-    ty.map_or_else(|| "nothing".to_owned(), |ty| format!("`{}`", type_text(ty)))
+    ty.map_or_else(|| "nothing".to_owned(), |ty| format!("`{}`", ty.rust()))
 }
 
 /// The changes to one operation found in both specs.
@@ -197,7 +196,7 @@ pub(super) fn operation_changes(
     let params = |op: &Operation| -> Vec<String> {
         op.path_params
             .iter()
-            .map(|p| format!("{}: {}", p.rust_name, type_text(&p.ty)))
+            .map(|p| format!("{}: {}", p.rust_name, p.ty.rust()))
             .collect()
     };
     if params(old) != params(new) {
@@ -354,7 +353,7 @@ fn member_names(kind: &TypeKind) -> Option<(Vec<String>, (Rule, Rule))> {
         )),
         TypeKind::Union(def) => Some((def.variants.iter().map(|v| v.tag.clone()).collect(), VARIANTS)),
         // An untagged variant has no tag: its payload type names it.
-        TypeKind::Untagged(def) => Some((def.variants.iter().map(|v| type_text(&v.ty)).collect(), VARIANTS)),
+        TypeKind::Untagged(def) => Some((def.variants.iter().map(|v| v.ty.rust().to_string()).collect(), VARIANTS)),
     }
 }
 
@@ -380,16 +379,6 @@ fn members(def: &TypeDef, was: &[String], is: &[String], (removed, added): (Rule
     }
 }
 
-/// How a field is in Rust: its type with the wrapper its presence gives it.
-fn rust_type(def: &StructDef, field: &crate::model::Field) -> String {
-    let ty = type_text(&field.ty);
-    match def.presence(field) {
-        Presence::Required => ty,
-        Presence::RequiredNullable | Presence::Optional => format!("Option<{ty}>"),
-        Presence::ThreeState => format!("Nullable<{ty}>"),
-    }
-}
-
 fn fields(def: &TypeDef, was: &StructDef, is: &StructDef, changes: &mut Vec<Change>) {
     let pointer = |name: &str| def.pointer.join("properties").join(name).as_str().to_owned();
     let subject = |name: &str| format!("{}.{name}", def.name);
@@ -403,7 +392,7 @@ fn fields(def: &TypeDef, was: &StructDef, is: &StructDef, changes: &mut Vec<Chan
             ));
             continue;
         };
-        let (before, after) = (rust_type(was, field), rust_type(is, now));
+        let (before, after) = (field.rust_type().to_string(), now.rust_type().to_string());
         if before != after {
             changes.push(change(
                 Rule::FieldTypeChanged,
@@ -418,7 +407,7 @@ fn fields(def: &TypeDef, was: &StructDef, is: &StructDef, changes: &mut Vec<Chan
         .iter()
         .filter(|f| !was.fields.iter().any(|o| o.wire_name == f.wire_name))
     {
-        let rule = if is.presence(field) == Presence::Required || is.presence(field) == Presence::RequiredNullable {
+        let rule = if field.presence.is_required() {
             Rule::RequiredFieldAdded
         } else {
             Rule::OptionalFieldAdded
@@ -427,7 +416,7 @@ fn fields(def: &TypeDef, was: &StructDef, is: &StructDef, changes: &mut Vec<Chan
             rule,
             &pointer(&field.wire_name),
             subject(&field.wire_name),
-            format!("`{}`", rust_type(is, field)),
+            format!("`{}`", field.rust_type()),
         ));
     }
 }

@@ -166,7 +166,7 @@ impl ExampleBuilder<'_> {
         let shown = def
             .fields
             .iter()
-            .filter(|field| matches!(def.presence(field), Presence::Optional | Presence::ThreeState))
+            .filter(|field| matches!(field.presence, Presence::Optional | Presence::ThreeState))
             .filter(|field| is_simple(&field.ty, self.api))
             .take(OPTIONAL_FIELDS_SHOWN);
         for field in shown.collect::<Vec<&Field>>() {
@@ -182,8 +182,8 @@ impl ExampleBuilder<'_> {
         let args: Vec<String> = def
             .fields
             .iter()
-            .filter(|field| matches!(def.presence(field), Presence::Required | Presence::RequiredNullable))
-            .map(|field| match def.presence(field) {
+            .filter(|field| matches!(field.presence, Presence::Required | Presence::RequiredNullable))
+            .map(|field| match field.presence {
                 Presence::RequiredNullable => "None".to_owned(),
                 _ => self.value(&field.ty, field.example.as_ref(), &field.wire_name, depth + 1),
             })

@@ -198,6 +198,7 @@ mod tests {
             ty,
             required,
             nullable: false,
+            presence: crate::model::Presence::of(required, false, false),
             example,
         }
     }

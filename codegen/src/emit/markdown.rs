@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::docs::{sanitize, sentence};
 use super::examples::Example;
 use super::schemas::lenient_doc;
-use crate::model::{Api, Field, Operation, Presence, Resource, StructDef, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Field, Operation, Presence, Resource, RustType, StructDef, TypeDef, TypeKind, TypeRef};
 use crate::names::unraw;
 
 /// The first line of every generated Markdown file.
@@ -97,7 +97,7 @@ fn parameters_table(api: &Api, operation: &Operation) -> String {
         rows.extend(
             def.fields
                 .iter()
-                .map(|field| field_row(api, field, def.presence(field), "query.")),
+                .map(|field| field_row(api, field, field.presence, "query.")),
         );
     }
     if let Some(body) = &operation.body {
@@ -111,7 +111,7 @@ fn parameters_table(api: &Api, operation: &Operation) -> String {
                 rows.extend(
                     def.fields
                         .iter()
-                        .map(|field| field_row(api, field, def.presence(field), "body.")),
+                        .map(|field| field_row(api, field, field.presence, "body.")),
                 );
             }
             None => rows.push(format!(
@@ -151,7 +151,7 @@ fn field_row(api: &Api, field: &Field, presence: Presence, prefix: &str) -> Stri
     format!(
         "| `{prefix}{}` | {} | {required} | {} | {} |",
         field.wire_name,
-        field_type_cell(api, field, presence),
+        field_type_cell(api, field),
         cell(&field_description(field, presence)),
         example_cell(field.example.as_ref())
     )
@@ -223,7 +223,7 @@ fn model_section(api: &Api, def: &TypeDef) -> String {
         TypeKind::Struct(fields) => {
             let _ = writeln!(section, "| Field | Type | Required | Description |\n|---|---|---|---|");
             for field in &fields.fields {
-                let presence = fields.presence(field);
+                let presence = field.presence;
                 let required = match presence {
                     Presence::Required | Presence::RequiredNullable => "✔️",
                     Presence::Optional | Presence::ThreeState => "➖",
@@ -232,7 +232,7 @@ fn model_section(api: &Api, def: &TypeDef) -> String {
                     section,
                     "| `{}` | {} | {required} | {} |",
                     field.wire_name,
-                    field_type_cell(api, field, presence),
+                    field_type_cell(api, field),
                     cell(&field_description(field, presence))
                 );
             }
@@ -301,57 +301,32 @@ fn find<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
 }
 
 /// The Rust type of a field, with its wrapper, with generated types linked.
-fn field_type_cell(api: &Api, field: &Field, presence: Presence) -> String {
-    match presence {
-        Presence::Required => type_cell(api, &field.ty),
-        Presence::RequiredNullable | Presence::Optional => wrapped_cell(api, "Option", &field.ty),
-        Presence::ThreeState => wrapped_cell(api, "Nullable", &field.ty),
-    }
-}
-
-/// `Wrapper<T>` in a table cell.
-fn wrapped_cell(api: &Api, wrapper: &str, ty: &TypeRef) -> String {
-    if links_to_model(api, ty) {
-        format!("`{wrapper}<`{}`>`", type_cell(api, ty))
-    } else {
-        format!("`{wrapper}<{}>`", plain_type(ty))
-    }
+fn field_type_cell(api: &Api, field: &Field) -> String {
+    rust_type_cell(api, &field.rust_type())
 }
 
 /// A type in a table cell: generated types link to their section of `models.md`.
 fn type_cell(api: &Api, ty: &TypeRef) -> String {
+    rust_type_cell(api, &ty.rust())
+}
+
+/// A [`RustType`] in a table cell: one code span, or, around a link to a model (which a code
+/// span cannot hold), code spans broken at the link: `` `Vec<`[`User`](…)`>` ``.
+fn rust_type_cell(api: &Api, ty: &RustType) -> String {
+    let is_linked = |name: &str| find(api, name).is_some();
     match ty {
-        TypeRef::Named(name) if find(api, name).is_some() => format!("[`{name}`](models.md#{})", anchor(name)),
-        TypeRef::Vec(item) if links_to_model(api, item) => format!("`Vec<`{}`>`", type_cell(api, item)),
-        TypeRef::Boxed(inner) if links_to_model(api, inner) => format!("`Box<`{}`>`", type_cell(api, inner)),
-        TypeRef::Map(value) if links_to_model(api, value) => {
-            format!("`BTreeMap<String, `{}`>`", type_cell(api, value))
+        RustType::Model(name) if is_linked(name) => format!("[`{name}`](models.md#{})", anchor(name)),
+        RustType::Library { ty, args } if args.iter().any(|arg| arg.links(&is_linked)) => {
+            let args: Vec<String> = args
+                .iter()
+                .map(|arg| match arg.links(&is_linked) {
+                    true => format!("`{}`", rust_type_cell(api, arg)),
+                    false => arg.to_string(),
+                })
+                .collect();
+            format!("`{}<{}>`", ty.text, args.join(", "))
         }
-        other => format!("`{}`", plain_type(other)),
-    }
-}
-
-/// Whether the type's cell contains a link (and so cannot be one code span).
-fn links_to_model(api: &Api, ty: &TypeRef) -> bool {
-    ty.named().is_some_and(|name| find(api, name).is_some())
-}
-
-pub(crate) fn plain_type(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".to_owned(),
-        TypeRef::Bool => "bool".to_owned(),
-        TypeRef::I32 => "i32".to_owned(),
-        TypeRef::I64 => "i64".to_owned(),
-        TypeRef::F32 => "f32".to_owned(),
-        TypeRef::F64 => "f64".to_owned(),
-        TypeRef::Json => "serde_json::Value".to_owned(),
-        TypeRef::Binary => "FilePart".to_owned(),
-        TypeRef::Bytes => "Vec<u8>".to_owned(),
-        TypeRef::JsonMap => "serde_json::Map<String, Value>".to_owned(),
-        TypeRef::Map(value) => format!("BTreeMap<String, {}>", plain_type(value)),
-        TypeRef::Vec(item) => format!("Vec<{}>", plain_type(item)),
-        TypeRef::Boxed(inner) => format!("Box<{}>", plain_type(inner)),
-        TypeRef::Named(name) => name.clone(),
+        other => format!("`{other}`"),
     }
 }
 
@@ -379,5 +354,65 @@ fn example_cell(example: Option<&serde_json::Value>) -> String {
         Some(serde_json::Value::String(text)) => cell(text),
         Some(other) => cell(&other.to_string()),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Pointer;
+    use crate::model::{EnumDef, TypeDef};
+
+    /// An API whose only model is the enum `User`.
+    fn api() -> Api {
+        Api {
+            title: String::new(),
+            version: String::new(),
+            marker: String::new(),
+            version_header: None,
+            default_server: None,
+            server_template: String::new(),
+            schemes: Vec::new(),
+            required_schemes: Vec::new(),
+            env_scheme: None,
+            types: vec![TypeDef {
+                name: "User".to_owned(),
+                doc: None,
+                pointer: Pointer::root(),
+                kind: TypeKind::Enum(EnumDef {
+                    variants: Vec::new(),
+                    fallback: "Unknown".to_owned(),
+                }),
+            }],
+            error_type: None,
+            resources: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_type_cell_breaks_its_code_span_at_each_link() {
+        let named = |name: &str| Box::new(TypeRef::Named(name.to_owned()));
+        let cell = |ty: TypeRef| type_cell(&api(), &ty);
+        assert_eq!(cell(TypeRef::Vec(named("User"))), "`Vec<`[`User`](models.md#user)`>`");
+        assert_eq!(
+            cell(TypeRef::Map(named("User"))),
+            "`BTreeMap<String, `[`User`](models.md#user)`>`"
+        );
+        assert_eq!(cell(TypeRef::Vec(named("Missing"))), "`Vec<Missing>`");
+        assert_eq!(cell(TypeRef::JsonMap), "`serde_json::Map<String, Value>`");
+        let field = Field {
+            wire_name: "users".to_owned(),
+            rust_name: "users".to_owned(),
+            doc: None,
+            ty: TypeRef::Vec(named("User")),
+            required: false,
+            nullable: true,
+            presence: Presence::ThreeState,
+            example: None,
+        };
+        assert_eq!(
+            field_type_cell(&api(), &field),
+            "`Nullable<``Vec<`[`User`](models.md#user)`>``>`"
+        );
     }
 }

@@ -4,6 +4,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::schemas::{lenient_doc, refuses_null, struct_schema, tagged_schema, untagged_schema};
+use super::tokens::rust_type_tokens;
 use super::{doc_attrs, ident, type_tokens};
 use crate::model::{EnumDef, Field, Presence, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef};
 use crate::names::unraw;
@@ -35,13 +36,8 @@ fn type_def(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
 }
 
 /// The Rust type of a field, with its optionality wrapper.
-fn field_type(field: &Field, presence: Presence) -> TokenStream {
-    let ty = type_tokens(&field.ty);
-    match presence {
-        Presence::Required => ty,
-        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
-        Presence::ThreeState => quote!(crate::Nullable<#ty>),
-    }
+fn field_type(field: &Field) -> TokenStream {
+    rust_type_tokens(&field.rust_type(), &TokenStream::new())
 }
 
 /// The `#[serde(...)]` attribute of a field, if it needs one.
@@ -100,7 +96,7 @@ fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStre
         }
         None => type_doc(def),
     };
-    let has_required = fields.fields.iter().any(|f| is_constructor_arg(fields.presence(f)));
+    let has_required = fields.fields.iter().any(|f| f.presence.is_required());
     let default = if has_required { quote!() } else { quote!(Default,) };
     // A multipart body is sent as form parts, not JSON, so it has no serde impls.
     let serde_derives = if fields.multipart {
@@ -109,7 +105,7 @@ fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStre
         quote!(serde::Serialize, serde::Deserialize)
     };
     let field_items = fields.fields.iter().map(|field| {
-        let presence = fields.presence(field);
+        let presence = field.presence;
         let doc = field_doc(field, presence);
         let serde = if fields.multipart {
             quote!()
@@ -117,14 +113,14 @@ fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStre
             field_serde(field, presence)
         };
         let name = ident(&field.rust_name);
-        let ty = field_type(field, presence);
+        let ty = field_type(field);
         quote! { #doc #serde pub #name: #ty, }
     });
     let constructor = constructor(&def.name, fields);
     let setters = fields
         .fields
         .iter()
-        .filter_map(|field| setter(field, fields.presence(field), &fields.setter(field)));
+        .filter_map(|field| setter(field, field.presence, &fields.setter(field)));
     let multipart = fields.multipart.then(|| multipart_impl(&name, &fields.fields));
     // A multipart body is only ever sent, so it has no schema to decode by.
     let schema = (!fields.multipart).then(|| struct_schema(&def.name, fields));
@@ -166,11 +162,6 @@ fn multipart_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     }
 }
 
-/// Whether a field is an argument of `new` (it must be present on the wire).
-fn is_constructor_arg(presence: Presence) -> bool {
-    matches!(presence, Presence::Required | Presence::RequiredNullable)
-}
-
 /// What a constructor argument of a nullable field, or a three-state setter, takes, and how
 /// it becomes the field's value: a boxed field's wrapper takes the unboxed type and boxes the
 /// value (`Nullable<Box<T>>` from anything that is `Into<Nullable<T>>`), since a `T` is not
@@ -190,23 +181,20 @@ fn wrapped_param(wrapper: TokenStream, ty: &TypeRef, arg: &Ident) -> (TokenStrea
 
 fn constructor(type_name: &str, def: &StructDef) -> TokenStream {
     let fields = &def.fields;
-    let args = fields
-        .iter()
-        .filter(|f| is_constructor_arg(def.presence(f)))
-        .map(|field| {
-            let name = ident(&field.rust_name);
-            let ty = match def.presence(field) {
-                Presence::RequiredNullable => wrapped_param(quote!(Option), &field.ty, &name).0,
-                presence => {
-                    let ty = field_type(field, presence);
-                    quote!(impl Into<#ty>)
-                }
-            };
-            quote!(#name: #ty)
-        });
+    let args = fields.iter().filter(|f| f.presence.is_required()).map(|field| {
+        let name = ident(&field.rust_name);
+        let ty = match field.presence {
+            Presence::RequiredNullable => wrapped_param(quote!(Option), &field.ty, &name).0,
+            _ => {
+                let ty = field_type(field);
+                quote!(impl Into<#ty>)
+            }
+        };
+        quote!(#name: #ty)
+    });
     let inits = fields.iter().map(|field| {
         let name = ident(&field.rust_name);
-        match def.presence(field) {
+        match field.presence {
             Presence::RequiredNullable => {
                 let value = wrapped_param(quote!(Option), &field.ty, &name).1;
                 quote!(#name: #value)

@@ -110,13 +110,13 @@ pub(super) fn lenient_doc(def: &StructDef, types: &[TypeDef]) -> Option<String> 
     let filled: Vec<String> = def
         .fields
         .iter()
-        .filter(|field| def.presence(field) == Presence::Required)
+        .filter(|field| field.presence == Presence::Required)
         .map(|field| format!("`{}`: {}", field.wire_name, empty_value(&field.ty, types)))
         .collect();
     let nullable = def
         .fields
         .iter()
-        .any(|field| def.presence(field) == Presence::RequiredNullable);
+        .any(|field| field.presence == Presence::RequiredNullable);
     if filled.is_empty() && !nullable {
         return None;
     }

@@ -28,7 +28,7 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use crate::Config;
 use crate::error::{Error, Pointer, Warning};
 use crate::model::SecuritySchemeDef;
-use crate::model::{Api, Resource, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Presence, Resource, TypeDef, TypeKind, TypeRef};
 use crate::names::{Scope, has_word, type_name};
 use crate::unread::Unread;
 
@@ -264,6 +264,9 @@ impl<'a> Lowerer<'a> {
             if let TypeKind::Struct(def) = &mut def.kind {
                 def.used_in_request = request_types.contains(name);
                 def.used_in_response = response_types.contains(name);
+                for field in &mut def.fields {
+                    field.presence = Presence::of(field.required, field.nullable, def.used_in_request);
+                }
             }
         }
         let info = &self.spec.info;

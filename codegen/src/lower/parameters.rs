@@ -8,7 +8,9 @@ use super::refs::{Resolved, resolve};
 use super::styles::{self, Place};
 use super::{Lowered, Lowerer, path_placeholders, security};
 use crate::error::{Error, Pointer};
-use crate::model::{Field, HeaderParam, KeyLocation, PathParam, SchemeKind, StructDef, Style, TypeKind, TypeRef};
+use crate::model::{
+    Field, HeaderParam, KeyLocation, PathParam, Presence, SchemeKind, StructDef, Style, TypeKind, TypeRef,
+};
 use crate::names::{Scope, snake_name, type_name};
 
 /// Headers the runtime sets on every request (or may): a parameter must not replace them.
@@ -255,6 +257,7 @@ impl<'a> Lowerer<'a> {
                 ty: lowered.ty,
                 required: data.required,
                 nullable: lowered.nullable,
+                presence: Presence::of(data.required, lowered.nullable, false),
                 example,
             });
         }

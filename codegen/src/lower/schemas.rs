@@ -10,7 +10,7 @@ use super::keywords::foreign_keywords;
 use super::refs::{Resolved, resolve};
 use super::{Lowered, Lowerer, SchemaSlot};
 use crate::error::{Error, Pointer, Warning};
-use crate::model::{Field, StructDef, TypeDef, TypeKind, TypeRef};
+use crate::model::{Field, Presence, StructDef, TypeDef, TypeKind, TypeRef};
 use crate::names::{Scope, snake_name, type_name};
 
 /// Past this many characters, a nested type is named after its property alone (if free).
@@ -305,14 +305,16 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { .. } => (self.ref_description(&field_pointer), None),
             };
             let lowered = self.lower_slot(slot.into(), &field_hint, &field_pointer)?;
+            let required = required.contains(wire_name);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name: field_names.claim(&snake_name(wire_name)),
                 doc: field_doc,
                 ty: lowered.ty,
-                required: required.contains(wire_name),
+                required,
                 nullable: lowered.nullable,
-                // Decided in `finish`, once it is known whether the type is used in a request.
+                // Decided again in `finish`, once it is known whether the type is sent.
+                presence: Presence::of(required, lowered.nullable, false),
                 example,
             });
         }
