@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{OpenAPI, ReferenceOr, Response, Schema, SchemaKind, Type};
+use openapiv3::{OpenAPI, ReferenceOr, Response, Responses, Schema, SchemaKind, StatusCode, Type};
 
+use super::JSON;
+use super::operations::OperationLowerer;
 use super::refs::{component_name, resolve};
-use super::{JSON, Lowerer, SchemaSlot};
+use super::types::SchemaSlot;
 use crate::Config;
 use crate::error::{Error, Pointer, Warning};
 use crate::model::{TypeKind, TypeRef};
@@ -14,69 +16,69 @@ use crate::model::{TypeKind, TypeRef};
 /// The error schema: the configured one, or else the component schema that the spec's 4xx and
 /// 5xx JSON responses (and `default` responses beside a 2xx) refer to most, the first by name on
 /// a tie. `None` when no error response refers to a schema.
-pub(super) fn error_schema(spec: &OpenAPI, config: &Config) -> Option<String> {
+///
+/// # Errors
+///
+/// A response `$ref` that leads nowhere, located where it is written.
+pub(super) fn error_schema(spec: &OpenAPI, config: &Config) -> Result<Option<String>, Error> {
     if let Some(configured) = &config.error_schema {
-        return Some(configured.clone());
+        return Ok(Some(configured.clone()));
     }
     let mut uses: BTreeMap<String, usize> = BTreeMap::new();
-    let operations = spec
-        .paths
-        .paths
-        .values()
-        .filter_map(ReferenceOr::as_item)
-        .flat_map(|item| item.iter());
-    for (_, operation) in operations {
-        let has_success = operation.responses.responses.keys().any(|status| {
-            matches!(
-                status,
-                openapiv3::StatusCode::Code(200..=299) | openapiv3::StatusCode::Range(2)
-            )
-        });
-        // `default` beside a success describes the errors.
-        let default = operation
-            .responses
-            .default
-            .iter()
-            .filter(|_| has_success)
-            .map(|slot| (true, slot));
-        let listed = operation.responses.responses.iter().map(|(status, slot)| {
-            let is_error = matches!(
-                status,
-                openapiv3::StatusCode::Code(400..=599) | openapiv3::StatusCode::Range(4 | 5)
-            );
-            (is_error, slot)
-        });
-        for (is_error, slot) in listed.chain(default) {
-            let response = match slot {
-                ReferenceOr::Item(response) => Some(response),
-                ReferenceOr::Reference { reference } => resolve::<Response>(spec, reference, &Pointer::root())
-                    .ok()
-                    .map(|resolved| resolved.item),
-            };
-            let reference = response
-                .and_then(|response| response.content.get(JSON))
-                .and_then(|media| media.schema.as_ref())
-                .and_then(|schema| match schema {
-                    ReferenceOr::Reference { reference } => component_name(reference, "schemas"),
-                    ReferenceOr::Item(_) => None,
-                });
-            if let (true, Some(name)) = (is_error, reference) {
-                *uses.entry(name).or_default() += 1;
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, operation) in item.iter() {
+            let pointer = Pointer::root().join("paths").join(path).join(method).join("responses");
+            for (status, slot) in error_responses(&operation.responses) {
+                let response = match slot {
+                    ReferenceOr::Item(response) => response,
+                    ReferenceOr::Reference { reference } => {
+                        resolve::<Response>(spec, reference, &pointer.join(&status))?.item
+                    }
+                };
+                let body = response.content.get(JSON).and_then(|media| media.schema.as_ref());
+                if let Some(ReferenceOr::Reference { reference }) = body
+                    && let Some(name) = component_name(reference, "schemas")
+                {
+                    *uses.entry(name).or_default() += 1;
+                }
             }
         }
     }
-    let most = uses.values().copied().max()?;
-    uses.into_iter().find(|(_, count)| *count == most).map(|(name, _)| name)
+    let Some(most) = uses.values().copied().max() else {
+        return Ok(None);
+    };
+    Ok(uses.into_iter().find(|(_, count)| *count == most).map(|(name, _)| name))
 }
 
-impl<'a> Lowerer<'a> {
+/// The responses of an operation that describe errors, each with its key (`404`, `default`):
+/// the 4xx and 5xx ones, and `default` beside a success.
+fn error_responses(responses: &Responses) -> impl Iterator<Item = (String, &ReferenceOr<Response>)> {
+    let has_success = responses
+        .responses
+        .keys()
+        .any(|status| matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2)));
+    let listed = responses
+        .responses
+        .iter()
+        .filter(|(status, _)| matches!(status, StatusCode::Code(400..=599) | StatusCode::Range(4 | 5)))
+        .map(|(status, slot)| (status.to_string(), slot));
+    let default = responses
+        .default
+        .iter()
+        .filter(move |_| has_success)
+        .map(|slot| ("default".to_owned(), slot));
+    listed.chain(default)
+}
+
+impl<'a> OperationLowerer<'_, 'a> {
     /// The type of the error schema, lowered the first time something needs it. When the spec
     /// does not define it, the error is located at `needed_by`, where the need arose.
     pub(super) fn error_body(&mut self, needed_by: &Pointer) -> Result<TypeRef, Error> {
         if let Some(ty) = &self.error_type {
             return Ok(ty.clone());
         }
-        let Some(error_schema) = self.error_schema.clone() else {
+        let Some(error_schema) = self.settings.error_schema.clone() else {
             return Err(Error::unsupported(
                 needed_by,
                 "the spec's error responses use no schema",
@@ -96,9 +98,11 @@ impl<'a> Lowerer<'a> {
                 ),
             ));
         }
-        let lowered = self.lower_slot(SchemaSlot::Ref(pointer.as_str()), "", &Pointer::root())?;
+        let lowered = self
+            .types
+            .lower(SchemaSlot::Ref(pointer.as_str()), "", &Pointer::root())?;
         match &lowered.ty {
-            TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {
+            TypeRef::Named(_) if matches!(self.types.kind(&lowered.ty), Some(TypeKind::Struct(_))) => {
                 self.error_type = Some(lowered.ty.clone());
                 Ok(lowered.ty)
             }
@@ -120,22 +124,23 @@ impl<'a> Lowerer<'a> {
         let schema = response.content.get(JSON).and_then(|media| media.schema.as_ref());
         let compatible = match schema {
             Some(ReferenceOr::Reference { reference }) => {
-                let referenced = resolve::<Schema>(self.spec, reference, pointer)?;
-                let names_error_schema = self.error_schema.as_deref() == Some(referenced.name.as_str());
+                let target = self.types.target(SchemaSlot::Ref(reference), pointer)?;
+                let component = target.reference.as_ref().map(|(name, _)| name.as_str());
+                let names_error_schema = component.is_some() && self.settings.error_schema.as_deref() == component;
                 names_error_schema && {
                     let error_body = self.error_body(pointer)?;
-                    self.lower_slot(SchemaSlot::Ref(reference), "", pointer)?.ty == error_body
+                    self.types.lower_target(&target, "")?.ty == error_body
                 }
             }
-            Some(ReferenceOr::Item(schema)) if has_errors_array(schema) && self.error_schema.is_some() => {
+            Some(ReferenceOr::Item(schema)) if has_errors_array(schema) && self.settings.error_schema.is_some() => {
                 self.error_body(pointer)?;
                 true
             }
             _ => false,
         };
         if !compatible {
-            let error_type = self.error_schema.as_deref().unwrap_or("(none)");
-            self.warnings.push(Warning {
+            let error_type = self.settings.error_schema.as_deref().unwrap_or("(none)");
+            self.types.warn(Warning {
                 pointer: pointer.clone(),
                 message: format!(
                     "this error response's body is not the API's error type `{error_type}`: its status gives `Error::UnexpectedStatus`, with the body kept as text"
@@ -181,13 +186,19 @@ mod tests {
         '500': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}
 ";
         let spec = spec(paths);
-        assert_eq!(error_schema(&spec, &Config::default()).as_deref(), Some("B"));
+        assert_eq!(
+            error_schema(&spec, &Config::default()).ok().flatten().as_deref(),
+            Some("B")
+        );
         let configured = Config {
             error_schema: Some("A".to_owned()),
             ..Config::default()
         };
-        assert_eq!(error_schema(&spec, &configured).as_deref(), Some("A"));
-        assert_eq!(error_schema(&spec_without_errors(), &Config::default()), None);
+        assert_eq!(error_schema(&spec, &configured).ok().flatten().as_deref(), Some("A"));
+        assert_eq!(
+            error_schema(&spec_without_errors(), &Config::default()).ok(),
+            Some(None)
+        );
     }
 
     fn spec_without_errors() -> OpenAPI {

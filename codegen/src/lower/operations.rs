@@ -1,18 +1,17 @@
-//! Operations: grouping into resources, naming, parameters and request bodies.
+//! Operations: grouping into resources, naming, and each operation's parts (parameters, body,
+//! responses and security, lowered in modules of their own).
 
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use openapiv3::{MediaType, Operation as SpecOperation, PathItem, ReferenceOr, RequestBody};
+use openapiv3::{OpenAPI, Operation as SpecOperation, PathItem, ReferenceOr};
 
 use super::extensions;
 use super::parameters::Parameters;
-use super::refs::{Resolved, resolve};
 use super::security;
-use super::styles::{self, Place};
-use super::{FORM, JSON, Lowerer, MULTIPART, OCTET_STREAM};
+use super::types::TypeLowerer;
 use crate::error::{Error, Pointer};
-use crate::model::{Body, BodyEncoding, HeaderParam, HttpMethod, Operation, Resource, Style, TypeKind, TypeRef};
+use crate::model::{HeaderParam, HttpMethod, Operation, Resource, SecuritySchemeDef, TypeRef};
 use crate::names::{Scope, avoiding, constant_name, has_word, snake_name, type_name, unraw};
 
 /// Names a resource accessor must not take, with `_api` appended if it would: the client's own
@@ -40,7 +39,7 @@ const RESERVED_ACCESSORS: &[&str] = &[
 /// Names a resource handle type must not take, with `Api` appended if it would: the items the
 /// operations modules import, and those the SDK's crate root (or a generated crate's) exports
 /// beside the handles, which a handle would clash with there.
-const RESERVED_HANDLES: &[&str] = &[
+pub(super) const RESERVED_HANDLES: &[&str] = &[
     "BackoffStrategy",
     "Call",
     "Clerk",
@@ -78,13 +77,104 @@ const RESERVED_SETTERS: &[&str] = &[
     "timeout",
 ];
 
-impl<'a> Lowerer<'a> {
-    pub(super) fn lower_operations(&mut self) -> Result<Vec<Resource>, Error> {
+/// Everything operation lowering is told, given to its constructor.
+pub(super) struct Settings {
+    /// The security schemes, in spec order.
+    pub(super) schemes: Vec<SecuritySchemeDef>,
+    /// The error schema's name: configured, or the one the spec's error responses use most.
+    pub(super) error_schema: Option<String>,
+    /// The `explode` of each Encoding Object that writes one (openapiv3 cannot tell a missing
+    /// one from `false`).
+    pub(super) explicit_explodes: BTreeMap<Pointer, bool>,
+    /// Whether the error schema's type is lowered even when no operation maps an error
+    /// response to it: `clerk-sdk`'s `Error` names it.
+    pub(super) error_type_always: bool,
+}
+
+/// Paths and their operations to resources. Types go through the [`TypeLowerer`] it borrows.
+pub(super) struct OperationLowerer<'t, 'a> {
+    pub(super) spec: &'a OpenAPI,
+    pub(super) types: &'t mut TypeLowerer<'a>,
+    pub(super) settings: Settings,
+    /// The type of the error schema, which mapped error responses must use, once something
+    /// needed it.
+    pub(super) error_type: Option<TypeRef>,
+    /// Types used directly as request bodies.
+    pub(super) request_roots: Vec<TypeRef>,
+}
+
+/// What operation lowering leaves for the API.
+pub(super) struct Operations {
+    /// The operations, grouped by resource.
+    pub(super) resources: Vec<Resource>,
+    /// The security schemes, in spec order.
+    pub(super) schemes: Vec<SecuritySchemeDef>,
+    /// The error schema's type, when something needed it.
+    pub(super) error_type: Option<TypeRef>,
+    /// The types sent as request bodies.
+    pub(super) request_roots: Vec<TypeRef>,
+}
+
+/// The names the operations take, so that none is taken twice.
+#[derive(Default)]
+struct Taken {
+    /// The resource handles' type names.
+    handles: Scope,
+    /// The method names of each resource, by accessor.
+    methods: BTreeMap<String, Scope>,
+    /// Descriptor constant names, with the operation that took each.
+    constants: BTreeMap<String, (String, Pointer)>,
+}
+
+impl Taken {
+    /// Takes the names of `operation`, at `pointer`, in the resource `accessor`: its descriptor
+    /// constant (unique over the API, since ids name it and its generated types) and its method
+    /// (unique in its resource).
+    fn claim(&mut self, accessor: &str, operation: &Operation, pointer: &Pointer) -> Result<(), Error> {
+        if let Some((first_id, first)) = self.constants.get(&operation.const_name) {
+            let reason = if *first_id == operation.id {
+                format!("operationId `{first_id}` is already used by {first}")
+            } else {
+                format!(
+                    "operationId `{}` would be named `{}` in Rust, like `{first_id}` at {first}; rename one",
+                    operation.id, operation.const_name
+                )
+            };
+            return Err(Error::unsupported(pointer, reason));
+        }
+        self.constants
+            .insert(operation.const_name.clone(), (operation.id.clone(), pointer.clone()));
+        let names = self.methods.entry(accessor.to_owned()).or_default();
+        if names.contains(&operation.method_name) {
+            return Err(Error::unsupported(
+                pointer,
+                format!(
+                    "method name `{}` is already used in `{accessor}`",
+                    operation.method_name
+                ),
+            ));
+        }
+        names.claim(&operation.method_name);
+        Ok(())
+    }
+}
+
+impl<'t, 'a> OperationLowerer<'t, 'a> {
+    /// An operation lowerer for `spec`, lowering types through `types`.
+    pub(super) fn new(spec: &'a OpenAPI, types: &'t mut TypeLowerer<'a>, settings: Settings) -> Self {
+        OperationLowerer {
+            spec,
+            types,
+            settings,
+            error_type: None,
+            request_roots: Vec::new(),
+        }
+    }
+
+    /// Lowers every operation, in spec order, into resources.
+    pub(super) fn lower(mut self) -> Result<Operations, Error> {
         let mut resources: IndexMap<String, Resource> = IndexMap::new();
-        let mut handle_names = Scope::new();
-        let mut method_names: BTreeMap<String, Scope> = BTreeMap::new();
-        // Descriptor constant names, with the operation that took each.
-        let mut constants: BTreeMap<String, (String, Pointer)> = BTreeMap::new();
+        let mut taken = Taken::default();
         for (path, item) in &self.spec.paths.paths {
             let path_pointer = Pointer::root().join("paths").join(path);
             let ReferenceOr::Item(item) = item else {
@@ -94,33 +184,14 @@ impl<'a> Lowerer<'a> {
                 let pointer = path_pointer.join(method);
                 let accessor = self.resource_of(operation, path, &pointer)?;
                 let lowered = self.lower_operation(path, method, item, operation, &pointer)?;
-                // Ids name the operation's descriptor constant (and its generated types), so
-                // they must stay unique once made into Rust names.
-                if let Some((first_id, first)) = constants.get(&lowered.const_name) {
-                    let reason = if *first_id == lowered.id {
-                        format!("operationId `{first_id}` is already used by {first}")
-                    } else {
-                        format!(
-                            "operationId `{}` would be named `{}` in Rust, like `{first_id}` at {first}; rename one",
-                            lowered.id, lowered.const_name
-                        )
-                    };
-                    return Err(Error::unsupported(&pointer, reason));
-                }
-                constants.insert(lowered.const_name.clone(), (lowered.id.clone(), pointer.clone()));
-                let names = method_names.entry(accessor.clone()).or_default();
-                if names.contains(&lowered.method_name) {
-                    return Err(Error::unsupported(
-                        &pointer,
-                        format!("method name `{}` is already used in `{accessor}`", lowered.method_name),
-                    ));
-                }
-                names.claim(&lowered.method_name);
+                taken.claim(&accessor, &lowered, &pointer)?;
                 let doc = self.tag_description(operation);
                 resources
                     .entry(accessor.clone())
                     .or_insert_with(|| Resource {
-                        type_name: handle_names.claim(&avoiding(type_name(unraw(&accessor)), RESERVED_HANDLES, "Api")),
+                        type_name: taken
+                            .handles
+                            .claim(&avoiding(type_name(unraw(&accessor)), RESERVED_HANDLES, "Api")),
                         accessor,
                         doc,
                         operations: Vec::new(),
@@ -131,7 +202,15 @@ impl<'a> Lowerer<'a> {
         }
         let mut resources: Vec<Resource> = resources.into_values().collect();
         name_params_markers(&mut resources);
-        Ok(resources)
+        if self.settings.error_type_always && self.settings.error_schema.is_some() {
+            self.error_body(&Pointer::root().join("components").join("schemas"))?;
+        }
+        Ok(Operations {
+            resources,
+            schemes: self.settings.schemes,
+            error_type: self.error_type,
+            request_roots: self.request_roots,
+        })
     }
 
     /// The resource an operation belongs to: `x-speakeasy-group`, else its first tag, else the
@@ -171,20 +250,7 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Operation, Error> {
         let http_method = HttpMethod::from_key(method)
             .ok_or_else(|| Error::unsupported(pointer, format!("`{method}` is not an HTTP method")))?;
-        let id = operation
-            .operation_id
-            .clone()
-            .ok_or_else(|| Error::unsupported(pointer, "operation has no `operationId`"))?;
-        let method_source = extensions::name_override(&operation.extensions).unwrap_or(&id);
-        for name in [id.as_str(), method_source] {
-            if !has_word(name) {
-                return Err(Error::unsupported(
-                    pointer,
-                    format!("`{name}` has no letter or digit to name the operation's method after"),
-                ));
-            }
-        }
-        let method_name = snake_name(method_source);
+        let (id, method_name) = operation_names(operation, pointer)?;
         let Parameters {
             path: path_params,
             query,
@@ -197,14 +263,6 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         let responses = self.lower_responses(operation, &id, pointer)?;
-        let security = match &operation.security {
-            Some(own) => security::requirements(Some(own), &self.schemes, &pointer.join("security"))?,
-            None => security::requirements(
-                self.spec.security.as_deref(),
-                &self.schemes,
-                &Pointer::root().join("security"),
-            )?,
-        };
         Ok(Operation {
             const_name: constant_name(&id),
             id,
@@ -223,7 +281,7 @@ impl<'a> Lowerer<'a> {
             redirect_statuses: responses.redirect_statuses,
             default_errors: responses.default_errors,
             accept: responses.accept,
-            security,
+            security: self.security(operation, pointer)?,
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             deprecated: operation.deprecated,
@@ -231,125 +289,38 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn lower_body(
-        &mut self,
-        slot: &'a ReferenceOr<RequestBody>,
-        operation_id: &str,
-        pointer: &Pointer,
-    ) -> Result<Body, Error> {
-        let (body_pointer, body, hint) = match slot {
-            ReferenceOr::Item(body) => (pointer.clone(), body, format!("{operation_id}Request")),
-            ReferenceOr::Reference { reference } => {
-                let Resolved { pointer, item, name } = resolve(self.spec, reference, pointer)?;
-                (pointer, item, name)
-            }
-        };
-        let content_pointer = body_pointer.join("content");
-        let (media_type, media, encoding) = choose_media_type(&body.content).ok_or_else(|| {
-            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            Error::unsupported(
-                &content_pointer,
-                format!(
-                    "only application/json, application/x-www-form-urlencoded, multipart/form-data and application/octet-stream request bodies are supported, found {}",
-                    types.join(", ")
-                ),
-            )
-        })?;
-        let media_pointer = content_pointer.join(media_type);
-        let schema_pointer = media_pointer.join("schema");
-        let ty = match (encoding, &media.schema) {
-            (BodyEncoding::Bytes, _) => TypeRef::Bytes,
-            (_, Some(schema)) => self.lower_slot(schema.into(), &hint, &schema_pointer)?.ty,
-            (_, None) => TypeRef::Json,
-        };
-        let mut styles = Vec::new();
-        match encoding {
-            BodyEncoding::Multipart => self.mark_multipart(&ty, &schema_pointer)?,
-            BodyEncoding::Form => {
-                styles = self.form_styles(&ty, media, &media_pointer)?;
-                self.request_roots.push(ty.clone());
-            }
-            BodyEncoding::Json => self.request_roots.push(ty.clone()),
-            BodyEncoding::Bytes => {}
-        }
-        Ok(Body {
-            ty,
-            doc: body.description.clone(),
-            encoding,
-            media_type: media_type.to_owned(),
-            styles,
-        })
-    }
-
-    /// Checks that a form body is an object whose fields `name=value` pairs can carry, and
-    /// reads each field's style from the media type's `encoding`.
-    fn form_styles(&self, ty: &TypeRef, media: &MediaType, pointer: &Pointer) -> Result<Vec<(String, Style)>, Error> {
-        let schema_pointer = pointer.join("schema");
-        let fields = match ty {
-            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
-                Some(TypeKind::Struct(def)) => &def.fields,
-                _ => return Err(Error::unsupported(&schema_pointer, "a form body must be an object")),
-            },
-            // A free-form object (or one without properties): its entries are the fields.
-            TypeRef::JsonMap | TypeRef::Json => return Ok(Vec::new()),
-            TypeRef::Map(value) if self.is_scalar(value) => return Ok(Vec::new()),
-            _ => return Err(Error::unsupported(&schema_pointer, "a form body must be an object")),
-        };
-        let mut styles = Vec::new();
-        for field in fields {
-            let shape = self.value_shape(&field.ty).ok_or_else(|| {
-                Error::unsupported(
-                    &schema_pointer.join("properties").join(&field.wire_name),
-                    "a form field must be a scalar, an array of scalars or an object of scalars",
-                )
-            })?;
-            let encoding_pointer = pointer.join("encoding").join(&field.wire_name);
-            let (style, explode) = match media.encoding.get(&field.wire_name) {
-                Some(encoding) => (
-                    encoding.style.clone().unwrap_or(openapiv3::QueryStyle::Form),
-                    self.explicit_explodes.get(&encoding_pointer).copied(),
-                ),
-                None => (openapiv3::QueryStyle::Form, None),
-            };
-            if let Some(style) = styles::decide(&style, explode, shape, Place::FormField)
-                .map_err(|reason| Error::unsupported(&encoding_pointer, reason))?
-            {
-                styles.push((field.wire_name.clone(), style));
-            }
-        }
-        Ok(styles)
-    }
-
-    /// Checks that a multipart body is a struct of scalars, files and arrays of those, and marks
-    /// it so it is emitted as form parts rather than JSON.
-    fn mark_multipart(&mut self, ty: &TypeRef, pointer: &Pointer) -> Result<(), Error> {
-        let part_ok = |ty: &TypeRef| match ty {
-            TypeRef::Vec(item) => is_part_scalar(item),
-            other => is_part_scalar(other),
-        };
-        let def = match ty {
-            TypeRef::Named(name) => self.types.get_mut(name).map(|def| &mut def.kind),
-            _ => None,
-        };
-        match def {
-            Some(TypeKind::Struct(def)) if def.fields.iter().all(|f| part_ok(&f.ty)) => {
-                def.multipart = true;
-                Ok(())
-            }
-            _ => Err(Error::unsupported(
-                pointer,
-                "a multipart/form-data body must be an object of strings, numbers, booleans and files",
-            )),
+    /// The operation's security requirements: its own, else the spec's.
+    fn security(&self, operation: &SpecOperation, pointer: &Pointer) -> Result<Vec<Vec<usize>>, Error> {
+        let schemes = &self.settings.schemes;
+        match &operation.security {
+            Some(own) => security::requirements(Some(own), schemes, &pointer.join("security")),
+            None => security::requirements(
+                self.spec.security.as_deref(),
+                schemes,
+                &Pointer::root().join("security"),
+            ),
         }
     }
 }
 
-/// Whether a value can be one multipart part: a file, or a scalar sent as text.
-fn is_part_scalar(ty: &TypeRef) -> bool {
-    matches!(
-        ty,
-        TypeRef::Binary | TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64
-    )
+/// An operation's id, and its method's name: from `x-speakeasy-name-override`, else the id.
+/// Both must have a letter or digit to be named after.
+fn operation_names(operation: &SpecOperation, pointer: &Pointer) -> Result<(String, String), Error> {
+    let id = operation
+        .operation_id
+        .clone()
+        .ok_or_else(|| Error::unsupported(pointer, "operation has no `operationId`"))?;
+    let method_source = extensions::name_override(&operation.extensions).unwrap_or(&id);
+    for name in [id.as_str(), method_source] {
+        if !has_word(name) {
+            return Err(Error::unsupported(
+                pointer,
+                format!("`{name}` has no letter or digit to name the operation's method after"),
+            ));
+        }
+    }
+    let method_name = snake_name(method_source);
+    Ok((id, method_name))
 }
 
 /// Names the setters of optional header and cookie parameters: unique among themselves, and
@@ -379,28 +350,6 @@ fn name_params_markers(resources: &mut [Resource]) {
     }
 }
 
-/// The media type a request body is sent as: the first of JSON, form, multipart and bytes that
-/// the operation offers (media type parameters, such as `; charset=utf-8`, aside).
-fn choose_media_type(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType, BodyEncoding)> {
-    let preference = [
-        (JSON, BodyEncoding::Json),
-        (FORM, BodyEncoding::Form),
-        (MULTIPART, BodyEncoding::Multipart),
-        (OCTET_STREAM, BodyEncoding::Bytes),
-    ];
-    preference.iter().find_map(|(wanted, encoding)| {
-        content
-            .iter()
-            .find(|(media_type, _)| essence(media_type).eq_ignore_ascii_case(wanted))
-            .map(|(media_type, media)| (media_type.as_str(), media, *encoding))
-    })
-}
-
-/// A media type without its parameters: `application/json; charset=utf-8` is `application/json`.
-pub(in crate::lower) fn essence(media_type: &str) -> &str {
-    media_type.split(';').next().unwrap_or_default().trim()
-}
-
 /// The first segment of a path that can name a group: not empty, not a placeholder and not a
 /// version such as `v1`.
 fn path_group(path: &str) -> Option<&str> {
@@ -409,6 +358,24 @@ fn path_group(path: &str) -> Option<&str> {
     };
     path.split('/')
         .find(|segment| !segment.is_empty() && !segment.starts_with('{') && !is_version(segment) && has_word(segment))
+}
+
+/// Runs `lower` with an operation lowerer for `spec` whose error schema is `error_schema`, for
+/// the operation lowering's unit tests.
+#[cfg(test)]
+pub(super) fn with_lowerer<'a, R>(
+    spec: &'a OpenAPI,
+    error_schema: Option<&str>,
+    lower: impl FnOnce(&mut OperationLowerer<'_, 'a>) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let mut types = TypeLowerer::new(spec, BTreeMap::new())?;
+    let settings = Settings {
+        schemes: security::schemes(spec)?,
+        error_schema: error_schema.map(str::to_owned),
+        explicit_explodes: BTreeMap::new(),
+        error_type_always: false,
+    };
+    lower(&mut OperationLowerer::new(spec, &mut types, settings))
 }
 
 #[cfg(test)]

@@ -4,9 +4,11 @@
 use indexmap::IndexMap;
 use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
 
-use super::refs::{Resolved, resolve};
+use super::operations::OperationLowerer;
+use super::refs::follow;
 use super::styles::{self, Place};
-use super::{Lowered, Lowerer, path_placeholders, security};
+use super::types::Lowered;
+use super::{path_placeholders, security};
 use crate::error::{Error, Pointer};
 use crate::model::{
     Field, HeaderParam, KeyLocation, PathParam, Presence, SchemeKind, StructDef, Style, TypeKind, TypeRef,
@@ -37,7 +39,7 @@ pub(super) struct Parameters {
     pub(super) headers: Vec<HeaderParam>,
 }
 
-impl<'a> Lowerer<'a> {
+impl<'a> OperationLowerer<'_, 'a> {
     /// Lowers the operation's parameters: path parameters in template order, query parameters
     /// gathered into a generated `{OperationId}Query` struct, and header and cookie parameters.
     pub(super) fn lower_parameters(
@@ -65,7 +67,7 @@ impl<'a> Lowerer<'a> {
             .enumerate()
             .map(|(i, p)| (pointer.join("parameters").join(i.to_string()), p));
         for (param_pointer, slot) in item_params.chain(op_params) {
-            let (param_pointer, parameter) = self.resolve_parameter(slot, &param_pointer)?;
+            let (param_pointer, parameter, _) = follow(self.spec, slot, &param_pointer)?;
             let name = parameter.parameter_data_ref().name.clone();
             match parameter {
                 Parameter::Path { .. } => {
@@ -122,7 +124,7 @@ impl<'a> Lowerer<'a> {
         let hint = format!("{operation_id}{}", type_name(name));
         let (lowered, example) = self.parameter_schema(parameter, &hint, pointer)?;
         let is_float = matches!(lowered.ty, TypeRef::F32 | TypeRef::F64);
-        if is_float || !self.is_scalar(&lowered.ty) {
+        if is_float || !self.types.is_scalar(&lowered.ty) {
             let kind = if location == KeyLocation::Header {
                 "header"
             } else {
@@ -148,7 +150,7 @@ impl<'a> Lowerer<'a> {
     /// sets the credentials, the framing of the body, the API version and the `Cookie` header
     /// itself, and an API key's header or cookie is its scheme's.
     fn owned_by_runtime(&self, location: KeyLocation, name: &str) -> Option<String> {
-        let key_scheme = self.schemes.iter().find(|scheme| {
+        let key_scheme = self.settings.schemes.iter().find(|scheme| {
             matches!(&scheme.kind, SchemeKind::ApiKey { location: key_location, name: key_name }
                 if *key_location == location && key_name.eq_ignore_ascii_case(name))
         });
@@ -177,7 +179,7 @@ impl<'a> Lowerer<'a> {
                 if let ReferenceOr::Item(schema) = schema {
                     example = example.or_else(|| schema.schema_data.example.clone());
                 }
-                Ok((self.lower_slot(schema.into(), hint, &pointer.join("schema"))?, example))
+                Ok((self.types.lower(schema.into(), hint, &pointer.join("schema"))?, example))
             }
             ParameterSchemaOrContent::Content(_) => Err(Error::unsupported(
                 pointer,
@@ -204,7 +206,7 @@ impl<'a> Lowerer<'a> {
             })?;
             let hint = format!("{operation_id}{}", type_name(&placeholder));
             let (lowered, example) = self.parameter_schema(parameter, &hint, &param_pointer)?;
-            let is_enum = matches!(&lowered.ty, TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))));
+            let is_enum = matches!(self.types.kind(&lowered.ty), Some(TypeKind::Enum(_)));
             if !(is_enum || matches!(lowered.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64)) {
                 return Err(Error::unsupported(
                     &param_pointer,
@@ -240,7 +242,7 @@ impl<'a> Lowerer<'a> {
     ) -> Result<(String, Vec<(String, Style)>), Error> {
         let query_pointer = pointer.join("parameters");
         let mut styles = Vec::new();
-        let name = self.claim_type(&format!("{operation_id}Query"), &query_pointer);
+        let name = self.types.claim(&format!("{operation_id}Query"), &query_pointer);
         let mut field_names = Scope::new();
         let mut fields = Vec::with_capacity(params.len());
         for (wire_name, (param_pointer, parameter)) in params {
@@ -268,7 +270,7 @@ impl<'a> Lowerer<'a> {
             used_in_response: false,
             multipart: false,
         });
-        self.add_type(&name, Some(doc), &query_pointer, kind);
+        self.types.define(&name, Some(doc), &query_pointer, kind);
         Ok((name, styles))
     }
 
@@ -277,7 +279,7 @@ impl<'a> Lowerer<'a> {
         let Parameter::Query { style, .. } = parameter else {
             return Ok(None);
         };
-        let shape = self.value_shape(ty).ok_or_else(|| {
+        let shape = self.types.value_shape(ty).ok_or_else(|| {
             Error::unsupported(
                 pointer,
                 "a query parameter must be a scalar or an array of scalars (objects only with `style: deepObject`)",
@@ -286,24 +288,11 @@ impl<'a> Lowerer<'a> {
         let explode = parameter.parameter_data_ref().explode;
         styles::decide(style, explode, shape, Place::Query).map_err(|reason| Error::unsupported(pointer, reason))
     }
-
-    pub(super) fn resolve_parameter(
-        &self,
-        slot: &'a ReferenceOr<Parameter>,
-        pointer: &Pointer,
-    ) -> Result<(Pointer, &'a Parameter), Error> {
-        match slot {
-            ReferenceOr::Item(parameter) => Ok((pointer.clone(), parameter)),
-            ReferenceOr::Reference { reference } => {
-                let Resolved { pointer, item, .. } = resolve(self.spec, reference, pointer)?;
-                Ok((pointer, item))
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::operations::with_lowerer;
     use super::super::test_spec;
     use super::*;
 
@@ -312,10 +301,11 @@ mod tests {
         let spec = test_spec(&format!(
             "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n{parameters}      responses: {{'200': {{description: ok}}}}\ncomponents:\n  securitySchemes:\n    Key: {{type: apiKey, in: header, name: X-Key}}\n"
         ));
-        let mut lowerer = Lowerer::new(&spec)?;
         let item = spec.paths.paths["/a/{id}"].as_item().expect("an item");
         let operation = item.get.as_ref().expect("get");
-        lowerer.lower_parameters("/a/{id}", item, operation, "GetA", &Pointer::root().join("op"))
+        with_lowerer(&spec, None, |lowerer| {
+            lowerer.lower_parameters("/a/{id}", item, operation, "GetA", &Pointer::root().join("op"))
+        })
     }
 
     #[test]

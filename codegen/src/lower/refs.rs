@@ -100,6 +100,22 @@ pub(super) fn resolve<'a, T: Component>(
     Err(Error::unsupported(from, "`$ref` chain is circular"))
 }
 
+/// The component in `slot`, written at `pointer`: the item itself, or what its `$ref` leads to
+/// (through any chain), with where it is defined and, for a `$ref`, the component's name.
+pub(super) fn follow<'a, T: Component>(
+    spec: &'a OpenAPI,
+    slot: &'a ReferenceOr<T>,
+    pointer: &Pointer,
+) -> Result<(Pointer, &'a T, Option<String>), Error> {
+    match slot {
+        ReferenceOr::Item(item) => Ok((pointer.clone(), item, None)),
+        ReferenceOr::Reference { reference } => {
+            let Resolved { pointer, item, name } = resolve(spec, reference, pointer)?;
+            Ok((pointer, item, Some(name)))
+        }
+    }
+}
+
 /// The `NAME` of `#/components/{section}/NAME`, unescaped.
 pub(super) fn component_name(reference: &str, section: &str) -> Option<String> {
     let pointer = Pointer::from_ref(reference)?;

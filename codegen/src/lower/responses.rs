@@ -1,11 +1,12 @@
 //! Responses: the success type, the documented redirects, and which error statuses map to the
 //! typed error.
 
-use openapiv3::{Operation as SpecOperation, ReferenceOr, Response, StatusCode};
+use openapiv3::{OpenAPI, Operation as SpecOperation, ReferenceOr, Response, StatusCode};
 
-use super::operations::essence;
-use super::refs::{Resolved, resolve};
-use super::{JSON, Lowerer, OCTET_STREAM};
+use super::bodies::essence;
+use super::operations::OperationLowerer;
+use super::refs::follow;
+use super::{JSON, OCTET_STREAM};
 use crate::error::{Error, Pointer, Warning};
 use crate::model::TypeRef;
 
@@ -28,7 +29,7 @@ pub(super) struct Responses {
     pub(super) accept: Vec<String>,
 }
 
-impl<'a> Lowerer<'a> {
+impl<'a> OperationLowerer<'_, 'a> {
     /// Lowers an operation's responses.
     pub(super) fn lower_responses(
         &mut self,
@@ -50,7 +51,7 @@ impl<'a> Lowerer<'a> {
                     "status ranges such as 4XX are not supported yet",
                 ));
             };
-            let (response_pointer, response, hint) = self.resolve_response(slot, operation_id, &status_pointer)?;
+            let (response_pointer, response, hint) = response_of(self.spec, slot, operation_id, &status_pointer)?;
             accept.add(response, (200..=299).contains(&code));
             match code {
                 200..=299 => {
@@ -74,7 +75,7 @@ impl<'a> Lowerer<'a> {
         let mut default_errors = false;
         if let Some(slot) = &operation.responses.default {
             let default_pointer = responses_pointer.join("default");
-            let (response_pointer, response, hint) = self.resolve_response(slot, operation_id, &default_pointer)?;
+            let (response_pointer, response, hint) = response_of(self.spec, slot, operation_id, &default_pointer)?;
             accept.add(response, success.is_none());
             if success.is_none() {
                 // Without a 2xx response, `default` is what a success looks like.
@@ -83,7 +84,7 @@ impl<'a> Lowerer<'a> {
             } else if !response.content.is_empty() {
                 default_errors = self.is_error_response(response, &response_pointer)?;
             } else {
-                self.warnings.push(Warning {
+                self.types.warn(Warning {
                     pointer: default_pointer,
                     message:
                         "a `default` response without a body: the statuses it covers give `Error::UnexpectedStatus`"
@@ -108,21 +109,6 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn resolve_response(
-        &self,
-        slot: &'a ReferenceOr<Response>,
-        operation_id: &str,
-        pointer: &Pointer,
-    ) -> Result<(Pointer, &'a Response, String), Error> {
-        match slot {
-            ReferenceOr::Item(response) => Ok((pointer.clone(), response, format!("{operation_id}Response"))),
-            ReferenceOr::Reference { reference } => {
-                let Resolved { pointer, item, name } = resolve(self.spec, reference, pointer)?;
-                Ok((pointer, item, name))
-            }
-        }
-    }
-
     /// The type of a success body: JSON decodes into its schema's type, `text/*` into a
     /// `String` and `application/octet-stream` into bytes. With several media types, JSON is
     /// preferred, then text, then bytes.
@@ -144,7 +130,7 @@ impl<'a> Lowerer<'a> {
         if let Some((media_type, media)) = find(&|essence| essence == JSON) {
             let schema_pointer = pointer.join("content").join(media_type).join("schema");
             return match &media.schema {
-                Some(schema) => Ok(Some(self.lower_slot(schema.into(), hint, &schema_pointer)?.ty)),
+                Some(schema) => Ok(Some(self.types.lower(schema.into(), hint, &schema_pointer)?.ty)),
                 None => Ok(Some(TypeRef::Json)),
             };
         }
@@ -163,6 +149,22 @@ impl<'a> Lowerer<'a> {
             ),
         ))
     }
+}
+
+/// The response in `slot`, where it is defined, and the name of a type its body defines: the
+/// component's, or `{OperationId}Response`.
+fn response_of<'a>(
+    spec: &'a OpenAPI,
+    slot: &'a ReferenceOr<Response>,
+    operation_id: &str,
+    pointer: &Pointer,
+) -> Result<(Pointer, &'a Response, String), Error> {
+    let (pointer, response, component) = follow(spec, slot, pointer)?;
+    Ok((
+        pointer,
+        response,
+        component.unwrap_or_else(|| format!("{operation_id}Response")),
+    ))
 }
 
 /// The media types an operation's responses document, success ones apart.
@@ -227,6 +229,7 @@ fn add_success(success: &mut Option<Option<TypeRef>>, ty: Option<TypeRef>, point
 
 #[cfg(test)]
 mod tests {
+    use super::super::operations::with_lowerer;
     use super::super::test_spec;
     use super::*;
 
@@ -255,13 +258,13 @@ mod tests {
         let spec = test_spec(&format!(
             "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n{responses}components:\n  schemas:\n    Errors: {{type: object, properties: {{errors: {{type: array, items: {{type: string}}}}}}}}\n"
         ));
-        let mut lowerer = Lowerer::new(&spec)?;
-        lowerer.error_schema = Some("Errors".to_owned());
         let operation = spec.paths.paths["/a"]
             .as_item()
             .and_then(|item| item.get.as_ref())
             .expect("get");
-        lowerer.lower_responses(operation, "GetA", &Pointer::root())
+        with_lowerer(&spec, Some("Errors"), |lowerer| {
+            lowerer.lower_responses(operation, "GetA", &Pointer::root())
+        })
     }
 
     #[test]

@@ -1,19 +1,8 @@
 //! OpenAPI's `style` and `explode`, for query parameters and the fields of form bodies: which
 //! [`Style`] a value is sent in, or why that combination cannot be sent.
 
-use super::Lowerer;
-use crate::model::{Style, TypeKind, TypeRef};
-
-/// The shape of a value, which decides which styles apply to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ValueShape {
-    /// A scalar or an enum.
-    Scalar,
-    /// An array of scalars.
-    Array,
-    /// An object whose values are scalars (a struct, a map or a free-form object).
-    Object,
-}
+use super::types::ValueShape;
+use crate::model::Style;
 
 /// Where the value is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,35 +41,6 @@ pub(super) fn decide(
         (_, Some(true), ValueShape::Array) => Ok(None),
         (Spec::SpaceDelimited, _, ValueShape::Array) => Ok(Some(Style::Space)),
         (Spec::PipeDelimited, _, ValueShape::Array) => Ok(Some(Style::Pipe)),
-    }
-}
-
-impl Lowerer<'_> {
-    /// The shape of a value of type `ty`, or `None` when it nests deeper than `name=value` pairs
-    /// can carry.
-    pub(super) fn value_shape(&self, ty: &TypeRef) -> Option<ValueShape> {
-        match ty {
-            _ if self.is_scalar(ty) => Some(ValueShape::Scalar),
-            TypeRef::Vec(item) if self.is_scalar(item) => Some(ValueShape::Array),
-            TypeRef::JsonMap => Some(ValueShape::Object),
-            TypeRef::Map(value) if self.is_scalar(value) => Some(ValueShape::Object),
-            TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Struct(def)) if def.fields.iter().all(|f| self.is_scalar(&f.ty)) => {
-                    Some(ValueShape::Object)
-                }
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// Whether a type is one `name=value` value: a scalar or an enum.
-    pub(super) fn is_scalar(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
-            TypeRef::Named(name) => matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))),
-            _ => false,
-        }
     }
 }
 

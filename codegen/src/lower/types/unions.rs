@@ -5,12 +5,10 @@ use std::collections::BTreeSet;
 
 use openapiv3::{Discriminator, ReferenceOr, Schema};
 
-use super::extensions;
-use super::{Lowerer, SchemaSlot};
+use super::super::extensions;
+use super::TypeLowerer;
 use crate::error::{Error, Pointer};
-use crate::model::{
-    EnumDef, EnumVariant, Shape, TypeKind, TypeRef, UnionDef, UnionVariant, UntaggedDef, UntaggedVariant,
-};
+use crate::model::{EnumDef, EnumVariant, TypeKind, TypeRef, UnionDef, UnionVariant, UntaggedDef, UntaggedVariant};
 use crate::names::{Scope, variant_name};
 
 /// The name preferred for the variant that keeps unknown enum values and union tags.
@@ -18,7 +16,7 @@ const FALLBACK_VARIANT: &str = "Unknown";
 /// The name used for that variant when the enum has a known value that already takes it.
 const FALLBACK_VARIANT_ALT: &str = "UnknownValue";
 
-impl<'a> Lowerer<'a> {
+impl<'a> TypeLowerer<'a> {
     /// `oneOf` / `anyOf`: one member is that member's type; a discriminator makes a tagged
     /// union; otherwise an untagged union that picks the variant by the value's shape.
     pub(super) fn lower_alternatives(
@@ -31,7 +29,7 @@ impl<'a> Lowerer<'a> {
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
         match (members, discriminator) {
-            ([member], None) => Ok(self.lower_slot(member.into(), hint, &members_pointer.join("0"))?.ty),
+            ([member], None) => Ok(self.lower(member.into(), hint, &members_pointer.join("0"))?.ty),
             (_, Some(discriminator)) => self.lower_one_of(members, discriminator, hint, doc, members_pointer, pointer),
             (_, None) => self.define_untagged(members, hint, doc, members_pointer, pointer),
         }
@@ -45,22 +43,21 @@ impl<'a> Lowerer<'a> {
         members_pointer: &Pointer,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
-        let name = self.claim_type(hint, pointer);
+        let name = self.claim(hint, pointer);
         let mut variant_names = Scope::new();
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let member_pointer = members_pointer.join(index.to_string());
             let member_hint = format!("{name}{}", index + 1);
-            let lowered = self.lower_slot(member.into(), &member_hint, &member_pointer)?;
-            let preferred = match member {
-                ReferenceOr::Reference { reference } => {
-                    let (_, target, _) = self.resolve_schema_ref(reference, &member_pointer)?;
-                    match extensions::name_override(&target.schema_data.extensions) {
-                        Some(name) => variant_name(name),
-                        None => type_ref_label(&lowered.ty),
-                    }
-                }
-                ReferenceOr::Item(_) => type_ref_label(&lowered.ty),
+            let target = self.target(member.into(), &member_pointer)?;
+            let lowered = self.lower_target(&target, &member_hint)?;
+            // A component may name its variant; an inline member is named by its type.
+            let name_override = target
+                .reference
+                .and_then(|_| extensions::name_override(&target.schema.schema_data.extensions));
+            let preferred = match name_override {
+                Some(name) => variant_name(name),
+                None => type_ref_label(&lowered.ty),
             };
             let shape = self.shape_of(&lowered.ty);
             variants.push(UntaggedVariant {
@@ -72,57 +69,13 @@ impl<'a> Lowerer<'a> {
         // Most specific first, so a value is not taken by a variant that only matches part of it.
         variants.sort_by_key(|variant| std::cmp::Reverse(variant.shape.specificity()));
         let fallback = claim_fallback(&mut variant_names);
-        self.add_type(
+        self.define(
             &name,
             doc,
             pointer,
             TypeKind::Untagged(UntaggedDef { variants, fallback }),
         );
         Ok(TypeRef::Named(name))
-    }
-
-    /// What a JSON value must look like to be decoded as `ty`.
-    fn shape_of(&self, ty: &TypeRef) -> Shape {
-        match ty {
-            TypeRef::String => Shape::String,
-            TypeRef::Bool => Shape::Boolean,
-            TypeRef::I32 | TypeRef::I64 => Shape::Integer,
-            TypeRef::F32 | TypeRef::F64 => Shape::Number,
-            TypeRef::Vec(_) => Shape::Array,
-            TypeRef::Boxed(inner) => self.shape_of(inner),
-            TypeRef::Json | TypeRef::Binary | TypeRef::Bytes => Shape::Any,
-            TypeRef::JsonMap | TypeRef::Map(_) => Shape::Object {
-                required: Vec::new(),
-                constants: Vec::new(),
-            },
-            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
-                Some(TypeKind::Enum(_)) => Shape::String,
-                Some(TypeKind::Struct(def)) => Shape::Object {
-                    required: def
-                        .fields
-                        .iter()
-                        .filter(|f| f.required)
-                        .map(|f| f.wire_name.clone())
-                        .collect(),
-                    constants: def
-                        .fields
-                        .iter()
-                        .filter(|f| f.required)
-                        .filter_map(|f| self.single_value(&f.ty).map(|value| (f.wire_name.clone(), value)))
-                        .collect(),
-                },
-                Some(TypeKind::Union(_) | TypeKind::Untagged(_)) | None => Shape::Any,
-            },
-        }
-    }
-
-    /// The only value of a one-value enum, which identifies the object it is in.
-    fn single_value(&self, ty: &TypeRef) -> Option<String> {
-        let TypeRef::Named(name) = ty else { return None };
-        match self.types.get(name).map(|def| &def.kind) {
-            Some(TypeKind::Enum(def)) if def.variants.len() == 1 => Some(def.variants[0].wire.clone()),
-            _ => None,
-        }
     }
 
     pub(super) fn define_enum(
@@ -132,7 +85,7 @@ impl<'a> Lowerer<'a> {
         values: &[&str],
         pointer: &Pointer,
     ) -> TypeRef {
-        let name = self.claim_type(hint, pointer);
+        let name = self.claim(hint, pointer);
         let mut variant_names = Scope::new();
         let mut seen = BTreeSet::new();
         let variants = values
@@ -144,7 +97,7 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         let fallback = claim_fallback(&mut variant_names);
-        self.add_type(&name, doc, pointer, TypeKind::Enum(EnumDef { variants, fallback }));
+        self.define(&name, doc, pointer, TypeKind::Enum(EnumDef { variants, fallback }));
         TypeRef::Named(name)
     }
 
@@ -157,41 +110,12 @@ impl<'a> Lowerer<'a> {
         members_pointer: &Pointer,
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
-        let name = self.claim_type(hint, pointer);
+        let name = self.claim(hint, pointer);
         let mut variant_names = Scope::new();
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
-            let member_pointer = members_pointer.join(index.to_string());
-            let ReferenceOr::Reference { reference } = member else {
-                return Err(Error::unsupported(
-                    &member_pointer,
-                    "a `oneOf` member with a discriminator must be a `$ref` to a component schema",
-                ));
-            };
-            let (_, target, component) = self.resolve_schema_ref(reference, &member_pointer)?;
-            let lowered = self.lower_slot(SchemaSlot::Ref(reference), "", &member_pointer)?;
-            let TypeRef::Named(ty) = lowered.ty else {
-                return Err(Error::unsupported(
-                    &member_pointer,
-                    "a discriminated `oneOf` member must be an object",
-                ));
-            };
-            if !matches!(self.types.get(&ty).map(|t| &t.kind), Some(TypeKind::Struct(_))) {
-                return Err(Error::unsupported(
-                    &member_pointer,
-                    "a discriminated `oneOf` member must be an object",
-                ));
-            }
-            let tag = discriminator
-                .mapping
-                .iter()
-                .find(|(_, target)| *target == reference || **target == component)
-                .map(|(tag, _)| tag.clone())
-                .unwrap_or_else(|| component.clone());
-            let preferred = match extensions::name_override(&target.schema_data.extensions) {
-                Some(name) => variant_name(name),
-                None => ty.clone(),
-            };
+            let (tag, preferred, ty) =
+                self.tagged_variant(member, discriminator, &members_pointer.join(index.to_string()))?;
             variants.push(UnionVariant {
                 tag,
                 rust_name: variant_names.claim(&preferred),
@@ -204,8 +128,46 @@ impl<'a> Lowerer<'a> {
             variants,
             fallback,
         };
-        self.add_type(&name, doc, pointer, TypeKind::Union(union));
+        self.define(&name, doc, pointer, TypeKind::Union(union));
         Ok(TypeRef::Named(name))
+    }
+
+    /// One variant of a tagged union: its tag (from the discriminator's mapping, else the
+    /// component's name), its preferred Rust name and its struct. A member must be a `$ref` to
+    /// an object schema.
+    fn tagged_variant(
+        &mut self,
+        member: &'a ReferenceOr<Schema>,
+        discriminator: &Discriminator,
+        pointer: &Pointer,
+    ) -> Result<(String, String, String), Error> {
+        let target = self.target(member.into(), pointer)?;
+        let (ReferenceOr::Reference { reference }, Some((component, _))) = (member, &target.reference) else {
+            return Err(Error::unsupported(
+                pointer,
+                "a `oneOf` member with a discriminator must be a `$ref` to a component schema",
+            ));
+        };
+        let lowered = self.lower_target(&target, "")?;
+        let ty = match lowered.ty {
+            TypeRef::Named(ty) if matches!(self.types.get(&ty).map(|t| &t.kind), Some(TypeKind::Struct(_))) => ty,
+            _ => {
+                return Err(Error::unsupported(
+                    pointer,
+                    "a discriminated `oneOf` member must be an object",
+                ));
+            }
+        };
+        let tag = discriminator
+            .mapping
+            .iter()
+            .find(|(_, target)| *target == reference || *target == component)
+            .map_or_else(|| component.clone(), |(tag, _)| tag.clone());
+        let preferred = match extensions::name_override(&target.schema.schema_data.extensions) {
+            Some(name) => variant_name(name),
+            None => ty.clone(),
+        };
+        Ok((tag, preferred, ty))
     }
 }
 

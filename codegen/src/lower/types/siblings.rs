@@ -7,7 +7,7 @@
 use openapiv3::{Schema, SchemaKind, Type};
 use serde_yaml::Value;
 
-use super::{Lowered, Lowerer};
+use super::{Lowered, TypeLowerer};
 use crate::error::{Pointer, Warning};
 
 /// Keywords that describe a schema without changing what it accepts: the generator reads none
@@ -26,7 +26,7 @@ const ANNOTATIONS: &[&str] = &[
     "xml",
 ];
 
-impl<'a> Lowerer<'a> {
+impl TypeLowerer<'_> {
     /// Applies the keywords beside the `$ref` at `pointer`, which points to `target`, to what
     /// the reference lowered to, and warns (once) about those it cannot honour.
     pub(super) fn apply_ref_siblings(&mut self, pointer: &Pointer, target: &Schema, lowered: &mut Lowered) {
@@ -109,7 +109,8 @@ fn agrees(typ: &str, target: &Schema) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Lowerer, SchemaSlot, spec_with_components};
+    use super::super::super::spec_with_components;
+    use super::super::SchemaSlot;
     use super::*;
     use crate::model::{TypeKind, TypeRef};
     use crate::unread::Unread;
@@ -127,10 +128,9 @@ mod tests {
             "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n{text}"
         ))
         .expect("YAML");
-        let mut lowerer = Lowerer::new(&spec).expect("names are unique");
-        lowerer.ref_siblings = Unread::read(&document).ref_siblings;
+        let mut lowerer = TypeLowerer::new(&spec, Unread::read(&document).ref_siblings).expect("names are unique");
         lowerer
-            .lower_slot(SchemaSlot::Ref("#/components/schemas/Holder"), "", &Pointer::root())
+            .lower(SchemaSlot::Ref("#/components/schemas/Holder"), "", &Pointer::root())
             .expect("lowers");
         lowerer.warn_unread_siblings();
         let Some(TypeKind::Struct(def)) = lowerer.types.get("Holder").map(|t| &t.kind) else {
