@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::{doc_attrs, ident};
 use crate::model::{Api, KeyLocation, SchemeKind, SecuritySchemeDef};
+use crate::runtime::{CREDENTIAL, KEY_LOCATION, SCHEME_KIND, SECRET_STRING, SECURITY_SCHEME};
 
 /// The type of the API's error bodies: the spec's error schema, or any JSON when no operation
 /// maps an error response.
@@ -24,21 +25,21 @@ pub(crate) fn scheme_tokens(scheme: &SecuritySchemeDef) -> TokenStream {
     let name = &scheme.name;
     let setter = crate::names::unraw(&scheme.setter);
     let kind = match &scheme.kind {
-        SchemeKind::Bearer => quote!(crate::__private::SchemeKind::Bearer),
-        SchemeKind::Basic => quote!(crate::__private::SchemeKind::Basic),
+        SchemeKind::Bearer => quote!(#SCHEME_KIND::Bearer),
+        SchemeKind::Basic => quote!(#SCHEME_KIND::Basic),
         SchemeKind::ApiKey { location, name } => {
             let location = match location {
                 KeyLocation::Header => quote!(Header),
                 KeyLocation::Query => quote!(Query),
                 KeyLocation::Cookie => quote!(Cookie),
             };
-            quote!(crate::__private::SchemeKind::ApiKey {
-                location: crate::__private::KeyLocation::#location,
+            quote!(#SCHEME_KIND::ApiKey {
+                location: #KEY_LOCATION::#location,
                 name: #name,
             })
         }
     };
-    quote!(crate::__private::SecurityScheme {
+    quote!(#SECURITY_SCHEME {
         name: #name,
         setter: #setter,
         kind: #kind,
@@ -114,9 +115,9 @@ fn setter(index: usize, scheme: &SecuritySchemeDef) -> TokenStream {
             pub fn #method(self, user: impl Into<String>, password: impl Into<String>) -> Self {
                 self.credential(
                     #index,
-                    crate::__private::Credential::Basic {
+                    #CREDENTIAL::Basic {
                         user: user.into(),
-                        password: crate::__private::SecretString::from(password.into()),
+                        password: #SECRET_STRING::from(password.into()),
                     },
                 )
             }
@@ -127,7 +128,7 @@ fn setter(index: usize, scheme: &SecuritySchemeDef) -> TokenStream {
             pub fn #method(self, token: impl Into<String>) -> Self {
                 self.credential(
                     #index,
-                    crate::__private::Credential::Token(crate::__private::SecretString::from(token.into())),
+                    #CREDENTIAL::Token(#SECRET_STRING::from(token.into())),
                 )
             }
         },

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::{doc_attrs, ident};
 use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef};
 use crate::names::{Scope, snake_name};
+use crate::runtime::{FIXTURE, ROUND_TRIP};
 
 /// The `fixtures` module: one function per model that has a value, and `check_all`, which
 /// round-trips each through JSON.
@@ -31,10 +32,10 @@ pub(super) fn module(api: &Api) -> TokenStream {
         functions.push(quote! {
             #doc
             pub fn #function() -> models::#type_name {
-                crate::__private::testing::fixture(#name, #json)
+                #FIXTURE(#name, #json)
             }
         });
-        checks.push(quote!(crate::__private::testing::round_trip(#name, &#function())?;));
+        checks.push(quote!(#ROUND_TRIP(#name, &#function())?;));
     }
     let count = checks.len();
     quote! {

@@ -8,6 +8,10 @@ use super::tokens::rust_type_tokens;
 use super::{doc_attrs, ident, type_tokens};
 use crate::model::{EnumDef, Field, Presence, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef};
 use crate::names::unraw;
+use crate::runtime::{
+    DECODE_UNTAGGED, IMPL_OPEN_ENUM, MULTIPART_BODY, NON_NULL, NULLABLE, PART, REQUIRED_NULLABLE, SERIALIZE_TAGGED,
+    TAGGED, TO_PARTS, TRY_DECODE,
+};
 
 /// `models.rs`: the module docs and every type.
 pub(crate) fn file(types: &[TypeDef]) -> TokenStream {
@@ -47,17 +51,20 @@ fn field_serde(field: &Field, presence: Presence) -> TokenStream {
         let wire = &field.wire_name;
         args.push(quote!(rename = #wire));
     }
+    let required_nullable = REQUIRED_NULLABLE.as_str();
+    let non_null = NON_NULL.as_str();
+    let is_unset = format!("{}::is_unset", NULLABLE.as_str());
     match presence {
         Presence::Required => {}
         // Present, even when `null`: serde would take a missing `Option` for `None`.
-        Presence::RequiredNullable => args.push(quote!(deserialize_with = "crate::__private::required_nullable")),
+        Presence::RequiredNullable => args.push(quote!(deserialize_with = #required_nullable)),
         Presence::Optional if refuses_null(field, presence) => args.push(quote!(
             default,
-            deserialize_with = "crate::__private::non_null",
+            deserialize_with = #non_null,
             skip_serializing_if = "Option::is_none"
         )),
         Presence::Optional => args.push(quote!(default, skip_serializing_if = "Option::is_none")),
-        Presence::ThreeState => args.push(quote!(default, skip_serializing_if = "crate::Nullable::is_unset")),
+        Presence::ThreeState => args.push(quote!(default, skip_serializing_if = #is_unset)),
     }
     if args.is_empty() {
         TokenStream::new()
@@ -149,11 +156,11 @@ fn multipart_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let pushes = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let wire = &field.wire_name;
-        quote!(crate::__private::ToParts::to_parts(&self.#field_name, #wire, &mut parts);)
+        quote!(#TO_PARTS::to_parts(&self.#field_name, #wire, &mut parts);)
     });
     quote! {
-        impl crate::__private::MultipartBody for #name {
-            fn parts(&self) -> Vec<crate::__private::Part> {
+        impl #MULTIPART_BODY for #name {
+            fn parts(&self) -> Vec<#PART> {
                 let mut parts = Vec::new();
                 #(#pushes)*
                 parts
@@ -234,7 +241,7 @@ fn setter(field: &Field, presence: Presence, setter_name: &str) -> Option<TokenS
             let doc = format!(
                 " Sets `{wire}`: pass a value, or `Nullable::Null` to send `null`, or `Nullable::Unset` to leave it out."
             );
-            let (param, value) = wrapped_param(quote!(crate::Nullable), &field.ty, &ident("value"));
+            let (param, value) = wrapped_param(quote!(#NULLABLE), &field.ty, &ident("value"));
             Some(quote! {
                 #[doc = #doc]
                 pub fn #setter_name(mut self, value: #param) -> Self {
@@ -292,7 +299,7 @@ fn enum_def(def: &TypeDef, values: &EnumDef) -> TokenStream {
             }
         }
 
-        crate::__private::impl_open_enum!(#name, #fallback, { #(#from_arms)* });
+        #IMPL_OPEN_ENUM!(#name, #fallback, { #(#from_arms)* });
     }
 }
 
@@ -315,7 +322,7 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
     let serialize_arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
         let tag = &variant.tag;
-        quote!(Self::#variant_name(value) => crate::__private::serialize_tagged(serializer, #tag_field, #tag, value),)
+        quote!(Self::#variant_name(value) => #SERIALIZE_TAGGED(serializer, #tag_field, #tag, value),)
     });
     let deserialize_arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
@@ -359,7 +366,7 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let tagged = crate::__private::Tagged::deserialize(deserializer, #tag_field)?;
+                let tagged = #TAGGED::deserialize(deserializer, #tag_field)?;
                 match tagged.tag() {
                     #(#deserialize_arms)*
                     _ => tagged.fallback().map(Self::#fallback),
@@ -394,7 +401,7 @@ fn untagged_def(def: &TypeDef, untagged: &UntaggedDef) -> TokenStream {
     });
     let decoders = untagged.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
-        quote!(|raw| crate::__private::try_decode(raw).map(Self::#variant_name))
+        quote!(|raw| #TRY_DECODE(raw).map(Self::#variant_name))
     });
     let schema = untagged_schema(&def.name, untagged);
     // Produces the open untagged union, serde impls that let the runtime choose the
@@ -422,7 +429,7 @@ fn untagged_def(def: &TypeDef, untagged: &UntaggedDef) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                crate::__private::decode_untagged(raw, &[#(#decoders),*], Self::#fallback)
+                #DECODE_UNTAGGED(raw, &[#(#decoders),*], Self::#fallback)
             }
         }
 

@@ -10,6 +10,7 @@ use super::operation_docs::{method_doc, method_doc_generated};
 use super::{doc_attrs, ident, model_type_tokens};
 use crate::model::{Api, Body, BodyEncoding, HeaderParam, KeyLocation, Operation, PathParam, Resource, Style, TypeRef};
 use crate::names::{Scope, snake_name};
+use crate::runtime::{METHOD, OPERATION, OUTCOME, RETRY_CLASS, STYLE, use_items};
 
 /// `operations.rs`: module docs, imports, every operation's descriptor and every resource
 /// handle.
@@ -26,10 +27,11 @@ fn head(api: &Api) -> TokenStream {
         true,
     );
     let descriptors = api.resources.iter().flat_map(|r| &r.operations).map(descriptor);
+    let runtime = use_items(&[METHOD, OPERATION, RETRY_CLASS]);
     let mut tokens = quote! {
         #module_doc
         use super::models;
-        use crate::__private::{Method, Operation, RetryClass};
+        #runtime
         use crate::Call;
         use crate::Clerk;
     };
@@ -170,7 +172,7 @@ pub(super) fn output_type(operation: &Operation) -> TokenStream {
         output = quote!(Option<#output>);
     }
     if !operation.redirect_statuses.is_empty() {
-        output = quote!(crate::Outcome<#output>);
+        output = quote!(#OUTCOME<#output>);
     }
     output
 }
@@ -390,7 +392,7 @@ pub(super) fn styles_tokens(styles: &[(String, Style)]) -> TokenStream {
             Style::Pipe => quote!(Pipe),
             Style::DeepObject => quote!(DeepObject),
         };
-        quote!((#name, crate::__private::Style::#style))
+        quote!((#name, #STYLE::#style))
     });
     quote!(&[#(#styles),*])
 }

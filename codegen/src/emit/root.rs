@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::{client, doc_attrs, ident, page_path};
 use crate::model::Api;
+use crate::runtime::{API, API_DESCRIPTION, CALL, CLIENT, CLIENT_BUILDER, SDK_ERROR};
 
 /// `mod.rs`: the submodules, the constants taken from `info` and `servers`, the API's
 /// description for the runtime, and (in `clerk-sdk`) the names of the runtime's types for it.
@@ -96,9 +97,9 @@ fn api_description(api: &Api) -> TokenStream {
         #[derive(Debug)]
         pub enum #marker {}
 
-        impl crate::__private::Api for #marker {
+        impl #API for #marker {
             type ErrorBody = #error_body;
-            const DESCRIPTION: &'static crate::__private::ApiDescription = &crate::__private::ApiDescription {
+            const DESCRIPTION: &'static #API_DESCRIPTION = &#API_DESCRIPTION {
                 title: #title,
                 default_server_url: #default_server,
                 server_template: #template,
@@ -119,12 +120,12 @@ fn api_aliases(api: &Api, in_sdk: bool) -> TokenStream {
     let client = in_sdk.then(|| {
         quote! {
             /// A client for the API. Cheap to clone: clones share one connection pool.
-            pub type Clerk = crate::__private::Client<#marker>;
+            pub type Clerk = #CLIENT<#marker>;
             /// Configures and builds a [`Clerk`].
-            pub type ClerkBuilder = crate::__private::ClientBuilder<#marker>;
+            pub type ClerkBuilder = #CLIENT_BUILDER<#marker>;
             /// A prepared request to one operation; nothing is sent until it is awaited. `P`
             /// marks an operation with optional header or cookie parameters.
-            pub type Call<T, P = ()> = crate::__private::Call<#marker, T, P>;
+            pub type Call<T, P = ()> = #CALL<#marker, T, P>;
         }
     });
     let error_doc = format!(
@@ -135,6 +136,6 @@ fn api_aliases(api: &Api, in_sdk: bool) -> TokenStream {
     quote! {
         #client
         #[doc = #error_doc]
-        pub type Error = crate::SdkError<#error_body>;
+        pub type Error = #SDK_ERROR<#error_body>;
     }
 }

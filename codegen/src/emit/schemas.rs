@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::{ident, type_tokens};
 use crate::model::{Field, Presence, Shape, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef};
+use crate::runtime::{ALTERNATIVE, MODELED, MODELED_STRUCT, SCHEMA, SHAPE, TAGGED_UNION, UNTAGGED_UNION};
 
 /// `Modeled` for a struct, through the runtime's `modeled_struct!`: each field's JSON name,
 /// whether it is required and nullable, and its type.
@@ -24,7 +25,7 @@ pub(super) fn struct_schema(name: &str, def: &StructDef) -> TokenStream {
     });
     // Produces `impl Modeled for Name` with the fields' table.
     quote! {
-        crate::__private::modeled_struct!(#name { #(#fields)* });
+        #MODELED_STRUCT!(#name { #(#fields)* });
     }
 }
 
@@ -36,13 +37,13 @@ pub(super) fn tagged_schema(name: &str, union: &UnionDef) -> TokenStream {
     let variants = union.variants.iter().map(|variant| {
         let value = &variant.tag;
         let ty = ident(&variant.ty);
-        quote!((#value, <#ty as crate::__private::Modeled>::schema))
+        quote!((#value, <#ty as #MODELED>::schema))
     });
     // Produces `impl Modeled for Name` with the tag and the members' schemas.
     quote! {
-        impl crate::__private::Modeled for #name {
-            fn schema() -> &'static crate::__private::Schema {
-                static SCHEMA: crate::__private::Schema = crate::__private::Schema::Tagged(&crate::__private::TaggedUnion {
+        impl #MODELED for #name {
+            fn schema() -> &'static #SCHEMA {
+                static SCHEMA: #SCHEMA = #SCHEMA::Tagged(&#TAGGED_UNION {
                     name: #name_text,
                     tag: #tag,
                     variants: &[#(#variants),*],
@@ -62,17 +63,17 @@ pub(super) fn untagged_schema(name: &str, untagged: &UntaggedDef) -> TokenStream
         let shape = shape_tokens(&variant.shape);
         let ty = type_tokens(&variant.ty);
         quote! {
-            crate::__private::Alternative {
+            #ALTERNATIVE {
                 shape: #shape,
-                schema: <#ty as crate::__private::Modeled>::schema,
+                schema: <#ty as #MODELED>::schema,
             }
         }
     });
     // Produces `impl Modeled for Name` with the alternatives' shapes and schemas.
     quote! {
-        impl crate::__private::Modeled for #name {
-            fn schema() -> &'static crate::__private::Schema {
-                static SCHEMA: crate::__private::Schema = crate::__private::Schema::Untagged(&crate::__private::UntaggedUnion {
+        impl #MODELED for #name {
+            fn schema() -> &'static #SCHEMA {
+                static SCHEMA: #SCHEMA = #SCHEMA::Untagged(&#UNTAGGED_UNION {
                     name: #name_text,
                     variants: &[#(#alternatives),*],
                 });
@@ -89,18 +90,18 @@ fn shape_tokens(shape: &Shape) -> TokenStream {
             let keys = constants.iter().map(|(key, _)| key);
             let values = constants.iter().map(|(_, value)| value);
             quote! {
-                crate::__private::Shape::Object {
+                #SHAPE::Object {
                     required: &[#(#required),*],
                     constants: &[#((#keys, #values)),*],
                 }
             }
         }
-        Shape::String => quote!(crate::__private::Shape::String),
-        Shape::Boolean => quote!(crate::__private::Shape::Boolean),
-        Shape::Integer => quote!(crate::__private::Shape::Integer),
-        Shape::Number => quote!(crate::__private::Shape::Number),
-        Shape::Array => quote!(crate::__private::Shape::Array),
-        Shape::Any => quote!(crate::__private::Shape::Any),
+        Shape::String => quote!(#SHAPE::String),
+        Shape::Boolean => quote!(#SHAPE::Boolean),
+        Shape::Integer => quote!(#SHAPE::Integer),
+        Shape::Number => quote!(#SHAPE::Number),
+        Shape::Array => quote!(#SHAPE::Array),
+        Shape::Any => quote!(#SHAPE::Any),
     }
 }
 

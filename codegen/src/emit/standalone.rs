@@ -7,6 +7,7 @@ use quote::quote;
 use super::{doc_attrs, ident};
 use crate::Standalone;
 use crate::model::Api;
+use crate::runtime::{PRIVATE, REEXPORTS, STANDALONE_CLIENT, sdk_crate};
 
 /// `Cargo.toml`: the package, `clerk-sdk` by path with its TLS features passed through, and what
 /// generated code uses directly.
@@ -74,6 +75,9 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     });
     let marker = ident(&api.marker);
     let default_server = api.default_server.as_ref().map(|_| quote!(DEFAULT_SERVER_URL,));
+    let reexports = REEXPORTS.iter().map(|name| ident(name));
+    let standalone_client = STANDALONE_CLIENT.from_sdk();
+    let (sdk, private) = (sdk_crate(), PRIVATE.from_sdk());
     // Produces the crate root: the modules, the re-exports and the client types for the API.
     quote! {
         #doc
@@ -83,7 +87,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         #[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::doc_lazy_continuation)]
         mod generated;
 
-        pub use clerk_sdk::{drift, error, hooks, reqwest, tls, BackoffStrategy, Deviation, FilePart, Nullable, Outcome, Redirect, Response, RetryConfig, SdkError};
+        pub use #sdk::{#(#reexports),*};
         pub use generated::models;
         pub use generated::operations::*;
         pub use generated::{API_VERSION, #default_server Error, #marker};
@@ -91,9 +95,9 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         pub use generated::testing;
 
         #[doc(hidden)]
-        pub use clerk_sdk::__private;
+        pub use #private;
 
-        clerk_sdk::__private::standalone_client!(#marker, Error);
+        #standalone_client!(#marker, Error);
     }
 }
 

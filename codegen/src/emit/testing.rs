@@ -11,6 +11,10 @@ use super::operations::{output_type, styles_tokens};
 use super::{fixtures, ident, model_type_tokens};
 use crate::model::{Api, BodyEncoding, Operation, Resource, TypeRef};
 use crate::names::{Scope, avoiding, type_name};
+use crate::runtime::{
+    BYTES_RESPONSE, EMPTY_RESPONSE, EXPECTATION, FORM_BODY, JSON_BODY, JSON_RESPONSE, MOCK, MOCK_OPERATION, NO_BODY,
+    OPERATION_VISITOR, RAW_BODY, RECEIVED, RuntimePath, STANDALONE_TESTING, TEXT_RESPONSE, use_items,
+};
 
 /// The methods of an expectation, which a path parameter's matcher must not hide.
 const EXPECTATION_METHODS: [&str; 12] = [
@@ -62,12 +66,12 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
     let types = if in_sdk {
         quote! {
             /// A mock of the API on loopback; see [`runtime::testing::Mock`](crate::runtime::testing::Mock).
-            pub type MockClerk = crate::__private::testing::Mock<#marker>;
+            pub type MockClerk = #MOCK<#marker>;
             /// An expectation of one operation; see [`runtime::testing::Expectation`](crate::runtime::testing::Expectation).
-            pub type MockExpectation<'a, O> = crate::__private::testing::Expectation<'a, O>;
+            pub type MockExpectation<'a, O> = #EXPECTATION<'a, O>;
         }
     } else {
-        quote!(crate::__private::standalone_testing!(#marker, crate::Clerk, crate::ClerkBuilder);)
+        quote!(#STANDALONE_TESTING!(#marker, crate::Clerk, crate::ClerkBuilder);)
     };
     let mut names = Scope::with_reserved(["MockClerk", "MockExpectation", "fixtures", "Received"]);
     let resources: Vec<&Resource> = api.resources.iter().collect();
@@ -94,17 +98,17 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
         .iter()
         .flat_map(|r| &r.operations)
         .map(|op| ident(&op.const_name));
-    let helpers = helpers(api);
+    let helpers = use_items(&helpers(api));
     let for_each = for_each_operation(&marker, operations.iter().map(|(name, _)| name.as_str()));
     quote! {
         #(#![doc = #module_doc])*
         use super::models;
         use super::operations::{#(#descriptors),*};
         use super::#marker;
-        use crate::__private::testing::{mock_operation, #(#helpers),*};
+        #helpers
 
         #types
-        pub use crate::__private::testing::Received;
+        pub use #RECEIVED;
 
         #(#operation_tokens)*
         #(#handles)*
@@ -123,7 +127,7 @@ fn for_each_operation<'a>(api_marker: &Ident, markers: impl ExactSizeIterator<It
     // Produces a function that calls `visit::<Marker>()` once per operation.
     quote! {
         #[doc = #doc]
-        pub fn for_each_operation(visitor: &mut impl crate::__private::testing::OperationVisitor<Api = #api_marker>) {
+        pub fn for_each_operation(visitor: &mut impl #OPERATION_VISITOR<Api = #api_marker>) {
             #(visitor.visit::<#markers>();)*
         }
     }
@@ -140,6 +144,8 @@ fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, To
     );
     let (body, decode) = body_types(operation);
     let (response, encode, status) = response_types(operation);
+    // The helpers are imported by name (see `helpers`).
+    let (decode, encode, mock_operation) = (ident(decode.name()), ident(encode.name()), ident(MOCK_OPERATION.name()));
     let output = output_type(operation);
     let path_matchers: Vec<TokenStream> = operation
         .path_params
@@ -175,7 +181,7 @@ fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, To
         }
     });
     let tokens = quote! {
-        mock_operation! {
+        #mock_operation! {
             #[doc = #doc]
             #marker, #api_marker, #descriptor, #status,
             body: #body = #decode,
@@ -187,38 +193,40 @@ fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, To
     (marker_name.to_owned(), tokens)
 }
 
-/// The runtime's helpers the operations use, each once, sorted.
-fn helpers(api: &Api) -> Vec<proc_macro2::Ident> {
+/// The runtime's testing items the operations use: `mock_operation`, then each helper once,
+/// sorted by name.
+fn helpers(api: &Api) -> Vec<RuntimePath> {
     let operations = api.resources.iter().flat_map(|r| &r.operations);
-    let used: std::collections::BTreeSet<String> = operations
-        .flat_map(|op| [body_types(op).1.to_string(), response_types(op).1.to_string()])
+    let used: std::collections::BTreeMap<&str, RuntimePath> = operations
+        .flat_map(|op| [body_types(op).1, response_types(op).1])
+        .map(|helper| (helper.name(), helper))
         .collect();
-    used.iter().map(|name| ident(name)).collect()
+    std::iter::once(MOCK_OPERATION).chain(used.into_values()).collect()
 }
 
 /// The body type a test reads back, and the runtime function that decodes it.
-fn body_types(operation: &Operation) -> (TokenStream, TokenStream) {
+fn body_types(operation: &Operation) -> (TokenStream, RuntimePath) {
     let Some(body) = &operation.body else {
-        return (quote!(()), quote!(no_body));
+        return (quote!(()), NO_BODY);
     };
     match body.encoding {
-        BodyEncoding::Json => (model_type_tokens(&body.ty), quote!(json_body)),
+        BodyEncoding::Json => (model_type_tokens(&body.ty), JSON_BODY),
         BodyEncoding::Form => (
             quote!(::std::vec::Vec<(::std::string::String, ::std::string::String)>),
-            quote!(form_body),
+            FORM_BODY,
         ),
-        BodyEncoding::Multipart | BodyEncoding::Bytes => (quote!(::std::vec::Vec<u8>), quote!(raw_body)),
+        BodyEncoding::Multipart | BodyEncoding::Bytes => (quote!(::std::vec::Vec<u8>), RAW_BODY),
     }
 }
 
 /// The success value `returns` takes, the runtime function that writes it, and the status it
 /// answers with: 200, or 204 without content.
-fn response_types(operation: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+fn response_types(operation: &Operation) -> (TokenStream, RuntimePath, TokenStream) {
     match &operation.response {
-        None => (quote!(()), quote!(empty_response), quote!(204)),
-        Some(TypeRef::String) => (quote!(::std::string::String), quote!(text_response), quote!(200)),
-        Some(TypeRef::Bytes) => (quote!(::std::vec::Vec<u8>), quote!(bytes_response), quote!(200)),
-        Some(ty) => (model_type_tokens(ty), quote!(json_response), quote!(200)),
+        None => (quote!(()), EMPTY_RESPONSE, quote!(204)),
+        Some(TypeRef::String) => (quote!(::std::string::String), TEXT_RESPONSE, quote!(200)),
+        Some(TypeRef::Bytes) => (quote!(::std::vec::Vec<u8>), BYTES_RESPONSE, quote!(200)),
+        Some(ty) => (model_type_tokens(ty), JSON_RESPONSE, quote!(200)),
     }
 }
 

@@ -201,6 +201,18 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_error_response_ref_that_leads_nowhere_is_reported_where_it_is_written() {
+        let spec = spec(
+            "  /a:\n    get:\n      responses:\n        '200': {description: ok}\n        '404': {$ref: '#/components/responses/Gone'}\n",
+        );
+        let error = error_schema(&spec, &Config::default()).expect_err("a dangling reference");
+        assert_eq!(
+            error.to_string(),
+            "#/paths/~1a/get/responses/404: `$ref: #/components/responses/Gone` points to nothing"
+        );
+    }
+
     fn spec_without_errors() -> OpenAPI {
         spec("  /a:\n    get:\n      responses:\n        '200': {description: ok}\n")
     }

@@ -50,6 +50,8 @@ impl TypeRef {
     }
 }
 
+use crate::runtime;
+
 /// A library type: the path generated code names it by, and the name docs and reports show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Library {
@@ -66,7 +68,7 @@ const fn library(code: &'static str, text: &'static str) -> Library {
 /// `Option`, the wrapper of optional and of required nullable fields.
 pub const OPTION: Library = library("Option", "Option");
 /// `Nullable`, the runtime's three-state wrapper of optional nullable request fields.
-pub const NULLABLE: Library = library("crate::Nullable", "Nullable");
+pub const NULLABLE: Library = library(runtime::NULLABLE.as_str(), "Nullable");
 const STRING: Library = library("String", "String");
 const BOOL: Library = library("bool", "bool");
 const I32: Library = library("i32", "i32");
@@ -77,7 +79,7 @@ const U8: Library = library("u8", "u8");
 const VEC: Library = library("Vec", "Vec");
 const BOX: Library = library("Box", "Box");
 const BTREE_MAP: Library = library("std::collections::BTreeMap", "BTreeMap");
-const FILE_PART: Library = library("crate::FilePart", "FilePart");
+const FILE_PART: Library = library(runtime::FILE_PART.as_str(), "FilePart");
 const JSON_VALUE: Library = library("serde_json::Value", "serde_json::Value");
 const JSON_MAP: Library = library("serde_json::Map", "serde_json::Map");
 /// `serde_json::Value` as the value type of a free-form object, which the docs shorten to
