@@ -40,7 +40,7 @@ impl RuntimePath {
 
     /// The path as a crate generated on its own writes it at its root, where `crate` is not yet
     /// the runtime: `clerk_sdk::__private::standalone_client`.
-    pub(crate) fn from_sdk(self) -> TokenStream {
+    pub(crate) fn outside_sdk(self) -> TokenStream {
         let mut tokens = TokenStream::new();
         append_path(&mut tokens, &self.0.replacen("crate", SDK_CRATE, 1));
         tokens

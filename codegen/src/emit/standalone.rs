@@ -76,8 +76,8 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let marker = ident(&api.marker);
     let default_server = api.default_server.as_ref().map(|_| quote!(DEFAULT_SERVER_URL,));
     let reexports = REEXPORTS.iter().map(|name| ident(name));
-    let standalone_client = STANDALONE_CLIENT.from_sdk();
-    let (sdk, private) = (sdk_crate(), PRIVATE.from_sdk());
+    let standalone_client = STANDALONE_CLIENT.outside_sdk();
+    let (sdk, private) = (sdk_crate(), PRIVATE.outside_sdk());
     // Produces the crate root: the modules, the re-exports and the client types for the API.
     quote! {
         #doc
