@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::drift::schema::Modeled;
@@ -12,8 +13,9 @@ use crate::drift::schema::Modeled;
 /// type, such as `ClerkBackendApi`; [`Client`](crate::runtime::Client) and
 /// [`Call`](crate::runtime::Call) are generic over it.
 pub trait Api: Send + Sync + 'static {
-    /// The body of the error responses the spec lists, such as `ClerkErrors`.
-    type ErrorBody: DeserializeOwned + Modeled + fmt::Debug + Send + Sync + 'static;
+    /// The body of the error responses the spec lists, such as `ClerkErrors`: decoded from a
+    /// failed call, and written by a mock that answers with an error.
+    type ErrorBody: DeserializeOwned + Serialize + Modeled + fmt::Debug + Send + Sync + 'static;
 
     /// Servers, version and security schemes.
     const DESCRIPTION: &'static ApiDescription;

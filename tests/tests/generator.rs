@@ -125,7 +125,11 @@ fn optional_nullable_request_fields_are_three_state_and_response_fields_are_not(
         let TypeKind::Struct(def) = &def.kind else {
             panic!("{type_name} is a struct")
         };
-        def.presence(def.fields.iter().find(|f| f.wire_name == field).expect("field exists"))
+        def.fields
+            .iter()
+            .find(|f| f.wire_name == field)
+            .expect("field exists")
+            .presence
     };
     for request in ["CreatePhoneNumberRequest", "UpdatePhoneNumberRequest"] {
         for field in ["verified", "primary", "reserved_for_second_factor"] {

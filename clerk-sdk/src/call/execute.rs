@@ -93,7 +93,8 @@ pub(super) async fn execute(
 
 /// A failed attempt, before it is known whether it will be retried.
 enum Failure {
-    Status(RawResponse),
+    // Boxed: a response is many times the size of a transport error.
+    Status(Box<RawResponse>),
     Transport(reqwest::Error),
 }
 
@@ -108,7 +109,7 @@ impl Failure {
 
     fn into_stop(self, operation: &Operation) -> Stop {
         match self {
-            Failure::Status(response) => Stop::Status(response),
+            Failure::Status(response) => Stop::Status(*response),
             Failure::Transport(source) => Stop::Error(Error::Transport {
                 operation: operation.id,
                 source,
@@ -187,7 +188,7 @@ fn answered(
     } else {
         let failure = AttemptFailure::Status(view);
         inner.hooks.iter().for_each(|hook| hook.after_error(context, &failure));
-        Err(Failure::Status(response))
+        Err(Failure::Status(Box::new(response)))
     }
 }
 

@@ -72,11 +72,7 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
         self
     }
 
-    /// Matches requests whose path parameter `name` is `value`. Generated code offers it as a
-    /// method named after the parameter, such as `.phone_number_id("phone_1")`.
-    #[doc(hidden)]
-    pub fn path_param(self, name: &'static str, value: impl fmt::Display) -> Self {
-        let value = value.to_string();
+    fn match_path_param(self, name: &'static str, value: String) -> Self {
         let path = O::OPERATION.path;
         let description = format!("{name} = {value:?}");
         self.matching(description, move |request| {
@@ -84,10 +80,7 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
         })
     }
 
-    /// Matches requests whose query is what the SDK sends for `query` (credentials aside).
-    /// Generated code offers it as `.query(..)` with the operation's query type.
-    #[doc(hidden)]
-    pub fn query_styled<Q: Serialize>(self, query: &Q, styles: &[(&str, Style)]) -> Self {
+    fn match_query(self, query: &impl Serialize, styles: &[(&str, Style)]) -> Self {
         let expected = serde_json::to_value(query)
             .map_err(|e| e.to_string())
             .and_then(|value| query_pairs(value, styles))
@@ -108,22 +101,19 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
         })
     }
 
-    /// Matches requests whose body is `body`, read back as [`Received::body`] is.
-    pub fn body(self, body: O::Body) -> Self {
+    fn match_body(self, body: O::Body) -> Self {
         let description = format!("the body is {body:?}");
         self.matching(description, move |request| {
             O::decode_body(&request.body).is_ok_and(|sent| sent == body)
         })
     }
 
-    /// Matches requests whose body satisfies `predicate`; `description` says what it checks,
-    /// for the report of a request that matched nothing.
-    pub fn body_where(
+    fn match_body_where(
         self,
-        description: impl Into<String>,
+        description: String,
         predicate: impl Fn(&O::Body) -> bool + Send + Sync + 'static,
     ) -> Self {
-        self.matching(description.into(), move |request| {
+        self.matching(description, move |request| {
             O::decode_body(&request.body).is_ok_and(|sent| predicate(&sent))
         })
     }
@@ -150,48 +140,33 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
         self
     }
 
-    /// Answers with `value` and the operation's success status.
-    pub fn returns(self, value: O::Response) -> Self {
-        let body = O::encode_response(&value);
+    fn answer_value(self, value: &O::Response) -> Self {
+        let body = O::encode_response(value);
         self.then(Reply::Body {
             status: O::SUCCESS_STATUS,
             body,
         })
     }
 
-    /// Answers with `status` and the API's error body `errors`, as the server does for a
-    /// failed call: the call returns the SDK's typed error.
-    pub fn fails(self, status: u16, errors: <O::Api as Api>::ErrorBody) -> Self
-    where
-        <O::Api as Api>::ErrorBody: Serialize,
-    {
+    fn answer_error(self, status: u16, errors: &<O::Api as Api>::ErrorBody) -> Self {
         self.then(Reply::Body {
             status,
-            body: super::json_response(&errors),
+            body: super::json_response(errors),
         })
     }
 
-    /// Answers with `status` and no body, such as a 503 to script a retry.
-    pub fn status(self, status: u16) -> Self {
+    fn answer_status(self, status: u16) -> Self {
         self.then(Reply::Body {
             status,
             body: super::empty_response(&()),
         })
     }
 
-    /// Answers with a response built with wiremock, for what the typed responses do not
-    /// cover (headers, delays, a malformed body).
-    pub fn respond_with(self, template: wiremock::ResponseTemplate) -> Self {
+    fn answer_template(self, template: wiremock::ResponseTemplate) -> Self {
         self.then(Reply::Template(template))
     }
 
-    /// Gives the last response exactly `n` times, then moves to the next one; the mock fails
-    /// the test if fewer than `n` requests came for it.
-    ///
-    /// # Panics
-    ///
-    /// If no response was given yet: `times` counts the response before it.
-    pub fn times(self, n: usize) -> Self {
+    fn count_last(self, n: usize) -> Self {
         let Some(index) = self.entry else {
             panic!("times({n}) counts the response before it; give a response first, as in .status(503).times({n})");
         };
@@ -235,6 +210,24 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
             .collect()
     }
 }
+
+/// Writes the methods of [`__expectation_methods!`](crate::__expectation_methods) as methods of
+/// the runtime's `Expectation`, each running its body.
+macro_rules! runtime_methods {
+    (; $($(#[$attr:meta])* fn $name:ident($receiver:ident $(, $arg:ident: $ty:ty)* $(,)?) $body:block)*) => {
+        impl<O: MockOperation> Expectation<'_, O> {
+            $(
+                $(#[$attr])*
+                pub fn $name(self $(, $arg: $ty)*) -> Self {
+                    let $receiver = self;
+                    $body
+                }
+            )*
+        }
+    };
+}
+
+crate::__expectation_methods!(runtime_methods,);
 
 /// Encoded pairs, decoded, to compare with what the server read.
 fn decoded(pairs: &[(String, String)]) -> Vec<(String, String)> {

@@ -8,6 +8,7 @@
 //! spec's examples. Everything else is here, once.
 
 mod expectation;
+mod methods;
 mod standalone;
 mod state;
 

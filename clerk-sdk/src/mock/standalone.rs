@@ -92,70 +92,9 @@ macro_rules! __standalone_testing {
             }
         }
 
+        $crate::__expectation_methods!($crate::__forward_expectation_methods, [$api]);
+
         impl<'a, O: $crate::runtime::testing::MockOperation<Api = $api>> MockExpectation<'a, O> {
-            fn wrap(inner: $crate::runtime::testing::Expectation<'a, O>) -> Self {
-                MockExpectation { inner }
-            }
-
-            /// Matches requests whose path parameter `name` is `value`.
-            #[doc(hidden)]
-            pub fn path_param(self, name: &'static str, value: impl ::core::fmt::Display) -> Self {
-                Self::wrap(self.inner.path_param(name, value))
-            }
-
-            /// Matches requests whose query is what the SDK sends for `query`.
-            #[doc(hidden)]
-            pub fn query_styled<Q: $crate::__private::serde::Serialize>(
-                self,
-                query: &Q,
-                styles: &[(&str, $crate::__private::Style)],
-            ) -> Self {
-                Self::wrap(self.inner.query_styled(query, styles))
-            }
-
-            /// Matches requests whose body is `body`.
-            pub fn body(self, body: O::Body) -> Self {
-                Self::wrap(self.inner.body(body))
-            }
-
-            /// Matches requests whose body satisfies `predicate`, which `description` names.
-            pub fn body_where(
-                self,
-                description: impl ::core::convert::Into<::std::string::String>,
-                predicate: impl Fn(&O::Body) -> bool + Send + Sync + 'static,
-            ) -> Self {
-                Self::wrap(self.inner.body_where(description, predicate))
-            }
-
-            /// Answers with `value` and the operation's success status.
-            pub fn returns(self, value: O::Response) -> Self {
-                Self::wrap(self.inner.returns(value))
-            }
-
-            /// Answers with `status` and the API's error body.
-            pub fn fails(self, status: u16, errors: <$api as $crate::__private::Api>::ErrorBody) -> Self {
-                Self::wrap(self.inner.fails(status, errors))
-            }
-
-            /// Answers with `status` and no body.
-            pub fn status(self, status: u16) -> Self {
-                Self::wrap(self.inner.status(status))
-            }
-
-            /// Answers with a response built with wiremock.
-            pub fn respond_with(self, template: $crate::__private::testing::wiremock::ResponseTemplate) -> Self {
-                Self::wrap(self.inner.respond_with(template))
-            }
-
-            /// Gives the last response exactly `n` times, then moves to the next one.
-            ///
-            /// # Panics
-            ///
-            /// If no response was given yet.
-            pub fn times(self, n: usize) -> Self {
-                Self::wrap(self.inner.times(n))
-            }
-
             /// The requests to this operation that meet this expectation's conditions.
             ///
             /// # Panics

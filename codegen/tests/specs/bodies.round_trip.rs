@@ -98,3 +98,32 @@ async fn no_content_202_and_errors_without_a_body() {
     assert!(matches!(&gone, Error::Api(e) if e.status() == 410), "{gone:?}");
     assert_eq!(gone.clerk_trace_id(), Some("tr_410"));
 }
+
+#[tokio::test]
+async fn the_mock_of_a_crate_of_its_own_is_scripted_with_every_expectation_method() {
+    use bodies::models::{ClerkErrors, ClerkErrorsErrorsItem, Thing};
+    let mock = bodies::testing::MockClerk::start().await;
+    let conflict = ClerkErrors::new(vec![ClerkErrorsErrorsItem::new().code("conflict")]);
+    mock.things()
+        .create_thing()
+        .body(CreateThingRequest::new().name("lamp"))
+        .fails(409, conflict)
+        .times(1)
+        .returns(Thing::new("thing_lamp"));
+    mock.things()
+        .create_thing()
+        .body_where("named desk", |body| body.name.as_deref() == Some("desk"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "thing_desk"})));
+    mock.things().delete_thing().thing_id("t_locked").status(423);
+    let clerk = mock.clerk();
+
+    let lamp = || clerk.things().create_thing(CreateThingRequest::new().name("lamp"));
+    let conflict = lamp().await.expect_err("the first answer is the error");
+    assert!(matches!(&conflict, Error::Api(e) if e.status() == 409), "{conflict:?}");
+    assert_eq!(lamp().await.expect("then the value").id, "thing_lamp");
+    let desk = clerk.things().create_thing(CreateThingRequest::new().name("desk"));
+    assert_eq!(desk.await.expect("the predicate matches").id, "thing_desk");
+    let locked = clerk.things().delete_thing("t_locked").await.expect_err("423");
+    assert!(matches!(&locked, Error::UnexpectedStatus(e) if e.status() == 423), "{locked:?}");
+    mock.verify();
+}

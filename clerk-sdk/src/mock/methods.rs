@@ -1,0 +1,114 @@
+//! The methods that script an expectation, declared once.
+//!
+//! [`__expectation_methods!`](crate::__expectation_methods) lists every method that narrows or
+//! answers an [`Expectation`](super::Expectation), each with its docs and what it does. Both
+//! expectation types are written from that one list:
+//!
+//! - the runtime's `Expectation` runs each body (`expectation.rs`);
+//! - the `MockExpectation` of a crate generated on its own forwards each method to the
+//!   expectation it wraps ([`__forward_expectation_methods!`](crate::__forward_expectation_methods),
+//!   invoked by `standalone.rs`).
+//!
+//! A new way to script a mock is one entry here, and its tests. A body calls a private method
+//! of `Expectation` (in `expectation.rs`), so that it reads the same wherever the list expands.
+
+/// Calls `$apply!` with `$context` (whatever the caller needs back), a `;`, and every method as
+/// `/// docs fn name(expectation, argument: Type, ...) { body }`: each takes the expectation by
+/// value, named `expectation` in the body, and returns it. `O` is the expectation's operation.
+/// Types are written with `$crate` paths, so the list expands anywhere.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __expectation_methods {
+    ($apply:path, $($context:tt)*) => {
+        $apply! {
+            $($context)*;
+
+            /// Matches requests whose path parameter `name` is `value`. Generated code offers
+            /// it as a method named after the parameter, such as `.phone_number_id("phone_1")`.
+            #[doc(hidden)]
+            fn path_param(expectation, name: &'static str, value: impl ::core::fmt::Display) {
+                expectation.match_path_param(name, value.to_string())
+            }
+
+            /// Matches requests whose query is what the SDK sends for `query` (credentials
+            /// aside). Generated code offers it as `.query(..)` with the operation's query type.
+            #[doc(hidden)]
+            fn query_styled(
+                expectation,
+                query: &impl $crate::__private::serde::Serialize,
+                styles: &[(&str, $crate::__private::Style)]
+            ) {
+                expectation.match_query(query, styles)
+            }
+
+            /// Matches requests whose body is `body`, read back as `Received::body` is.
+            fn body(expectation, body: O::Body) {
+                expectation.match_body(body)
+            }
+
+            /// Matches requests whose body satisfies `predicate`; `description` says what it
+            /// checks, for the report of a request that matched nothing.
+            fn body_where(
+                expectation,
+                description: impl ::core::convert::Into<::std::string::String>,
+                predicate: impl ::core::ops::Fn(&O::Body) -> bool + ::core::marker::Send + ::core::marker::Sync + 'static
+            ) {
+                expectation.match_body_where(description.into(), predicate)
+            }
+
+            /// Answers with `value` and the operation's success status.
+            fn returns(expectation, value: O::Response) {
+                expectation.answer_value(&value)
+            }
+
+            /// Answers with `status` and the API's error body `errors`, as the server does for
+            /// a failed call: the call returns the SDK's typed error.
+            fn fails(expectation, status: u16, errors: <O::Api as $crate::__private::Api>::ErrorBody) {
+                expectation.answer_error(status, &errors)
+            }
+
+            /// Answers with `status` and no body, such as a 503 to script a retry.
+            fn status(expectation, status: u16) {
+                expectation.answer_status(status)
+            }
+
+            /// Answers with a response built with wiremock, for what the typed responses do
+            /// not cover (headers, delays, a malformed body).
+            fn respond_with(expectation, template: $crate::__private::testing::wiremock::ResponseTemplate) {
+                expectation.answer_template(template)
+            }
+
+            /// Gives the last response exactly `n` times, then moves to the next one; the mock
+            /// fails the test if fewer than `n` requests came for it.
+            ///
+            /// # Panics
+            ///
+            /// If no response was given yet: `times` counts the response before it.
+            fn times(expectation, n: usize) {
+                expectation.count_last(n)
+            }
+        }
+    };
+}
+
+/// Writes the methods as methods of a crate's own `MockExpectation<'a, O>` for the API `$api`, a
+/// wrapper with an `inner` expectation: each forwards to the wrapped expectation's method of the
+/// same name.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __forward_expectation_methods {
+    ([$api:ty];
+        $($(#[$attr:meta])* fn $name:ident($receiver:ident $(, $arg:ident: $ty:ty)* $(,)?) $body:block)*
+    ) => {
+        impl<'a, O: $crate::runtime::testing::MockOperation<Api = $api>> MockExpectation<'a, O> {
+            $(
+                $(#[$attr])*
+                pub fn $name(self $(, $arg: $ty)*) -> Self {
+                    MockExpectation {
+                        inner: self.inner.$name($($arg),*),
+                    }
+                }
+            )*
+        }
+    };
+}
