@@ -62,17 +62,7 @@ pub fn slice(spec: &Value, patterns: &[&str]) -> Result<Value, Error> {
                 }
             }
             Some("tags") => {
-                let kept: Vec<Value> = value
-                    .as_sequence()
-                    .into_iter()
-                    .flatten()
-                    .filter(|tag| {
-                        tag.get("name")
-                            .and_then(Value::as_str)
-                            .is_some_and(|name| tags.contains(name))
-                    })
-                    .cloned()
-                    .collect();
+                let kept = tags_kept(value, &tags);
                 if !kept.is_empty() {
                     out.insert(key.clone(), Value::Sequence(kept));
                 }
@@ -83,6 +73,20 @@ pub fn slice(spec: &Value, patterns: &[&str]) -> Result<Value, Error> {
         }
     }
     Ok(Value::Mapping(out))
+}
+
+/// The entries of the top-level `tags` list whose name is in `used`.
+fn tags_kept(tags: &Value, used: &BTreeSet<String>) -> Vec<Value> {
+    tags.as_sequence()
+        .into_iter()
+        .flatten()
+        .filter(|tag| {
+            tag.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|name| used.contains(name))
+        })
+        .cloned()
+        .collect()
 }
 
 /// Matches `text` against a pattern whose `*` matches any run of characters.

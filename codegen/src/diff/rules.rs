@@ -193,6 +193,25 @@ pub(super) fn operation_changes(
             ),
         );
     }
+    request_changes(old, new, &mut push);
+    response_changes(old, new, &mut push);
+    let security = |api: &Api, op: &Operation| -> Vec<Vec<String>> {
+        let name = |index: &usize| api.schemes.get(*index).map_or_else(String::new, |s| s.name.clone());
+        op.security
+            .iter()
+            .map(|alternative| alternative.iter().map(name).collect())
+            .collect()
+    };
+    if security(old_api, old) != security(new_api, new) {
+        push(
+            Rule::SecurityChanged,
+            format!("{:?} is now {:?}", security(old_api, old), security(new_api, new)),
+        );
+    }
+}
+
+/// Changes to what an operation sends: its path parameters, query, headers and body.
+fn request_changes(old: &Operation, new: &Operation, push: &mut impl FnMut(Rule, String)) {
     let params = |op: &Operation| -> Vec<String> {
         op.path_params
             .iter()
@@ -208,7 +227,7 @@ pub(super) fn operation_changes(
     if old.query != new.query {
         push(Rule::QueryChanged, format!("{:?} is now {:?}", old.query, new.query));
     }
-    header_params(old, new, &mut push);
+    header_params(old, new, push);
     let body = |op: &Operation| op.body.as_ref().map(|b| b.ty.clone());
     if body(old) != body(new) {
         push(
@@ -223,6 +242,10 @@ pub(super) fn operation_changes(
             format!("`{}` is now `{}`", was.media_type, is.media_type),
         );
     }
+}
+
+/// Changes to what an operation returns: its success and its listed errors.
+fn response_changes(old: &Operation, new: &Operation, push: &mut impl FnMut(Rule, String)) {
     if (&old.response, old.response_optional, old.redirect_statuses.is_empty())
         != (&new.response, new.response_optional, new.redirect_statuses.is_empty())
     {
@@ -239,19 +262,6 @@ pub(super) fn operation_changes(
     }
     for status in new.error_statuses.iter().filter(|s| !old.error_statuses.contains(s)) {
         push(Rule::ErrorStatusAdded, format!("{status} is a listed error"));
-    }
-    let security = |api: &Api, op: &Operation| -> Vec<Vec<String>> {
-        let name = |index: &usize| api.schemes.get(*index).map_or_else(String::new, |s| s.name.clone());
-        op.security
-            .iter()
-            .map(|alternative| alternative.iter().map(name).collect())
-            .collect()
-    };
-    if security(old_api, old) != security(new_api, new) {
-        push(
-            Rule::SecurityChanged,
-            format!("{:?} is now {:?}", security(old_api, old), security(new_api, new)),
-        );
     }
 }
 

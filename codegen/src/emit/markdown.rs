@@ -7,7 +7,9 @@ use std::fmt::Write;
 use super::docs::{sanitize, sentence};
 use super::examples::Example;
 use super::schemas::lenient_doc;
-use crate::model::{Api, Field, Operation, Presence, Resource, RustType, StructDef, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    Api, Field, Operation, Presence, Resource, RustType, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef,
+};
 use crate::names::unraw;
 
 /// The first line of every generated Markdown file.
@@ -144,14 +146,11 @@ fn body_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<(&'a str, &'a StructDef
 }
 
 fn field_row(api: &Api, field: &Field, presence: Presence, prefix: &str) -> String {
-    let required = match presence {
-        Presence::Required | Presence::RequiredNullable => "✔️",
-        Presence::Optional | Presence::ThreeState => "➖",
-    };
     format!(
-        "| `{prefix}{}` | {} | {required} | {} | {} |",
+        "| `{prefix}{}` | {} | {} | {} | {} |",
         field.wire_name,
         field_type_cell(api, field),
+        required_cell(presence),
         cell(&field_description(field, presence)),
         example_cell(field.example.as_ref())
     )
@@ -213,6 +212,12 @@ pub(crate) fn models_page(api: &Api) -> String {
     page
 }
 
+/// The Required column of a field: whether it must be given.
+fn required_cell(presence: Presence) -> &'static str {
+    if presence.is_required() { "✔️" } else { "➖" }
+}
+
+/// A model's section of `models.md`: its heading, doc, and what it holds.
 fn model_section(api: &Api, def: &TypeDef) -> String {
     let mut section = String::new();
     let _ = writeln!(section, "## {}\n", def.name);
@@ -220,30 +225,7 @@ fn model_section(api: &Api, def: &TypeDef) -> String {
         let _ = writeln!(section, "{}\n", doc.trim());
     }
     match &def.kind {
-        TypeKind::Struct(fields) => {
-            let _ = writeln!(section, "| Field | Type | Required | Description |\n|---|---|---|---|");
-            for field in &fields.fields {
-                let presence = field.presence;
-                let required = match presence {
-                    Presence::Required | Presence::RequiredNullable => "✔️",
-                    Presence::Optional | Presence::ThreeState => "➖",
-                };
-                let _ = writeln!(
-                    section,
-                    "| `{}` | {} | {required} | {} |",
-                    field.wire_name,
-                    field_type_cell(api, field),
-                    cell(&field_description(field, presence))
-                );
-            }
-            if let Some(lenient) = fields
-                .used_in_response
-                .then(|| lenient_doc(fields, &api.types))
-                .flatten()
-            {
-                let _ = writeln!(section, "\n{lenient}");
-            }
-        }
+        TypeKind::Struct(fields) => struct_section(api, fields, &mut section),
         TypeKind::Enum(values) => {
             let _ = writeln!(section, "A string enum. Values:\n");
             for variant in &values.variants {
@@ -255,45 +237,71 @@ fn model_section(api: &Api, def: &TypeDef) -> String {
                 def.name, values.fallback
             );
         }
-        TypeKind::Untagged(untagged) => {
-            let _ = writeln!(section, "One of these, chosen by the shape of the value:\n");
-            for variant in &untagged.variants {
-                let _ = writeln!(
-                    section,
-                    "- `{}::{}`: {}",
-                    def.name,
-                    variant.rust_name,
-                    type_cell(api, &variant.ty)
-                );
-            }
-            let _ = writeln!(
-                section,
-                "\nA value that fits none is kept as `{}::{}(serde_json::Value)` with the raw JSON.",
-                def.name, untagged.fallback
-            );
-        }
-        TypeKind::Union(union) => {
-            let _ = writeln!(section, "One of these, chosen by the `{}` field:\n", union.tag_field);
-            for variant in &union.variants {
-                let _ = writeln!(
-                    section,
-                    "- `{}: \"{}\"`: `{}::{}`([`{}`](#{}))",
-                    union.tag_field,
-                    variant.tag,
-                    def.name,
-                    variant.rust_name,
-                    variant.ty,
-                    anchor(&variant.ty)
-                );
-            }
-            let _ = writeln!(
-                section,
-                "\nAny other tag is kept as `{}::{}(serde_json::Value)` with the raw JSON.",
-                def.name, union.fallback
-            );
-        }
+        TypeKind::Untagged(untagged) => untagged_section(api, &def.name, untagged, &mut section),
+        TypeKind::Union(union) => union_section(&def.name, union, &mut section),
     }
     section
+}
+
+/// A struct's table of fields, and what the lenient decoder fills in a response.
+fn struct_section(api: &Api, fields: &StructDef, section: &mut String) {
+    let _ = writeln!(section, "| Field | Type | Required | Description |\n|---|---|---|---|");
+    for field in &fields.fields {
+        let _ = writeln!(
+            section,
+            "| `{}` | {} | {} | {} |",
+            field.wire_name,
+            field_type_cell(api, field),
+            required_cell(field.presence),
+            cell(&field_description(field, field.presence))
+        );
+    }
+    if let Some(lenient) = fields
+        .used_in_response
+        .then(|| lenient_doc(fields, &api.types))
+        .flatten()
+    {
+        let _ = writeln!(section, "\n{lenient}");
+    }
+}
+
+/// An untagged union's variants and its fallback.
+fn untagged_section(api: &Api, name: &str, untagged: &UntaggedDef, section: &mut String) {
+    let _ = writeln!(section, "One of these, chosen by the shape of the value:\n");
+    for variant in &untagged.variants {
+        let _ = writeln!(
+            section,
+            "- `{name}::{}`: {}",
+            variant.rust_name,
+            type_cell(api, &variant.ty)
+        );
+    }
+    let _ = writeln!(
+        section,
+        "\nA value that fits none is kept as `{name}::{}(serde_json::Value)` with the raw JSON.",
+        untagged.fallback
+    );
+}
+
+/// A tagged union's variants by tag, and its fallback.
+fn union_section(name: &str, union: &UnionDef, section: &mut String) {
+    let _ = writeln!(section, "One of these, chosen by the `{}` field:\n", union.tag_field);
+    for variant in &union.variants {
+        let _ = writeln!(
+            section,
+            "- `{}: \"{}\"`: `{name}::{}`([`{}`](#{}))",
+            union.tag_field,
+            variant.tag,
+            variant.rust_name,
+            variant.ty,
+            anchor(&variant.ty)
+        );
+    }
+    let _ = writeln!(
+        section,
+        "\nAny other tag is kept as `{name}::{}(serde_json::Value)` with the raw JSON.",
+        union.fallback
+    );
 }
 
 fn find<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {

@@ -319,22 +319,12 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
         let tag = &variant.tag;
         quote!(Self::#variant_name(_) => Some(#tag),)
     });
-    let serialize_arms = union.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.rust_name);
-        let tag = &variant.tag;
-        quote!(Self::#variant_name(value) => #SERIALIZE_TAGGED(serializer, #tag_field, #tag, value),)
-    });
-    let deserialize_arms = union.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.rust_name);
-        let tag = &variant.tag;
-        quote!(Some(#tag) => tagged.decode(#tag).map(Self::#variant_name),)
-    });
     let fallback_doc = format!(
         " A variant this version of the SDK does not know, or a value whose `{tag_field}` tag is missing, kept as raw JSON."
     );
     let schema = tagged_schema(&def.name, union);
-    // Produces the open union, `tag()`, serde impls that dispatch on the tag field through the
-    // runtime's `union` helpers, and its schema.
+    let serde = union_serde(&name, union);
+    // Produces the open union, `tag()`, its serde impls and its schema.
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -355,6 +345,27 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
             }
         }
 
+        #serde
+        #schema
+    }
+}
+
+/// A tagged union's serde impls, which dispatch on the tag field through the runtime's `union`
+/// helpers; a value with another tag, or none, is kept in the fallback variant.
+fn union_serde(name: &Ident, union: &UnionDef) -> TokenStream {
+    let tag_field = &union.tag_field;
+    let fallback = ident(&union.fallback);
+    let serialize_arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let tag = &variant.tag;
+        quote!(Self::#variant_name(value) => #SERIALIZE_TAGGED(serializer, #tag_field, #tag, value),)
+    });
+    let deserialize_arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let tag = &variant.tag;
+        quote!(Some(#tag) => tagged.decode(#tag).map(Self::#variant_name),)
+    });
+    quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -373,8 +384,6 @@ fn union_def(def: &TypeDef, union: &UnionDef) -> TokenStream {
                 }
             }
         }
-
-        #schema
     }
 }
 

@@ -21,6 +21,34 @@ pub(super) fn method_doc(operation: &Operation) -> String {
         "`{} {}` (`{}`)",
         operation.http_method, operation.path, operation.id
     ));
+    let arguments = arguments(operation);
+    if !arguments.is_empty() {
+        sections.push(format!("# Arguments\n\n{}", arguments.join("\n")));
+    }
+    let setters: Vec<String> = operation
+        .header_params
+        .iter()
+        .filter(|param| !param.required)
+        .map(|param| {
+            format!(
+                "`.{}(..)` (`{}`)",
+                crate::names::unraw(&param.rust_name),
+                param.wire_name
+            )
+        })
+        .collect();
+    if !setters.is_empty() {
+        sections.push(format!(
+            "Optional parameters are set on the returned call: {}.",
+            setters.join(", ")
+        ));
+    }
+    sections.join("\n\n")
+}
+
+/// The `# Arguments` lines of a method: its path parameters, required header and cookie
+/// parameters, query and body, in the order the method takes them.
+fn arguments(operation: &Operation) -> Vec<String> {
     let mut arguments: Vec<String> = operation
         .path_params
         .iter()
@@ -56,28 +84,7 @@ pub(super) fn method_doc(operation: &Operation) -> String {
             .unwrap_or_else(|| "The request body.".to_owned());
         arguments.push(format!("- `body`: {doc}"));
     }
-    if !arguments.is_empty() {
-        sections.push(format!("# Arguments\n\n{}", arguments.join("\n")));
-    }
-    let setters: Vec<String> = operation
-        .header_params
-        .iter()
-        .filter(|param| !param.required)
-        .map(|param| {
-            format!(
-                "`.{}(..)` (`{}`)",
-                crate::names::unraw(&param.rust_name),
-                param.wire_name
-            )
-        })
-        .collect();
-    if !setters.is_empty() {
-        sections.push(format!(
-            "Optional parameters are set on the returned call: {}.",
-            setters.join(", ")
-        ));
-    }
-    sections.join("\n\n")
+    arguments
 }
 
 /// The sections of a method's rustdoc that the generator writes itself, after the prose: the

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::docs::generated_doc_attrs;
 use super::operation_docs::{method_doc, method_doc_generated};
 use super::{doc_attrs, ident, model_type_tokens};
-use crate::model::{Api, Body, BodyEncoding, HeaderParam, KeyLocation, Operation, PathParam, Resource, Style, TypeRef};
+use crate::model::{Api, Body, BodyEncoding, HeaderParam, KeyLocation, Operation, Resource, Style, TypeRef};
 use crate::names::{Scope, snake_name};
 use crate::runtime::{METHOD, OPERATION, OUTCOME, RETRY_CLASS, STYLE, use_items};
 
@@ -181,30 +181,14 @@ pub(super) fn output_type(operation: &Operation) -> TokenStream {
 /// marker types from the module the method is in.
 pub(super) fn signature(operation: &Operation, markers: &TokenStream) -> Signature {
     let mut arg_names = Scope::with_reserved(["self"]);
-    let path_args: Vec<(proc_macro2::Ident, &PathParam)> = operation
-        .path_params
-        .iter()
-        .map(|param| (ident(&arg_names.claim(&param.rust_name)), param))
-        .collect();
-    let mut params: Vec<TokenStream> = path_args
-        .iter()
-        .map(|(arg, param)| match param.ty {
-            TypeRef::String => quote!(#arg: impl AsRef<str>),
-            _ => {
-                let ty = model_type_tokens(&param.ty);
-                quote!(#arg: #ty)
-            }
-        })
-        .collect();
-    let path_values = path_args
-        .iter()
-        .map(|(arg, param)| match param.ty {
-            TypeRef::String => quote!(#arg.as_ref()),
-            TypeRef::Named(_) => quote!(#arg.as_str()),
-            _ => quote!(&#arg.to_string()),
-        })
-        .collect();
-    let mut args: Vec<proc_macro2::Ident> = path_args.iter().map(|(arg, _)| arg.clone()).collect();
+    let (mut params, mut args, mut path_values) = (Vec::new(), Vec::new(), Vec::new());
+    for param in &operation.path_params {
+        let arg = ident(&arg_names.claim(&param.rust_name));
+        let (ty, value) = scalar_argument(&arg, &param.ty);
+        params.push(quote!(#arg: #ty));
+        args.push(arg);
+        path_values.push(value);
+    }
     let mut header_calls = Vec::new();
     for param in operation.header_params.iter().filter(|param| param.required) {
         let arg = ident(&arg_names.claim(&param.rust_name));

@@ -61,18 +61,7 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
             " Start a [`MockClerk`], script each operation through it (such as `mock.{first}()`), and call it through the client [`MockClerk::clerk`] hands out."
         ),
     ];
-    // In clerk-sdk the runtime's types are this crate's, so generated code adds methods to them
-    // through aliases; a crate of its own gets local wrappers from the runtime's macro.
-    let types = if in_sdk {
-        quote! {
-            /// A mock of the API on loopback; see [`runtime::testing::Mock`](crate::runtime::testing::Mock).
-            pub type MockClerk = #MOCK<#marker>;
-            /// An expectation of one operation; see [`runtime::testing::Expectation`](crate::runtime::testing::Expectation).
-            pub type MockExpectation<'a, O> = #EXPECTATION<'a, O>;
-        }
-    } else {
-        quote!(#STANDALONE_TESTING!(#marker, crate::Clerk, crate::ClerkBuilder);)
-    };
+    let types = mock_types(&marker, in_sdk);
     let mut names = Scope::with_reserved(["MockClerk", "MockExpectation", "fixtures", "Received"]);
     let resources: Vec<&Resource> = api.resources.iter().collect();
     let handle_names: Vec<String> = resources
@@ -114,6 +103,22 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
         #(#handles)*
         #for_each
         #fixtures
+    }
+}
+
+/// `MockClerk` and `MockExpectation`. In clerk-sdk the runtime's types are this crate's, so
+/// generated code adds methods to them through aliases; a crate of its own gets local wrappers
+/// from the runtime's macro.
+fn mock_types(marker: &Ident, in_sdk: bool) -> TokenStream {
+    if in_sdk {
+        quote! {
+            /// A mock of the API on loopback; see [`runtime::testing::Mock`](crate::runtime::testing::Mock).
+            pub type MockClerk = #MOCK<#marker>;
+            /// An expectation of one operation; see [`runtime::testing::Expectation`](crate::runtime::testing::Expectation).
+            pub type MockExpectation<'a, O> = #EXPECTATION<'a, O>;
+        }
+    } else {
+        quote!(#STANDALONE_TESTING!(#marker, crate::Clerk, crate::ClerkBuilder);)
     }
 }
 

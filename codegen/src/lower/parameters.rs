@@ -27,6 +27,16 @@ const RUNTIME_HEADERS: &[&str] = &[
     "Host",
 ];
 
+/// Parameters keyed by name in each place they go, resolved, each with its pointer: later
+/// ones (the operation's) replace earlier ones (the path item's) of the same name and place.
+#[derive(Default)]
+struct ByPlace<'a> {
+    path: IndexMap<String, (Pointer, &'a Parameter)>,
+    query: IndexMap<String, (Pointer, &'a Parameter)>,
+    /// Header names are case-insensitive, so they are keyed in lower case.
+    headers: IndexMap<(KeyLocation, String), (Pointer, &'a Parameter)>,
+}
+
 /// An operation's parameters, lowered.
 pub(super) struct Parameters {
     /// Path parameters in template order.
@@ -50,43 +60,11 @@ impl<'a> OperationLowerer<'_, 'a> {
         operation_id: &str,
         pointer: &Pointer,
     ) -> Result<Parameters, Error> {
-        let path_pointer = Pointer::root().join("paths").join(path);
-        // Operation-level parameters override path-level ones with the same name and location.
-        let mut path_params: IndexMap<String, (Pointer, &'a Parameter)> = IndexMap::new();
-        let mut query_params: IndexMap<String, (Pointer, &'a Parameter)> = IndexMap::new();
-        // Header names are case-insensitive, so they are keyed in lower case.
-        let mut header_params: IndexMap<(KeyLocation, String), (Pointer, &'a Parameter)> = IndexMap::new();
-        let item_params = item
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (path_pointer.join("parameters").join(i.to_string()), p));
-        let op_params = operation
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (pointer.join("parameters").join(i.to_string()), p));
-        for (param_pointer, slot) in item_params.chain(op_params) {
-            let (param_pointer, parameter, _) = follow(self.spec, slot, &param_pointer)?;
-            let name = parameter.parameter_data_ref().name.clone();
-            match parameter {
-                Parameter::Path { .. } => {
-                    path_params.insert(name, (param_pointer, parameter));
-                }
-                Parameter::Query { .. } => {
-                    query_params.insert(name, (param_pointer, parameter));
-                }
-                Parameter::Header { .. } => {
-                    header_params.insert(
-                        (KeyLocation::Header, name.to_ascii_lowercase()),
-                        (param_pointer, parameter),
-                    );
-                }
-                Parameter::Cookie { .. } => {
-                    header_params.insert((KeyLocation::Cookie, name), (param_pointer, parameter));
-                }
-            }
-        }
+        let ByPlace {
+            path: path_params,
+            query: query_params,
+            headers: header_params,
+        } = self.parameters_by_place(path, item, operation, pointer)?;
         let path = self.lower_path_params(path, path_params, operation_id, pointer)?;
         let (query, query_styles) = if query_params.is_empty() {
             (None, Vec::new())
@@ -104,6 +82,52 @@ impl<'a> OperationLowerer<'_, 'a> {
             query_styles,
             headers,
         })
+    }
+
+    /// The parameters of the path item and of the operation, which overrides those of the
+    /// same name and place.
+    fn parameters_by_place(
+        &self,
+        path: &str,
+        item: &'a PathItem,
+        operation: &'a SpecOperation,
+        pointer: &Pointer,
+    ) -> Result<ByPlace<'a>, Error> {
+        let path_pointer = Pointer::root().join("paths").join(path);
+        let item_params = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (path_pointer.join("parameters").join(i.to_string()), p));
+        let op_params = operation
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (pointer.join("parameters").join(i.to_string()), p));
+        let mut by_place = ByPlace::default();
+        for (param_pointer, slot) in item_params.chain(op_params) {
+            let (param_pointer, parameter, _) = follow(self.spec, slot, &param_pointer)?;
+            let name = parameter.parameter_data_ref().name.clone();
+            // An operation's parameter replaces the path item's of the same name and place.
+            let entry = (param_pointer, parameter);
+            match parameter {
+                Parameter::Path { .. } => {
+                    by_place.path.insert(name, entry);
+                }
+                Parameter::Query { .. } => {
+                    by_place.query.insert(name, entry);
+                }
+                Parameter::Header { .. } => {
+                    by_place
+                        .headers
+                        .insert((KeyLocation::Header, name.to_ascii_lowercase()), entry);
+                }
+                Parameter::Cookie { .. } => {
+                    by_place.headers.insert((KeyLocation::Cookie, name), entry);
+                }
+            }
+        }
+        Ok(by_place)
     }
 
     /// A header or cookie parameter: a scalar, with a name that can be sent and that does not

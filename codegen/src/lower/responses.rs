@@ -29,6 +29,39 @@ pub(super) struct Responses {
     pub(super) accept: Vec<String>,
 }
 
+/// An operation's responses, as they are read one by one.
+#[derive(Default)]
+struct Reading {
+    /// The 2xx body's type, once a 2xx response was read (`Some(None)`: without a body).
+    success: Option<Option<TypeRef>>,
+    success_optional: bool,
+    error_statuses: Vec<u16>,
+    redirect_statuses: Vec<u16>,
+    default_errors: bool,
+    accept: MediaTypes,
+}
+
+impl Reading {
+    /// The responses read, checked to have a success (or a redirect) and sorted.
+    fn finish(mut self, pointer: &Pointer) -> Result<Responses, Error> {
+        let success = match self.success {
+            Some(success) => success,
+            None if !self.redirect_statuses.is_empty() => None,
+            None => return Err(Error::unsupported(pointer, "operation has no 2xx response")),
+        };
+        self.error_statuses.sort_unstable();
+        self.redirect_statuses.sort_unstable();
+        Ok(Responses {
+            success,
+            success_optional: self.success_optional,
+            error_statuses: self.error_statuses,
+            redirect_statuses: self.redirect_statuses,
+            default_errors: self.default_errors,
+            accept: self.accept.into_list(),
+        })
+    }
+}
+
 impl<'a> OperationLowerer<'_, 'a> {
     /// Lowers an operation's responses.
     pub(super) fn lower_responses(
@@ -38,11 +71,7 @@ impl<'a> OperationLowerer<'_, 'a> {
         pointer: &Pointer,
     ) -> Result<Responses, Error> {
         let responses_pointer = pointer.join("responses");
-        let mut success: Option<Option<TypeRef>> = None;
-        let mut success_optional = false;
-        let mut error_statuses = Vec::new();
-        let mut redirect_statuses = Vec::new();
-        let mut accept = MediaTypes::default();
+        let mut reading = Reading::default();
         for (status, slot) in &operation.responses.responses {
             let status_pointer = responses_pointer.join(status.to_string());
             let StatusCode::Code(code) = *status else {
@@ -51,62 +80,67 @@ impl<'a> OperationLowerer<'_, 'a> {
                     "status ranges such as 4XX are not supported yet",
                 ));
             };
-            let (response_pointer, response, hint) = response_of(self.spec, slot, operation_id, &status_pointer)?;
-            accept.add(response, (200..=299).contains(&code));
-            match code {
-                200..=299 => {
-                    let ty = self.lower_response_content(response, &hint, &response_pointer)?;
-                    success_optional |= add_success(&mut success, ty, &status_pointer)?;
-                }
-                300..=399 => redirect_statuses.push(code),
-                400..=599 => {
-                    if self.is_error_response(response, &response_pointer)? {
-                        error_statuses.push(code);
-                    }
-                }
-                _ => {
-                    return Err(Error::unsupported(
-                        &status_pointer,
-                        format!("status {code} is not supported"),
-                    ));
-                }
-            }
+            self.lower_status(code, slot, operation_id, &status_pointer, &mut reading)?;
         }
-        let mut default_errors = false;
         if let Some(slot) = &operation.responses.default {
-            let default_pointer = responses_pointer.join("default");
-            let (response_pointer, response, hint) = response_of(self.spec, slot, operation_id, &default_pointer)?;
-            accept.add(response, success.is_none());
-            if success.is_none() {
-                // Without a 2xx response, `default` is what a success looks like.
-                let ty = self.lower_response_content(response, &hint, &response_pointer)?;
-                success = Some(ty);
-            } else if !response.content.is_empty() {
-                default_errors = self.is_error_response(response, &response_pointer)?;
-            } else {
-                self.types.warn(Warning {
-                    pointer: default_pointer,
-                    message:
-                        "a `default` response without a body: the statuses it covers give `Error::UnexpectedStatus`"
-                            .to_owned(),
-                });
-            }
+            self.lower_default(slot, operation_id, &responses_pointer.join("default"), &mut reading)?;
         }
-        let success = match success {
-            Some(success) => success,
-            None if !redirect_statuses.is_empty() => None,
-            None => return Err(Error::unsupported(&responses_pointer, "operation has no 2xx response")),
-        };
-        error_statuses.sort_unstable();
-        redirect_statuses.sort_unstable();
-        Ok(Responses {
-            success,
-            success_optional,
-            error_statuses,
-            redirect_statuses,
-            default_errors,
-            accept: accept.into_list(),
-        })
+        reading.finish(&responses_pointer)
+    }
+
+    /// Reads the response listed for status `code`: a 2xx's body type, a documented redirect, or
+    /// whether an error status maps to the typed error.
+    fn lower_status(
+        &mut self,
+        code: u16,
+        slot: &'a ReferenceOr<Response>,
+        operation_id: &str,
+        pointer: &Pointer,
+        reading: &mut Reading,
+    ) -> Result<(), Error> {
+        let (response_pointer, response, hint) = response_of(self.spec, slot, operation_id, pointer)?;
+        reading.accept.add(response, (200..=299).contains(&code));
+        match code {
+            200..=299 => {
+                let ty = self.lower_response_content(response, &hint, &response_pointer)?;
+                reading.success_optional |= add_success(&mut reading.success, ty, pointer)?;
+            }
+            300..=399 => reading.redirect_statuses.push(code),
+            400..=599 => {
+                if self.is_error_response(response, &response_pointer)? {
+                    reading.error_statuses.push(code);
+                }
+            }
+            _ => return Err(Error::unsupported(pointer, format!("status {code} is not supported"))),
+        }
+        Ok(())
+    }
+
+    /// Reads the `default` response: the success when no 2xx is listed, else the errors of
+    /// every status not listed.
+    fn lower_default(
+        &mut self,
+        slot: &'a ReferenceOr<Response>,
+        operation_id: &str,
+        pointer: &Pointer,
+        reading: &mut Reading,
+    ) -> Result<(), Error> {
+        let (response_pointer, response, hint) = response_of(self.spec, slot, operation_id, pointer)?;
+        reading.accept.add(response, reading.success.is_none());
+        if reading.success.is_none() {
+            // Without a 2xx response, `default` is what a success looks like.
+            let ty = self.lower_response_content(response, &hint, &response_pointer)?;
+            reading.success = Some(ty);
+        } else if !response.content.is_empty() {
+            reading.default_errors = self.is_error_response(response, &response_pointer)?;
+        } else {
+            self.types.warn(Warning {
+                pointer: pointer.clone(),
+                message: "a `default` response without a body: the statuses it covers give `Error::UnexpectedStatus`"
+                    .to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// The type of a success body: JSON decodes into its schema's type, `text/*` into a
