@@ -121,16 +121,11 @@ pub struct Operation {
 pub struct Call<A, T, P = ()> {
     client: Arc<ClientInner>,
     operation: &'static Operation,
-    /// The client's server URL followed by the expanded path. Built when the call is made, so
-    /// it is done once, not once per attempt.
-    url: UrlText,
-    /// The encoded query parameters.
-    query: Vec<(String, String)>,
-    body: Option<EncodedBody>,
+    /// What the call sends: its URL (the client's server URL and the expanded path, built when
+    /// the call is made, so once, not once per attempt), query and body, and the first problem
+    /// the builder methods met, reported when the call is sent.
+    parts: Parts,
     options: CallOptions,
-    /// The first problem the builder methods met (an argument that cannot be sent), reported
-    /// when the call is sent.
-    problem: Option<Deferred>,
     response: Types<A, T, P>,
 }
 
@@ -172,8 +167,8 @@ impl<A, T, P> fmt::Debug for Call<A, T, P> {
             .field("operation", &self.operation.id)
             .field("method", &self.operation.method)
             .field("path", &self.operation.path)
-            .field("url", &self.url.text)
-            .field("problem", &self.problem.as_ref().map(|problem| &problem.reason))
+            .field("url", &self.parts.url.text)
+            .field("problem", &self.parts.problem.as_ref().map(|problem| &problem.reason))
             .finish_non_exhaustive()
     }
 }
@@ -195,14 +190,16 @@ impl<A, T, P> Call<A, T, P> {
         Call {
             client: client.inner.clone(),
             operation,
-            url: UrlText {
-                text,
-                path_start: server_url.len(),
+            parts: Parts {
+                url: UrlText {
+                    text,
+                    path_start: server_url.len(),
+                },
+                query: Vec::new(),
+                body: None,
+                problem,
             },
-            query: Vec::new(),
-            body: None,
             options: CallOptions::default(),
-            problem,
             response: PhantomData,
         }
     }
@@ -215,7 +212,7 @@ impl<A, T, P> Call<A, T, P> {
 
     /// Records a problem to report when the call is sent (the earliest check's wins).
     fn defer(&mut self, stage: Stage, reason: String) {
-        Deferred::keep(&mut self.problem, Deferred { stage, reason });
+        Deferred::keep(&mut self.parts.problem, Deferred { stage, reason });
     }
 
     /// `header`, once the name and value are converted (`None` when they do not).
@@ -295,7 +292,7 @@ impl<A, T, P> Call<A, T, P> {
             .map_err(|e| e.to_string())
             .and_then(|value| pairs(value, styles, Target::Query))
         {
-            Ok(pairs) => self.query = pairs,
+            Ok(pairs) => self.parts.query = pairs,
             Err(reason) => self.defer(Stage::Query, format!("cannot encode the query parameters: {reason}")),
         }
     }
@@ -303,7 +300,7 @@ impl<A, T, P> Call<A, T, P> {
     /// Attaches a body, or records why it could not be made.
     fn set_body(&mut self, body: Result<EncodedBody, String>) {
         match body {
-            Ok(body) => self.body = Some(body),
+            Ok(body) => self.parts.body = Some(body),
             Err(reason) => self.defer(Stage::Body, format!("cannot serialize the request body: {reason}")),
         }
     }
@@ -407,11 +404,8 @@ impl<A: Api, T: FromResponse, P> Call<A, T, P> {
         let Call {
             client,
             operation,
-            url,
-            query,
-            body,
+            parts,
             options,
-            problem,
             ..
         } = self;
         let span = tracing::info_span!(
@@ -420,14 +414,7 @@ impl<A: Api, T: FromResponse, P> Call<A, T, P> {
             method = %operation.method,
             path = operation.path,
         );
-        let parts = Parts {
-            url,
-            query,
-            body,
-            options: &options,
-            problem,
-        };
-        let (prepared, first_url) = prepare(&client, operation, parts)?;
+        let (prepared, first_url) = prepare(&client, operation, parts, &options)?;
         let retries = options.retries.as_ref().unwrap_or(&client.retries);
         execute(&prepared, first_url, retries).instrument(span).await
     }
@@ -487,21 +474,11 @@ mod tests {
         let Call {
             client,
             operation,
-            url,
-            query,
-            body,
+            parts,
             options,
-            problem,
             ..
         } = call;
-        let parts = Parts {
-            url,
-            query,
-            body,
-            options: &options,
-            problem,
-        };
-        let (prepared, url) = prepare(&client, operation, parts).map_err(|error| match error {
+        let (prepared, url) = prepare(&client, operation, parts, &options).map_err(|error| match error {
             Error::InvalidRequest { reason, .. } => reason,
             other => other.to_string(),
         })?;

@@ -47,11 +47,14 @@ impl Deferred {
 
 /// What a call built before it is sent: the URL so far, the query and the body, and the first
 /// problem met building them.
-pub(super) struct Parts<'a> {
+pub(super) struct Parts {
+    /// The server URL followed by the expanded path.
     pub(super) url: UrlText,
+    /// The encoded query parameters.
     pub(super) query: Vec<(String, String)>,
     pub(super) body: Option<EncodedBody>,
-    pub(super) options: &'a CallOptions,
+    /// The first problem the builder methods met (an argument that cannot be sent), reported
+    /// at the stage of the checks it belongs to.
     pub(super) problem: Option<Deferred>,
 }
 
@@ -77,13 +80,13 @@ pub(super) struct Prepared<'a> {
 pub(super) fn prepare<'a>(
     inner: &'a ClientInner,
     operation: &'static Operation,
-    parts: Parts<'a>,
+    parts: Parts,
+    options: &'a CallOptions,
 ) -> Result<(Prepared<'a>, Url), Error> {
     let Parts {
         url,
         query,
         body,
-        options,
         problem,
     } = parts;
     let invalid = |reason: String| Error::InvalidRequest {
