@@ -167,7 +167,7 @@ pub struct Operation {
     /// The media types the responses document, success ones first, without parameters: the
     /// request's `Accept` header. Never empty.
     pub accept: Vec<String>,
-    /// The security requirements, as indexes into [`Api::schemes`]: alternatives (any one
+    /// The security requirements, as indexes into [`Api::schemes`](super::Api::schemes): alternatives (any one
     /// will do), each a set of schemes sent together. Empty when the operation needs no
     /// credentials (`security: []`, or no requirement anywhere); an empty alternative makes
     /// credentials optional.
