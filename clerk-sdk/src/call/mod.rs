@@ -460,9 +460,12 @@ mod tests {
     use crate::api::tests::TestApi;
     use crate::credentials::Credential;
 
+    /// A client with a bearer key and a cookie credential, of a loopback `http` server, so the
+    /// requests it would send can be built without a TLS stack too.
     fn client() -> Client<TestApi> {
         let token = |value: &str| Credential::Token(secrecy::SecretString::from(value.to_owned()));
         Client::<TestApi>::builder()
+            .server_url("http://127.0.0.1:9")
             .credential(0, token("sk_test_key"))
             .credential(3, token("client_1"))
             .build()
