@@ -108,8 +108,7 @@ pub use drift::Deviation;
 pub use error::SdkError;
 pub use generated::models;
 pub use generated::operations::*;
-/// Typed mocks of Clerk's Backend API for testing the code that calls it, and fixtures built
-/// from the spec's examples (the `testing` feature).
+// The module's own docs say what it is; a doc comment here would be shown before them.
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub use generated::testing;
@@ -146,9 +145,14 @@ pub mod runtime {
     #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
     pub mod testing {
         pub use crate::mock::{
-            Expectation, Mock, MockOperation, OperationVisitor, Received, ResponseBody, TEST_CREDENTIAL, decode_as,
-            with_test_credentials,
+            AnsweredBy, Expectation, LoggedRequest, MOCK_MAX_ATTEMPTS, Mock, MockOperation, OperationVisitor, Received,
+            ResponseBody, TEST_CREDENTIAL, decode_as, with_test_credentials,
         };
+        /// The wiremock the kit is built on, for
+        /// [`respond_with`](Expectation::respond_with)'s `ResponseTemplate` and the raw
+        /// [`Mock::server`]: use it from here, so its version is always the kit's.
+        #[doc(no_inline)]
+        pub use wiremock;
     }
 
     /// The blocking client and call, generic over the API.
@@ -215,8 +219,9 @@ pub mod __private {
     pub mod testing {
         pub use crate::__mock_operation as mock_operation;
         pub use crate::mock::{
-            Expectation, Mock, MockOperation, OperationVisitor, Received, ResponseBody, bytes_response, empty_response,
-            fixture, form_body, json_body, json_response, no_body, raw_body, round_trip, text_response,
+            AnsweredBy, Expectation, LoggedRequest, Mock, MockOperation, OperationVisitor, Received, ResponseBody,
+            bytes_response, empty_response, fixture, form_body, json_body, json_response, no_body, raw_body,
+            round_trip, text_response,
         };
         pub use wiremock;
     }

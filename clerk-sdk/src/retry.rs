@@ -90,9 +90,12 @@ impl Default for BackoffStrategy {
 /// // Resend a POST whose connection was lost or timed out (only if it is safe to repeat).
 /// let resend = RetryConfig::default().retry_post_after_sending(true);
 ///
+/// // At most three attempts in all, however quickly they fail.
+/// let bounded = RetryConfig::default().max_attempts(3);
+///
 /// // No retries at all.
 /// let none = RetryConfig::none();
-/// # let _ = (wider, narrower, resend, none);
+/// # let _ = (wider, narrower, resend, bounded, none);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryConfig {
@@ -100,6 +103,7 @@ pub struct RetryConfig {
     retry_connection_errors: bool,
     retry_post_after_sending: bool,
     jitter: bool,
+    max_attempts: Option<u32>,
     idempotent_statuses: Vec<u16>,
     post_statuses: Vec<u16>,
 }
@@ -112,6 +116,7 @@ impl Default for RetryConfig {
             retry_connection_errors: true,
             retry_post_after_sending: false,
             jitter: true,
+            max_attempts: None,
             idempotent_statuses: std::iter::once(429).chain(500..=599).collect(),
             post_statuses: vec![429, 503],
         }
@@ -155,6 +160,20 @@ impl RetryConfig {
     pub fn jitter(mut self, jitter: bool) -> Self {
         self.jitter = jitter;
         self
+    }
+
+    /// The most attempts a call makes, the first included, however quickly they fail; the
+    /// elapsed-time budget ([`BackoffStrategy::max_elapsed_time`]) still applies. Default: no
+    /// count, only the time budget. `0` is read as `1`: the first attempt is always made, and
+    /// `1` means no retry.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts.max(1));
+        self
+    }
+
+    /// The most attempts a call makes, if [`max_attempts`](Self::max_attempts) set a count.
+    pub fn attempt_limit(&self) -> Option<u32> {
+        self.max_attempts
     }
 
     /// The statuses retried for idempotent operations (GET, PUT, PATCH, DELETE).
@@ -212,10 +231,14 @@ impl RetryConfig {
         }
     }
 
-    /// The wait before retry number `retry` (1 for the first retry), honouring `Retry-After`,
-    /// or `None` if the retry would start after the maximum elapsed time.
+    /// The wait before retry number `retry` (1 for the first retry, made after one attempt),
+    /// honouring `Retry-After`, or `None` if the attempts are used up or the retry would start
+    /// after the maximum elapsed time.
     pub(crate) fn delay(&self, retry: u32, headers: Option<&HeaderMap>, elapsed: Duration) -> Option<Duration> {
         let backoff = self.backoff.as_ref()?;
+        if self.max_attempts.is_some_and(|attempts| retry >= attempts) {
+            return None;
+        }
         let delay = match headers.and_then(|h| retry_after(h, SystemTime::now())) {
             Some(requested) => requested.min(backoff.max_interval),
             None => {
@@ -403,6 +426,28 @@ mod tests {
         );
         assert_eq!(config.delay(1, None, Duration::from_millis(1600)), None);
         assert_eq!(RetryConfig::none().delay(1, None, Duration::ZERO), None);
+    }
+
+    #[test]
+    fn no_retry_past_the_maximum_number_of_attempts() {
+        let config = RetryConfig::default().max_attempts(3);
+        assert_eq!(config.attempt_limit(), Some(3));
+        assert!(
+            config.delay(1, None, Duration::ZERO).is_some(),
+            "after the first attempt"
+        );
+        assert!(config.delay(2, None, Duration::ZERO).is_some(), "after the second");
+        assert_eq!(config.delay(3, None, Duration::ZERO), None, "three attempts made");
+        assert_eq!(
+            RetryConfig::default().max_attempts(1).delay(1, None, Duration::ZERO),
+            None
+        );
+        assert_eq!(RetryConfig::default().max_attempts(0).attempt_limit(), Some(1));
+        assert_eq!(RetryConfig::default().attempt_limit(), None);
+        assert!(
+            RetryConfig::default().delay(1000, None, Duration::ZERO).is_some(),
+            "no count by default"
+        );
     }
 
     #[test]

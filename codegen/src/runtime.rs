@@ -165,6 +165,12 @@ runtime_paths! {
     OPERATION_VISITOR = "crate::__private::testing::OperationVisitor";
     /// What the mock received.
     RECEIVED = "crate::__private::testing::Received";
+    /// One request in the mock's log.
+    LOGGED_REQUEST = "crate::__private::testing::LoggedRequest";
+    /// What answered a request in the mock's log.
+    ANSWERED_BY = "crate::__private::testing::AnsweredBy";
+    /// The wiremock the kit is built on.
+    WIREMOCK = "crate::__private::testing::wiremock";
     /// Decodes a fixture.
     FIXTURE = "crate::__private::testing::fixture";
     /// Checks that a fixture survives a round trip.

@@ -12,6 +12,8 @@ use clerk_sdk::runtime::testing::TEST_CREDENTIAL;
 use clerk_sdk::testing::{MockClerk, fixtures};
 use clerk_sdk::{Error, Nullable};
 
+mod common;
+
 fn not_found() -> ClerkErrors {
     ClerkErrors::new(vec![ClerkError::new(
         "not found",
@@ -34,7 +36,8 @@ async fn create_sends_the_expected_body_and_returns_the_scripted_phone_number() 
     assert_eq!(clerk.phone_numbers().create(request).await.expect("created"), phone);
     // Another body matches nothing: the call fails, and so would the mock when dropped.
     let other = CreatePhoneNumberRequest::new("user_2", "+15555550100");
-    assert!(clerk.phone_numbers().create(other).await.is_err());
+    let plain = common::plain_client_of(&mock);
+    assert!(plain.phone_numbers().create(other).await.is_err());
     assert!(mock.check().is_err_and(|report| report.contains("POST /phone_numbers")));
     mock.reset(); // the failure was the point
 }
@@ -61,7 +64,8 @@ async fn get_and_delete_match_their_path_parameter() {
         "phone 1/2"
     );
 
-    let error = clerk.phone_numbers().get("phone_2").await.expect_err("no expectation");
+    let plain = common::plain_client_of(&mock);
+    let error = plain.phone_numbers().get("phone_2").await.expect_err("no expectation");
     assert!(error.to_string().contains("GET /phone_numbers/phone_2"), "{error}");
     let report = mock.check().expect_err("one request matched nothing");
     assert!(report.contains("GET /phone_numbers/phone_2 without a body"), "{report}");
@@ -132,8 +136,9 @@ async fn verification_operations_match_their_bodies() {
         .await;
     assert_eq!(attempted.expect("attempted"), verification);
     let wrong = AttemptPhoneNumberVerificationRequest::new("ver_1", "12");
+    let plain = common::plain_client_of(&mock);
     assert!(
-        clerk
+        plain
             .phone_numbers()
             .attempt_verification("phone_1", wrong)
             .await
@@ -209,7 +214,7 @@ async fn a_counted_response_that_did_not_come_fails_verification() {
 #[tokio::test]
 async fn reports_never_contain_the_credential() {
     let mock = MockClerk::start().await;
-    let clerk = mock.clerk();
+    let clerk = common::plain_client_of(&mock);
     let error = clerk
         .phone_numbers()
         .get("phone_1")

@@ -10,7 +10,7 @@ use reqwest::header::{AUTHORIZATION, COOKIE, HeaderMap, HeaderValue};
 use serde::Serialize;
 
 use super::MockOperation;
-use super::state::{self, Matcher, Recorded, Reply, State, Step};
+use super::state::{self, Hidden, Matcher, Recorded, Reply, State, Step};
 use crate::api::{Api, KeyLocation};
 use crate::call::{Style, query_pairs};
 
@@ -33,9 +33,12 @@ pub struct Received<B> {
 /// An expectation of the operation `O`, made by the generated per-operation method of the
 /// mock (such as `mock.phone_numbers().get()`).
 ///
-/// Conditions narrow which requests it answers. Responses are given in order: each
-/// [`times`](Self::times) `n` answers `n` requests, and the last response, without a count,
-/// answers every request after. The newest expectation that matches a request answers it.
+/// Conditions narrow which requests it answers. Responses are given in the order they were
+/// written: each answers one request, or `n` with [`times`](Self::times)`(n)`, and the last one
+/// without a count answers every request after. So `.status(503).returns(value)` answers one
+/// 503, then `value` for good, and the mock fails the test if the 503 was never asked for.
+/// [`never`](Self::never) instead fails the test if a matching request comes. The newest
+/// expectation that matches a request answers it.
 pub struct Expectation<'a, O> {
     state: &'a Arc<Mutex<State>>,
     matchers: Vec<Matcher>,
@@ -118,6 +121,8 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
         })
     }
 
+    /// Adds a step that answers with `reply`. A step before it without a count now answers
+    /// once, as written, instead of for good.
     fn then(mut self, reply: Reply) -> Self {
         let step = Step {
             reply,
@@ -126,16 +131,35 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
         };
         let mut state = state::lock(self.state);
         match self.entry {
-            Some(index) => state.entries[index].steps.push(step),
-            None => {
-                state.entries.push(state::Entry {
-                    operation: O::OPERATION,
-                    matchers: self.matchers.clone(),
-                    steps: vec![step],
-                });
-                self.entry = Some(state.entries.len() - 1);
+            Some(index) => {
+                let entry = &mut state.entries[index];
+                if entry.never {
+                    drop(state);
+                    panic!(
+                        "{}: an expectation that says never() gives no response; make another expectation for the requests it answers",
+                        O::OPERATION.id
+                    );
+                }
+                if let Some(last) = entry.steps.last_mut() {
+                    last.times.get_or_insert(1);
+                }
+                entry.steps.push(step);
             }
+            None => self.entry = Some(push_entry::<O>(&mut state, &self.matchers, vec![step], false)),
         }
+        drop(state);
+        self
+    }
+
+    fn forbid(mut self) -> Self {
+        if self.entry.is_some() {
+            panic!(
+                "{}: never() cannot follow a response; write it on an expectation of its own, as in mock.expect::<Op>().never()",
+                O::OPERATION.id
+            );
+        }
+        let mut state = state::lock(self.state);
+        self.entry = Some(push_entry::<O>(&mut state, &self.matchers, Vec::new(), true));
         drop(state);
         self
     }
@@ -166,10 +190,24 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
         self.then(Reply::Template(template))
     }
 
+    fn answer_computed(self, compute: impl Fn(&Received<O::Body>) -> O::Response + Send + Sync + 'static) -> Self {
+        self.then(Reply::Computed(std::sync::Arc::new(move |request, hidden| {
+            let received = received::<O>(request, hidden)?;
+            let body = O::encode_response(&compute(&received));
+            Ok(state::body_template(O::SUCCESS_STATUS, &body))
+        })))
+    }
+
     fn count_last(self, n: usize) -> Self {
         let Some(index) = self.entry else {
             panic!("times({n}) counts the response before it; give a response first, as in .status(503).times({n})");
         };
+        if n == 0 {
+            panic!(
+                "{}: times(0) would give the response to no request; to fail the test if such a request comes, write .never() on an expectation of its own",
+                O::OPERATION.id
+            );
+        }
         let mut state = state::lock(self.state);
         if let Some(step) = state.entries[index].steps.last_mut() {
             step.times = Some(n);
@@ -186,29 +224,46 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
     /// If a request's body does not decode as the operation's body, with the reason.
     pub fn received(&self) -> Vec<Received<O::Body>> {
         let state = state::lock(self.state);
-        let hidden_query = state.credential_names(KeyLocation::Query);
-        let hidden_headers = state.credential_names(KeyLocation::Header);
-        let hidden_cookies = state.credential_names(KeyLocation::Cookie);
+        let hidden = state.hidden();
         state
             .log
             .iter()
             .filter(|request| state::operation_matches(O::OPERATION, request))
             .filter(|request| self.matchers.iter().all(|m| (m.test)(request)))
-            .map(|request| {
-                let body = O::decode_body(&request.body)
-                    .unwrap_or_else(|e| panic!("{} was sent a body that {e}", O::OPERATION.id));
-                Received {
-                    path_params: state::path_params(O::OPERATION.path, &request.path).unwrap_or_default(),
-                    query: (request.query.iter())
-                        .filter(|(name, _)| !hidden_query.contains(&name.as_str()))
-                        .cloned()
-                        .collect(),
-                    headers: without_credentials(&request.headers, &hidden_headers, &hidden_cookies),
-                    body,
-                }
-            })
+            .map(|request| received::<O>(request, &hidden).unwrap_or_else(|e| panic!("{e}")))
             .collect()
     }
+}
+
+/// Adds an expectation of `O` to the mock and returns its index.
+fn push_entry<O: MockOperation>(state: &mut State, matchers: &[Matcher], steps: Vec<Step>, never: bool) -> usize {
+    state.entries.push(state::Entry {
+        operation: O::OPERATION,
+        matchers: matchers.to_vec(),
+        steps,
+        never,
+    });
+    state.entries.len() - 1
+}
+
+/// `request`, a request to `O`, as a test reads it back, without the credentials `hidden`
+/// names.
+///
+/// # Errors
+///
+/// If its body does not decode as `O`'s body, with the reason.
+pub(super) fn received<O: MockOperation>(request: &Recorded, hidden: &Hidden) -> Result<Received<O::Body>, String> {
+    let body = O::decode_body(&request.body)
+        .map_err(|e| format!("{} was sent a body it cannot read: {e}", O::OPERATION.id))?;
+    Ok(Received {
+        path_params: state::path_params(O::OPERATION.path, &request.path).unwrap_or_default(),
+        query: (request.query.iter())
+            .filter(|(name, _)| !hidden.query.contains(&name.as_str()))
+            .cloned()
+            .collect(),
+        headers: without_credentials(&request.headers, &hidden.headers, &hidden.cookies),
+        body,
+    })
 }
 
 /// Writes the methods of [`__expectation_methods!`](crate::__expectation_methods) as methods of
@@ -236,7 +291,7 @@ fn decoded(pairs: &[(String, String)]) -> Vec<(String, String)> {
 }
 
 /// `headers` without `Authorization`, the API-key headers and the credential cookies.
-fn without_credentials(headers: &HeaderMap, hidden: &[&str], cookies: &[&str]) -> HeaderMap {
+pub(super) fn without_credentials(headers: &HeaderMap, hidden: &[&str], cookies: &[&str]) -> HeaderMap {
     let mut kept = HeaderMap::new();
     for (name, value) in headers {
         if name == AUTHORIZATION || hidden.iter().any(|h| name.as_str().eq_ignore_ascii_case(h)) {

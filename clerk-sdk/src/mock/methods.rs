@@ -61,6 +61,34 @@ macro_rules! __expectation_methods {
                 expectation.answer_value(&value)
             }
 
+            /// Answers with the value `compute` makes from the request, as
+            /// [`received`](Self::received) reads it back, and the operation's success status:
+            /// for a response that echoes what was sent, or numbers what it creates.
+            ///
+            /// ```
+            /// # #[cfg(feature = "testing")]
+            /// # async fn run() {
+            /// use clerk_sdk::testing::{MockClerk, fixtures};
+            ///
+            /// let mock = MockClerk::start().await;
+            /// mock.phone_numbers().create().returns_with(|request| {
+            ///     let mut phone = fixtures::phone_number();
+            ///     phone.phone_number = request.body.phone_number.clone();
+            ///     phone
+            /// });
+            /// # }
+            /// ```
+            ///
+            /// If the request's body does not decode, the mock answers as it does a request
+            /// nothing expected, and fails the test.
+            fn returns_with(
+                expectation,
+                compute: impl ::core::ops::Fn(&$crate::runtime::testing::Received<O::Body>) -> O::Response
+                    + ::core::marker::Send + ::core::marker::Sync + 'static
+            ) {
+                expectation.answer_computed(compute)
+            }
+
             /// Answers with `status` and the API's error body `errors`, as the server does for
             /// a failed call: the call returns the SDK's typed error.
             fn fails(expectation, status: u16, errors: <O::Api as $crate::__private::Api>::ErrorBody) {
@@ -79,13 +107,36 @@ macro_rules! __expectation_methods {
             }
 
             /// Gives the last response exactly `n` times, then moves to the next one; the mock
-            /// fails the test if fewer than `n` requests came for it.
+            /// fails the test if fewer than `n` requests came for it. Without `times`, a
+            /// response followed by another is given once, and the last one for good.
             ///
             /// # Panics
             ///
-            /// If no response was given yet: `times` counts the response before it.
+            /// If no response was given yet (`times` counts the response before it), or if `n`
+            /// is 0: write [`never`](Self::never) to say a request must not come.
             fn times(expectation, n: usize) {
                 expectation.count_last(n)
+            }
+
+            /// Says that no request meeting this expectation's conditions may come: one that
+            /// does gets the mock's failure answer, fails the call at once when it comes from
+            /// one of the mock's clients, and fails the test when the mock is checked.
+            ///
+            /// ```
+            /// # #[cfg(feature = "testing")]
+            /// # async fn run() {
+            /// use clerk_sdk::testing::MockClerk;
+            ///
+            /// let mock = MockClerk::start().await;
+            /// mock.phone_numbers().delete().phone_number_id("phone_keep").never();
+            /// # }
+            /// ```
+            ///
+            /// # Panics
+            ///
+            /// If the expectation was given a response: `never` is an expectation of its own.
+            fn never(expectation) {
+                expectation.forbid()
             }
         }
     };

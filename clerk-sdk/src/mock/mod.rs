@@ -7,8 +7,12 @@
 //! matcher method per path parameter, a handle per resource, and fixtures built from the
 //! spec's examples. Everything else is here, once.
 
+mod bodies;
 mod expectation;
+mod failures;
+mod log;
 mod methods;
+mod report;
 mod standalone;
 mod state;
 
@@ -17,10 +21,13 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
+pub use bodies::{
+    bytes_response, empty_response, fixture, form_body, json_body, json_response, no_body, raw_body, round_trip,
+    text_response,
+};
 pub use expectation::{Expectation, Received};
+pub use log::LoggedRequest;
+pub use state::AnsweredBy;
 use state::State;
 
 use crate::api::{Api, SchemeKind};
@@ -32,6 +39,11 @@ use crate::retry::{BackoffStrategy, RetryConfig};
 /// The credential the mock's clients send for every security scheme. A test that asserts it is
 /// never printed looks for this text.
 pub const TEST_CREDENTIAL: &str = "sk_test_clerk_sdk_mock_credential";
+
+/// The most attempts a call of the mock's clients makes (the first and 3 retries): enough to
+/// exercise an application's retries, few enough that a test of "Clerk is down" (an
+/// expectation that always answers 500) ends in milliseconds.
+pub const MOCK_MAX_ATTEMPTS: u32 = 4;
 
 /// What generated code tells the mock about one operation, through
 /// the runtime's `mock_operation!` macro. Implemented by a marker type per
@@ -84,118 +96,17 @@ pub struct ResponseBody {
     pub bytes: Vec<u8>,
 }
 
-/// A JSON request body, decoded into its model.
-///
-/// # Errors
-///
-/// If the body is not JSON of that model; the message has the path of the failing field.
-pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    crate::call::parse_json(bytes).map_err(|e| format!("the JSON body does not decode: {e}"))
-}
-
-/// A form body (`application/x-www-form-urlencoded`), as its decoded pairs in order.
-///
-/// # Errors
-///
-/// Never: every byte string reads as pairs. The `Result` keeps the helpers alike.
-pub fn form_body(bytes: &[u8]) -> Result<Vec<(String, String)>, String> {
-    Ok(form_urlencoded::parse(bytes).into_owned().collect())
-}
-
-/// Any other body, as its bytes.
-///
-/// # Errors
-///
-/// Never.
-pub fn raw_body(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    Ok(bytes.to_vec())
-}
-
-/// An operation without a body.
-///
-/// # Errors
-///
-/// If a body was sent.
-pub fn no_body(bytes: &[u8]) -> Result<(), String> {
-    if bytes.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "a {}-byte body was sent to an operation without one",
-            bytes.len()
-        ))
-    }
-}
-
-/// A success value as a JSON body.
-pub fn json_response<T: Serialize>(value: &T) -> ResponseBody {
-    ResponseBody {
-        content_type: Some("application/json"),
-        // Generated models always serialize: their maps have string keys.
-        bytes: serde_json::to_vec(value).unwrap_or_default(),
-    }
-}
-
-/// A success value as a `text/plain` body.
-pub fn text_response(value: &str) -> ResponseBody {
-    ResponseBody {
-        content_type: Some("text/plain; charset=utf-8"),
-        bytes: value.as_bytes().to_vec(),
-    }
-}
-
-/// A success value as an `application/octet-stream` body.
-pub fn bytes_response(value: &[u8]) -> ResponseBody {
-    ResponseBody {
-        content_type: Some("application/octet-stream"),
-        bytes: value.to_vec(),
-    }
-}
-
-/// No body, for an operation whose success has no content.
-pub fn empty_response(_: &()) -> ResponseBody {
-    ResponseBody {
-        content_type: None,
-        bytes: Vec::new(),
-    }
-}
-
-/// A fixture's value, from the JSON the generator built from the spec's examples.
-///
-/// # Panics
-///
-/// If the JSON does not decode into `T`, which the generated crate's tests rule out.
-pub fn fixture<T: DeserializeOwned>(name: &str, json: &str) -> T {
-    match json_body(json.as_bytes()) {
-        Ok(value) => value,
-        Err(error) => panic!("fixture `{name}` does not decode: {error}"),
-    }
-}
-
-/// Checks that a fixture serializes to JSON that decodes back into the same value.
-///
-/// # Errors
-///
-/// The fixture's name and what differs.
-pub fn round_trip<T: Serialize + DeserializeOwned + PartialEq + fmt::Debug>(
-    name: &str,
-    value: &T,
-) -> Result<(), String> {
-    let json = serde_json::to_vec(value).map_err(|e| format!("fixture `{name}` does not serialize: {e}"))?;
-    let back: T = json_body(&json).map_err(|e| format!("fixture `{name}`: {e}"))?;
-    if &back == value {
-        Ok(())
-    } else {
-        Err(format!(
-            "fixture `{name}` changed in a round trip: {value:?} became {back:?}"
-        ))
-    }
-}
-
 /// A mock of the API `A` on loopback: hands out clients that point at it, and answers them as
 /// its [`Expectation`]s say. When it is dropped (or [`verify`](Self::verify) is called), it
-/// fails the test if a request matched no expectation, or an expectation with
-/// [`times`](Expectation::times) was not met.
+/// fails the test if a request matched no expectation or one that said
+/// [`never`](Expectation::never), or a counted response was not asked for as often as
+/// written.
+///
+/// A request the mock cannot answer for an expectation gets an answer no API gives, so an
+/// application cannot take it for one of the API's: status 421 (Misdirected Request), with the
+/// reason in the API's error shape (code `mock_failure`). A call through one of the mock's own
+/// clients panics there and then, with the report, so the test fails at the call that went
+/// wrong.
 pub struct Mock<A> {
     server: wiremock::MockServer,
     state: Arc<Mutex<State>>,
@@ -215,6 +126,13 @@ impl<A: Api> Mock<A> {
     pub async fn start() -> Self {
         let server = wiremock::MockServer::start().await;
         let state = Arc::new(Mutex::new(State::new(A::DESCRIPTION)));
+        // Checked before every other mock (priority 1 is wiremock's first, and among equals the
+        // first mounted comes first), the recorder logs each request and never answers.
+        wiremock::Mock::given(state::Recorder(state.clone()))
+            .respond_with(wiremock::ResponseTemplate::new(500))
+            .with_priority(1)
+            .mount(&server)
+            .await;
         // One responder answers every request the raw server has no mock of its own for: it
         // goes through the typed expectations. Mocks mounted on `server()` come first.
         wiremock::Mock::given(wiremock::matchers::any())
@@ -229,8 +147,9 @@ impl<A: Api> Mock<A> {
         }
     }
 
-    /// Starts a mock server for a program without an async runtime, such as a test of code
-    /// that uses the blocking client.
+    /// Starts a mock server without `.await`, for a test of code that uses the blocking
+    /// client (with [`blocking_clerk`](Self::blocking_clerk)). It works with or without an
+    /// async runtime around it. Needs the `blocking` feature as well as `testing`.
     ///
     /// # Panics
     ///
@@ -238,12 +157,21 @@ impl<A: Api> Mock<A> {
     #[cfg(feature = "blocking")]
     #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
     pub fn start_blocking() -> Self {
-        // The server runs on a thread of its own; the runtime is only needed to start it.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap_or_else(|e| panic!("cannot start a runtime for the mock server: {e}"));
-        runtime.block_on(Self::start())
+        // The server runs on a thread of its own; a runtime is only needed to start it. It is
+        // made on a thread of its own too, since a thread already inside a runtime cannot
+        // block on another.
+        let started = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap_or_else(|e| panic!("cannot start a runtime for the mock server: {e}"));
+                    runtime.block_on(Self::start())
+                })
+                .join()
+        });
+        started.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 
     /// The server's URL, such as `http://127.0.0.1:41234`.
@@ -251,23 +179,27 @@ impl<A: Api> Mock<A> {
         self.server.uri()
     }
 
-    /// A builder for a client of this mock: its URL, a test credential for every security
-    /// scheme, the default retry policy with waits of a few milliseconds, so a scripted
-    /// retry does not slow the test, and strict responses, so a response your test scripts
-    /// that breaks the spec (a fixture that lacks a required field, say) fails the call with
-    /// `Error::Decode` instead of decoding leniently. Change anything before building: to test
-    /// how your application takes drifted responses, build with `.strict_responses(false)`,
-    /// or set it on one call (see [`crate::drift`]).
+    /// A builder for a client of this mock, set up for tests:
+    ///
+    /// - its URL, and a test credential for every security scheme;
+    /// - the default retry policy, with waits of 1 to 5 ms and at most [`MOCK_MAX_ATTEMPTS`]
+    ///   attempts, so a scripted retry does not slow the test, and an expectation that always
+    ///   fails ends in milliseconds, after real retries;
+    /// - strict responses, so a response your test scripts that breaks the spec (a fixture
+    ///   that lacks a required field, say) fails the call with `Error::Decode` instead of
+    ///   decoding leniently;
+    /// - a hook that panics, with the mock's report, at a call the mock could not answer for
+    ///   an expectation (see [`Mock`]).
+    ///
+    /// Change anything before building: to test how your application takes drifted
+    /// responses, build with `.strict_responses(false)`, or set it on one call (see
+    /// [`crate::drift`]).
     pub fn builder(&self) -> ClientBuilder<A> {
         with_test_credentials(Client::<A>::builder())
             .server_url(self.uri())
-            .retries(RetryConfig::default().backoff(BackoffStrategy {
-                initial_interval: Duration::from_millis(1),
-                max_interval: Duration::from_millis(5),
-                exponent: 1.5,
-                max_elapsed_time: Duration::from_secs(10),
-            }))
+            .retries(mock_retries())
             .strict_responses(true)
+            .hook(failures::PanicOnMockFailure)
     }
 
     /// A client of this mock, as [`builder`](Self::builder) makes it: strict responses on.
@@ -319,6 +251,44 @@ impl<A: Api> Mock<A> {
         }
     }
 
+    /// Every request the mock received, in the order they came, whatever answered it (an
+    /// expectation, a raw mock of [`server`](Self::server), or nothing): a test asserts the
+    /// order of calls across operations with it.
+    ///
+    /// ```
+    /// # #[cfg(feature = "testing")]
+    /// # async fn run() {
+    /// use clerk_sdk::testing::{MockClerk, UpdatePhoneNumber, fixtures};
+    ///
+    /// let mock = MockClerk::start().await;
+    /// mock.phone_numbers().update().returns(fixtures::phone_number());
+    /// mock.phone_numbers().delete().returns(fixtures::deleted_object());
+    /// // ... the application updates a number, then deletes one ...
+    /// let order: Vec<_> = mock.requests().iter().map(|request| request.operation).collect();
+    /// # let _ = order;
+    /// for request in mock.requests() {
+    ///     if let Some(update) = request.as_request_of::<UpdatePhoneNumber>() {
+    ///         let update = update.expect("the body decodes");
+    ///         # let _ = update;
+    ///     }
+    /// }
+    /// # mock.reset();
+    /// # }
+    /// ```
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        let state = state::lock(&self.state);
+        let hidden = Arc::new(state.hidden());
+        (state.log.iter())
+            .map(|request| {
+                let operation = request
+                    .answered_by
+                    .expectation()
+                    .map(|index| state.entries[index].operation.id);
+                LoggedRequest::new(request, operation, &hidden)
+            })
+            .collect()
+    }
+
     /// Forgets every expectation and every request received, as a new mock would start: for
     /// a test that checked a failure on purpose, or moves on to another phase.
     pub fn reset(&self) {
@@ -336,6 +306,19 @@ impl<A: Api> Mock<A> {
     pub fn check(&self) -> Result<(), String> {
         state::lock(&self.state).report()
     }
+}
+
+/// The mock's clients' retry policy: the default, with waits of a few milliseconds and at most
+/// [`MOCK_MAX_ATTEMPTS`] attempts.
+fn mock_retries() -> RetryConfig {
+    RetryConfig::default()
+        .max_attempts(MOCK_MAX_ATTEMPTS)
+        .backoff(BackoffStrategy {
+            initial_interval: Duration::from_millis(1),
+            max_interval: Duration::from_millis(5),
+            exponent: 1.5,
+            max_elapsed_time: Duration::from_secs(10),
+        })
 }
 
 /// Decodes `body`, answered with `status` as JSON, as operation `O`'s response, exactly as a

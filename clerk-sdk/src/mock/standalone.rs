@@ -57,6 +57,11 @@ macro_rules! __standalone_testing {
                 self.inner.server()
             }
 
+            /// Every request the mock received, in order, whatever answered it.
+            pub fn requests(&self) -> ::std::vec::Vec<$crate::runtime::testing::LoggedRequest> {
+                self.inner.requests()
+            }
+
             /// Fails the test if a request matched no expectation or a counted one was not met.
             ///
             /// # Panics

@@ -2,7 +2,7 @@
 //! was sent; how a request finds its expectation; and the report of what went wrong.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use wiremock::ResponseTemplate;
@@ -11,8 +11,15 @@ use super::ResponseBody;
 use crate::api::{ApiDescription, KeyLocation, SchemeKind};
 use crate::call::Operation;
 
-/// The longest part of a request body a report quotes.
-const QUOTED_BODY_CHARS: usize = 300;
+/// The header on every answer the mock gives for itself rather than for an expectation (a
+/// request nothing expected, one an expectation forbade, one a computed response could not
+/// read), so the mock's clients can tell it from the API's answers.
+pub(super) const MOCK_FAILURE_HEADER: &str = "x-clerk-sdk-mock-failure";
+
+/// The status of those answers: 421 Misdirected Request ("this server cannot answer it"),
+/// which Clerk never sends and no retry policy retries, so an application cannot take it for
+/// one of Clerk's answers (a 404 "not found", say).
+pub(super) const MOCK_FAILURE_STATUS: u16 = 421;
 
 /// The state, recovered if a test panicked while holding it.
 pub(super) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -29,9 +36,68 @@ pub(super) struct Recorded {
     pub(super) query: Vec<(String, String)>,
     pub(super) headers: reqwest::header::HeaderMap,
     pub(super) body: Vec<u8>,
-    /// The expectation that answered it, by index; `None` if none did.
-    pub(super) answered_by: Option<usize>,
+    pub(super) answered_by: AnsweredBy,
 }
+
+impl Recorded {
+    fn of(request: &wiremock::Request) -> Self {
+        Recorded {
+            method: request.method.as_str().to_owned(),
+            path: request.url.path().to_owned(),
+            query: request.url.query_pairs().into_owned().collect(),
+            headers: request.headers.clone(),
+            body: request.body.clone(),
+            answered_by: AnsweredBy::Server,
+        }
+    }
+
+    /// Whether `other` is a request with the same method, path, query and body.
+    fn same_request(&self, other: &Recorded) -> bool {
+        (self.method == other.method && self.path == other.path)
+            && (self.query == other.query && self.body == other.body)
+    }
+}
+
+/// What answered a request the mock received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnsweredBy {
+    /// The expectation with this index among those given (the first is 0).
+    Expectation(usize),
+    /// A mock mounted on the raw server ([`Mock::server`](super::Mock::server)).
+    Server,
+    /// Nothing: no expectation matched it. The mock fails the test.
+    Nobody,
+    /// The expectation with this index, which said [`never`](super::Expectation::never). The
+    /// mock fails the test.
+    Forbidden(usize),
+    /// The expectation with this index could not compute its response from the request
+    /// (its body did not decode), for this reason. The mock fails the test.
+    Unreadable(usize, String),
+}
+
+impl AnsweredBy {
+    /// The index of the expectation the request went to, whatever it answered.
+    pub(super) fn expectation(&self) -> Option<usize> {
+        match self {
+            AnsweredBy::Expectation(index) | AnsweredBy::Forbidden(index) | AnsweredBy::Unreadable(index, _) => {
+                Some(*index)
+            }
+            AnsweredBy::Server | AnsweredBy::Nobody => None,
+        }
+    }
+}
+
+/// The names of the query parameters, headers and cookies that carry credentials, which are
+/// never shown in a report or handed back to a test.
+pub(super) struct Hidden {
+    pub(super) query: Vec<&'static str>,
+    pub(super) headers: Vec<&'static str>,
+    pub(super) cookies: Vec<&'static str>,
+}
+
+/// A response computed from the request: the response, or why the request could not be read.
+pub(super) type Compute = Arc<dyn Fn(&Recorded, &Hidden) -> Result<ResponseTemplate, String> + Send + Sync>;
 
 /// A condition on requests, with the words that describe it in a report.
 #[derive(Clone)]
@@ -41,38 +107,52 @@ pub(super) struct Matcher {
 }
 
 /// How one step of an expectation answers.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(super) enum Reply {
     /// A status and body.
     Body { status: u16, body: ResponseBody },
     /// A response the test built with wiremock.
     Template(ResponseTemplate),
+    /// A response computed from the request, with the success status.
+    Computed(Compute),
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
 }
 
 impl Reply {
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match self {
             Reply::Body { status, .. } => status.to_string(),
             Reply::Template(_) => "a custom response".to_owned(),
+            Reply::Computed(_) => "a computed response".to_owned(),
         }
     }
 
-    fn template(&self) -> ResponseTemplate {
+    /// The response to `request`, or why it could not be computed.
+    fn template(&self, request: &Recorded, hidden: &Hidden) -> Result<ResponseTemplate, String> {
         match self {
-            Reply::Body { status, body } => {
-                let template = ResponseTemplate::new(*status);
-                match body.content_type {
-                    Some(content_type) => template.set_body_raw(body.bytes.clone(), content_type),
-                    None => template,
-                }
-            }
-            Reply::Template(template) => template.clone(),
+            Reply::Body { status, body } => Ok(body_template(*status, body)),
+            Reply::Template(template) => Ok(template.clone()),
+            Reply::Computed(compute) => compute(request, hidden),
         }
+    }
+}
+
+/// A response of `status` with `body`.
+pub(super) fn body_template(status: u16, body: &ResponseBody) -> ResponseTemplate {
+    let template = ResponseTemplate::new(status);
+    match body.content_type {
+        Some(content_type) => template.set_body_raw(body.bytes.clone(), content_type),
+        None => template,
     }
 }
 
 /// One response of an expectation: given `times` times, or for every request once it is the
-/// last step.
+/// last step without a count.
 #[derive(Debug, Clone)]
 pub(super) struct Step {
     pub(super) reply: Reply,
@@ -85,6 +165,8 @@ pub(super) struct Entry {
     pub(super) operation: &'static Operation,
     pub(super) matchers: Vec<Matcher>,
     pub(super) steps: Vec<Step>,
+    /// Whether a matching request fails the test ([`never`](super::Expectation::never)).
+    pub(super) never: bool,
 }
 
 impl Entry {
@@ -151,7 +233,7 @@ pub(super) fn path_params(template: &str, path: &str) -> Option<BTreeMap<String,
 
 /// Everything the mock knows.
 pub(super) struct State {
-    api: &'static ApiDescription,
+    pub(super) api: &'static ApiDescription,
     pub(super) entries: Vec<Entry>,
     pub(super) log: Vec<Recorded>,
 }
@@ -178,133 +260,70 @@ impl State {
             .collect()
     }
 
-    /// Answers `request` from the newest expectation that matches it and has a step left, and
-    /// records it.
+    /// The credential names of every kind.
+    pub(super) fn hidden(&self) -> Hidden {
+        Hidden {
+            query: self.credential_names(KeyLocation::Query),
+            headers: self.credential_names(KeyLocation::Header),
+            cookies: self.credential_names(KeyLocation::Cookie),
+        }
+    }
+
+    /// Answers `request` from the newest expectation that matches it and has a step left (or
+    /// forbids it), and records it.
     fn answer(&mut self, mut request: Recorded) -> ResponseTemplate {
+        let hidden = self.hidden();
         let found = self.entries.iter_mut().enumerate().rev().find_map(|(index, entry)| {
             if !entry.matches(&request) {
                 return None;
             }
+            if entry.never {
+                return Some((AnsweredBy::Forbidden(index), None));
+            }
             let step = entry.next_step()?;
             step.served += 1;
-            Some((index, step.reply.template()))
+            Some(match step.reply.template(&request, &hidden) {
+                Ok(template) => (AnsweredBy::Expectation(index), Some(template)),
+                Err(reason) => (AnsweredBy::Unreadable(index, reason), None),
+            })
         });
-        let template = match found {
-            Some((index, template)) => {
-                request.answered_by = Some(index);
-                template
-            }
-            None => {
-                let message = format!("the mock has no expectation for {}", self.describe_request(&request));
-                ResponseTemplate::new(404).set_body_json(serde_json::json!({
-                    "errors": [{
-                        "code": "mock_unmatched_request",
-                        "message": message,
-                        "long_message": format!("{message}.\n{}", self.describe_expectations()),
-                    }]
-                }))
-            }
-        };
-        self.log.push(request);
+        let (answered_by, template) = found.unwrap_or((AnsweredBy::Nobody, None));
+        request.answered_by = answered_by;
+        let template = template.unwrap_or_else(|| self.failure_answer(&request));
+        self.record(request);
         template
     }
 
-    /// A request in a report: method, path, the query without credentials, and the start of
-    /// the body.
-    fn describe_request(&self, request: &Recorded) -> String {
-        let hidden = self.credential_names(KeyLocation::Query);
-        let query: Vec<String> = request
-            .query
-            .iter()
-            .filter(|(name, _)| !hidden.contains(&name.as_str()))
-            .map(|(name, value)| format!("{name}={value}"))
-            .collect();
-        let mut text = format!("{} {}", request.method, request.path);
-        if !query.is_empty() {
-            let _ = write!(text, "?{}", query.join("&"));
+    /// Logs `request`, in the place the [`Recorder`] kept for it when it came.
+    fn record(&mut self, request: Recorded) {
+        match self.log.last_mut() {
+            // wiremock answers one request at a time, under a lock, so the last entry is this
+            // request's, recorded as answered by the server before it reached the responder.
+            Some(last) if last.answered_by == AnsweredBy::Server && last.same_request(&request) => *last = request,
+            _ => self.log.push(request),
         }
-        if request.body.is_empty() {
-            text.push_str(" without a body");
-        } else {
-            let body = String::from_utf8_lossy(&request.body);
-            let quoted: String = body.chars().take(QUOTED_BODY_CHARS).collect();
-            let cut = if quoted.len() < body.len() { "..." } else { "" };
-            let _ = write!(text, " with body {quoted}{cut}");
-        }
-        text
-    }
-
-    fn describe_expectations(&self) -> String {
-        if self.entries.is_empty() {
-            return "No expectations were given.".to_owned();
-        }
-        let mut text = "Expectations, newest last:".to_owned();
-        for entry in &self.entries {
-            let steps: Vec<String> = entry
-                .steps
-                .iter()
-                .map(|step| match step.times {
-                    Some(times) => format!("{} x{times} ({} given)", step.reply.describe(), step.served),
-                    None => format!("{} ({} given)", step.reply.describe(), step.served),
-                })
-                .collect();
-            let _ = write!(text, "\n  - {}: {}", entry.describe(), steps.join(", then "));
-        }
-        text
-    }
-
-    /// The requests that matched no expectation, and the steps given a count they did not
-    /// reach.
-    pub(super) fn report(&self) -> Result<(), String> {
-        let unmatched: Vec<String> = self
-            .log
-            .iter()
-            .filter(|request| request.answered_by.is_none())
-            .map(|request| format!("\n  - {}", self.describe_request(request)))
-            .collect();
-        let mut unmet = Vec::new();
-        for entry in &self.entries {
-            for (number, step) in entry.steps.iter().enumerate() {
-                if let Some(times) = step.times.filter(|times| step.served < *times) {
-                    unmet.push(format!(
-                        "\n  - {}: response {} ({}) expected {times} time(s), given {}",
-                        entry.describe(),
-                        number + 1,
-                        step.reply.describe(),
-                        step.served
-                    ));
-                }
-            }
-        }
-        if unmatched.is_empty() && unmet.is_empty() {
-            return Ok(());
-        }
-        let mut report = format!("the mock of {} was not used as expected.", self.api.title);
-        if !unmatched.is_empty() {
-            let _ = write!(report, "\nRequests that matched no expectation:{}", unmatched.concat());
-        }
-        if !unmet.is_empty() {
-            let _ = write!(report, "\nExpected requests that did not come:{}", unmet.concat());
-        }
-        let _ = write!(report, "\n{}", self.describe_expectations());
-        Err(report)
     }
 }
 
-/// The responder the raw server runs every request through.
+/// The responder of every request the raw server has no mock of its own for: it goes through
+/// the typed expectations.
 pub(super) struct Responder(pub(super) Arc<Mutex<State>>);
 
 impl wiremock::Respond for Responder {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let recorded = Recorded {
-            method: request.method.as_str().to_owned(),
-            path: request.url.path().to_owned(),
-            query: request.url.query_pairs().into_owned().collect(),
-            headers: request.headers.clone(),
-            body: request.body.clone(),
-            answered_by: None,
-        };
-        lock(&self.0).answer(recorded)
+        lock(&self.0).answer(Recorded::of(request))
+    }
+}
+
+/// Logs every request as it comes, before any mock answers it, so the log holds the requests
+/// the raw server's own mocks answer too, in order. wiremock has no hook that sees every
+/// request, so this is a matcher, checked first, that logs the request and never matches.
+pub(super) struct Recorder(pub(super) Arc<Mutex<State>>);
+
+impl wiremock::Match for Recorder {
+    fn matches(&self, request: &wiremock::Request) -> bool {
+        lock(&self.0).log.push(Recorded::of(request));
+        false
     }
 }
 
@@ -351,6 +370,7 @@ mod tests {
             operation: &OPERATION,
             matchers: Vec::new(),
             steps: vec![step(Some(2), 2), step(Some(1), 0), step(None, 5)],
+            never: false,
         };
         assert_eq!(entry.next_step().map(|s| s.times), Some(Some(1)));
         entry.steps[1].served = 1;

@@ -7,9 +7,43 @@ use quote::quote;
 use serde_json::{Map, Value};
 
 use super::{doc_attrs, ident};
-use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Field, Presence, TypeDef, TypeKind, TypeRef};
 use crate::names::{Scope, snake_name};
 use crate::runtime::{FIXTURE, ROUND_TRIP};
+
+/// The Rust name of a struct's first field that is a required, non-nullable `String`.
+fn text_field(def: &TypeDef) -> Option<String> {
+    let TypeKind::Struct(st) = &def.kind else { return None };
+    let field = st
+        .fields
+        .iter()
+        .find(|f| f.presence == Presence::Required && f.ty == TypeRef::String)?;
+    Some(field.rust_name.clone())
+}
+
+/// A fixture's docs: where its value comes from, and the value, as JSON.
+fn fixture_doc(name: &str, value: &Value) -> String {
+    let pretty = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    format!(
+        "A [`{name}`](models::{name}) built from the spec's examples, with made-up values where it has none. Its value, as JSON:\n\n```json\n{pretty}\n```"
+    )
+}
+
+/// The `fixtures` module's docs, with how a test changes a fixture, shown on `example`: a
+/// fixture function and a required text field of its model.
+fn module_doc(example: Option<(String, String)>) -> Vec<String> {
+    let mut lines = vec![
+        " A realistic value of each model, built from the spec's examples. Where the spec gives a property no example, its value is made up in the form its name and format suggest (`example_` and the name, for text); each function's docs show the whole value.".to_owned(),
+        String::new(),
+        " Each call returns a fresh value, so a test changes the fields it cares about on its own copy.".to_owned(),
+    ];
+    if let Some((function, field)) = example {
+        lines.push(format!(
+            " For example, `let mut value = fixtures::{function}(); value.{field} = \"a value of the test's own\".to_owned();`."
+        ));
+    }
+    lines
+}
 
 /// The `fixtures` module: one function per model that has a value, and `check_all`, which
 /// round-trips each through JSON.
@@ -17,18 +51,18 @@ pub(super) fn module(api: &Api) -> TokenStream {
     let mut scope = Scope::with_reserved(["check_all"]);
     let mut functions = Vec::new();
     let mut checks = Vec::new();
+    let mut example = None;
     for def in &api.types {
         let Some(value) = example_of(api, def) else { continue };
-        let function = ident(&scope.claim(&snake_name(&def.name)));
+        let function_name = scope.claim(&snake_name(&def.name));
+        if example.is_none() {
+            example = text_field(def).map(|field| (function_name.clone(), field));
+        }
+        let function = ident(&function_name);
         let type_name = ident(&def.name);
         let name = &def.name;
         let json = value.to_string();
-        let doc = doc_attrs(
-            &format!(
-                "A [`{name}`](models::{name}) built from the spec's examples, with made-up values where it has none."
-            ),
-            false,
-        );
+        let doc = doc_attrs(&fixture_doc(name, &value), false);
         functions.push(quote! {
             #doc
             pub fn #function() -> models::#type_name {
@@ -38,8 +72,9 @@ pub(super) fn module(api: &Api) -> TokenStream {
         checks.push(quote!(#ROUND_TRIP(#name, &#function())?;));
     }
     let count = checks.len();
+    let module_doc = module_doc(example);
     quote! {
-        /// A realistic value of each model, built from the spec's examples.
+        #(#[doc = #module_doc])*
         pub mod fixtures {
             use super::models;
 

@@ -12,29 +12,33 @@ use super::{fixtures, ident, model_type_tokens};
 use crate::model::{Api, BodyEncoding, Operation, Resource, TypeRef};
 use crate::names::{Scope, avoiding, type_name};
 use crate::runtime::{
-    BYTES_RESPONSE, EMPTY_RESPONSE, EXPECTATION, FORM_BODY, JSON_BODY, JSON_RESPONSE, MOCK, MOCK_OPERATION, NO_BODY,
-    OPERATION_VISITOR, RAW_BODY, RECEIVED, RuntimePath, STANDALONE_TESTING, TEXT_RESPONSE, use_items,
+    ANSWERED_BY, BYTES_RESPONSE, EMPTY_RESPONSE, EXPECTATION, FORM_BODY, JSON_BODY, JSON_RESPONSE, LOGGED_REQUEST,
+    MOCK, MOCK_OPERATION, NO_BODY, OPERATION_VISITOR, RAW_BODY, RECEIVED, RuntimePath, STANDALONE_TESTING,
+    TEXT_RESPONSE, WIREMOCK, use_items,
 };
 
 /// The methods of an expectation, which a path parameter's matcher must not hide.
-const EXPECTATION_METHODS: [&str; 12] = [
+const EXPECTATION_METHODS: [&str; 14] = [
     "path_param",
     "query_styled",
     "query",
     "body",
     "body_where",
     "returns",
+    "returns_with",
     "fails",
     "status",
     "respond_with",
     "times",
+    "never",
     "received",
     "wrap",
 ];
 
 /// The methods of the runtime's mock, which a resource accessor must not hide.
-const MOCK_METHODS: [&str; 11] = [
+const MOCK_METHODS: [&str; 12] = [
     "start",
+    "requests",
     "start_blocking",
     "uri",
     "builder",
@@ -50,19 +54,17 @@ const MOCK_METHODS: [&str; 11] = [
 /// The whole module.
 pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
     let marker = ident(&api.marker);
-    let first = api.resources.first().map_or("phone_numbers", |r| r.accessor.as_str());
-    let module_doc = [
-        format!(
-            " Typed mocks of {} for testing the code that calls it, and fixtures built from its examples.",
-            api.title
-        ),
-        String::new(),
-        format!(
-            " Start a [`MockClerk`], script each operation through it (such as `mock.{first}()`), and call it through the client [`MockClerk::clerk`] hands out."
-        ),
-    ];
+    let module_doc = module_doc(api, in_sdk);
     let types = mock_types(&marker, in_sdk);
-    let mut names = Scope::with_reserved(["MockClerk", "MockExpectation", "fixtures", "Received"]);
+    let mut names = Scope::with_reserved([
+        "MockClerk",
+        "MockExpectation",
+        "fixtures",
+        "Received",
+        "LoggedRequest",
+        "AnsweredBy",
+        "wiremock",
+    ]);
     let resources: Vec<&Resource> = api.resources.iter().collect();
     let handle_names: Vec<String> = resources
         .iter()
@@ -98,6 +100,10 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
 
         #types
         pub use #RECEIVED;
+        pub use #LOGGED_REQUEST;
+        pub use #ANSWERED_BY;
+        #[doc(no_inline)]
+        pub use #WIREMOCK;
 
         #(#operation_tokens)*
         #(#handles)*
@@ -106,15 +112,56 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
     }
 }
 
+/// The module's docs: a map of the kit, each item linked, so a reader who starts here finds the
+/// methods the aliases' pages do not list.
+fn module_doc(api: &Api, in_sdk: bool) -> Vec<String> {
+    let first = api.resources.first().map_or("phone_numbers", |r| r.accessor.as_str());
+    let mut lines = vec![
+        format!(" Typed mocks of {} for testing the code that calls it, and fixtures built from its examples.", api.title),
+        String::new(),
+        " - **The mock.** [`MockClerk::start`] starts a server on loopback, in process. [`MockClerk::clerk`] (or [`MockClerk::builder`], to change something first) hands out a client pointed at it, with a test credential, retries that wait milliseconds and stop after a few attempts, and strict responses.".to_owned(),
+        format!(" - **Expectations.** `mock.{first}()` and the other resource methods give one [`MockExpectation`] per operation. Narrow it with its path-parameter methods, `.query(..)`, [`body`](MockExpectation::body) or [`body_where`](MockExpectation::body_where). Answer with [`returns`](MockExpectation::returns), [`returns_with`](MockExpectation::returns_with) (computed from the request), [`fails`](MockExpectation::fails) (the API's error body), [`status`](MockExpectation::status) or [`respond_with`](MockExpectation::respond_with) (any response, built with [`wiremock`]). Responses come in the order written: each once, or [`times`](MockExpectation::times)`(n)`, the last for good. [`never`](MockExpectation::never) forbids a request."),
+        " - **What was sent.** [`received`](MockExpectation::received) reads an operation's requests back, typed; [`MockClerk::requests`] lists every request the mock received, in order, across operations.".to_owned(),
+        " - **Failures.** A request no expectation answers (or one that said `never`) gets status 421 with the mock's report, never an answer the API could give, and a call of the mock's clients panics right there. [`MockClerk::verify`] (also run when the mock is dropped) and [`MockClerk::check`] fail on those, and on counted responses that were not asked for.".to_owned(),
+        " - **Fixtures.** [`fixtures`] has a value of each model; each call returns a fresh one, to change as the test needs.".to_owned(),
+    ];
+    if in_sdk {
+        lines.push(" - **Blocking code.** With the `blocking` feature as well, `MockClerk::start_blocking()` starts a mock without `.await` and `mock.blocking_clerk()` hands out a blocking client.".to_owned());
+    }
+    lines
+}
+
 /// `MockClerk` and `MockExpectation`. In clerk-sdk the runtime's types are this crate's, so
 /// generated code adds methods to them through aliases; a crate of its own gets local wrappers
 /// from the runtime's macro.
 fn mock_types(marker: &Ident, in_sdk: bool) -> TokenStream {
     if in_sdk {
         quote! {
-            /// A mock of the API on loopback; see [`runtime::testing::Mock`](crate::runtime::testing::Mock).
+            /// A mock of the API on loopback. Its methods are [`runtime::testing::Mock`](crate::runtime::testing::Mock)'s:
+            /// [`start`](crate::runtime::testing::Mock::start),
+            /// [`clerk`](crate::runtime::testing::Mock::clerk),
+            /// [`builder`](crate::runtime::testing::Mock::builder),
+            /// [`requests`](crate::runtime::testing::Mock::requests),
+            /// [`verify`](crate::runtime::testing::Mock::verify),
+            /// [`check`](crate::runtime::testing::Mock::check),
+            /// [`reset`](crate::runtime::testing::Mock::reset),
+            /// [`expect`](crate::runtime::testing::Mock::expect),
+            /// [`uri`](crate::runtime::testing::Mock::uri),
+            /// [`server`](crate::runtime::testing::Mock::server), and with the `blocking` feature
+            /// `start_blocking` and `blocking_clerk`; and one per resource, listed below.
             pub type MockClerk = #MOCK<#marker>;
-            /// An expectation of one operation; see [`runtime::testing::Expectation`](crate::runtime::testing::Expectation).
+            /// An expectation of one operation. Its methods are [`runtime::testing::Expectation`](crate::runtime::testing::Expectation)'s:
+            /// [`returns`](crate::runtime::testing::Expectation::returns),
+            /// [`returns_with`](crate::runtime::testing::Expectation::returns_with),
+            /// [`fails`](crate::runtime::testing::Expectation::fails),
+            /// [`status`](crate::runtime::testing::Expectation::status),
+            /// [`respond_with`](crate::runtime::testing::Expectation::respond_with),
+            /// [`times`](crate::runtime::testing::Expectation::times),
+            /// [`never`](crate::runtime::testing::Expectation::never),
+            /// [`body`](crate::runtime::testing::Expectation::body),
+            /// [`body_where`](crate::runtime::testing::Expectation::body_where) and
+            /// [`received`](crate::runtime::testing::Expectation::received); and, per operation,
+            /// a method per path parameter and `query` where it has one, listed below.
             pub type MockExpectation<'a, O> = #EXPECTATION<'a, O>;
         }
     } else {
@@ -306,6 +353,18 @@ mod tests {
                 avoiding((*name).to_owned(), &MOCK_METHODS, "_resource") == *name,
                 !MOCK_METHODS.contains(name)
             );
+        }
+    }
+
+    /// The aliases' pages show only what generated code adds, so their docs must lead to every
+    /// method the runtime gives them.
+    #[test]
+    fn the_aliases_name_every_runtime_method() {
+        let docs = mock_types(&ident("Api"), true).to_string();
+        let generated = ["path_param", "query_styled", "query", "wrap"];
+        let methods = MOCK_METHODS.iter().chain(EXPECTATION_METHODS.iter());
+        for method in methods.filter(|m| !generated.contains(m)) {
+            assert!(docs.contains(&format!("`{method}`")), "{method} is not named");
         }
     }
 }

@@ -213,6 +213,34 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_error_response_shared_by_operations_is_warned_about_once() {
+        let text = "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: GetA
+      responses:
+        '200': {description: ok}
+        '400': {$ref: '#/components/responses/Odd'}
+  /b:
+    get:
+      operationId: GetB
+      responses:
+        '200': {description: ok}
+        '400': {$ref: '#/components/responses/Odd'}
+components:
+  responses:
+    Odd:
+      description: not the error type
+      content: {application/json: {schema: {type: object, properties: {reason: {type: string}}}}}
+";
+        let lowered = crate::lower(text, &Config::default()).expect("lowers");
+        let pointers: Vec<String> = lowered.warnings.iter().map(|w| w.pointer.to_string()).collect();
+        assert_eq!(pointers, ["#/components/responses/Odd"]);
+    }
+
     fn spec_without_errors() -> OpenAPI {
         spec("  /a:\n    get:\n      responses:\n        '200': {description: ok}\n")
     }

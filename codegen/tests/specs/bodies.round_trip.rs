@@ -115,8 +115,15 @@ async fn the_mock_of_a_crate_of_its_own_is_scripted_with_every_expectation_metho
         .body_where("named desk", |body| body.name.as_deref() == Some("desk"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "thing_desk"})));
     mock.things().delete_thing().thing_id("t_locked").status(423);
+    mock.things().delete_thing().thing_id("t_kept").never();
+    mock.things()
+        .create_thing()
+        .body_where("named chair", |body| body.name.as_deref() == Some("chair"))
+        .returns_with(|request| Thing::new(format!("thing_{}", request.body.name.as_deref().unwrap_or_default())));
     let clerk = mock.clerk();
 
+    let chair = clerk.things().create_thing(CreateThingRequest::new().name("chair"));
+    assert_eq!(chair.await.expect("computed from the request").id, "thing_chair");
     let lamp = || clerk.things().create_thing(CreateThingRequest::new().name("lamp"));
     let conflict = lamp().await.expect_err("the first answer is the error");
     assert!(matches!(&conflict, Error::Api(e) if e.status() == 409), "{conflict:?}");
@@ -125,5 +132,8 @@ async fn the_mock_of_a_crate_of_its_own_is_scripted_with_every_expectation_metho
     assert_eq!(desk.await.expect("the predicate matches").id, "thing_desk");
     let locked = clerk.things().delete_thing("t_locked").await.expect_err("423");
     assert!(matches!(&locked, Error::UnexpectedStatus(e) if e.status() == 423), "{locked:?}");
+    let order: Vec<Option<&str>> = mock.requests().iter().map(|request| request.operation).collect();
+    assert_eq!(order.len(), 5, "{order:?}");
+    assert_eq!(order[4], Some("DeleteThing"));
     mock.verify();
 }

@@ -224,9 +224,13 @@ impl<'a> TypeLowerer<'a> {
         }
     }
 
-    /// Records what lowering went past without representing it.
+    /// Records what lowering went past without representing it, once: a construct met again
+    /// through another reference (an error response shared by many operations, say) is the
+    /// same warning, not a new one.
     pub(in crate::lower) fn warn(&mut self, warning: Warning) {
-        self.warnings.push(warning);
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
     }
 
     /// The types, sorted by name, and the warnings met. Boxes the fields through which a

@@ -71,19 +71,21 @@ impl TypeLowerer<'_> {
     /// Warns about the keywords beside each `$ref` that lowering never read as a schema's (a
     /// parameter's or response's `$ref`, an `allOf` member), other than annotations.
     pub(super) fn warn_unread_siblings(&mut self) {
+        let mut unread = Vec::new();
         for (pointer, siblings) in &self.ref_siblings {
             if self.read_siblings.contains(pointer) {
                 continue;
             }
             for key in siblings.keys().filter_map(Value::as_str) {
                 if !ANNOTATIONS.contains(&key) {
-                    self.warnings.push(Warning {
+                    unread.push(Warning {
                         pointer: pointer.join(key),
                         message: format!("`{key}` beside a `$ref` is ignored, as OpenAPI 3.0 says"),
                     });
                 }
             }
         }
+        unread.into_iter().for_each(|warning| self.warn(warning));
     }
 }
 
