@@ -141,7 +141,8 @@ impl<A: Api, T: crate::runtime::FromResponse + Send + 'static, P: 'static> Call<
         self.run(crate::runtime::Call::send_with_response)
     }
 
-    /// Runs `send` on the client's runtime and waits for its result.
+    /// Runs `send` on the client's runtime and waits for its result. A panic in the call (in a
+    /// hook, say) is raised again on the calling thread, as the async call would raise it.
     fn run<R, F>(self, send: impl FnOnce(crate::runtime::Call<A, T, P>) -> F) -> Result<R, SdkError<A::ErrorBody>>
     where
         R: Send + 'static,
@@ -152,12 +153,16 @@ impl<A: Api, T: crate::runtime::FromResponse + Send + 'static, P: 'static> Call<
             return Err(stopped(operation));
         };
         let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-        let future = send(self.call);
+        let call = runtime.spawn(send(self.call));
         runtime.spawn(async move {
             // The receiver only goes away if the caller's thread did, so a failed send is moot.
-            let _ = sender.send(future.await);
+            let _ = sender.send(call.await);
         });
-        receiver.recv().unwrap_or_else(|_| Err(stopped(operation)))
+        match receiver.recv() {
+            Ok(Ok(result)) => result,
+            Ok(Err(failed)) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+            Ok(Err(_)) | Err(_) => Err(stopped(operation)),
+        }
     }
 }
 

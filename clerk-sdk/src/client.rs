@@ -358,6 +358,7 @@ impl<A: Api> ClientBuilder<A> {
 }
 
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 impl<A: Api> ClientBuilder<A> {
     /// Builds a [blocking client](crate::runtime::blocking::Client) with these settings.
     ///

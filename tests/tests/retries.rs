@@ -494,3 +494,37 @@ async fn sdk_headers_cannot_be_overridden_per_call() {
     );
     assert_eq!(request_count(&server).await, 0, "nothing is sent");
 }
+
+#[tokio::test]
+async fn max_attempts_bounds_the_retries_of_any_client_and_any_call() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let clerk = builder(&server)
+        .retries(fast_retries().max_attempts(3))
+        .build()
+        .expect("client");
+
+    let error = clerk.phone_numbers().get("phone_1").await.expect_err("always 503");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(request_count(&server).await, 3, "the first attempt and two retries");
+
+    // Per call, on the blocking client too.
+    let blocking = builder(&server)
+        .retries(fast_retries())
+        .build_blocking()
+        .expect("client");
+    let server_uri = server.uri();
+    std::thread::spawn(move || {
+        let call = blocking
+            .phone_numbers()
+            .get("phone_1")
+            .retries(fast_retries().max_attempts(2));
+        assert!(call.send().is_err(), "always 503 ({server_uri})");
+    })
+    .join()
+    .expect("the blocking call ran");
+    assert_eq!(request_count(&server).await, 5, "two more");
+}

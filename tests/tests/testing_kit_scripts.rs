@@ -283,3 +283,16 @@ fn the_readme_says_which_features_the_blocking_mock_needs() {
         "and says which features it needs"
     );
 }
+
+#[test]
+fn an_unmatched_request_of_the_blocking_client_panics_at_the_call_too() {
+    let mock = MockClerk::start_blocking();
+    let clerk = mock.blocking_clerk();
+    let call = catch_unwind(AssertUnwindSafe(|| clerk.phone_numbers().get("phone_2").send()));
+    let message = panic_message(call.expect_err("panics at the call"));
+    assert!(
+        message.contains("the mock has no expectation for GET /phone_numbers/phone_2"),
+        "{message}"
+    );
+    mock.reset();
+}
