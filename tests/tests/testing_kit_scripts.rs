@@ -107,6 +107,11 @@ async fn never_cannot_follow_a_response() {
     }));
     let message = panic_message(refused.expect_err("refused"));
     assert!(message.contains("never() cannot follow a response"), "{message}");
+    let refused = catch_unwind(AssertUnwindSafe(|| {
+        mock.phone_numbers().get().never().times(2);
+    }));
+    let message = panic_message(refused.expect_err("refused"));
+    assert!(message.contains("never() gives none"), "{message}");
     mock.reset();
 }
 

@@ -209,9 +209,14 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
             );
         }
         let mut state = state::lock(self.state);
-        if let Some(step) = state.entries[index].steps.last_mut() {
-            step.times = Some(n);
-        }
+        let Some(step) = state.entries[index].steps.last_mut() else {
+            drop(state);
+            panic!(
+                "{}: times({n}) counts a response, and never() gives none",
+                O::OPERATION.id
+            );
+        };
+        step.times = Some(n);
         drop(state);
         self
     }
