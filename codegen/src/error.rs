@@ -80,6 +80,16 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// An overlay document is not valid, with where inside it.
+    #[error("{overlay}{pointer}: {reason}")]
+    Overlay {
+        /// The overlay, as the caller named it (its path).
+        overlay: String,
+        /// Where inside the overlay.
+        pointer: Pointer,
+        /// What is wrong.
+        reason: String,
+    },
     /// The generated Rust did not parse; a bug in the generator, reported instead of panicking.
     #[error("internal error: generated code for {file} does not parse: {message}")]
     Internal {

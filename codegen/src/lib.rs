@@ -22,6 +22,7 @@ pub mod error;
 mod lower;
 pub mod model;
 pub mod names;
+pub mod overlay;
 mod runtime;
 pub mod slice;
 mod unread;

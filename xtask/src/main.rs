@@ -24,10 +24,12 @@ use anyhow::{Context, Result, bail};
 mod build_cost;
 mod contract;
 mod diff;
+mod overlays;
 mod probe;
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--deny-warnings] [--spec PATH] [--out DIR] [--crate-name NAME]
+                     [--overlay FILE]...
       Regenerate clerk-sdk's src/generated/ and docs/ from spec/phone_numbers.yaml.
       With --spec and --out, generate from any spec into the crate folder DIR: into its
       src/generated/ and docs/ if DIR has a hand-written src/lib.rs, otherwise as a complete
@@ -39,6 +41,10 @@ const USAGE: &str = "usage:
       crate's CHANGELOG.md, and its summary is printed.
       Every warning (a construct the generator went past) is printed and counted; with
       --deny-warnings, any warning fails the run before anything is written.
+      Before anything else, OpenAPI Overlays (1.0) are applied to the spec: each file in
+      spec/overlays/ whose `extends` names the spec's file, then each --overlay FILE, in
+      order. The kept openapi.yaml, the change report and --check all see the overlaid
+      spec, and the generated files' headers name the overlays.
   cargo xtask contract
       Install the pinned Prism (xtask/contract/) into target/prism with npm, start it on a
       free loopback port as a validating mock of spec/phone_numbers.yaml, run the contract
@@ -91,7 +97,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
     match command.as_str() {
         "codegen" => codegen(&Flags::parse(
             rest,
-            &["--spec", "--out", "--crate-name"],
+            &["--spec", "--out", "--crate-name", "--overlay"],
             &["--check", "--deny-warnings"],
         )?),
         "slice" => slice(&Flags::parse(rest, &["--from", "--paths", "--out"], &["--check"])?),
@@ -166,6 +172,14 @@ impl Flags {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value given to a repeatable flag, in order.
+    fn values(&self, name: &str) -> Vec<&str> {
+        (self.values.iter())
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     fn switch(&self, name: &str) -> bool {
         self.switches.iter().any(|s| s == name)
     }
@@ -210,20 +224,13 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         .value("--out")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join(DEFAULT_OUT));
-    let spec_label = display_path(&spec_path);
-    let text = read_spec(&spec_path, &spec_label)?;
+    let spec = overlays::overlaid_spec(&root, &spec_path, &flags.values("--overlay"))?;
+    let (spec_label, text, overlays) = (spec.label, spec.text, spec.overlays);
     let config = codegen_config(flags, &root, &out_dir, &spec_label)?;
     let mut generated =
         codegen::generate(&text, &config).with_context(|| format!("cannot generate from {spec_label}"))?;
-    for warning in &generated.warnings {
-        eprintln!("warning: {warning}");
-    }
-    if flags.switch("--deny-warnings") && !generated.warnings.is_empty() {
-        bail!(
-            "{spec_label} gave {} warnings, and --deny-warnings makes them errors",
-            generated.warnings.len()
-        );
-    }
+    generated.warnings.splice(0..0, spec.warnings);
+    print_warnings(&generated.warnings, &spec_label, flags.switch("--deny-warnings"))?;
     // The spec itself goes beside the code, so the next generation can say what changed.
     let mut files = std::mem::take(&mut generated.files);
     files.push(codegen::GeneratedFile {
@@ -253,10 +260,27 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         files.len() - written,
         started.elapsed().as_millis()
     );
+    for overlay in &overlays {
+        println!("overlay applied: {} ({})", overlay.label, overlay.title);
+    }
     if let Some(change) = change {
         println!("{change}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints each warning; with `deny`, any warning is an error.
+fn print_warnings(warnings: &[codegen::Warning], spec_label: &str, deny: bool) -> Result<()> {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    if deny && !warnings.is_empty() {
+        bail!(
+            "{spec_label} gave {} warnings, and --deny-warnings makes them errors",
+            warnings.len()
+        );
+    }
+    Ok(())
 }
 
 /// The generator's settings: into `clerk-sdk`'s modules when `out_dir` has a hand-written
@@ -304,7 +328,7 @@ fn crate_name(name: &str) -> Result<String> {
 }
 
 /// Reads a spec, refusing files over [`MAX_SPEC_BYTES`] before reading them.
-fn read_spec(path: &Path, label: &str) -> Result<String> {
+pub(crate) fn read_spec(path: &Path, label: &str) -> Result<String> {
     let size = std::fs::metadata(path)
         .with_context(|| format!("cannot read {label}"))?
         .len();
