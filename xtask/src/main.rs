@@ -33,7 +33,8 @@ const USAGE: &str = "usage:
       Regenerate clerk-sdk's src/generated/ and docs/ from spec/phone_numbers.yaml.
       With --spec and --out, generate from any spec into the crate folder DIR: into its
       src/generated/ and docs/ if DIR has a hand-written src/lib.rs, otherwise as a complete
-      crate (Cargo.toml and src/lib.rs included, package NAME, default clerk-api) that
+      crate (Cargo.toml and src/lib.rs included, package NAME, by default the spec's
+      info.title in kebab case, such as clerk-frontend-api) that
       depends on clerk-sdk by path.
       With --check, write nothing and exit 1 if any generated file is stale.
       The spec is kept beside the code as openapi.yaml; when it differs from the one
@@ -226,7 +227,7 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         .unwrap_or_else(|| root.join(DEFAULT_OUT));
     let spec = overlays::overlaid_spec(&root, &spec_path, &flags.values("--overlay"))?;
     let (spec_label, text, overlays) = (spec.label, spec.text, spec.overlays);
-    let config = codegen_config(flags, &root, &out_dir, &spec_label)?;
+    let config = codegen_config(flags, &root, &out_dir, &spec_label, &text)?;
     let mut generated =
         codegen::generate(&text, &config).with_context(|| format!("cannot generate from {spec_label}"))?;
     generated.warnings.splice(0..0, spec.warnings);
@@ -285,12 +286,22 @@ fn print_warnings(warnings: &[codegen::Warning], spec_label: &str, deny: bool) -
 
 /// The generator's settings: into `clerk-sdk`'s modules when `out_dir` has a hand-written
 /// `src/lib.rs`, otherwise as a crate of its own named by `--crate-name`.
-fn codegen_config(flags: &Flags, root: &Path, out_dir: &Path, spec_label: &str) -> Result<codegen::Config> {
+fn codegen_config(
+    flags: &Flags,
+    root: &Path,
+    out_dir: &Path,
+    spec_label: &str,
+    spec_text: &str,
+) -> Result<codegen::Config> {
     let standalone = if has_hand_written_lib(out_dir) {
         None
     } else {
+        let package_name = match flags.value("--crate-name") {
+            Some(name) => crate_name(name)?,
+            None => default_crate_name(spec_text),
+        };
         Some(codegen::Standalone {
-            package_name: crate_name(flags.value("--crate-name").unwrap_or("clerk-api"))?,
+            package_name,
             sdk_path: root.join("clerk-sdk").to_string_lossy().into_owned(),
         })
     };
@@ -299,6 +310,33 @@ fn codegen_config(flags: &Flags, root: &Path, out_dir: &Path, spec_label: &str) 
         standalone,
         ..codegen::Config::default()
     })
+}
+
+/// The package name of a crate generated on its own without `--crate-name`: its spec's
+/// `info.title` in kebab case (`Clerk Frontend API` gives `clerk-frontend-api`), so that crates
+/// generated from different APIs never share a name, which would make cargo take one for the
+/// other in a shared target folder. `clerk-api` when the title gives no name.
+fn default_crate_name(spec_text: &str) -> String {
+    let spec: Option<serde_yaml::Value> = serde_yaml::from_str(spec_text).ok();
+    let title = spec
+        .as_ref()
+        .and_then(|spec| spec.get("info")?.get("title")?.as_str())
+        .unwrap_or_default();
+    let lowered: String = (title.chars())
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let words: Vec<&str> = lowered.split('-').filter(|word| !word.is_empty()).collect();
+    match words.first() {
+        Some(first) if first.starts_with(|c: char| c.is_ascii_alphabetic()) => words.join("-"),
+        Some(_) => format!("api-{}", words.join("-")),
+        None => "clerk-api".to_owned(),
+    }
 }
 
 /// `--check`: nothing is written; each stale file is named with the command that fixes it.
@@ -454,4 +492,25 @@ fn slice(flags: &Flags) -> Result<ExitCode> {
         display_path(&out_path)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_crate_name_comes_from_the_spec_title() {
+        let name =
+            |title: &str| default_crate_name(&format!("openapi: 3.0.3\ninfo: {{title: '{title}', version: '1'}}\n"));
+        assert_eq!(name("Clerk Backend API"), "clerk-backend-api");
+        assert_eq!(name("Clerk Frontend API"), "clerk-frontend-api");
+        assert_eq!(name("  Things & more (v2) "), "things-more-v2");
+        assert_eq!(name("2FA service"), "api-2fa-service");
+        assert_eq!(name("Ünïcode"), "n-code");
+        assert_eq!(name("!!!"), "clerk-api");
+        assert_eq!(default_crate_name("not: [yaml"), "clerk-api");
+        for title in ["Clerk Backend API", "2FA service", "Ünïcode"] {
+            assert!(crate_name(&name(title)).is_ok(), "{title}");
+        }
+    }
 }

@@ -490,3 +490,27 @@ fn overlays_change_the_spec_before_it_is_read_and_are_named() {
         stderr(&invalid)
     );
 }
+
+#[test]
+fn crates_generated_from_different_apis_get_different_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut names = Vec::new();
+    for title in ["Clerk Backend API", "Clerk Frontend API"] {
+        let spec = dir.path().join(format!("{title}.yaml"));
+        std::fs::write(
+            &spec,
+            format!("openapi: 3.0.3\ninfo: {{title: {title}, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: GetA\n      responses:\n        '200': {{description: ok}}\n"),
+        )
+        .expect("writes");
+        let out = dir.path().join(title.replace(' ', "_"));
+        let output = xtask(&["codegen", "--spec", path_str(&spec), "--out", path_str(&out)]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
+        let name = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("name = "))
+            .map(str::to_owned);
+        names.push(name.expect("a package name"));
+    }
+    assert_eq!(names, ["\"clerk-backend-api\"", "\"clerk-frontend-api\""]);
+}
