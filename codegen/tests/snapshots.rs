@@ -13,13 +13,15 @@
 
 use std::path::{Path, PathBuf};
 
+use codegen::overlay::Overlay;
 use codegen::{Config, Standalone, generate};
 
 fn specs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs")
 }
 
-/// The names of the files in `specs/` with this extension, sorted.
+/// The names of the files in `specs/` with this extension, sorted; a spec's overlay
+/// (`NAME.overlay.yaml`) is not a spec of its own.
 fn names_with(extension: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(specs_dir())
         .expect("specs folder")
@@ -27,6 +29,7 @@ fn names_with(extension: &str) -> Vec<String> {
             let path = entry.ok()?.path();
             (path.extension()? == extension).then(|| path.file_stem()?.to_str().map(str::to_owned))?
         })
+        .filter(|name| !name.ends_with(".overlay"))
         .collect();
     names.sort();
     names
@@ -37,6 +40,7 @@ fn names_with(extension: &str) -> Vec<String> {
 fn generated_text(name: &str) -> String {
     let path = specs_dir().join(format!("{name}.yaml"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = with_overlay(name, &text);
     let config = Config {
         spec_label: format!("codegen/tests/specs/{name}.yaml"),
         standalone: Some(Standalone {
@@ -54,6 +58,18 @@ fn generated_text(name: &str) -> String {
         })
         .map(|file| format!("// ===== {} =====\n{}", file.path, file.contents))
         .collect()
+}
+
+/// The spec with `specs/NAME.overlay.yaml` applied, if there is one.
+fn with_overlay(name: &str, text: &str) -> String {
+    let path = specs_dir().join(format!("{name}.overlay.yaml"));
+    let Ok(overlay) = std::fs::read_to_string(&path) else {
+        return text.to_owned();
+    };
+    let overlay = Overlay::parse(&overlay, &format!("{name}.overlay.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let (text, warnings) = codegen::overlay::apply_all(text, &[overlay]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(warnings.is_empty(), "{name}: {warnings:?}");
+    text
 }
 
 #[test]

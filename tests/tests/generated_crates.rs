@@ -70,7 +70,10 @@ fn all_specs() -> Vec<(String, PathBuf, Option<PathBuf>)> {
         specs.push((name.clone(), upstream.join(format!("{name}.yml")), round_trip));
     }
     let dir = root.join("codegen/tests/specs");
-    for name in stems(&dir, ".yaml") {
+    for name in stems(&dir, ".yaml")
+        .into_iter()
+        .filter(|name| !name.ends_with(".overlay"))
+    {
         let round_trip = dir.join(format!("{name}.round_trip.rs"));
         let round_trip = round_trip.exists().then_some(round_trip);
         specs.push((name.replace('_', "-"), dir.join(format!("{name}.yaml")), round_trip));
@@ -88,10 +91,24 @@ fn upstream_packages(specs: &[(String, PathBuf, Option<PathBuf>)]) -> Vec<String
         .collect()
 }
 
+/// The spec's text with its overlay (`NAME.overlay.yaml` beside it) applied, as the snapshot
+/// test applies it.
+fn with_overlay(spec: &Path, text: &str) -> String {
+    let path = spec.with_extension("overlay.yaml");
+    let Ok(overlay) = std::fs::read_to_string(&path) else {
+        return text.to_owned();
+    };
+    let overlay =
+        codegen::overlay::Overlay::parse(&overlay, &path.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
+    codegen::overlay::apply_all(text, &[overlay])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0
+}
+
 /// Writes one generated crate into `dir`, as a member of the surrounding workspace, with the
 /// dev-dependencies its round-trip test needs.
 fn write_crate(dir: &Path, package: &str, spec: &Path, round_trip: Option<&Path>) {
-    let text = std::fs::read_to_string(spec).expect("spec readable");
+    let text = with_overlay(spec, &std::fs::read_to_string(spec).expect("spec readable"));
     let config = Config {
         spec_label: spec.display().to_string(),
         standalone: Some(Standalone {
