@@ -1,5 +1,6 @@
 //! What the mock holds: the expectations, in the order they were given, and every request it
-//! was sent; how a request finds its expectation; and the report of what went wrong.
+//! received, in order; how a request finds its expectation and is answered. What the mock says
+//! when it was not used as expected is in `report.rs`.
 
 use std::collections::BTreeMap;
 use std::fmt;
