@@ -238,9 +238,11 @@ impl<A: Api> Mock<A> {
         &self.server
     }
 
-    /// Fails the test now if a request matched no expectation or an expectation with
-    /// [`times`](Expectation::times) was not met, with a message that lists them. The mock
-    /// checks the same when dropped.
+    /// Fails the test now if a request matched no expectation, came although an expectation
+    /// said [`never`](Expectation::never), or could not be answered by
+    /// [`returns_with`](Expectation::returns_with), or if a counted response was not asked for
+    /// as often as written, with a message that lists them. The mock checks the same when
+    /// dropped.
     ///
     /// # Panics
     ///

@@ -62,7 +62,8 @@ macro_rules! __standalone_testing {
                 self.inner.requests()
             }
 
-            /// Fails the test if a request matched no expectation or a counted one was not met.
+            /// Fails the test if a request matched no expectation or one that said `never`, or a
+            /// counted response was not asked for as often as written.
             ///
             /// # Panics
             ///
