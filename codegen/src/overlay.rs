@@ -182,13 +182,20 @@ impl Action {
                 }
             }
             Change::Remove => {
-                // Last first, so that removing an array item does not move the ones still to go.
-                paths.sort_by(|a, b| b.cmp(a));
+                // Last first (list indices compared as numbers), so that removing an item does
+                // not move the ones still to go.
+                paths.sort_by(|a, b| by_position(b, a));
                 paths.iter().for_each(|path| remove(spec, path));
             }
         }
         selected
     }
+}
+
+/// The document order of two paths, comparing list indices as numbers (`9` before `10`).
+fn by_position(a: &[String], b: &[String]) -> std::cmp::Ordering {
+    let key = |segment: &String| (segment.parse::<usize>().ok(), segment.clone());
+    a.iter().map(key).cmp(b.iter().map(key))
 }
 
 /// The unescaped segments of a JSON pointer (RFC 6901).

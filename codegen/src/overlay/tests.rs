@@ -200,3 +200,20 @@ fn the_function_extensions_of_rfc_9535_work() {
             .is_none()
     );
 }
+
+#[test]
+fn removing_several_items_of_a_long_list_removes_exactly_those() {
+    let items: Vec<String> = (0..12).map(|i| format!("  - {{name: p{i}}}")).collect();
+    let spec = format!("list:\n{}\n", items.join("\n"));
+    let overlay = Overlay::parse(
+        "overlay: 1.0.0\ninfo: {title: T}\nactions: [{target: '$.list[9,10,2]', remove: true}]\n",
+        "o.yaml",
+    )
+    .expect("valid");
+    let (text, _) = apply_all(&spec, &[overlay]).expect("applies");
+    let spec: Value = serde_yaml::from_str(&text).expect("YAML");
+    let names: Vec<&str> = (spec["list"].as_sequence().expect("a list").iter())
+        .filter_map(|item| item["name"].as_str())
+        .collect();
+    assert_eq!(names, ["p0", "p1", "p3", "p4", "p5", "p6", "p7", "p8", "p11"]);
+}
