@@ -122,15 +122,32 @@ fn field_pairs(
     Ok(())
 }
 
-/// A scalar value as text; `null` is empty.
+/// A scalar value as text; `null` is empty, and a whole number is written as an integer (`10`,
+/// never `10.0`), since an API that takes an integer typed `number` in its spec refuses `10.0`.
 fn scalar(name: &str, value: serde_json::Value) -> Result<String, String> {
     match value {
         serde_json::Value::Null => Ok(String::new()),
         serde_json::Value::String(text) => Ok(text),
-        serde_json::Value::Bool(_) | serde_json::Value::Number(_) => Ok(value.to_string()),
+        serde_json::Value::Number(number) => Ok(number_text(&number)),
+        serde_json::Value::Bool(_) => Ok(value.to_string()),
         serde_json::Value::Array(_) | serde_json::Value::Object(_) => Err(format!(
             "`{name}` nests a value too deeply to be sent as `name=value` pairs"
         )),
+    }
+}
+
+/// A number as text, whole floats without their fraction. Only floats within ±2^53 are
+/// rewritten: every integer there is exact in an `f64`, so the text is the value.
+fn number_text(number: &serde_json::Number) -> String {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match number.as_f64() {
+        Some(float) if number.is_f64() && float.fract() == 0.0 && float.abs() <= EXACT => {
+            // Exact by the bound above, so the cast loses nothing.
+            #[allow(clippy::cast_possible_truncation)]
+            let whole = float as i64;
+            whole.to_string()
+        }
+        _ => number.to_string(),
     }
 }
 
@@ -178,6 +195,15 @@ mod tests {
         assert_eq!(
             flat(serde_json::json!([1]), &[], Target::Query),
             Err("the parameters must serialize to an object".to_owned())
+        );
+    }
+
+    #[test]
+    fn whole_numbers_are_sent_as_integers() {
+        let value = serde_json::json!({"a": 10.0, "b": -3.0, "c": 2.5, "d": 1e300, "e": 7, "f": [4.0, 0.25]});
+        assert_eq!(
+            flat(value, &[], Target::Query).as_deref(),
+            Ok("a=10&b=-3&c=2.5&d=1e%2B300&e=7&f=4&f=0.25")
         );
     }
 
