@@ -14,6 +14,7 @@
 //! | [`SdkError::ResponseTooLarge`] | The response body was over the client's limit, so it was not read in full. |
 //! | [`SdkError::InvalidRequest`] | The SDK refused to send the request (for example an empty path parameter, or no configured credential). |
 //! | [`SdkError::Hook`] | A hook's `before_request` refused the request. |
+//! | [`SdkError::Pagination`] | A list being paged through pointed back to a page it gave before, so paging stopped. |
 //! | [`SdkError::Config`] | The client could not be built. |
 //!
 //! No error ever contains a credential: none is part of the request data the errors keep, and
@@ -99,6 +100,15 @@ pub enum SdkError<E> {
         #[source]
         source: crate::hooks::HookError,
     },
+    /// A list being paged through (see [`crate::pagination`]) pointed back to a page it gave
+    /// before, so paging stopped instead of reading the list forever.
+    #[error("{operation}: paging stopped: {reason}")]
+    Pagination {
+        /// The list operation, such as `GetUserList`.
+        operation: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
     /// The client could not be built.
     #[error("invalid client configuration: {0}")]
     Config(String),
@@ -156,6 +166,7 @@ impl BaseError {
                 limit,
             },
             SdkError::Hook { operation, source } => SdkError::Hook { operation, source },
+            SdkError::Pagination { operation, reason } => SdkError::Pagination { operation, reason },
             SdkError::Config(message) => SdkError::Config(message),
         }
     }
@@ -170,7 +181,10 @@ impl<E> SdkError<E> {
             SdkError::Decode(error) => Some(error.response.status),
             SdkError::Transport { source, .. } => source.status(),
             SdkError::ResponseTooLarge { status, .. } => Some(*status),
-            SdkError::InvalidRequest { .. } | SdkError::Hook { .. } | SdkError::Config(_) => None,
+            SdkError::InvalidRequest { .. }
+            | SdkError::Hook { .. }
+            | SdkError::Pagination { .. }
+            | SdkError::Config(_) => None,
         }
     }
 
@@ -184,6 +198,7 @@ impl<E> SdkError<E> {
             | SdkError::ResponseTooLarge { .. }
             | SdkError::InvalidRequest { .. }
             | SdkError::Hook { .. }
+            | SdkError::Pagination { .. }
             | SdkError::Config(_) => None,
         }
     }
@@ -207,7 +222,8 @@ impl<E> SdkError<E> {
             SdkError::Transport { operation, .. }
             | SdkError::ResponseTooLarge { operation, .. }
             | SdkError::InvalidRequest { operation, .. }
-            | SdkError::Hook { operation, .. } => Some(operation),
+            | SdkError::Hook { operation, .. }
+            | SdkError::Pagination { operation, .. } => Some(operation),
             SdkError::Config(_) => None,
         }
     }

@@ -86,6 +86,7 @@ mod credentials;
 pub mod drift;
 pub mod error;
 pub mod hooks;
+pub mod pagination;
 // Formatted by the generator (prettyplease), not by rustfmt, so `cargo fmt` leaves it alone.
 // Its methods take every required argument and are named after the spec's fields (a setter may
 // be called `sub`), and its docs quote the spec's prose as written.

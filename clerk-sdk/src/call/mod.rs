@@ -126,6 +126,8 @@ pub struct Call<A, T, P = ()> {
     /// the builder methods met, reported when the call is sent.
     parts: Parts,
     options: CallOptions,
+    /// How the operation pages, for a list operation.
+    paging: Option<&'static crate::pagination::Paging>,
     response: Types<A, T, P>,
 }
 
@@ -133,7 +135,7 @@ pub struct Call<A, T, P = ()> {
 type Types<A, T, P> = PhantomData<fn() -> (A, T, P)>;
 
 /// A URL being assembled: a server URL followed by a path.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct UrlText {
     text: String,
     /// Where the path starts, so a per-call server URL can replace what comes before.
@@ -200,8 +202,54 @@ impl<A, T, P> Call<A, T, P> {
                 problem,
             },
             options: CallOptions::default(),
+            paging: None,
             response: PhantomData,
         }
+    }
+
+    /// Marks the call's operation as a list that pages as `paging` says. Used by generated
+    /// operations.
+    #[doc(hidden)]
+    pub fn paged(mut self, paging: &'static crate::pagination::Paging) -> Self {
+        self.paging = Some(paging);
+        self
+    }
+
+    /// How the operation pages, if the generator marked it as a list that does.
+    pub(crate) fn paging(&self) -> Option<&'static crate::pagination::Paging> {
+        self.paging
+    }
+
+    /// The operation's `operationId`.
+    pub(crate) fn operation_name(&self) -> &'static str {
+        self.operation.id
+    }
+
+    /// Another call with the same request and settings, to send again (the next page).
+    pub(crate) fn fork(&self) -> Self {
+        Call {
+            client: Arc::clone(&self.client),
+            operation: self.operation,
+            parts: self.parts.clone(),
+            options: self.options.clone(),
+            paging: self.paging,
+            response: PhantomData,
+        }
+    }
+
+    /// The value of query parameter `name`, as the call would send it.
+    pub(crate) fn query_value(&self, name: &str) -> Option<String> {
+        let wanted = form::encode(name);
+        let (_, value) = self.parts.query.iter().find(|(encoded, _)| *encoded == wanted)?;
+        let pair = format!("v={value}");
+        form_urlencoded::parse(pair.as_bytes()).next().map(|(_, value)| value.into_owned())
+    }
+
+    /// Sets query parameter `name` to `value`, in place of any value the call had for it.
+    pub(crate) fn replace_query_value(&mut self, name: &str, value: &str) {
+        let encoded = form::encode(name);
+        self.parts.query.retain(|(existing, _)| *existing != encoded);
+        self.parts.query.push((encoded, form::encode(value)));
     }
 
     /// The operation's `operationId`.

@@ -30,7 +30,7 @@ pub(super) enum Stage {
 }
 
 /// The first problem a call's builder methods met, reported when the call is sent.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Deferred {
     pub(super) stage: Stage,
     pub(super) reason: String,
@@ -47,6 +47,7 @@ impl Deferred {
 
 /// What a call built before it is sent: the URL so far, the query and the body, and the first
 /// problem met building them.
+#[derive(Clone)]
 pub(super) struct Parts {
     /// The server URL followed by the expanded path.
     pub(super) url: UrlText,

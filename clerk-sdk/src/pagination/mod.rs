@@ -1,0 +1,368 @@
+//! Lists that page themselves.
+//!
+//! A list operation's call has `.paginate()`, which gives a [`Paginator`]: it asks for one
+//! page after another, as large as the operation allows, until the list ends, and hands out
+//! the items (or whole [`Page`]s) as a stream:
+//!
+//! ```ignore
+//! // With a crate generated from the whole Backend API (see the README), whose `users().list`
+//! // is a list operation.
+//! use futures_util::StreamExt; // or any other way to poll a `Stream`
+//!
+//! let mut users = clerk.users().list(GetUserListQuery::default()).paginate().items();
+//! while let Some(user) = users.next().await {
+//!     let user = user?;
+//!     println!("{}", user.id);
+//! }
+//! ```
+//!
+//! - **Page size.** Each request asks for the operation's largest page (its `limit`
+//!   parameter's `maximum`), so 1,234 users take 3 requests, not 124; a `limit` the call sets
+//!   itself, or [`Paginator::page_size`], takes its place.
+//! - **Where a list ends.** After an empty page, a page shorter than the one asked for, the
+//!   `total_count` the API reports, a page without a next cursor, or
+//!   [`Paginator::max_items`] items.
+//! - **Shapes.** A bare array, an envelope such as `{data, total_count}`, or any other envelope
+//!   the spec (or an overlay) names: the items come out the same.
+//! - **Offsets and cursors.** An offset list asks for `offset` = the items read so far; a
+//!   cursor list (such as `starting_after`) passes on the last item's id or the cursor the
+//!   response gives. A cursor the API repeats ends the list with an error instead of reading
+//!   it forever.
+//! - **Failures.** Each page is an ordinary call, retried by the client's retry policy. When
+//!   it still fails, the stream yields a [`PageError`] holding the error and a [`PageCursor`]
+//!   of the failed page, and ends. The cursor is `serde`-serializable:
+//!   [`Paginator::resume`] continues from it, in this process or another.
+//!
+//! An operation that returns a list without paging it gives one page with the whole list.
+
+mod paginator;
+mod walk;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use paginator::{Items, Pages, Paginator};
+
+use crate::drift::Deviation;
+use crate::error::SdkError;
+
+/// How an operation pages, as the generator describes each list operation.
+#[derive(Debug)]
+pub struct Paging {
+    /// How the next page is asked for.
+    pub by: PageBy,
+    /// The query parameter that sets the page size, if the operation has one.
+    pub limit: Option<&'static str>,
+    /// The largest page size the operation allows (its `limit` parameter's `maximum`): the
+    /// page size asked for unless the call sets another.
+    pub max_page_size: Option<u64>,
+}
+
+/// How a list's next page is asked for.
+#[derive(Debug)]
+pub enum PageBy {
+    /// By a query parameter that skips that many items, such as `offset`.
+    Offset(&'static str),
+    /// By a query parameter holding a cursor, such as `starting_after`.
+    Cursor {
+        /// The query parameter.
+        param: &'static str,
+        /// Where the cursor of the next page comes from.
+        from: CursorFrom,
+    },
+    /// Not at all: the operation returns its whole list at once.
+    Once,
+}
+
+/// Where a cursor list finds the cursor of its next page.
+#[derive(Debug)]
+pub enum CursorFrom {
+    /// A field of the page's last item, such as its `id`.
+    LastItem(&'static str),
+    /// The response, as its [`IntoPage`] conversion gives it.
+    Response,
+}
+
+/// A list response taken apart into its items, its total and its next cursor. Implemented for
+/// `Vec<T>` (a bare array) and, by the generator, for each envelope a list operation returns.
+pub trait IntoPage {
+    /// The type of the list's items.
+    type Item;
+
+    /// The items, the total and the next cursor, as far as the response has them.
+    fn into_page(self) -> PageParts<Self::Item>;
+}
+
+impl<T> IntoPage for Vec<T> {
+    type Item = T;
+
+    fn into_page(self) -> PageParts<T> {
+        PageParts::new(self)
+    }
+}
+
+/// What a list response holds, from [`IntoPage::into_page`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageParts<T> {
+    items: Vec<T>,
+    total_count: Option<u64>,
+    next_cursor: Option<String>,
+}
+
+impl<T> PageParts<T> {
+    /// A page of `items` (a `Vec`, or an `Option` of one when the field is optional), with no
+    /// total and no cursor.
+    pub fn new(items: impl IntoItems<T>) -> Self {
+        PageParts {
+            items: items.into_items(),
+            total_count: None,
+            next_cursor: None,
+        }
+    }
+
+    /// With the total number of items the API reports, if any. A negative total is ignored.
+    #[must_use]
+    pub fn total_count(mut self, total: impl IntoCount) -> Self {
+        self.total_count = total.into_count();
+        self
+    }
+
+    /// With the cursor of the next page the response gives, if any; an empty one is none.
+    #[must_use]
+    pub fn next_cursor(mut self, cursor: impl IntoCursor) -> Self {
+        self.next_cursor = cursor.into_cursor().filter(|cursor| !cursor.is_empty());
+        self
+    }
+}
+
+/// The items field of a list envelope: `Vec<T>` or `Option<Vec<T>>`.
+pub trait IntoItems<T> {
+    /// The items; none for `None`.
+    fn into_items(self) -> Vec<T>;
+}
+
+impl<T> IntoItems<T> for Vec<T> {
+    fn into_items(self) -> Vec<T> {
+        self
+    }
+}
+
+impl<T> IntoItems<T> for Option<Vec<T>> {
+    fn into_items(self) -> Vec<T> {
+        self.unwrap_or_default()
+    }
+}
+
+/// A total field: an integer, a whole `f64`, or an `Option` of one.
+pub trait IntoCount {
+    /// The count, if it is one (not negative, not fractional).
+    fn into_count(self) -> Option<u64>;
+}
+
+impl IntoCount for i64 {
+    fn into_count(self) -> Option<u64> {
+        u64::try_from(self).ok()
+    }
+}
+
+impl IntoCount for i32 {
+    fn into_count(self) -> Option<u64> {
+        u64::try_from(self).ok()
+    }
+}
+
+impl IntoCount for u64 {
+    fn into_count(self) -> Option<u64> {
+        Some(self)
+    }
+}
+
+impl IntoCount for f64 {
+    fn into_count(self) -> Option<u64> {
+        // A count written as a float (`number` in the spec) counts only when whole; `as` is
+        // exact for every whole float in range.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        (self.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&self)).then_some(self as u64)
+    }
+}
+
+impl<C: IntoCount> IntoCount for Option<C> {
+    fn into_count(self) -> Option<u64> {
+        self.and_then(IntoCount::into_count)
+    }
+}
+
+/// A cursor field: a string, an integer, or an `Option` of one.
+pub trait IntoCursor {
+    /// The cursor as the next request sends it.
+    fn into_cursor(self) -> Option<String>;
+}
+
+impl IntoCursor for String {
+    fn into_cursor(self) -> Option<String> {
+        Some(self)
+    }
+}
+
+impl IntoCursor for i64 {
+    fn into_cursor(self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+
+impl<C: IntoCursor> IntoCursor for Option<C> {
+    fn into_cursor(self) -> Option<String> {
+        self.and_then(IntoCursor::into_cursor)
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    items: Vec<T>,
+    total_count: Option<u64>,
+    next: Option<PageCursor>,
+    deviations: Vec<Deviation>,
+}
+
+impl<T> Page<T> {
+    /// The page's items, in the API's order.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// Takes the page's items.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// The number of items in the whole list, where the API reports it (`total_count`).
+    pub fn total_count(&self) -> Option<u64> {
+        self.total_count
+    }
+
+    /// Where the next page starts; `None` on the last page.
+    pub fn next_cursor(&self) -> Option<&PageCursor> {
+        self.next.as_ref()
+    }
+
+    /// Whether this is the list's last page.
+    pub fn is_last(&self) -> bool {
+        self.next.is_none()
+    }
+
+    /// Where this page's body deviated from the spec (see
+    /// [`Response::deviations`](crate::Response::deviations)).
+    pub fn deviations(&self) -> &[Deviation] {
+        &self.deviations
+    }
+}
+
+/// Where a list walk stands: the page to ask for next, and how many items came before it.
+/// Serialize it (with `serde`) to continue a long walk later, in this process or another, with
+/// [`Paginator::resume`].
+///
+/// ```
+/// # use clerk_sdk::pagination::PageCursor;
+/// let saved = r#"{"operation":"GetUserList","position":{"after":"user_500"},"items_seen":500}"#;
+/// let cursor: PageCursor = serde_json::from_str(saved).unwrap();
+/// assert_eq!(cursor.items_seen(), 500);
+/// assert_eq!(serde_json::to_string(&cursor).unwrap(), saved);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PageCursor {
+    operation: String,
+    position: Position,
+    items_seen: u64,
+}
+
+impl PageCursor {
+    /// The `operationId` of the list the cursor walks.
+    pub fn operation(&self) -> &str {
+        &self.operation
+    }
+
+    /// Where the next page starts.
+    pub fn position(&self) -> &Position {
+        &self.position
+    }
+
+    /// How many items the walk gave before this point.
+    pub fn items_seen(&self) -> u64 {
+        self.items_seen
+    }
+}
+
+impl fmt::Display for PageCursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ({} items before it)", self.operation, self.position, self.items_seen)
+    }
+}
+
+/// Where a page starts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Position {
+    /// At the start of the list.
+    Start,
+    /// After skipping this many items.
+    Offset(u64),
+    /// After the item this cursor names.
+    After(String),
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::Start => f.write_str("at the start"),
+            Position::Offset(offset) => write!(f, "at offset {offset}"),
+            Position::After(cursor) => write!(f, "after cursor `{cursor}`"),
+        }
+    }
+}
+
+/// A page that could not be read, after the client's retries: the error, and the cursor to
+/// resume from, which asks for the failed page again.
+///
+/// `?` turns it into the plain error when the cursor is not needed.
+#[derive(Debug)]
+pub struct PageError<E> {
+    error: SdkError<E>,
+    resume: PageCursor,
+}
+
+impl<E> PageError<E> {
+    /// The error that ended the walk.
+    pub fn error(&self) -> &SdkError<E> {
+        &self.error
+    }
+
+    /// The cursor of the page that failed: [`Paginator::resume`] from it to continue.
+    pub fn resume_cursor(&self) -> &PageCursor {
+        &self.resume
+    }
+
+    /// The error and the cursor.
+    pub fn into_parts(self) -> (SdkError<E>, PageCursor) {
+        (self.error, self.resume)
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for PageError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (the page {} can be asked for again)", self.error, self.resume.position)
+    }
+}
+
+impl<E: fmt::Debug + 'static> std::error::Error for PageError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl<E> From<PageError<E>> for SdkError<E> {
+    fn from(error: PageError<E>) -> Self {
+        error.error
+    }
+}

@@ -1,0 +1,242 @@
+//! [`Paginator`]: sends the requests of a [`Walk`](super::walk::Walk), one page at a time.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::pin::Pin;
+
+use futures_core::Stream;
+use serde::Serialize;
+
+use super::walk::{Request, Seen, Walk};
+use super::{CursorFrom, IntoPage, Page, PageBy, PageCursor, PageError, Paging};
+use crate::api::Api;
+use crate::call::{Call, FromResponse};
+use crate::error::SdkError;
+
+/// The paging of an operation that returns its whole list at once: one page.
+static ONCE: Paging = Paging {
+    by: PageBy::Once,
+    limit: None,
+    max_page_size: None,
+};
+
+/// A stream of a list's pages, from [`Paginator::pages`]. It ends after the last page, or after
+/// the first [`PageError`].
+pub type Pages<T, E> = Pin<Box<dyn Stream<Item = Result<Page<T>, PageError<E>>> + Send>>;
+
+/// A stream of a list's items, from [`Paginator::items`]. It ends after the last item, or after
+/// the first [`PageError`].
+pub type Items<T, E> = Pin<Box<dyn Stream<Item = Result<T, PageError<E>>> + Send>>;
+
+/// Pages through a list: from a list operation's call, with `.paginate()`. See
+/// [the module docs](super) for how it asks for pages and where it stops.
+///
+/// The call's own query parameters go with every page. A page size (`limit`), offset or
+/// cursor the call sets is where the walk starts; the paginator sets them for each page after
+/// that.
+#[must_use = "a Paginator does nothing until its pages or items are read"]
+pub struct Paginator<A, T, P = ()> {
+    call: Call<A, T, P>,
+    paging: &'static Paging,
+    walk: Walk,
+    /// An error to give before any further page: a setting that cannot be used, or a repeated
+    /// cursor found after the page that carried it was given.
+    pending: Option<SdkError<std::convert::Infallible>>,
+}
+
+impl<A, T, P> fmt::Debug for Paginator<A, T, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginator")
+            .field("call", &self.call)
+            .field("cursor", &self.walk.cursor())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A, T: IntoPage, P> Call<A, T, P> {
+    /// Pages through the list this call asks for; see [`Paginator`].
+    pub fn paginate(self) -> Paginator<A, T, P> {
+        let paging = self.paging().unwrap_or(&ONCE);
+        let mut walk = Walk::new(self.operation_name(), paging);
+        walk.start_from_query(|name| self.query_value(name));
+        Paginator {
+            call: self,
+            paging,
+            walk,
+            pending: None,
+        }
+    }
+}
+
+impl<A, T, P> Paginator<A, T, P> {
+    /// Asks for pages of `size` items instead of the operation's largest. A size of 0, or over
+    /// the operation's maximum, fails the first page with
+    /// [`SdkError::InvalidRequest`] (nothing is sent).
+    pub fn page_size(mut self, size: u64) -> Self {
+        if let Err(reason) = self.walk.set_page_size(size) {
+            self.refuse(reason);
+        }
+        self
+    }
+
+    /// Stops after `max` items in all, asking for no more than that (a resumed walk counts the
+    /// items before its cursor).
+    pub fn max_items(mut self, max: u64) -> Self {
+        self.walk.set_max_items(max);
+        self
+    }
+
+    /// Continues from `cursor`, as a [`PageError`] or [`Page::next_cursor`] gave it. A cursor of
+    /// another operation fails the first page with [`SdkError::InvalidRequest`] (nothing is
+    /// sent).
+    pub fn resume(mut self, cursor: PageCursor) -> Self {
+        if let Err(reason) = self.walk.resume(cursor) {
+            self.refuse(reason);
+        }
+        self
+    }
+
+    /// Where the walk stands: the cursor of the next page.
+    pub fn cursor(&self) -> PageCursor {
+        self.walk.cursor()
+    }
+
+    fn refuse(&mut self, reason: String) {
+        self.pending.get_or_insert(SdkError::InvalidRequest {
+            operation: self.call.operation_name(),
+            reason,
+        });
+    }
+
+    /// The pending error, if there is one, as a page error.
+    fn take_pending<E>(&mut self) -> Option<PageError<E>> {
+        let error = self.pending.take()?.widen();
+        Some(PageError {
+            error,
+            resume: self.walk.cursor(),
+        })
+    }
+}
+
+impl<A, T, P> Paginator<A, T, P>
+where
+    A: Api,
+    T: FromResponse + IntoPage,
+    T::Item: Serialize,
+{
+    /// Reads the next page; `None` after the last. After an error, calling it again asks for
+    /// the failed page again.
+    pub async fn next_page(&mut self) -> Option<Result<Page<T::Item>, PageError<A::ErrorBody>>> {
+        if let Some(error) = self.take_pending() {
+            return Some(Err(error));
+        }
+        let request = self.walk.request()?;
+        let mut call = self.call.fork();
+        for (name, value) in &request.params {
+            call.replace_query_value(name, value);
+        }
+        let response = match call.send_with_response().await {
+            Ok(response) => response,
+            Err(error) => {
+                let resume = self.walk.cursor();
+                return Some(Err(PageError { error, resume }));
+            }
+        };
+        let deviations = response.deviations().to_vec();
+        Some(Ok(self.take_page(&request, response.into_inner(), deviations)))
+    }
+
+    /// Moves the walk past a page that came back, and makes it a [`Page`].
+    fn take_page(&mut self, request: &Request, value: T, deviations: Vec<crate::Deviation>) -> Page<T::Item> {
+        let parts = value.into_page();
+        let mut items = parts.items;
+        if let Some(remaining) = self.walk.remaining() {
+            // An API that gives more than was asked for still gives no more than `max_items`.
+            items.truncate(usize::try_from(remaining).unwrap_or(usize::MAX));
+        }
+        let next_cursor = match &self.paging.by {
+            PageBy::Cursor {
+                from: CursorFrom::LastItem(field),
+                ..
+            } => items.last().and_then(|item| field_text(item, field)),
+            PageBy::Cursor {
+                from: CursorFrom::Response,
+                ..
+            } => parts.next_cursor,
+            PageBy::Offset(_) | PageBy::Once => None,
+        };
+        let seen = Seen {
+            count: items.len() as u64,
+            total: parts.total_count,
+            next_cursor,
+        };
+        if let Err(reason) = self.walk.advance(request, &seen) {
+            self.pending = Some(SdkError::Pagination {
+                operation: self.call.operation_name(),
+                reason,
+            });
+        }
+        Page {
+            items,
+            total_count: parts.total_count,
+            next: (!self.walk.is_done()).then(|| self.walk.cursor()),
+            deviations,
+        }
+    }
+}
+
+impl<A, T, P> Paginator<A, T, P>
+where
+    A: Api,
+    T: FromResponse + IntoPage + Send + 'static,
+    T::Item: Serialize + Send + 'static,
+    P: Send + 'static,
+{
+    /// The list's pages, as a stream. It ends after the last page, or after the first error.
+    pub fn pages(self) -> Pages<T::Item, A::ErrorBody> {
+        Box::pin(futures_util::stream::unfold(Some(self), |paginator| async move {
+            let mut paginator = paginator?;
+            let page = paginator.next_page().await?;
+            let paginator = page.is_ok().then_some(paginator);
+            Some((page, paginator))
+        }))
+    }
+
+    /// The list's items, as a stream. It ends after the last item, or after the first error.
+    pub fn items(self) -> Items<T::Item, A::ErrorBody> {
+        let start = (Some(self), VecDeque::new());
+        Box::pin(futures_util::stream::unfold(start, |(mut paginator, mut buffer)| async move {
+            loop {
+                if let Some(item) = buffer.pop_front() {
+                    return Some((Ok(item), (paginator, buffer)));
+                }
+                match paginator.as_mut()?.next_page().await? {
+                    Ok(page) => buffer.extend(page.into_items()),
+                    Err(error) => return Some((Err(error), (None, buffer))),
+                }
+            }
+        }))
+    }
+
+    /// Every item of the list (up to [`max_items`](Self::max_items)), read page by page.
+    ///
+    /// # Errors
+    ///
+    /// The first page that failed after its retries, with the cursor to resume from.
+    pub async fn collect_items(mut self) -> Result<Vec<T::Item>, PageError<A::ErrorBody>> {
+        let mut items = Vec::new();
+        while let Some(page) = self.next_page().await {
+            items.extend(page?.into_items());
+        }
+        Ok(items)
+    }
+}
+
+/// Field `field` of `item` as a cursor: a string as it is, a number as written.
+fn field_text<I: Serialize>(item: &I, field: &str) -> Option<String> {
+    match serde_json::to_value(item).ok()?.get(field)? {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
