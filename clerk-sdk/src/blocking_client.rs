@@ -84,7 +84,7 @@ impl<A> Client<A> {
 
 /// The runtime blocking calls run on. Shut down without waiting when the last client is
 /// dropped, so dropping a client inside an async context does not panic.
-struct OwnedRuntime(Option<tokio::runtime::Runtime>);
+pub(crate) struct OwnedRuntime(Option<tokio::runtime::Runtime>);
 
 impl Drop for OwnedRuntime {
     fn drop(&mut self) {
@@ -98,8 +98,8 @@ impl Drop for OwnedRuntime {
 /// overrides are those of the async [`Call`](crate::runtime::Call).
 #[must_use = "a Call does nothing until send() is called"]
 pub struct Call<A, T, P = ()> {
-    call: crate::runtime::Call<A, T, P>,
-    runtime: Arc<OwnedRuntime>,
+    pub(crate) call: crate::runtime::Call<A, T, P>,
+    pub(crate) runtime: Arc<OwnedRuntime>,
 }
 
 impl<A, T, P> fmt::Debug for Call<A, T, P> {
@@ -149,24 +149,33 @@ impl<A: Api, T: crate::runtime::FromResponse + Send + 'static, P: 'static> Call<
         F: std::future::Future<Output = Result<R, SdkError<A::ErrorBody>>> + Send + 'static,
     {
         let operation = self.call.operation_id();
-        let Some(runtime) = &self.runtime.0 else {
-            return Err(stopped(operation));
-        };
+        self.runtime
+            .wait(send(self.call))
+            .unwrap_or_else(|| Err(stopped(operation)))
+    }
+}
+
+impl OwnedRuntime {
+    /// Runs `future` on the runtime and waits for its output; `None` if the runtime stopped
+    /// first. A panic in `future` is raised again on the calling thread.
+    pub(crate) fn wait<R: Send + 'static>(&self, future: impl std::future::Future<Output = R> + Send + 'static) -> Option<R> {
+        let runtime = self.0.as_ref()?;
         let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-        let call = runtime.spawn(send(self.call));
+        let task = runtime.spawn(future);
         runtime.spawn(async move {
             // The receiver only goes away if the caller's thread did, so a failed send is moot.
-            let _ = sender.send(call.await);
+            let _ = sender.send(task.await);
         });
         match receiver.recv() {
-            Ok(Ok(result)) => result,
+            Ok(Ok(output)) => Some(output),
             Ok(Err(failed)) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
-            Ok(Err(_)) | Err(_) => Err(stopped(operation)),
+            Ok(Err(_)) | Err(_) => None,
         }
     }
 }
 
-fn stopped<E>(operation: &'static str) -> SdkError<E> {
+/// The error of a blocking call whose runtime stopped before it finished.
+pub(crate) fn stopped<E>(operation: &'static str) -> SdkError<E> {
     SdkError::InvalidRequest {
         operation,
         reason: "the blocking client's runtime stopped before the call finished".to_owned(),

@@ -35,6 +35,9 @@
 //!
 //! An operation that returns a list without paging it gives one page with the whole list.
 
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 mod paginator;
 mod walk;
 
@@ -216,6 +219,9 @@ impl<C: IntoCursor> IntoCursor for Option<C> {
         self.and_then(IntoCursor::into_cursor)
     }
 }
+
+/// A page, or the error that ended the walk at it.
+pub type PageResult<T, E> = Result<Page<T>, PageError<E>>;
 
 /// One page of a list.
 #[derive(Debug, Clone)]

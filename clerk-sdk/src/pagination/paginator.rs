@@ -8,7 +8,7 @@ use futures_core::Stream;
 use serde::Serialize;
 
 use super::walk::{Request, Seen, Walk};
-use super::{CursorFrom, IntoPage, Page, PageBy, PageCursor, PageError, Paging};
+use super::{CursorFrom, IntoPage, Page, PageBy, PageCursor, PageError, PageResult, Paging};
 use crate::api::Api;
 use crate::call::{Call, FromResponse};
 use crate::error::SdkError;
@@ -22,7 +22,7 @@ static ONCE: Paging = Paging {
 
 /// A stream of a list's pages, from [`Paginator::pages`]. It ends after the last page, or after
 /// the first [`PageError`].
-pub type Pages<T, E> = Pin<Box<dyn Stream<Item = Result<Page<T>, PageError<E>>> + Send>>;
+pub type Pages<T, E> = Pin<Box<dyn Stream<Item = PageResult<T, E>> + Send>>;
 
 /// A stream of a list's items, from [`Paginator::items`]. It ends after the last item, or after
 /// the first [`PageError`].
@@ -126,7 +126,7 @@ where
 {
     /// Reads the next page; `None` after the last. After an error, calling it again asks for
     /// the failed page again.
-    pub async fn next_page(&mut self) -> Option<Result<Page<T::Item>, PageError<A::ErrorBody>>> {
+    pub async fn next_page(&mut self) -> Option<PageResult<T::Item, A::ErrorBody>> {
         if let Some(error) = self.take_pending() {
             return Some(Err(error));
         }
