@@ -158,7 +158,10 @@ impl<A: Api, T: crate::runtime::FromResponse + Send + 'static, P: 'static> Call<
 impl OwnedRuntime {
     /// Runs `future` on the runtime and waits for its output; `None` if the runtime stopped
     /// first. A panic in `future` is raised again on the calling thread.
-    pub(crate) fn wait<R: Send + 'static>(&self, future: impl std::future::Future<Output = R> + Send + 'static) -> Option<R> {
+    pub(crate) fn wait<R: Send + 'static>(
+        &self,
+        future: impl std::future::Future<Output = R> + Send + 'static,
+    ) -> Option<R> {
         let runtime = self.0.as_ref()?;
         let (sender, receiver) = std::sync::mpsc::sync_channel(1);
         let task = runtime.spawn(future);

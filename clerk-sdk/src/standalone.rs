@@ -189,6 +189,29 @@ macro_rules! __standalone_client {
         // The per-call settings, from their one declaration (`call/settings.rs` in `clerk_sdk`).
         $crate::__call_settings!($crate::__forward_call_settings, [T, P] Call<T, P>);
 
+        impl<T, P> Call<T, P> {
+            /// Marks a list operation's call. Used by generated operations.
+            #[doc(hidden)]
+            pub fn paged(self, paging: &'static $crate::__private::Paging) -> Self {
+                self.map(|inner| inner.paged(paging))
+            }
+
+            /// Sends a query parameter the spec allows one value for. Used by generated
+            /// operations.
+            #[doc(hidden)]
+            pub fn query_constant(self, name: &'static str, value: &'static str) -> Self {
+                self.map(|inner| inner.query_constant(name, value))
+            }
+        }
+
+        impl<T: $crate::__private::IntoPage, P> Call<T, P> {
+            /// Pages through the list this call asks for: its items or pages as a stream. See
+            /// the `pagination` module.
+            pub fn paginate(self) -> $crate::pagination::Paginator<$api, T, P> {
+                self.inner.paginate()
+            }
+        }
+
         impl<T, P> Call<T, P>
         where
             T: $crate::runtime::FromResponse + ::core::marker::Send + 'static,

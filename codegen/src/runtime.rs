@@ -117,6 +117,16 @@ runtime_paths! {
     RETRY_CLASS = "crate::__private::RetryClass";
     /// How a query parameter or form field is sent.
     STYLE = "crate::__private::Style";
+    /// How a list operation pages.
+    PAGING = "crate::__private::Paging";
+    /// How a list's next page is asked for.
+    PAGE_BY = "crate::__private::PageBy";
+    /// Where a cursor list finds its next cursor.
+    CURSOR_FROM = "crate::__private::CursorFrom";
+    /// Takes a list response apart.
+    INTO_PAGE = "crate::__private::IntoPage";
+    /// A list response taken apart.
+    PAGE_PARTS = "crate::__private::PageParts";
     /// A model's schema, for the lenient decoder.
     MODELED = "crate::__private::Modeled";
     /// The schema a model describes.
@@ -208,6 +218,7 @@ pub(crate) const REEXPORTS: &[&str] = &[
     "drift",
     "error",
     "hooks",
+    "pagination",
     "reqwest",
     "tls",
     "BackoffStrategy",

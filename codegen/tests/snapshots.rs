@@ -1,6 +1,6 @@
 //! Snapshot tests: each small spec in `specs/` exercises one family of constructs, and its
 //! generated Rust (models and operations) and Markdown pages are compared with the checked-in
-//! `specs/NAME.expected`. The specs are found in the folder, so a new one is compared as soon
+//! `specs/NAME.expected`, with the warnings the generator gave last. The specs are found in the folder, so a new one is compared as soon
 //! as it is added, and an `.expected` file whose spec is gone fails the test.
 //!
 //! After an intended change to the output, refresh the snapshots with
@@ -50,14 +50,21 @@ fn generated_text(name: &str) -> String {
         ..Config::default()
     };
     let generated = generate(&text, &config).unwrap_or_else(|e| panic!("{name}: {e}"));
-    generated
+    let mut snapshot: String = generated
         .files
         .iter()
         .filter(|file| {
             (file.path.ends_with(".rs") && file.path != "src/generated/mod.rs") || file.path.ends_with(".md")
         })
         .map(|file| format!("// ===== {} =====\n{}", file.path, file.contents))
-        .collect()
+        .collect();
+    if !generated.warnings.is_empty() {
+        snapshot.push_str("// ===== warnings =====\n");
+        for warning in &generated.warnings {
+            snapshot.push_str(&format!("// {warning}\n"));
+        }
+    }
+    snapshot
 }
 
 /// The spec with `specs/NAME.overlay.yaml` applied, if there is one.

@@ -129,7 +129,7 @@ fn write_crate(dir: &Path, package: &str, spec: &Path, round_trip: Option<&Path>
         let contents = if file.path == "Cargo.toml" {
             // A member of the test workspace rather than a workspace of its own.
             let manifest = file.contents.split("\n# A crate of its own").next().unwrap_or_default();
-            format!("{manifest}\nwiremock = \"0.6\"\njson-patch = \"5\"\n")
+            format!("{manifest}\nwiremock = \"0.6\"\njson-patch = \"5\"\nfutures-util = \"0.3\"\n")
         } else {
             file.contents.clone()
         };

@@ -215,6 +215,14 @@ impl<A, T, P> Call<A, T, P> {
         self
     }
 
+    /// Sends query parameter `name` as `value` on every call: a parameter the spec allows one
+    /// value for. Used by generated operations, after the query struct.
+    #[doc(hidden)]
+    pub fn query_constant(mut self, name: &'static str, value: &'static str) -> Self {
+        self.replace_query_value(name, value);
+        self
+    }
+
     /// How the operation pages, if the generator marked it as a list that does.
     pub(crate) fn paging(&self) -> Option<&'static crate::pagination::Paging> {
         self.paging
@@ -242,7 +250,9 @@ impl<A, T, P> Call<A, T, P> {
         let wanted = form::encode(name);
         let (_, value) = self.parts.query.iter().find(|(encoded, _)| *encoded == wanted)?;
         let pair = format!("v={value}");
-        form_urlencoded::parse(pair.as_bytes()).next().map(|(_, value)| value.into_owned())
+        form_urlencoded::parse(pair.as_bytes())
+            .next()
+            .map(|(_, value)| value.into_owned())
     }
 
     /// Sets query parameter `name` to `value`, in place of any value the call had for it.

@@ -30,6 +30,14 @@ pub struct Received<B> {
     pub body: B,
 }
 
+impl<B> Received<B> {
+    /// The value of query parameter `name`, the first if it was sent more than once.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        let (_, value) = self.query.iter().find(|(sent, _)| sent == name)?;
+        Some(value)
+    }
+}
+
 /// An expectation of the operation `O`, made by the generated per-operation method of the
 /// mock (such as `mock.phone_numbers().get()`).
 ///
@@ -91,12 +99,14 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
         let description = format!("the query is {expected:?}");
         let hidden = state::lock(self.state).credential_names(KeyLocation::Query);
         self.matching(description, move |request| {
+            let Ok(expected) = &expected else { return false };
+            let set_by_sdk =
+                |name: &str| O::SDK_QUERY.contains(&name) && !expected.iter().any(|(wanted, _)| wanted == name);
             let mut sent: Vec<&(String, String)> = request
                 .query
                 .iter()
-                .filter(|(name, _)| !hidden.contains(&name.as_str()))
+                .filter(|(name, _)| !hidden.contains(&name.as_str()) && !set_by_sdk(name))
                 .collect();
-            let Ok(expected) = &expected else { return false };
             let mut expected: Vec<&(String, String)> = expected.iter().collect();
             sent.sort();
             expected.sort();
@@ -196,6 +206,17 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
             let body = O::encode_response(&compute(&received));
             Ok(state::body_template(O::SUCCESS_STATUS, &body))
         })))
+    }
+
+    /// `pages`: each page once, in order.
+    fn answer_pages(mut self, pages: Vec<O::Response>) -> Self {
+        if pages.is_empty() {
+            panic!("{}: pages(..) needs at least one page", O::OPERATION.id);
+        }
+        for page in &pages {
+            self = self.answer_value(page).count_last(1);
+        }
+        self
     }
 
     fn count_last(self, n: usize) -> Self {

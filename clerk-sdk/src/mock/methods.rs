@@ -89,6 +89,20 @@ macro_rules! __expectation_methods {
                 expectation.answer_computed(compute)
             }
 
+            /// Answers the pages of a list, one request each, in order, with the success
+            /// status: script a paginated list for `.paginate()`. A request after the last page
+            /// meets no response, so the test fails if the code asks for more pages than there
+            /// are. To serve a list of any length from the request's own offset and page
+            /// size, compute each page with [`returns_with`](Self::returns_with) and
+            /// [`Received::query_value`]($crate::runtime::testing::Received::query_value).
+            ///
+            /// # Panics
+            ///
+            /// If `pages` is empty.
+            fn pages(expectation, pages: ::std::vec::Vec<O::Response>) {
+                expectation.answer_pages(pages)
+            }
+
             /// Answers with `status` and the API's error body `errors`, as the server does for
             /// a failed call: the call returns the SDK's typed error.
             fn fails(expectation, status: u16, errors: <O::Api as $crate::__private::Api>::ErrorBody) {

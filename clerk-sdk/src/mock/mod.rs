@@ -64,6 +64,10 @@ pub trait MockOperation: 'static {
     const OPERATION: &'static Operation;
     /// The status [`Expectation::returns`] answers with: the spec's first 2xx.
     const SUCCESS_STATUS: u16;
+    /// The query parameters the SDK sets itself: those the spec allows one value for, and a
+    /// list's position and page size, which its paginator sets. A query matcher leaves them
+    /// aside unless its query sets them.
+    const SDK_QUERY: &'static [&'static str] = &[];
 
     /// Reads a request body back.
     ///
@@ -396,7 +400,8 @@ macro_rules! __mock_operation {
         $marker:ident, $api:ty, $operation:path, $status:literal,
         body: $body:ty = $decode:path,
         response: $response:ty = $encode:path,
-        output: $output:ty $(,)?
+        output: $output:ty
+        $(, sdk_query: [$($sdk_query:literal),* $(,)?])? $(,)?
     ) => {
         $(#[$doc])*
         #[derive(Debug)]
@@ -409,6 +414,7 @@ macro_rules! __mock_operation {
             type Output = $output;
             const OPERATION: &'static $crate::__private::Operation = &$operation;
             const SUCCESS_STATUS: u16 = $status;
+            $(const SDK_QUERY: &'static [&'static str] = &[$($sdk_query),*];)?
 
             fn decode_body(bytes: &[u8]) -> ::core::result::Result<$body, ::std::string::String> {
                 $decode(bytes)

@@ -78,7 +78,9 @@ impl<A, T, P> Paginator<A, T, P> {
 
     /// Where the walk stands: the cursor of the next page.
     pub fn cursor(&self) -> PageCursor {
-        self.inner.as_ref().map_or_else(|| self.cursor.clone(), super::Paginator::cursor)
+        self.inner
+            .as_ref()
+            .map_or_else(|| self.cursor.clone(), super::Paginator::cursor)
     }
 }
 

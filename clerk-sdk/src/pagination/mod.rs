@@ -302,7 +302,11 @@ impl PageCursor {
 
 impl fmt::Display for PageCursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} ({} items before it)", self.operation, self.position, self.items_seen)
+        write!(
+            f,
+            "{} {} ({} items before it)",
+            self.operation, self.position, self.items_seen
+        )
     }
 }
 
@@ -357,7 +361,11 @@ impl<E> PageError<E> {
 
 impl<E: fmt::Debug> fmt::Display for PageError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (the page {} can be asked for again)", self.error, self.resume.position)
+        write!(
+            f,
+            "{} (the page {} can be asked for again)",
+            self.error, self.resume.position
+        )
     }
 }
 

@@ -205,17 +205,20 @@ where
     /// The list's items, as a stream. It ends after the last item, or after the first error.
     pub fn items(self) -> Items<T::Item, A::ErrorBody> {
         let start = (Some(self), VecDeque::new());
-        Box::pin(futures_util::stream::unfold(start, |(mut paginator, mut buffer)| async move {
-            loop {
-                if let Some(item) = buffer.pop_front() {
-                    return Some((Ok(item), (paginator, buffer)));
+        Box::pin(futures_util::stream::unfold(
+            start,
+            |(mut paginator, mut buffer)| async move {
+                loop {
+                    if let Some(item) = buffer.pop_front() {
+                        return Some((Ok(item), (paginator, buffer)));
+                    }
+                    match paginator.as_mut()?.next_page().await? {
+                        Ok(page) => buffer.extend(page.into_items()),
+                        Err(error) => return Some((Err(error), (None, buffer))),
+                    }
                 }
-                match paginator.as_mut()?.next_page().await? {
-                    Ok(page) => buffer.extend(page.into_items()),
-                    Err(error) => return Some((Err(error), (None, buffer))),
-                }
-            }
-        }))
+            },
+        ))
     }
 
     /// Every item of the list (up to [`max_items`](Self::max_items)), read page by page.

@@ -84,10 +84,15 @@ impl Walk {
         }
         let fits = matches!(
             (&cursor.position, &self.paging.by),
-            (Position::Start, _) | (Position::Offset(_), PageBy::Offset(_)) | (Position::After(_), PageBy::Cursor { .. })
+            (Position::Start, _)
+                | (Position::Offset(_), PageBy::Offset(_))
+                | (Position::After(_), PageBy::Cursor { .. })
         );
         if !fits {
-            return Err(format!("the cursor's position ({}) does not fit this list", cursor.position));
+            return Err(format!(
+                "the cursor's position ({}) does not fit this list",
+                cursor.position
+            ));
         }
         self.position = cursor.position;
         self.seen = cursor.items_seen;
@@ -240,7 +245,12 @@ mod tests {
     #[test]
     fn an_offset_list_of_1234_takes_three_pages_of_the_largest_size() {
         let mut offsets = Walk::new("ListThings", &OFFSET);
-        let pages = [seen(500, None, None), seen(500, None, None), seen(234, None, None), seen(0, None, None)];
+        let pages = [
+            seen(500, None, None),
+            seen(500, None, None),
+            seen(234, None, None),
+            seen(0, None, None),
+        ];
         assert_eq!(
             walk(&mut offsets, &pages),
             [
@@ -256,12 +266,24 @@ mod tests {
     #[test]
     fn a_list_ends_at_its_total_or_an_empty_page() {
         let mut total = Walk::new("ListThings", &OFFSET);
-        assert_eq!(walk(&mut total, &[seen(500, Some(1000), None), seen(500, Some(1000), None)]).len(), 2);
+        assert_eq!(
+            walk(&mut total, &[seen(500, Some(1000), None), seen(500, Some(1000), None)]).len(),
+            2
+        );
         assert!(total.is_done(), "the total is reached with a full page");
         let mut unsized_list = Walk::new("ListThings", &UNSIZED);
-        let asked = walk(&mut unsized_list, &[seen(10, None, None), seen(10, None, None), seen(0, None, None)]);
-        assert_eq!(asked, [params(&[]), params(&[("offset", "10")]), params(&[("offset", "20")])]);
-        assert!(unsized_list.is_done(), "without a page size, only an empty page ends it");
+        let asked = walk(
+            &mut unsized_list,
+            &[seen(10, None, None), seen(10, None, None), seen(0, None, None)],
+        );
+        assert_eq!(
+            asked,
+            [params(&[]), params(&[("offset", "10")]), params(&[("offset", "20")])]
+        );
+        assert!(
+            unsized_list.is_done(),
+            "without a page size, only an empty page ends it"
+        );
     }
 
     #[test]
@@ -281,7 +303,9 @@ mod tests {
         assert_eq!(asked[1], params(&[("starting_after", "a"), ("limit", "500")]));
         let request = cursors.request().expect("goes on");
         assert_eq!(request.params[0], ("starting_after", "b".to_owned()));
-        let error = cursors.advance(&request, &seen(500, None, Some("a"))).expect_err("a repeat");
+        let error = cursors
+            .advance(&request, &seen(500, None, Some("a")))
+            .expect_err("a repeat");
         assert!(error.contains("after cursor `a` a second time"), "{error}");
         assert!(cursors.is_done());
         let mut no_cursor = Walk::new("ListThings", &CURSOR);
@@ -296,9 +320,14 @@ mod tests {
         let saved = serde_json::to_string(&first.cursor()).expect("serializes");
         let mut second = Walk::new("ListThings", &CURSOR);
         second.set_max_items(600);
-        second.resume(serde_json::from_str(&saved).expect("deserializes")).expect("fits");
+        second
+            .resume(serde_json::from_str(&saved).expect("deserializes"))
+            .expect("fits");
         let request = second.request().expect("goes on");
-        assert_eq!(request.params, params(&[("starting_after", "user_500"), ("limit", "100")]));
+        assert_eq!(
+            request.params,
+            params(&[("starting_after", "user_500"), ("limit", "100")])
+        );
         let other = Walk::new("ListOthers", &CURSOR).cursor();
         assert_eq!(
             Walk::new("ListThings", &CURSOR).resume(other),
@@ -318,8 +347,17 @@ mod tests {
             "offset" => Some("40".to_owned()),
             _ => None,
         });
-        assert_eq!(walk.request().expect("goes on").params, params(&[("offset", "40"), ("limit", "20")]));
-        assert_eq!(walk.set_page_size(501), Err("the page size 501 is over the operation's maximum of 500".to_owned()));
-        assert_eq!(walk.set_page_size(0), Err("the page size must be at least 1".to_owned()));
+        assert_eq!(
+            walk.request().expect("goes on").params,
+            params(&[("offset", "40"), ("limit", "20")])
+        );
+        assert_eq!(
+            walk.set_page_size(501),
+            Err("the page size 501 is over the operation's maximum of 500".to_owned())
+        );
+        assert_eq!(
+            walk.set_page_size(0),
+            Err("the page size must be at least 1".to_owned())
+        );
     }
 }

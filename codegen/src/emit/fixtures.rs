@@ -262,6 +262,7 @@ mod tests {
             types,
             error_type: None,
             resources: Vec::new(),
+            envelopes: Vec::new(),
         }
     }
 

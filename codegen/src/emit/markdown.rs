@@ -394,6 +394,7 @@ mod tests {
             }],
             error_type: None,
             resources: Vec::new(),
+            envelopes: Vec::new(),
         }
     }
 

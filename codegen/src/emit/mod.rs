@@ -9,6 +9,7 @@ mod markdown;
 mod models;
 mod operation_docs;
 mod operations;
+mod pagination;
 mod root;
 mod schemas;
 mod standalone;

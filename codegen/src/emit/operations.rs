@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use super::docs::generated_doc_attrs;
 use super::operation_docs::{method_doc, method_doc_generated};
+use super::pagination;
 use super::{doc_attrs, ident, model_type_tokens};
 use crate::model::{Api, Body, BodyEncoding, HeaderParam, KeyLocation, Operation, Resource, Style, TypeRef};
 use crate::names::{Scope, snake_name};
@@ -26,7 +27,11 @@ fn head(api: &Api) -> TokenStream {
         "Resource handles and their operations. Each method returns a [`Call`](crate::Call): await it to send the request.",
         true,
     );
-    let descriptors = api.resources.iter().flat_map(|r| &r.operations).map(descriptor);
+    let descriptors = api.resources.iter().flat_map(|r| &r.operations).map(|operation| {
+        let mut tokens = descriptor(operation);
+        tokens.extend(pagination::descriptor(operation));
+        tokens
+    });
     let runtime = use_items(&[METHOD, OPERATION, RETRY_CLASS]);
     let mut tokens = quote! {
         #module_doc
@@ -36,6 +41,7 @@ fn head(api: &Api) -> TokenStream {
         use crate::Clerk;
     };
     tokens.extend(descriptors);
+    tokens.extend(pagination::envelopes(api));
     tokens
 }
 
@@ -332,12 +338,17 @@ fn method(api: &Api, lib: &str, resource: &Resource, operation: &Operation) -> T
         ..
     } = signature(operation, &TokenStream::new());
     let query_call = query.map(|arg| query_call(&arg, &operation.query_styles));
+    let constants = operation
+        .query_constants
+        .iter()
+        .map(|(name, value)| quote!(.query_constant(#name, #value)));
+    let paged = pagination::paged_call(operation);
     let body_call = body.and_then(|arg| operation.body.as_ref().map(|body| body_call(&arg, body)));
     quote! {
         #doc
         #deprecated
         pub fn #name(&self, #(#params),*) -> #call_type {
-            Call::new(self.client, &#descriptor, &[#(#path_values),*]) #(#header_calls)* #query_call #body_call
+            Call::new(self.client, &#descriptor, &[#(#path_values),*]) #(#header_calls)* #query_call #(#constants)* #body_call #paged
         }
     }
 }

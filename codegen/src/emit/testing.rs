@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::operations::{output_type, styles_tokens};
 use super::{fixtures, ident, model_type_tokens};
-use crate::model::{Api, BodyEncoding, Operation, Resource, TypeRef};
+use crate::model::{Api, BodyEncoding, Operation, PageBy, Resource, TypeRef};
 use crate::names::{Scope, avoiding, type_name};
 use crate::runtime::{
     ANSWERED_BY, BYTES_RESPONSE, EMPTY_RESPONSE, EXPECTATION, FORM_BODY, JSON_BODY, JSON_RESPONSE, LOGGED_REQUEST,
@@ -18,7 +18,7 @@ use crate::runtime::{
 };
 
 /// The methods of an expectation, which a path parameter's matcher must not hide.
-const EXPECTATION_METHODS: [&str; 14] = [
+const EXPECTATION_METHODS: [&str; 15] = [
     "path_param",
     "query_styled",
     "query",
@@ -26,6 +26,7 @@ const EXPECTATION_METHODS: [&str; 14] = [
     "body_where",
     "returns",
     "returns_with",
+    "pages",
     "fails",
     "status",
     "respond_with",
@@ -120,7 +121,7 @@ fn module_doc(api: &Api, in_sdk: bool) -> Vec<String> {
         format!(" Typed mocks of {} for testing the code that calls it, and fixtures built from its examples.", api.title),
         String::new(),
         " - **The mock.** [`MockClerk::start`] starts a server on loopback, in process. [`MockClerk::clerk`] (or [`MockClerk::builder`], to change something first) hands out a client pointed at it, with a test credential, retries that wait milliseconds and stop after a few attempts, and strict responses.".to_owned(),
-        format!(" - **Expectations.** `mock.{first}()` and the other resource methods give one [`MockExpectation`] per operation. Narrow it with its path-parameter methods, `.query(..)`, [`body`](MockExpectation::body) or [`body_where`](MockExpectation::body_where). Answer with [`returns`](MockExpectation::returns), [`returns_with`](MockExpectation::returns_with) (computed from the request), [`fails`](MockExpectation::fails) (the API's error body), [`status`](MockExpectation::status) or [`respond_with`](MockExpectation::respond_with) (any response, built with [`wiremock`]). Responses come in the order written: each once, or [`times`](MockExpectation::times)`(n)`, the last for good. [`never`](MockExpectation::never) forbids a request."),
+        format!(" - **Expectations.** `mock.{first}()` and the other resource methods give one [`MockExpectation`] per operation. Narrow it with its path-parameter methods, `.query(..)`, [`body`](MockExpectation::body) or [`body_where`](MockExpectation::body_where). Answer with [`returns`](MockExpectation::returns), [`returns_with`](MockExpectation::returns_with) (computed from the request), [`pages`](MockExpectation::pages) (a list's pages, in order), [`fails`](MockExpectation::fails) (the API's error body), [`status`](MockExpectation::status) or [`respond_with`](MockExpectation::respond_with) (any response, built with [`wiremock`]). Responses come in the order written: each once, or [`times`](MockExpectation::times)`(n)`, the last for good. [`never`](MockExpectation::never) forbids a request."),
         " - **What was sent.** [`received`](MockExpectation::received) reads an operation's requests back, typed; [`MockClerk::requests`] lists every request the mock received, in order, across operations.".to_owned(),
         " - **Failures.** A request no expectation answers (or one that said `never`) gets status 421 with the mock's report, never an answer the API could give, and a call of the mock's clients panics right there. [`MockClerk::verify`] (also run when the mock is dropped) and [`MockClerk::check`] fail on those, and on counted responses that were not asked for.".to_owned(),
         " - **Fixtures.** [`fixtures`] has a value of each model; each call returns a fresh one, to change as the test needs.".to_owned(),
@@ -153,6 +154,7 @@ fn mock_types(marker: &Ident, in_sdk: bool) -> TokenStream {
             /// An expectation of one operation. Its methods are [`runtime::testing::Expectation`](crate::runtime::testing::Expectation)'s:
             /// [`returns`](crate::runtime::testing::Expectation::returns),
             /// [`returns_with`](crate::runtime::testing::Expectation::returns_with),
+            /// [`pages`](crate::runtime::testing::Expectation::pages),
             /// [`fails`](crate::runtime::testing::Expectation::fails),
             /// [`status`](crate::runtime::testing::Expectation::status),
             /// [`respond_with`](crate::runtime::testing::Expectation::respond_with),
@@ -232,6 +234,7 @@ fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, To
             }
         }
     });
+    let sdk_query = sdk_query(operation);
     let tokens = quote! {
         #mock_operation! {
             #[doc = #doc]
@@ -239,10 +242,31 @@ fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, To
             body: #body = #decode,
             response: #response = #encode,
             output: #output,
+            #sdk_query
         }
         #matchers
     };
     (marker_name.to_owned(), tokens)
+}
+
+/// `sdk_query: [..]`: the query parameters the SDK sets itself (the constants, and a list's
+/// position and page size), which a query matcher leaves aside unless its query sets them.
+fn sdk_query(operation: &Operation) -> TokenStream {
+    let mut names: Vec<&str> = operation
+        .query_constants
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if let Some(pagination) = &operation.pagination {
+        names.push(match &pagination.by {
+            PageBy::Offset(param) | PageBy::Cursor { param, .. } => param,
+        });
+        names.extend(pagination.limit.as_deref());
+    }
+    if names.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(sdk_query: [#(#names),*],)
 }
 
 /// The runtime's testing items the operations use: `mock_operation`, then each helper once,

@@ -9,6 +9,7 @@ mod bodies;
 mod errors;
 mod extensions;
 mod operations;
+mod pagination;
 mod parameters;
 mod paths;
 mod refs;
@@ -58,8 +59,10 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config, unread: Unread) -> Result<(
         .filter_map(|operation| operation.response.clone())
         .chain(operations.error_type.clone())
         .collect();
-    let (types, warnings) = types.finish(&operations.request_roots, &response_roots)?;
-    Ok((api(spec, operations, types), warnings))
+    let (types, mut warnings) = types.finish(&operations.request_roots, &response_roots)?;
+    let mut api = api(spec, operations, types);
+    pagination::resolve(&mut api, &mut warnings);
+    Ok((api, warnings))
 }
 
 /// The API from its lowered operations and types.
@@ -91,6 +94,7 @@ fn api(spec: &OpenAPI, operations: Operations, types: Vec<TypeDef>) -> Api {
         types,
         error_type: error_type.as_ref().and_then(TypeRef::named).map(str::to_owned),
         resources,
+        envelopes: Vec::new(),
     }
 }
 

@@ -7,10 +7,11 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, Operation as SpecOperation, PathItem, ReferenceOr};
 
 use super::extensions;
+use super::pagination;
 use super::parameters::Parameters;
 use super::security;
 use super::types::TypeLowerer;
-use crate::error::{Error, Pointer};
+use crate::error::{Error, Pointer, Warning};
 use crate::model::{HeaderParam, HttpMethod, Operation, Resource, SecuritySchemeDef, TypeRef};
 use crate::names::{Scope, avoiding, constant_name, has_word, snake_name, type_name, unraw};
 
@@ -69,7 +70,10 @@ const RESERVED_SETTERS: &[&str] = &[
     "map",
     "multipart",
     "new",
+    "paged",
+    "paginate",
     "query",
+    "query_constant",
     "query_styled",
     "retries",
     "send",
@@ -255,8 +259,11 @@ impl<'t, 'a> OperationLowerer<'t, 'a> {
             path: path_params,
             query,
             query_styles,
+            query_constants,
+            query_facts,
             headers: mut header_params,
         } = self.lower_parameters(path, item, operation, &id, pointer)?;
+        let pagination = self.pagination(operation, &query_facts, pointer);
         name_header_setters(&mut header_params);
         let body = match &operation.request_body {
             Some(body) => Some(self.lower_body(body, &id, &pointer.join("requestBody"))?),
@@ -272,6 +279,8 @@ impl<'t, 'a> OperationLowerer<'t, 'a> {
             path_params,
             query,
             query_styles,
+            query_constants,
+            pagination,
             header_params,
             params_marker: None,
             body,
@@ -287,6 +296,27 @@ impl<'t, 'a> OperationLowerer<'t, 'a> {
             deprecated: operation.deprecated,
             pointer: pointer.clone(),
         })
+    }
+
+    /// How the operation pages, as declared, else as inferred; a declaration that cannot be
+    /// used is a warning.
+    fn pagination(
+        &mut self,
+        operation: &SpecOperation,
+        query: &[pagination::QueryFacts],
+        pointer: &Pointer,
+    ) -> Option<crate::model::Pagination> {
+        match pagination::declared(&operation.extensions, query) {
+            Some(Ok(declared)) => Some(declared),
+            Some(Err(reason)) => {
+                self.types.warn(Warning {
+                    pointer: pointer.join("x-speakeasy-pagination"),
+                    message: format!("not paginated: {reason}"),
+                });
+                None
+            }
+            None => pagination::inferred(query),
+        }
     }
 
     /// The operation's security requirements: its own, else the spec's.

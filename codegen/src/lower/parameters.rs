@@ -2,9 +2,10 @@
 //! their style), and header and cookie parameters.
 
 use indexmap::IndexMap;
-use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
+use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Schema};
 
 use super::operations::OperationLowerer;
+use super::pagination::{self, QueryFacts};
 use super::refs::follow;
 use super::styles::{self, Place};
 use super::types::Lowered;
@@ -27,6 +28,9 @@ const RUNTIME_HEADERS: &[&str] = &[
     "Host",
 ];
 
+/// Parameters of one place by name, each resolved, with its pointer.
+type ByName<'a> = IndexMap<String, (Pointer, &'a Parameter)>;
+
 /// Parameters keyed by name in each place they go, resolved, each with its pointer: later
 /// ones (the operation's) replace earlier ones (the path item's) of the same name and place.
 #[derive(Default)]
@@ -45,6 +49,10 @@ pub(super) struct Parameters {
     pub(super) query: Option<String>,
     /// Query parameters sent in another style than one pair per array item.
     pub(super) query_styles: Vec<(String, Style)>,
+    /// Required query parameters with one allowed value, sent by every call: name and value.
+    pub(super) query_constants: Vec<(String, String)>,
+    /// What pagination needs to know of each query parameter, constants included.
+    pub(super) query_facts: Vec<QueryFacts>,
     /// Header and cookie parameters, in spec order.
     pub(super) headers: Vec<HeaderParam>,
 }
@@ -66,6 +74,8 @@ impl<'a> OperationLowerer<'_, 'a> {
             headers: header_params,
         } = self.parameters_by_place(path, item, operation, pointer)?;
         let path = self.lower_path_params(path, path_params, operation_id, pointer)?;
+        let query_facts = self.query_facts(&query_params);
+        let (query_constants, query_params) = self.split_constants(query_params);
         let (query, query_styles) = if query_params.is_empty() {
             (None, Vec::new())
         } else {
@@ -80,8 +90,49 @@ impl<'a> OperationLowerer<'_, 'a> {
             path,
             query,
             query_styles,
+            query_constants,
+            query_facts,
             headers,
         })
+    }
+
+    /// A query parameter's schema, resolved; `None` for one with `content`, or a `$ref` that
+    /// leads nowhere (which lowering its type reports).
+    fn query_schema(&self, parameter: &'a Parameter) -> Option<&'a Schema> {
+        pagination::parameter_schema(parameter, |slot| {
+            follow(self.spec, slot, &Pointer::root())
+                .ok()
+                .map(|(_, schema, _)| schema)
+        })
+    }
+
+    /// What pagination needs to know of the query parameters.
+    fn query_facts(&self, params: &IndexMap<String, (Pointer, &'a Parameter)>) -> Vec<QueryFacts> {
+        params
+            .iter()
+            .map(|(name, (_, parameter))| pagination::facts(name, self.query_schema(parameter)))
+            .collect()
+    }
+
+    /// Takes the required query parameters with one allowed value out of `params`: the
+    /// operation sends them itself, so no caller has to.
+    fn split_constants(&self, params: ByName<'a>) -> (Vec<(String, String)>, ByName<'a>) {
+        let mut constants = Vec::new();
+        let mut rest = IndexMap::with_capacity(params.len());
+        for (name, (pointer, parameter)) in params {
+            let value = parameter
+                .parameter_data_ref()
+                .required
+                .then(|| self.query_schema(parameter).and_then(pagination::constant))
+                .flatten();
+            match value {
+                Some(value) => constants.push((name, value)),
+                None => {
+                    rest.insert(name, (pointer, parameter));
+                }
+            }
+        }
+        (constants, rest)
     }
 
     /// The parameters of the path item and of the operation, which overrides those of the

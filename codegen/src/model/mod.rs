@@ -5,9 +5,11 @@
 //! into tokens; they make no decisions about the spec.
 
 mod operation;
+mod pagination;
 mod rust_type;
 
 pub use operation::*;
+pub use pagination::*;
 pub use rust_type::*;
 
 use crate::error::Pointer;
@@ -46,6 +48,9 @@ pub struct Api {
     pub error_type: Option<String>,
     /// Operations grouped by resource, in the order their first operation appears in the spec.
     pub resources: Vec<Resource>,
+    /// The list envelopes list operations return, sorted by name: each gets an `IntoPage`
+    /// implementation.
+    pub envelopes: Vec<Envelope>,
 }
 
 impl Api {

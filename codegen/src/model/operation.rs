@@ -143,6 +143,11 @@ pub struct Operation {
     pub query: Option<String>,
     /// The query parameters sent in another style than one pair per array item, by wire name.
     pub query_styles: Vec<(String, Style)>,
+    /// Required query parameters whose schema allows one value only, sent with every call
+    /// rather than asked for: wire name and value, in spec order.
+    pub query_constants: Vec<(String, String)>,
+    /// How the operation pages, for a list operation.
+    pub pagination: Option<super::Pagination>,
     /// Header and cookie parameters in spec order: required ones are method arguments after
     /// the path parameters, optional ones setters on the operation's calls.
     pub header_params: Vec<HeaderParam>,

@@ -1,0 +1,89 @@
+//! List operations: each one's paging descriptor, and the runtime's `IntoPage` for each list
+//! envelope, so `.paginate()` finds the items, the total and the cursor. How pages are asked
+//! for and where a list ends lives in the runtime.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, model_type_tokens};
+use crate::model::{Api, CursorFrom, Envelope, Operation, PageBy};
+use crate::runtime::{CURSOR_FROM, INTO_PAGE, PAGE_BY, PAGE_PARTS, PAGING};
+
+/// The name of an operation's paging descriptor: `GET_USER_LIST_PAGING`.
+pub(super) fn paging_ident(operation: &Operation) -> proc_macro2::Ident {
+    ident(&format!("{}_PAGING", operation.const_name))
+}
+
+/// The paging descriptor of a list operation; nothing for any other.
+pub(super) fn descriptor(operation: &Operation) -> TokenStream {
+    let Some(pagination) = &operation.pagination else {
+        return TokenStream::new();
+    };
+    let name = paging_ident(operation);
+    let by = match &pagination.by {
+        PageBy::Offset(param) => quote!(#PAGE_BY::Offset(#param)),
+        PageBy::Cursor { param, from } => {
+            let from = match from {
+                CursorFrom::LastItem(field) => quote!(#CURSOR_FROM::LastItem(#field)),
+                CursorFrom::Envelope(_) => quote!(#CURSOR_FROM::Response),
+            };
+            quote!(#PAGE_BY::Cursor { param: #param, from: #from })
+        }
+    };
+    let limit = option(pagination.limit.as_ref().map(|limit| quote!(#limit)));
+    let max = option(pagination.max_page_size.map(|max| {
+        let max = proc_macro2::Literal::u64_unsuffixed(max);
+        quote!(#max)
+    }));
+    let doc = format!(" How `{}` pages.", operation.id);
+    // Produces the descriptor the runtime's paginator reads.
+    quote! {
+        #[doc = #doc]
+        pub(crate) const #name: #PAGING = #PAGING { by: #by, limit: #limit, max_page_size: #max };
+    }
+}
+
+fn option(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    }
+}
+
+/// The `.paged(..)` that marks a list operation's call; nothing for any other.
+pub(super) fn paged_call(operation: &Operation) -> TokenStream {
+    if operation.pagination.is_none() {
+        return TokenStream::new();
+    }
+    let name = paging_ident(operation);
+    quote!(.paged(&#name))
+}
+
+/// `IntoPage` for every list envelope.
+pub(super) fn envelopes(api: &Api) -> TokenStream {
+    api.envelopes.iter().map(envelope).collect()
+}
+
+fn envelope(envelope: &Envelope) -> TokenStream {
+    let name = ident(&envelope.type_name);
+    let item = model_type_tokens(&envelope.item);
+    let items = ident(&envelope.items);
+    let total = envelope.total.as_ref().map(|total| {
+        let total = ident(total);
+        quote!(.total_count(self.#total))
+    });
+    let cursor = envelope.cursor.as_ref().map(|cursor| {
+        let cursor = ident(cursor);
+        quote!(.next_cursor(self.#cursor))
+    });
+    // Produces the conversion the paginator takes a page apart with.
+    quote! {
+        impl #INTO_PAGE for models::#name {
+            type Item = #item;
+
+            fn into_page(self) -> #PAGE_PARTS<Self::Item> {
+                #PAGE_PARTS::new(self.#items) #total #cursor
+            }
+        }
+    }
+}
