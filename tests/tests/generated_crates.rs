@@ -91,24 +91,36 @@ fn upstream_packages(specs: &[(String, PathBuf, Option<PathBuf>)]) -> Vec<String
         .collect()
 }
 
-/// The spec's text with its overlay (`NAME.overlay.yaml` beside it) applied, as the snapshot
-/// test applies it.
-fn with_overlay(spec: &Path, text: &str) -> String {
-    let path = spec.with_extension("overlay.yaml");
-    let Ok(overlay) = std::fs::read_to_string(&path) else {
-        return text.to_owned();
-    };
-    let overlay =
-        codegen::overlay::Overlay::parse(&overlay, &path.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
-    codegen::overlay::apply_all(text, &[overlay])
-        .unwrap_or_else(|e| panic!("{e}"))
-        .0
+/// The spec's text with its overlays applied: those of `spec/overlays/` whose `extends` names
+/// its file, as `cargo xtask codegen` applies them, then `NAME.overlay.yaml` beside it, as the
+/// snapshot test does.
+fn overlaid(spec: &Path) -> String {
+    let text = std::fs::read_to_string(spec).expect("spec readable");
+    let file_name = spec.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("spec/overlays"))
+        .map(|entries| entries.filter_map(|entry| entry.ok().map(|entry| entry.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths.push(spec.with_extension("overlay.yaml"));
+    let overlays: Vec<codegen::overlay::Overlay> = paths
+        .iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let overlay = codegen::overlay::Overlay::parse(&text, &path.display().to_string())
+                .unwrap_or_else(|e| panic!("{e}"));
+            let beside = path.parent() == spec.parent();
+            (beside || overlay.extends_file(file_name)).then_some(overlay)
+        })
+        .collect();
+    let (text, warnings) = codegen::overlay::apply_all(&text, &overlays).unwrap_or_else(|e| panic!("{e}"));
+    assert!(warnings.is_empty(), "{}: {warnings:?}", spec.display());
+    text
 }
 
 /// Writes one generated crate into `dir`, as a member of the surrounding workspace, with the
 /// dev-dependencies its round-trip test needs.
 fn write_crate(dir: &Path, package: &str, spec: &Path, round_trip: Option<&Path>) {
-    let text = with_overlay(spec, &std::fs::read_to_string(spec).expect("spec readable"));
+    let text = overlaid(spec);
     let config = Config {
         spec_label: spec.display().to_string(),
         standalone: Some(Standalone {
@@ -146,16 +158,15 @@ fn write_crate(dir: &Path, package: &str, spec: &Path, round_trip: Option<&Path>
         std::fs::copy(round_trip, dir.join("tests/round_trip.rs")).expect("copies round trip");
     }
     if spec.starts_with(workspace().join("spec/upstream")) {
-        write_drift_test(dir, package, spec);
+        write_drift_test(dir, package, &text);
     }
 }
 
 /// The drift test of a crate generated from one of Clerk's specs: the corpus `drift_corpus`
-/// makes from the spec, and the hand-written cases of `tests/drift/{package}/` if there are
+/// makes from the spec (`text`, overlays applied), and the hand-written cases of `tests/drift/{package}/` if there are
 /// any, run by `tests/drift/runner.rs`.
-fn write_drift_test(dir: &Path, package: &str, spec: &Path) {
-    let text = std::fs::read_to_string(spec).expect("spec readable");
-    let document: serde_json::Value = serde_yaml::from_str(&text).expect("spec is YAML");
+fn write_drift_test(dir: &Path, package: &str, text: &str) {
+    let document: serde_json::Value = serde_yaml::from_str(text).expect("spec is YAML");
     let (samples, skipped) = drift_corpus::corpus(&document);
     assert!(
         samples.len() > 20 && skipped < 5,
