@@ -3,7 +3,7 @@
 
 use super::docs::sentence;
 use super::examples::Example;
-use crate::model::{Api, KeyLocation, Operation, Resource};
+use crate::model::{Api, KeyLocation, Operation, PageBy, Resource};
 
 /// The prose of a method's rustdoc: summary, description and arguments, which quote the spec.
 pub(super) fn method_doc(operation: &Operation) -> String {
@@ -43,7 +43,24 @@ pub(super) fn method_doc(operation: &Operation) -> String {
             setters.join(", ")
         ));
     }
+    sections.extend(pages_doc(operation));
     sections.join("\n\n")
+}
+
+/// The `# Pages` section of a list operation: how `.paginate()` walks it.
+fn pages_doc(operation: &Operation) -> Option<String> {
+    let pagination = operation.pagination.as_ref()?;
+    let by = match &pagination.by {
+        PageBy::Offset(param) => format!("by `{param}`"),
+        PageBy::Cursor { param, .. } => format!("by the `{param}` cursor"),
+    };
+    let size = match (&pagination.limit, pagination.max_page_size) {
+        (Some(limit), Some(max)) => format!(", {max} items a request (`{limit}`)"),
+        _ => String::new(),
+    };
+    Some(format!(
+        "# Pages\n\nA list: `.paginate()` on the returned call pages through it {by}{size}, as a stream of items or pages (see [`pagination`](crate::pagination))."
+    ))
 }
 
 /// The `# Arguments` lines of a method: its path parameters, required header and cookie
