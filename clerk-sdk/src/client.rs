@@ -75,6 +75,8 @@ pub(crate) struct ClientInner {
     pub(crate) own_http: bool,
     /// Whether a response that deviates from the spec fails the call.
     pub(crate) strict_responses: bool,
+    /// Whether requests are checked against the spec's constraints before they are sent.
+    pub(crate) check_requests: bool,
 }
 
 impl ClientInner {
@@ -103,6 +105,7 @@ impl<A> fmt::Debug for Client<A> {
             .field("retries", &self.inner.retries)
             .field("hooks", &self.inner.hooks.len())
             .field("strict_responses", &self.inner.strict_responses)
+            .field("check_requests", &self.inner.check_requests)
             .finish_non_exhaustive()
     }
 }
@@ -131,6 +134,7 @@ impl<A: Api> Client<A> {
             max_response_body: None,
             allow_insecure_http: false,
             strict_responses: false,
+            unchecked_requests: false,
             hooks: Vec::new(),
             api: PhantomData,
         }
@@ -189,6 +193,7 @@ pub struct ClientBuilder<A> {
     max_response_body: Option<usize>,
     allow_insecure_http: bool,
     strict_responses: bool,
+    unchecked_requests: bool,
     hooks: Vec<Arc<dyn Hooks>>,
     api: PhantomData<fn() -> A>,
 }
@@ -212,6 +217,7 @@ impl<A: Api> fmt::Debug for ClientBuilder<A> {
             .field("hooks", &self.hooks.len())
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("strict_responses", &self.strict_responses)
+            .field("check_requests", &!self.unchecked_requests)
             .finish()
     }
 }
@@ -295,6 +301,16 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
+    /// Whether each call's query parameters and body are checked against the spec's
+    /// constraints before anything is sent (`true`, the default): a number out of its range, a
+    /// string or list of the wrong length, or a value a string enum does not list fails the
+    /// call with [`SdkError::InvalidRequest`], which names the parameter or field and the
+    /// constraint (not the value). Turn it off when Clerk's limits change before its spec does.
+    pub fn check_requests(mut self, check: bool) -> Self {
+        self.unchecked_requests = !check;
+        self
+    }
+
     /// Registers hooks that run around every attempt. Hooks run in the order they were added.
     pub fn hook(mut self, hooks: impl Hooks) -> Self {
         self.hooks.push(Arc::new(hooks));
@@ -351,6 +367,7 @@ impl<A: Api> ClientBuilder<A> {
                 allow_insecure_http: self.allow_insecure_http,
                 own_http,
                 strict_responses: self.strict_responses,
+                check_requests: !self.unchecked_requests,
             }),
             api: PhantomData,
         })

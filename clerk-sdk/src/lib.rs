@@ -136,7 +136,7 @@ pub mod runtime {
     /// with a static table; a call's response type and an API's error body must.
     pub mod schema {
         pub use crate::drift::schema::{
-            Alternative, Enum, Field, Modeled, Schema, SchemaFn, Shape, Struct, TaggedUnion, UntaggedUnion,
+            Alternative, Enum, Field, Modeled, Rule, Schema, SchemaFn, Shape, Struct, TaggedUnion, UntaggedUnion,
         };
     }
 
@@ -200,7 +200,7 @@ pub mod __private {
     pub use crate::credentials::Credential;
     pub use crate::drift::decode_json_body;
     pub use crate::drift::schema::{
-        Alternative, Enum, Field, Modeled, Schema, Shape, Struct, TaggedUnion, UntaggedUnion,
+        Alternative, Enum, Field, Modeled, Rule, Schema, Shape, Struct, TaggedUnion, UntaggedUnion,
     };
     pub use crate::drift::strict::{is_strict, non_null, required_nullable, unknown_enum_value};
     pub use crate::drift::untagged::decode_untagged;

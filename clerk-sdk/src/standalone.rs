@@ -132,6 +132,15 @@ macro_rules! __standalone_client {
                 }
             }
 
+            /// Whether each call's parameters and body are checked against the spec's
+            /// constraints before anything is sent (`true`, the default); see
+            /// `clerk_sdk::runtime::ClientBuilder::check_requests`.
+            pub fn check_requests(self, check: bool) -> Self {
+                ClerkBuilder {
+                    inner: self.inner.check_requests(check),
+                }
+            }
+
             /// Registers hooks that run around every attempt.
             pub fn hook(self, hooks: impl $crate::hooks::Hooks) -> Self {
                 ClerkBuilder {

@@ -98,7 +98,11 @@ fn overlaid(spec: &Path) -> String {
     let text = std::fs::read_to_string(spec).expect("spec readable");
     let file_name = spec.file_name().and_then(|name| name.to_str()).unwrap_or_default();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("spec/overlays"))
-        .map(|entries| entries.filter_map(|entry| entry.ok().map(|entry| entry.path())).collect())
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .collect()
+        })
         .unwrap_or_default();
     paths.sort();
     paths.push(spec.with_extension("overlay.yaml"));
@@ -106,8 +110,8 @@ fn overlaid(spec: &Path) -> String {
         .iter()
         .filter_map(|path| {
             let text = std::fs::read_to_string(path).ok()?;
-            let overlay = codegen::overlay::Overlay::parse(&text, &path.display().to_string())
-                .unwrap_or_else(|e| panic!("{e}"));
+            let overlay =
+                codegen::overlay::Overlay::parse(&text, &path.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
             let beside = path.parent() == spec.parent();
             (beside || overlay.extends_file(file_name)).then_some(overlay)
         })

@@ -17,6 +17,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HOST,
 use serde::Serialize;
 use tracing::Instrument;
 
+mod check;
 mod execute;
 mod form;
 mod outcome;
@@ -49,8 +50,10 @@ use crate::api::{Api, KeyLocation, SchemeKind};
 use crate::client::{Client, ClientInner};
 use crate::credentials::is_cookie_value;
 use crate::drift::Mode;
+use crate::drift::schema::{Modeled, Schema};
 use crate::error::SdkError;
 use crate::retry::{RetryClass, RetryConfig};
+use check::Part;
 
 /// The header that pins the API version, for APIs whose versions are dated.
 const API_VERSION_HEADER: HeaderName = HeaderName::from_static("clerk-api-version");
@@ -345,13 +348,44 @@ impl<A, T, P> Call<A, T, P> {
     }
 
     /// `query` and `query_styled`.
-    fn set_query<Q: Serialize + ?Sized>(&mut self, query: &Q, styles: &[(&str, Style)]) {
-        match serde_json::to_value(query)
-            .map_err(|e| e.to_string())
-            .and_then(|value| pairs(value, styles, Target::Query))
-        {
+    fn set_query<Q: Serialize + Modeled + ?Sized>(&mut self, query: &Q, styles: &[(&str, Style)]) {
+        let value = match serde_json::to_value(query) {
+            Ok(value) => value,
+            Err(error) => return self.defer(Stage::Query, format!("cannot encode the query parameters: {error}")),
+        };
+        if let Err(reason) = self.check(&value, Q::schema(), Part::Query) {
+            return self.defer(Stage::Query, reason);
+        }
+        match pairs(value, styles, Target::Query) {
             Ok(pairs) => self.parts.query = pairs,
             Err(reason) => self.defer(Stage::Query, format!("cannot encode the query parameters: {reason}")),
+        }
+    }
+
+    /// Checks a request part against the spec's constraints, unless the client turned the
+    /// checks off.
+    fn check(&self, value: &serde_json::Value, schema: &Schema, part: Part) -> Result<(), String> {
+        if self.client.check_requests {
+            check::check(value, schema, part)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Checks a body against the spec's constraints (see [`Call::check`]).
+    fn check_body<B: Serialize + Modeled + ?Sized>(&mut self, body: &B) -> bool {
+        if !self.client.check_requests {
+            return true;
+        }
+        let checked = serde_json::to_value(body)
+            .map_err(|e| format!("cannot serialize the request body: {e}"))
+            .and_then(|value| check::check(&value, B::schema(), Part::Body));
+        match checked {
+            Ok(()) => true,
+            Err(reason) => {
+                self.defer(Stage::Body, reason);
+                false
+            }
         }
     }
 
@@ -364,7 +398,10 @@ impl<A, T, P> Call<A, T, P> {
     }
 
     /// `form`.
-    fn set_form<B: Serialize + ?Sized>(&mut self, body: &B, styles: &[(&str, Style)]) {
+    fn set_form<B: Serialize + Modeled + ?Sized>(&mut self, body: &B, styles: &[(&str, Style)]) {
+        if !self.check_body(body) {
+            return;
+        }
         let body = serde_json::to_value(body)
             .map_err(|e| e.to_string())
             .and_then(|value| pairs(value, styles, Target::Body))
@@ -388,7 +425,10 @@ impl<A, T, P> Call<A, T, P> {
     }
 
     /// `json`.
-    fn set_json<B: Serialize + ?Sized>(&mut self, body: &B) {
+    fn set_json<B: Serialize + Modeled + ?Sized>(&mut self, body: &B) {
+        if !self.check_body(body) {
+            return;
+        }
         let body = serde_json::to_vec(body)
             .map(|bytes| EncodedBody {
                 content_type: HeaderValue::from_static("application/json"),

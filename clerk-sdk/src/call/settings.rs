@@ -95,7 +95,7 @@ macro_rules! __call_settings {
             /// out when unset, with arrays sent as repeated names (`?id=a&id=b`). A failure is
             /// reported when the call is sent. Used by generated operations.
             #[doc(hidden)]
-            fn query(call, query: &impl $crate::__private::serde::Serialize) {
+            fn query(call, query: &(impl $crate::__private::serde::Serialize + $crate::__private::Modeled)) {
                 call.set_query(query, &[]);
             }
 
@@ -104,7 +104,7 @@ macro_rules! __call_settings {
             #[doc(hidden)]
             fn query_styled(
                 call,
-                query: &impl $crate::__private::serde::Serialize,
+                query: &(impl $crate::__private::serde::Serialize + $crate::__private::Modeled),
                 styles: &[(&str, $crate::__private::Style)]
             ) {
                 call.set_query(query, styles);
@@ -118,7 +118,7 @@ macro_rules! __call_settings {
             #[doc(hidden)]
             fn form(
                 call,
-                body: &impl $crate::__private::serde::Serialize,
+                body: &(impl $crate::__private::serde::Serialize + $crate::__private::Modeled),
                 styles: &[(&str, $crate::__private::Style)]
             ) {
                 call.set_form(body, styles);
@@ -138,7 +138,7 @@ macro_rules! __call_settings {
             /// Attaches a JSON body. A serialization failure is reported when the call is
             /// sent. Used by generated operations.
             #[doc(hidden)]
-            fn json(call, body: &impl $crate::__private::serde::Serialize) {
+            fn json(call, body: &(impl $crate::__private::serde::Serialize + $crate::__private::Modeled)) {
                 call.set_json(body);
             }
 

@@ -78,9 +78,39 @@ pub struct Field {
     pub required: bool,
     /// Whether the spec allows `null`.
     pub nullable: bool,
+    /// What the spec requires of a value the SDK sends (a length, a range); responses are read
+    /// whatever they hold.
+    pub rules: &'static [Rule],
+}
+
+/// A constraint the spec puts on a value: checked before a request is sent (see
+/// `ClientBuilder::check_requests`), never on a response.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rule {
+    /// A number at least this (`minimum`).
+    Minimum(f64),
+    /// A number at most this (`maximum`).
+    Maximum(f64),
+    /// A number over this (`minimum` with `exclusiveMinimum: true`).
+    Above(f64),
+    /// A number under this (`maximum` with `exclusiveMaximum: true`).
+    Below(f64),
+    /// A string of at least this many characters (`minLength`).
+    MinLength(u64),
+    /// A string of at most this many characters (`maxLength`).
+    MaxLength(u64),
+    /// An array of at least this many items (`minItems`).
+    MinItems(u64),
+    /// An array of at most this many items (`maxItems`).
+    MaxItems(u64),
 }
 
 impl Field {
+    /// The field with `rules` on the values sent in it.
+    pub const fn checked(self, rules: &'static [Rule]) -> Field {
+        Field { rules, ..self }
+    }
+
     /// A required, non-nullable property (a field of type `T`).
     pub const fn required(name: &'static str, schema: SchemaFn) -> Field {
         Field {
@@ -88,6 +118,7 @@ impl Field {
             schema,
             required: true,
             nullable: false,
+            rules: &[],
         }
     }
 
@@ -98,6 +129,7 @@ impl Field {
             schema,
             required: true,
             nullable: true,
+            rules: &[],
         }
     }
 
@@ -108,6 +140,7 @@ impl Field {
             schema,
             required: false,
             nullable: false,
+            rules: &[],
         }
     }
 
@@ -118,6 +151,7 @@ impl Field {
             schema,
             required: false,
             nullable: true,
+            rules: &[],
         }
     }
 }
@@ -246,16 +280,21 @@ impl Schema {
 /// Implements [`Modeled`] for a generated struct from its fields, each written
 /// `presence "json_name": Type,`, where `presence` names a [`Field`] constructor (`required`,
 /// `required_nullable`, `optional`, `optional_nullable`) and `Type` is the field's type
-/// without its `Option`. Generated code calls it, so a struct's schema is one line per field.
+/// without its `Option`, followed by the [`Rule`]s on the values sent in it, if the spec sets
+/// any: `optional "limit": i64 [Minimum(1.0), Maximum(500.0)],`. Generated code calls it, so a
+/// struct's schema is one line per field.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __modeled_struct {
-    ($name:ident { $($presence:ident $wire:literal: $ty:ty,)* }) => {
+    ($name:ident { $($presence:ident $wire:literal: $ty:ty $([$($rule:ident($bound:expr)),* $(,)?])?,)* }) => {
         impl $crate::__private::Modeled for $name {
             fn schema() -> &'static $crate::__private::Schema {
                 static SCHEMA: $crate::__private::Schema = $crate::__private::Schema::Struct(&$crate::__private::Struct {
                     name: ::core::stringify!($name),
-                    fields: &[$($crate::__private::Field::$presence($wire, <$ty as $crate::__private::Modeled>::schema),)*],
+                    fields: &[$(
+                        $crate::__private::Field::$presence($wire, <$ty as $crate::__private::Modeled>::schema)
+                            $(.checked(&[$($crate::__private::Rule::$rule($bound)),*]))?,
+                    )*],
                 });
                 &SCHEMA
             }

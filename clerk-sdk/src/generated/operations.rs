@@ -117,6 +117,7 @@ impl PhoneNumbers<'_> {
     /// - [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for 400, 401, 403, 404, 422.
     /// - [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.
     /// - [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.
+    /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for a parameter or body field that breaks the spec's constraints (a range, a length, an enum's values).
     /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
     pub fn create(
         &self,
@@ -229,7 +230,7 @@ impl PhoneNumbers<'_> {
     /// - [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for 400, 401, 403, 404.
     /// - [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.
     /// - [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.
-    /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for an empty path parameter or one that is `.` or `..`.
+    /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for an empty path parameter or one that is `.` or `..`, or a parameter or body field that breaks the spec's constraints (a range, a length, an enum's values).
     /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
     pub fn update(
         &self,
@@ -324,7 +325,7 @@ impl PhoneNumbers<'_> {
     /// - [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for 400, 401, 403, 404, 500.
     /// - [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.
     /// - [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.
-    /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for an empty path parameter or one that is `.` or `..`.
+    /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for an empty path parameter or one that is `.` or `..`, or a parameter or body field that breaks the spec's constraints (a range, a length, an enum's values).
     /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
     pub fn attempt_verification(
         &self,

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::example_values;
 use crate::model::{Api, Field, Operation, Presence, Resource, SchemeKind, StructDef, TypeDef, TypeKind, TypeRef};
 use crate::names::unraw;
 
@@ -170,7 +171,7 @@ impl ExampleBuilder<'_> {
             .filter(|field| is_simple(&field.ty, self.api))
             .take(OPTIONAL_FIELDS_SHOWN);
         for field in shown.collect::<Vec<&Field>>() {
-            let value = self.value(&field.ty, field.example.as_ref(), &field.wire_name, 1);
+            let value = self.field_value(field, 1);
             expression.push_str(&format!("\n        .{}({value})", def.setter(field)));
         }
         expression
@@ -185,10 +186,33 @@ impl ExampleBuilder<'_> {
             .filter(|field| matches!(field.presence, Presence::Required | Presence::RequiredNullable))
             .map(|field| match field.presence {
                 Presence::RequiredNullable => "None".to_owned(),
-                _ => self.value(&field.ty, field.example.as_ref(), &field.wire_name, depth + 1),
+                _ => self.field_value(field, depth + 1),
             })
             .collect();
         format!("{name}::new({})", args.join(", "))
+    }
+
+    /// An expression for `field`'s setter or constructor argument that keeps the field's
+    /// constraints: the spec's example when it does, else a placeholder that does.
+    fn field_value(&mut self, field: &Field, depth: usize) -> String {
+        let (example, name, constraints) = (field.example.as_ref(), field.wire_name.as_str(), &field.constraints);
+        match &field.ty {
+            TypeRef::String => example_values::string(example, name, field.format.as_deref(), constraints),
+            TypeRef::I32 | TypeRef::I64 => example_values::integer(example, constraints),
+            TypeRef::F32 | TypeRef::F64 => example_values::float(example, constraints),
+            TypeRef::Vec(item) if example_values::min_items(constraints) > 0 => {
+                let value = if **item == TypeRef::String {
+                    format!(
+                        "{}.to_owned()",
+                        example_values::string(None, name, field.format.as_deref(), &[])
+                    )
+                } else {
+                    self.value(item, None, name, depth + 1)
+                };
+                format!("vec![{value}]")
+            }
+            ty => self.value(ty, example, name, depth),
+        }
     }
 
     /// An expression of type `ty` (or convertible into it), from the spec's example when there

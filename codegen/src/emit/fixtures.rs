@@ -236,6 +236,8 @@ mod tests {
             nullable: false,
             presence: crate::model::Presence::of(required, false, false),
             example,
+            constraints: Vec::new(),
+            format: None,
         }
     }
 

@@ -418,6 +418,8 @@ mod tests {
             nullable: true,
             presence: Presence::ThreeState,
             example: None,
+            constraints: Vec::new(),
+            format: None,
         };
         assert_eq!(
             field_type_cell(&api(), &field),

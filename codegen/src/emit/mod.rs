@@ -3,6 +3,7 @@
 mod blocking;
 mod client;
 mod docs;
+mod example_values;
 mod examples;
 mod fixtures;
 mod markdown;

@@ -126,10 +126,18 @@ fn errors_doc(operation: &Operation) -> String {
     lines
         .push("- [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.".to_owned());
     lines.push("- [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.".to_owned());
+    let mut refused = Vec::new();
     if !operation.path_params.is_empty() {
-        lines.push(
-            "- [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for an empty path parameter or one that is `.` or `..`.".to_owned(),
-        );
+        refused.push("an empty path parameter or one that is `.` or `..`");
+    }
+    if operation.query.is_some() || operation.body.is_some() {
+        refused.push("a parameter or body field that breaks the spec's constraints (a range, a length, an enum's values)");
+    }
+    if !refused.is_empty() {
+        lines.push(format!(
+            "- [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for {}.",
+            refused.join(", or ")
+        ));
     }
     lines.push(
         "- [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read."

@@ -5,13 +5,15 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, type_tokens};
-use crate::model::{Field, Presence, Shape, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef};
+use crate::model::{Constraint, Field, Presence, Shape, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef};
 use crate::runtime::{ALTERNATIVE, MODELED, MODELED_STRUCT, SCHEMA, SHAPE, TAGGED_UNION, UNTAGGED_UNION};
 
 /// `Modeled` for a struct, through the runtime's `modeled_struct!`: each field's JSON name,
-/// whether it is required and nullable, and its type.
+/// whether it is required and nullable, and its type; and, for a struct that is sent (a body
+/// or query parameters), the constraints the runtime checks before sending.
 pub(super) fn struct_schema(name: &str, def: &StructDef) -> TokenStream {
     let name = ident(name);
+    let sent = def.used_in_request || !def.used_in_response;
     let fields = def.fields.iter().map(|field| {
         let presence = ident(match (field.required, field.nullable) {
             (true, false) => "required",
@@ -21,12 +23,34 @@ pub(super) fn struct_schema(name: &str, def: &StructDef) -> TokenStream {
         });
         let wire = &field.wire_name;
         let ty = type_tokens(&field.ty);
-        quote!(#presence #wire: #ty,)
+        let rules = (sent && !field.constraints.is_empty()).then(|| rules(&field.constraints));
+        quote!(#presence #wire: #ty #rules,)
     });
     // Produces `impl Modeled for Name` with the fields' table.
     quote! {
         #MODELED_STRUCT!(#name { #(#fields)* });
     }
+}
+
+/// `[Minimum(1.0), MaxLength(255)]`: a field's constraints as `modeled_struct!` takes them.
+fn rules(constraints: &[Constraint]) -> TokenStream {
+    let float = proc_macro2::Literal::f64_unsuffixed;
+    let count = proc_macro2::Literal::u64_unsuffixed;
+    let rules = constraints.iter().map(|constraint| {
+        let (rule, bound) = match *constraint {
+            Constraint::Minimum(min) => ("Minimum", float(min)),
+            Constraint::Maximum(max) => ("Maximum", float(max)),
+            Constraint::Above(min) => ("Above", float(min)),
+            Constraint::Below(max) => ("Below", float(max)),
+            Constraint::MinLength(min) => ("MinLength", count(min)),
+            Constraint::MaxLength(max) => ("MaxLength", count(max)),
+            Constraint::MinItems(min) => ("MinItems", count(min)),
+            Constraint::MaxItems(max) => ("MaxItems", count(max)),
+        };
+        let rule = ident(rule);
+        quote!(#rule(#bound))
+    });
+    quote!([#(#rules),*])
 }
 
 /// `Modeled` for a tagged union: its tag property and each tag's member.

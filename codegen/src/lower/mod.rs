@@ -6,6 +6,7 @@
 //! rejected with an [`Error::Unsupported`] that names their JSON pointer.
 
 mod bodies;
+mod constraints;
 mod errors;
 mod extensions;
 mod operations;

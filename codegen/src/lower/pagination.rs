@@ -83,47 +83,20 @@ pub(super) fn declared(
 }
 
 fn read_declaration(value: &serde_json::Value, query: &[QueryFacts]) -> Result<Pagination, String> {
-    let kind = value
-        .get("type")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default();
-    let input = |wanted: &str| -> Result<Option<String>, String> {
-        let inputs = value.get("inputs").and_then(serde_json::Value::as_array);
-        let Some(input) = inputs
-            .into_iter()
-            .flatten()
-            .find(|input| input.get("type").and_then(serde_json::Value::as_str) == Some(wanted))
-        else {
-            return Ok(None);
-        };
-        let name = input
-            .get("name")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default();
-        let place = input
-            .get("in")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("parameters");
-        if place != "parameters" || !query.iter().any(|param| param.name == name) {
-            return Err(format!(
-                "its `{wanted}` input `{name}` is not a query parameter of the operation"
-            ));
-        }
-        Ok(Some(name.to_owned()))
-    };
-    let outputs = value.get("outputs");
     let output = |name: &str| {
-        outputs
+        value
+            .get("outputs")
             .and_then(|outputs| outputs.get(name))
             .and_then(serde_json::Value::as_str)
     };
-    let by = match kind {
+    let kind = value.get("type").and_then(serde_json::Value::as_str);
+    let by = match kind.unwrap_or_default() {
         "offsetLimit" => PageBy::Offset(
-            input("offset")?
+            input(value, "offset", query)?
                 .ok_or("an `offsetLimit` list needs an `offset` input (`page` inputs are not supported)")?,
         ),
         "cursor" => {
-            let param = input("cursor")?.ok_or("a `cursor` list needs a `cursor` input")?;
+            let param = input(value, "cursor", query)?.ok_or("a `cursor` list needs a `cursor` input")?;
             let path = output("nextCursor").ok_or("a `cursor` list needs a `nextCursor` output")?;
             PageBy::Cursor {
                 param,
@@ -136,7 +109,7 @@ fn read_declaration(value: &serde_json::Value, query: &[QueryFacts]) -> Result<P
             ));
         }
     };
-    let limit = input("limit")?;
+    let limit = input(value, "limit", query)?;
     let results = match output("results") {
         None => Results::Infer,
         Some(path) => match field_path(path)?.as_slice() {
@@ -161,6 +134,28 @@ fn read_declaration(value: &serde_json::Value, query: &[QueryFacts]) -> Result<P
         item: None,
         declared: true,
     })
+}
+
+/// The query parameter a declaration's input of type `wanted` names, if it has one.
+fn input(value: &serde_json::Value, wanted: &str, query: &[QueryFacts]) -> Result<Option<String>, String> {
+    let text =
+        |value: &serde_json::Value, key: &str| value.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+    let inputs = value.get("inputs").and_then(serde_json::Value::as_array);
+    let Some(input) = inputs
+        .into_iter()
+        .flatten()
+        .find(|input| text(input, "type").as_deref() == Some(wanted))
+    else {
+        return Ok(None);
+    };
+    let name = text(input, "name").unwrap_or_default();
+    let place = text(input, "in").unwrap_or_else(|| "parameters".to_owned());
+    if place != "parameters" || !query.iter().any(|param| param.name == name) {
+        return Err(format!(
+            "its `{wanted}` input `{name}` is not a query parameter of the operation"
+        ));
+    }
+    Ok(Some(name))
 }
 
 /// Offset pagination where the parameters say it: integer query parameters `offset` and
@@ -373,22 +368,7 @@ fn list_shape(
     if pagination.total.is_some() && total.is_none() {
         return Err(format!("the response has no number field `{total_field}`"));
     }
-    let cursor = match &pagination.by {
-        PageBy::Cursor {
-            from: CursorFrom::Envelope(name),
-            ..
-        } => {
-            let cursor = field(&def.fields, name)
-                .filter(|cursor| matches!(cursor.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64));
-            Some(
-                cursor
-                    .ok_or_else(|| format!("the response has no string or integer field `{name}`"))?
-                    .rust_name
-                    .clone(),
-            )
-        }
-        _ => None,
-    };
+    let cursor = envelope_cursor(&def.fields, pagination)?;
     let envelope = Envelope {
         type_name,
         items: items.rust_name.clone(),
@@ -397,6 +377,21 @@ fn list_shape(
         item: (**item).clone(),
     };
     Ok(((**item).clone(), Some(envelope)))
+}
+
+/// The Rust name of the envelope field a cursor list takes its next cursor from, if it does.
+fn envelope_cursor(fields: &[Field], pagination: &Pagination) -> Result<Option<String>, String> {
+    let PageBy::Cursor {
+        from: CursorFrom::Envelope(name),
+        ..
+    } = &pagination.by
+    else {
+        return Ok(None);
+    };
+    field(fields, name)
+        .filter(|cursor| matches!(cursor.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64))
+        .map(|cursor| Some(cursor.rust_name.clone()))
+        .ok_or_else(|| format!("the response has no string or integer field `{name}`"))
 }
 
 fn field<'f>(fields: &'f [Field], wire_name: &str) -> Option<&'f Field> {

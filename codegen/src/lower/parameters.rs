@@ -4,6 +4,7 @@
 use indexmap::IndexMap;
 use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Schema};
 
+use super::constraints;
 use super::operations::OperationLowerer;
 use super::pagination::{self, QueryFacts};
 use super::refs::follow;
@@ -327,6 +328,9 @@ impl<'a> OperationLowerer<'_, 'a> {
                 styles.push((wire_name.clone(), style));
             }
             let data = parameter.parameter_data_ref();
+            let schema = self.query_schema(parameter);
+            let constraints = schema.map(constraints::of).unwrap_or_default();
+            let format = schema.and_then(constraints::string_format);
             fields.push(Field {
                 rust_name: field_names.claim(&snake_name(&wire_name)),
                 wire_name,
@@ -336,6 +340,8 @@ impl<'a> OperationLowerer<'_, 'a> {
                 nullable: lowered.nullable,
                 presence: Presence::of(data.required, lowered.nullable, false),
                 example,
+                constraints,
+                format,
             });
         }
         let doc = format!("The query parameters of `{operation_id}`. Unset fields are not sent.");

@@ -191,6 +191,31 @@ pub struct Field {
     pub presence: Presence,
     /// The spec's `example` for the property, if any.
     pub example: Option<serde_json::Value>,
+    /// What the spec requires of the values sent in it, checked before a request is sent.
+    pub constraints: Vec<Constraint>,
+    /// A string's `format` (`uri`, `email`, `date-time`, ...), which the examples follow.
+    pub format: Option<String>,
+}
+
+/// A constraint of the spec on a value: the runtime's `Rule` of the same name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Constraint {
+    /// `minimum`.
+    Minimum(f64),
+    /// `maximum`.
+    Maximum(f64),
+    /// `minimum` with `exclusiveMinimum: true`.
+    Above(f64),
+    /// `maximum` with `exclusiveMaximum: true`.
+    Below(f64),
+    /// `minLength`.
+    MinLength(u64),
+    /// `maxLength`.
+    MaxLength(u64),
+    /// `minItems`.
+    MinItems(u64),
+    /// `maxItems`.
+    MaxItems(u64),
 }
 
 /// How a field's optionality and nullability map to Rust.
@@ -303,6 +328,8 @@ mod tests {
             nullable: false,
             presence: Presence::Optional,
             example: None,
+            constraints: Vec::new(),
+            format: None,
         };
         let def = StructDef {
             fields: vec![field("new"), field("set_new"), field("code")],

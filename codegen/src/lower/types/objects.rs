@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
+use super::super::{constraints, refs};
 use super::{Target, TypeLowerer};
 use crate::error::{Error, Pointer};
 use crate::model::{Field, Presence, StructDef, TypeKind, TypeRef};
@@ -64,6 +65,17 @@ impl<'a> TypeLowerer<'a> {
         }
     }
 
+    /// The schema in a property's slot, its `$ref` followed; `None` for a `$ref` that leads
+    /// nowhere, which lowering the property reports.
+    fn slot_schema(&self, slot: &'a ReferenceOr<Box<Schema>>) -> Option<&'a Schema> {
+        match slot {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => refs::resolve::<Schema>(self.spec, reference, &Pointer::root())
+                .ok()
+                .map(|resolved| resolved.item),
+        }
+    }
+
     fn define_struct(
         &mut self,
         properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
@@ -106,6 +118,9 @@ impl<'a> TypeLowerer<'a> {
             };
             let lowered = self.lower(slot.into(), &field_hint, &field_pointer)?;
             let required = required.contains(wire_name);
+            let schema = self.slot_schema(slot);
+            let constraints = schema.map(constraints::of).unwrap_or_default();
+            let format = schema.and_then(constraints::string_format);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name: field_names.claim(&snake_name(wire_name)),
@@ -116,6 +131,8 @@ impl<'a> TypeLowerer<'a> {
                 // Decided again in `finish`, once it is known whether the type is sent.
                 presence: Presence::of(required, lowered.nullable, false),
                 example,
+                constraints,
+                format,
             });
         }
         let kind = TypeKind::Struct(StructDef {
