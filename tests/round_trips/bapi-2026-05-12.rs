@@ -196,3 +196,41 @@ async fn one_bad_user_in_a_list_of_500_neither_fails_the_others_nor_loses_them()
     let error = mock.clerk().users().list(GetUserListQuery::default()).await.expect_err("strict");
     assert!(matches!(&error, Error::Decode(d) if d.pointer() == "/100"), "{error:?}");
 }
+
+#[tokio::test]
+async fn requests_that_break_the_specs_constraints_fail_before_anything_is_sent() {
+    use bapi_2026_05_12::models::{CreateMachineRequest, GetApiKeysQuery, GetApiKeysQueryIncludeInvalid};
+
+    let mock = MockClerk::start().await;
+    let clerk = mock.clerk();
+    let invalid = |error: Error| match error {
+        Error::InvalidRequest { reason, .. } => reason,
+        other => panic!("not refused before sending: {other}"),
+    };
+
+    let too_many = clerk.users().list(GetUserListQuery::default().limit(501)).await.expect_err("over 500");
+    assert_eq!(invalid(too_many), "query parameter `limit` must be at most 500 (`maximum`)");
+
+    let nameless = clerk.machines().create(CreateMachineRequest::new("")).await.expect_err("an empty name");
+    assert_eq!(
+        invalid(nameless),
+        "body field `/name` must be at least 1 character long (`minLength`)"
+    );
+
+    let unknown = GetApiKeysQueryIncludeInvalid::Unknown("maybe".to_owned());
+    let query = GetApiKeysQuery::new("user_1").include_invalid(unknown);
+    let outside = clerk.api_keys().get_api_keys(query).await.expect_err("not a listed value");
+    assert_eq!(
+        invalid(outside),
+        "query parameter `include_invalid` must be one of the values the spec lists"
+    );
+
+    assert_eq!(mock.requests().len(), 0, "nothing was sent");
+
+    // With the checks off, the request goes out as it is, for when Clerk's limits change first.
+    mock.users().list().returns(Vec::new());
+    let unchecked = mock.builder().check_requests(false).build().expect("builds");
+    let users = unchecked.users().list(GetUserListQuery::default().limit(501)).await.expect("sent");
+    assert!(users.is_empty());
+    assert_eq!(queries(&mock), ["limit=501"]);
+}

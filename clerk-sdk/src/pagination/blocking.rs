@@ -144,3 +144,89 @@ where
         self.items().collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::Method;
+    use serde_json::{Value, json};
+    use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers::any};
+
+    use crate::api::tests::TestApi;
+    use crate::call::Operation;
+    use crate::pagination::{CursorFrom, PageBy, Paging};
+    use crate::retry::RetryClass;
+
+    const LIST: Operation = Operation {
+        id: "ListThings",
+        method: Method::GET,
+        path: "/things",
+        error_statuses: &[],
+        retry: RetryClass::Idempotent,
+        security: &[],
+        default_errors: false,
+        accept: "application/json",
+    };
+    static PAGING: Paging = Paging {
+        by: PageBy::Cursor {
+            param: "after",
+            from: CursorFrom::LastItem("id"),
+        },
+        limit: Some("limit"),
+        max_page_size: Some(5),
+    };
+
+    /// Twelve things, served after the `after` cursor, `limit` at a time.
+    struct Things;
+
+    impl Respond for Things {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let query = |name: &str| {
+                request
+                    .url
+                    .query_pairs()
+                    .find(|(key, _)| key == name)
+                    .map(|(_, v)| v.into_owned())
+            };
+            let start = query("after").map_or(0, |after| {
+                after.trim_start_matches("thing_").parse::<usize>().unwrap_or(0) + 1
+            });
+            let limit: usize = query("limit").and_then(|limit| limit.parse().ok()).unwrap_or(10);
+            let page: Vec<Value> = (start..12)
+                .take(limit)
+                .map(|i| json!({"id": format!("thing_{i}")}))
+                .collect();
+            ResponseTemplate::new(200).set_body_json(page)
+        }
+    }
+
+    #[test]
+    fn the_blocking_paginator_walks_the_list_as_an_iterator() {
+        let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+        let server = runtime.block_on(async {
+            let server = MockServer::start().await;
+            Mock::given(any()).respond_with(Things).mount(&server).await;
+            server
+        });
+        let client = crate::runtime::Client::<TestApi>::builder()
+            .server_url(server.uri())
+            .build_blocking()
+            .expect("builds");
+
+        let call =
+            client.wrap(crate::runtime::Call::<TestApi, Vec<Value>>::new(client.as_async(), &LIST, &[]).paged(&PAGING));
+        let ids: Vec<String> = call
+            .paginate()
+            .items()
+            .map(|thing| thing.expect("succeeds")["id"].as_str().unwrap_or_default().to_owned())
+            .collect();
+
+        let expected: Vec<String> = (0..12).map(|i| format!("thing_{i}")).collect();
+        assert_eq!(ids, expected);
+        let requests = runtime.block_on(server.received_requests()).expect("recorded");
+        let queries: Vec<&str> = requests
+            .iter()
+            .map(|request| request.url.query().unwrap_or_default())
+            .collect();
+        assert_eq!(queries, ["limit=5", "after=thing_4&limit=5", "after=thing_9&limit=5"]);
+    }
+}

@@ -131,7 +131,8 @@ fn errors_doc(operation: &Operation) -> String {
         refused.push("an empty path parameter or one that is `.` or `..`");
     }
     if operation.query.is_some() || operation.body.is_some() {
-        refused.push("a parameter or body field that breaks the spec's constraints (a range, a length, an enum's values)");
+        refused
+            .push("a parameter or body field that breaks the spec's constraints (a range, a length, an enum's values)");
     }
     if !refused.is_empty() {
         lines.push(format!(
