@@ -53,6 +53,16 @@
 //! the builder or a call makes a deviation an [`Error::Decode`] instead, as the testing kit's
 //! clients do. The [`drift`] module has the outcome of each kind of deviation.
 //!
+//! # Lists and request checks
+//!
+//! A list operation's call has `.paginate()`, which pages through the list as a stream of items
+//! or pages, resumable after a failure: see [`pagination`] (the phone numbers have no list; a
+//! crate generated from the whole Backend API has 37). Before a call is sent, its parameters
+//! and body are checked against the spec's constraints (ranges, lengths, item counts, an
+//! enum's values); a violation is [`Error::InvalidRequest`] and nothing is sent.
+//! [`ClerkBuilder::check_requests`](crate::runtime::ClientBuilder::check_requests) turns the
+//! checks off.
+//!
 //! # Other Clerk APIs
 //!
 //! The client runtime is generic over the API it talks to ([`runtime`]): a crate generated from

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use bapi_2026_05_12::Error;
 use bapi_2026_05_12::models::{
     GetM2mTokensQuery, GetM2mTokensResponse, GetSessionListQuery, GetUserListQuery, ListOrganizationsQuery,
-    Organizations, SessionPage, User,
+    SessionPage, User,
 };
 use bapi_2026_05_12::testing::{LoggedRequest, MockClerk, fixtures};
 use futures_util::StreamExt;
@@ -75,17 +75,15 @@ async fn users_1234_come_through_in_3_requests_with_no_duplicate_and_no_gap() {
 #[tokio::test]
 async fn a_data_and_total_count_list_pages_by_offset_to_its_total() {
     let mock = MockClerk::start().await;
-    mock.organizations().list().returns_with(|request| {
-        let (offset, limit) = offset_and_limit(&request.query);
-        let page: Vec<_> = (offset..(offset + limit).min(1100))
-            .map(|i| {
-                let mut organization = fixtures::organization();
-                organization.id = format!("org_{i}");
-                organization
-            })
-            .collect();
-        Organizations::new(page, 1100)
-    });
+    let organizations: Vec<_> = (0..1100)
+        .map(|i| {
+            let mut organization = fixtures::organization();
+            organization.id = format!("org_{i}");
+            organization
+        })
+        .collect();
+    // The kit serves the whole list, each request its page, as `{data, total_count}`.
+    mock.organizations().list().serves_list(organizations);
     let clerk = mock.clerk();
 
     let organizations = clerk
@@ -233,4 +231,84 @@ async fn requests_that_break_the_specs_constraints_fail_before_anything_is_sent(
     let users = unchecked.users().list(GetUserListQuery::default().limit(501)).await.expect("sent");
     assert!(users.is_empty());
     assert_eq!(queries(&mock), ["limit=501"]);
+}
+
+/// The page of `list` a `/users` request asks for: after `starting_after`, `limit` users.
+fn users_after(list: &[User], query: &[(String, String)]) -> Vec<User> {
+    let after = query.iter().find(|(name, _)| name == "starting_after").map(|(_, value)| value.as_str());
+    let start = after.map_or(0, |after| list.iter().position(|user| user.id == after).map_or(list.len(), |i| i + 1));
+    let (_, limit) = offset_and_limit(query);
+    list.iter().skip(start).take(limit).cloned().collect()
+}
+
+#[tokio::test]
+async fn a_page_that_fails_after_its_retries_gives_a_cursor_that_finishes_the_crawl() {
+    let mock = MockClerk::start().await;
+    let all = numbered_users(1234);
+    let served = all.clone();
+    mock.users().list().returns_with(move |request| users_after(&served, &request.query));
+    // The second page fails every attempt the mock's client makes (4), then answers again.
+    mock.users()
+        .list()
+        .query(GetUserListQuery::default().starting_after("user_0499"))
+        .status(503)
+        .times(4);
+    let clerk = mock.clerk();
+
+    let mut users = clerk.users().list(GetUserListQuery::default()).paginate().items();
+    let mut ids = Vec::new();
+    let failed = loop {
+        match users.next().await {
+            Some(Ok(user)) => ids.push(user.id),
+            Some(Err(failed)) => break failed,
+            None => panic!("the second page fails"),
+        }
+    };
+    assert_eq!(ids.len(), 500);
+    assert_eq!(failed.error().status().map(|status| status.as_u16()), Some(503));
+    let saved = serde_json::to_string(failed.resume_cursor()).expect("serializes");
+
+    // Another process would read the cursor back the same way.
+    let cursor = serde_json::from_str(&saved).expect("deserializes");
+    let rest = clerk
+        .users()
+        .list(GetUserListQuery::default())
+        .paginate()
+        .resume(cursor)
+        .collect_items()
+        .await
+        .expect("the rest succeeds");
+    ids.extend(rest.into_iter().map(|user| user.id));
+
+    let expected: Vec<String> = all.into_iter().map(|user| user.id).collect();
+    assert_eq!(ids, expected, "every user exactly once");
+}
+
+#[tokio::test]
+async fn users_created_between_pages_bring_no_duplicate_on_the_cursor_path() {
+    let mock = MockClerk::start().await;
+    // Newest first, as `/users` lists them: each request finds a new user at the head.
+    let list = std::sync::Arc::new(std::sync::Mutex::new(numbered_users(1234)));
+    let shared = list.clone();
+    mock.users().list().returns_with(move |request| {
+        let mut list = shared.lock().expect("not poisoned");
+        let page = users_after(&list, &request.query);
+        let mut newcomer = fixtures::user();
+        newcomer.id = format!("user_new_{}", list.len());
+        list.insert(0, newcomer);
+        page
+    });
+    let clerk = mock.clerk();
+
+    let users = clerk
+        .users()
+        .list(GetUserListQuery::default())
+        .paginate()
+        .collect_items()
+        .await
+        .expect("succeeds");
+
+    let ids: HashSet<&str> = users.iter().map(|user| user.id.as_str()).collect();
+    assert_eq!(ids.len(), users.len(), "no user twice");
+    assert_eq!(users.len(), 1234, "every user there at the start");
 }

@@ -2,7 +2,7 @@
 //! Typed mocks of Clerk Backend API for testing the code that calls it, and fixtures built from its examples.
 //!
 //! - **The mock.** [`MockClerk::start`] starts a server on loopback, in process. [`MockClerk::clerk`] (or [`MockClerk::builder`], to change something first) hands out a client pointed at it, with a test credential, retries that wait milliseconds and stop after a few attempts, and strict responses.
-//! - **Expectations.** `mock.phone_numbers()` and the other resource methods give one [`MockExpectation`] per operation. Narrow it with its path-parameter methods, `.query(..)`, [`body`](MockExpectation::body) or [`body_where`](MockExpectation::body_where). Answer with [`returns`](MockExpectation::returns), [`returns_with`](MockExpectation::returns_with) (computed from the request), [`pages`](MockExpectation::pages) (a list's pages, in order), [`fails`](MockExpectation::fails) (the API's error body), [`status`](MockExpectation::status) or [`respond_with`](MockExpectation::respond_with) (any response, built with [`wiremock`]). Responses come in the order written: each once, or [`times`](MockExpectation::times)`(n)`, the last for good. [`never`](MockExpectation::never) forbids a request.
+//! - **Expectations.** `mock.phone_numbers()` and the other resource methods give one [`MockExpectation`] per operation. Narrow it with its path-parameter methods, `.query(..)`, [`body`](MockExpectation::body) or [`body_where`](MockExpectation::body_where). Answer with [`returns`](MockExpectation::returns), [`returns_with`](MockExpectation::returns_with) (computed from the request), [`pages`](MockExpectation::pages) (a list's pages, in order), [`serves_list`](MockExpectation::serves_list) (a whole list, each request its page), [`fails`](MockExpectation::fails) (the API's error body), [`status`](MockExpectation::status) or [`respond_with`](MockExpectation::respond_with) (any response, built with [`wiremock`]). Responses come in the order written: each once, or [`times`](MockExpectation::times)`(n)`, the last for good. [`never`](MockExpectation::never) forbids a request.
 //! - **What was sent.** [`received`](MockExpectation::received) reads an operation's requests back, typed; [`MockClerk::requests`] lists every request the mock received, in order, across operations.
 //! - **Failures.** A request no expectation answers (or one that said `never`) gets status 421 with the mock's report, never an answer the API could give, and a call of the mock's clients panics right there. [`MockClerk::verify`] (also run when the mock is dropped) and [`MockClerk::check`] fail on those, and on counted responses that were not asked for.
 //! - **Fixtures.** [`fixtures`] has a value of each model; each call returns a fresh one, to change as the test needs.
@@ -31,6 +31,7 @@ pub type MockClerk = crate::__private::testing::Mock<ClerkBackendApi>;
 /// [`returns`](crate::runtime::testing::Expectation::returns),
 /// [`returns_with`](crate::runtime::testing::Expectation::returns_with),
 /// [`pages`](crate::runtime::testing::Expectation::pages),
+/// [`serves_list`](crate::runtime::testing::Expectation::serves_list),
 /// [`fails`](crate::runtime::testing::Expectation::fails),
 /// [`status`](crate::runtime::testing::Expectation::status),
 /// [`respond_with`](crate::runtime::testing::Expectation::respond_with),

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderMap, HeaderValue};
 use serde::Serialize;
 
-use super::MockOperation;
 use super::state::{self, Hidden, Matcher, Recorded, Reply, State, Step};
+use super::{MockOperation, ResponseBody, lists};
 use crate::api::{Api, KeyLocation};
 use crate::call::{Style, query_pairs};
 
@@ -205,6 +205,38 @@ impl<'a, O: MockOperation> Expectation<'a, O> {
             let received = received::<O>(request, hidden)?;
             let body = O::encode_response(&compute(&received));
             Ok(state::body_template(O::SUCCESS_STATUS, &body))
+        })))
+    }
+
+    /// `serves_list`: every request answered with its page of `items`.
+    fn answer_list<I: Serialize>(self, items: &[I]) -> Self {
+        let Some(paging) = O::PAGING else {
+            panic!(
+                "{}: serves_list(..) is for list operations, and this one is not",
+                O::OPERATION.id
+            );
+        };
+        let items: Vec<serde_json::Value> = items
+            .iter()
+            .map(|item| {
+                serde_json::to_value(item).unwrap_or_else(|e| {
+                    panic!(
+                        "{}: an item of serves_list(..) does not serialize: {e}",
+                        O::OPERATION.id
+                    )
+                })
+            })
+            .collect();
+        self.then(Reply::Computed(std::sync::Arc::new(move |request, _| {
+            let body = lists::page_body(paging, &items, &request.query);
+            let bytes = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
+            Ok(state::body_template(
+                O::SUCCESS_STATUS,
+                &ResponseBody {
+                    content_type: Some("application/json"),
+                    bytes,
+                },
+            ))
         })))
     }
 

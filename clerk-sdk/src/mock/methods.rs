@@ -103,6 +103,33 @@ macro_rules! __expectation_methods {
                 expectation.answer_pages(pages)
             }
 
+            /// Serves `items` as a list operation's whole list: each request gets the page its
+            /// own offset (or cursor) and page size ask for, in the operation's response shape
+            /// (a bare array, or its envelope with the total, and the next cursor where the
+            /// responses carry one). For testing code that pages through a list of any length:
+            ///
+            /// ```ignore
+            /// // With a crate generated from the whole Backend API.
+            /// let users: Vec<User> = (0..1234)
+            ///     .map(|i| {
+            ///         let mut user = fixtures::user();
+            ///         user.id = format!("user_{i}");
+            ///         user
+            ///     })
+            ///     .collect();
+            /// mock.users().list().serves_list(users); // 3 requests of 500 read them all
+            /// ```
+            ///
+            /// An envelope with required fields beside its items, total and cursor needs
+            /// [`returns_with`](Self::returns_with) instead.
+            ///
+            /// # Panics
+            ///
+            /// If the operation is not a list, or an item does not serialize.
+            fn serves_list(expectation, items: ::std::vec::Vec<impl $crate::__private::serde::Serialize>) {
+                expectation.answer_list(&items)
+            }
+
             /// Answers with `status` and the API's error body `errors`, as the server does for
             /// a failed call: the call returns the SDK's typed error.
             fn fails(expectation, status: u16, errors: <O::Api as $crate::__private::Api>::ErrorBody) {

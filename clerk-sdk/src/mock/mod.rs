@@ -10,6 +10,7 @@
 mod bodies;
 mod expectation;
 mod failures;
+mod lists;
 mod log;
 mod methods;
 mod report;
@@ -68,6 +69,9 @@ pub trait MockOperation: 'static {
     /// list's position and page size, which its paginator sets. A query matcher leaves them
     /// aside unless its query sets them.
     const SDK_QUERY: &'static [&'static str] = &[];
+    /// How the operation pages, for a list operation: what
+    /// [`Expectation::serves_list`] serves by.
+    const PAGING: Option<&'static crate::pagination::Paging> = None;
 
     /// Reads a request body back.
     ///
@@ -401,7 +405,8 @@ macro_rules! __mock_operation {
         body: $body:ty = $decode:path,
         response: $response:ty = $encode:path,
         output: $output:ty
-        $(, sdk_query: [$($sdk_query:literal),* $(,)?])? $(,)?
+        $(, sdk_query: [$($sdk_query:literal),* $(,)?])?
+        $(, paging: $paging:path)? $(,)?
     ) => {
         $(#[$doc])*
         #[derive(Debug)]
@@ -415,6 +420,7 @@ macro_rules! __mock_operation {
             const OPERATION: &'static $crate::__private::Operation = &$operation;
             const SUCCESS_STATUS: u16 = $status;
             $(const SDK_QUERY: &'static [&'static str] = &[$($sdk_query),*];)?
+            $(const PAGING: ::core::option::Option<&'static $crate::__private::Paging> = ::core::option::Option::Some(&$paging);)?
 
             fn decode_body(bytes: &[u8]) -> ::core::result::Result<$body, ::std::string::String> {
                 $decode(bytes)

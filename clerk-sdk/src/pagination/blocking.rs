@@ -173,6 +173,8 @@ mod tests {
         },
         limit: Some("limit"),
         max_page_size: Some(5),
+        items: None,
+        total: None,
     };
 
     /// Twelve things, served after the `after` cursor, `limit` at a time.

@@ -60,6 +60,11 @@ pub struct Paging {
     /// The largest page size the operation allows (its `limit` parameter's `maximum`): the
     /// page size asked for unless the call sets another.
     pub max_page_size: Option<u64>,
+    /// The envelope field (JSON name) the response keeps the items in; `None` for a bare
+    /// array. The testing kit serves a list in this shape.
+    pub items: Option<&'static str>,
+    /// The envelope field (JSON name) with the list's total, if the response has one.
+    pub total: Option<&'static str>,
 }
 
 /// How a list's next page is asked for.
@@ -83,8 +88,9 @@ pub enum PageBy {
 pub enum CursorFrom {
     /// A field of the page's last item, such as its `id`.
     LastItem(&'static str),
-    /// The response, as its [`IntoPage`] conversion gives it.
-    Response,
+    /// This field (JSON name) of the response's envelope, as its [`IntoPage`] conversion gives
+    /// it.
+    Field(&'static str),
 }
 
 /// A list response taken apart into its items, its total and its next cursor. Implemented for

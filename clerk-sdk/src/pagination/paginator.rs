@@ -18,6 +18,8 @@ static ONCE: Paging = Paging {
     by: PageBy::Once,
     limit: None,
     max_page_size: None,
+    items: None,
+    total: None,
 };
 
 /// A stream of a list's pages, from [`Paginator::pages`]. It ends after the last page, or after
@@ -160,7 +162,7 @@ where
                 ..
             } => items.last().and_then(|item| field_text(item, field)),
             PageBy::Cursor {
-                from: CursorFrom::Response,
+                from: CursorFrom::Field(_),
                 ..
             } => parts.next_cursor,
             PageBy::Offset(_) | PageBy::Once => None,

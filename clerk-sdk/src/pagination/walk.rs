@@ -204,6 +204,8 @@ mod tests {
         by: PageBy::Offset("offset"),
         limit: Some("limit"),
         max_page_size: Some(500),
+        items: None,
+        total: None,
     };
     static CURSOR: Paging = Paging {
         by: PageBy::Cursor {
@@ -212,11 +214,15 @@ mod tests {
         },
         limit: Some("limit"),
         max_page_size: Some(500),
+        items: None,
+        total: None,
     };
     static UNSIZED: Paging = Paging {
         by: PageBy::Offset("offset"),
         limit: None,
         max_page_size: None,
+        items: None,
+        total: None,
     };
 
     fn seen(count: u64, total: Option<u64>, next_cursor: Option<&str>) -> Seen {

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, model_type_tokens};
-use crate::model::{Api, CursorFrom, Envelope, Operation, PageBy};
+use crate::model::{Api, CursorFrom, Envelope, Operation, PageBy, Results};
 use crate::runtime::{CURSOR_FROM, INTO_PAGE, PAGE_BY, PAGE_PARTS, PAGING};
 
 /// The name of an operation's paging descriptor: `GET_USER_LIST_PAGING`.
@@ -25,7 +25,7 @@ pub(super) fn descriptor(operation: &Operation) -> TokenStream {
         PageBy::Cursor { param, from } => {
             let from = match from {
                 CursorFrom::LastItem(field) => quote!(#CURSOR_FROM::LastItem(#field)),
-                CursorFrom::Envelope(_) => quote!(#CURSOR_FROM::Response),
+                CursorFrom::Envelope(field) => quote!(#CURSOR_FROM::Field(#field)),
             };
             quote!(#PAGE_BY::Cursor { param: #param, from: #from })
         }
@@ -35,11 +35,22 @@ pub(super) fn descriptor(operation: &Operation) -> TokenStream {
         let max = proc_macro2::Literal::u64_unsuffixed(max);
         quote!(#max)
     }));
+    let items = option(match &pagination.results {
+        Results::Field(field) => Some(quote!(#field)),
+        Results::Root | Results::Infer => None,
+    });
+    let total = option(pagination.total.as_ref().map(|total| quote!(#total)));
     let doc = format!(" How `{}` pages.", operation.id);
-    // Produces the descriptor the runtime's paginator reads.
+    // Produces the descriptor the runtime's paginator (and the testing kit) reads.
     quote! {
         #[doc = #doc]
-        pub(crate) const #name: #PAGING = #PAGING { by: #by, limit: #limit, max_page_size: #max };
+        pub(crate) const #name: #PAGING = #PAGING {
+            by: #by,
+            limit: #limit,
+            max_page_size: #max,
+            items: #items,
+            total: #total,
+        };
     }
 }
 

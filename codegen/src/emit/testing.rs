@@ -8,7 +8,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::operations::{output_type, styles_tokens};
-use super::{fixtures, ident, model_type_tokens};
+use super::{fixtures, ident, model_type_tokens, pagination};
 use crate::model::{Api, BodyEncoding, Operation, PageBy, Resource, TypeRef};
 use crate::names::{Scope, avoiding, type_name};
 use crate::runtime::{
@@ -18,7 +18,7 @@ use crate::runtime::{
 };
 
 /// The methods of an expectation, which a path parameter's matcher must not hide.
-const EXPECTATION_METHODS: [&str; 15] = [
+const EXPECTATION_METHODS: [&str; 16] = [
     "path_param",
     "query_styled",
     "query",
@@ -27,6 +27,7 @@ const EXPECTATION_METHODS: [&str; 15] = [
     "returns",
     "returns_with",
     "pages",
+    "serves_list",
     "fails",
     "status",
     "respond_with",
@@ -85,11 +86,10 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
     let handles: Vec<TokenStream> = handles.collect();
     let operation_tokens = operations.iter().map(|(_, tokens)| tokens);
     let fixtures = fixtures::module(api);
-    let descriptors = api
-        .resources
-        .iter()
-        .flat_map(|r| &r.operations)
-        .map(|op| ident(&op.const_name));
+    let descriptors = api.resources.iter().flat_map(|r| &r.operations).flat_map(|op| {
+        let paging = op.pagination.as_ref().map(|_| pagination::paging_ident(op));
+        std::iter::once(ident(&op.const_name)).chain(paging)
+    });
     let helpers = use_items(&helpers(api));
     let for_each = for_each_operation(&marker, operations.iter().map(|(name, _)| name.as_str()));
     quote! {
@@ -121,7 +121,7 @@ fn module_doc(api: &Api, in_sdk: bool) -> Vec<String> {
         format!(" Typed mocks of {} for testing the code that calls it, and fixtures built from its examples.", api.title),
         String::new(),
         " - **The mock.** [`MockClerk::start`] starts a server on loopback, in process. [`MockClerk::clerk`] (or [`MockClerk::builder`], to change something first) hands out a client pointed at it, with a test credential, retries that wait milliseconds and stop after a few attempts, and strict responses.".to_owned(),
-        format!(" - **Expectations.** `mock.{first}()` and the other resource methods give one [`MockExpectation`] per operation. Narrow it with its path-parameter methods, `.query(..)`, [`body`](MockExpectation::body) or [`body_where`](MockExpectation::body_where). Answer with [`returns`](MockExpectation::returns), [`returns_with`](MockExpectation::returns_with) (computed from the request), [`pages`](MockExpectation::pages) (a list's pages, in order), [`fails`](MockExpectation::fails) (the API's error body), [`status`](MockExpectation::status) or [`respond_with`](MockExpectation::respond_with) (any response, built with [`wiremock`]). Responses come in the order written: each once, or [`times`](MockExpectation::times)`(n)`, the last for good. [`never`](MockExpectation::never) forbids a request."),
+        format!(" - **Expectations.** `mock.{first}()` and the other resource methods give one [`MockExpectation`] per operation. Narrow it with its path-parameter methods, `.query(..)`, [`body`](MockExpectation::body) or [`body_where`](MockExpectation::body_where). Answer with [`returns`](MockExpectation::returns), [`returns_with`](MockExpectation::returns_with) (computed from the request), [`pages`](MockExpectation::pages) (a list's pages, in order), [`serves_list`](MockExpectation::serves_list) (a whole list, each request its page), [`fails`](MockExpectation::fails) (the API's error body), [`status`](MockExpectation::status) or [`respond_with`](MockExpectation::respond_with) (any response, built with [`wiremock`]). Responses come in the order written: each once, or [`times`](MockExpectation::times)`(n)`, the last for good. [`never`](MockExpectation::never) forbids a request."),
         " - **What was sent.** [`received`](MockExpectation::received) reads an operation's requests back, typed; [`MockClerk::requests`] lists every request the mock received, in order, across operations.".to_owned(),
         " - **Failures.** A request no expectation answers (or one that said `never`) gets status 421 with the mock's report, never an answer the API could give, and a call of the mock's clients panics right there. [`MockClerk::verify`] (also run when the mock is dropped) and [`MockClerk::check`] fail on those, and on counted responses that were not asked for.".to_owned(),
         " - **Fixtures.** [`fixtures`] has a value of each model; each call returns a fresh one, to change as the test needs.".to_owned(),
@@ -155,6 +155,7 @@ fn mock_types(marker: &Ident, in_sdk: bool) -> TokenStream {
             /// [`returns`](crate::runtime::testing::Expectation::returns),
             /// [`returns_with`](crate::runtime::testing::Expectation::returns_with),
             /// [`pages`](crate::runtime::testing::Expectation::pages),
+            /// [`serves_list`](crate::runtime::testing::Expectation::serves_list),
             /// [`fails`](crate::runtime::testing::Expectation::fails),
             /// [`status`](crate::runtime::testing::Expectation::status),
             /// [`respond_with`](crate::runtime::testing::Expectation::respond_with),
@@ -201,6 +202,29 @@ fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, To
     // The helpers are imported by name (see `helpers`).
     let (decode, encode, mock_operation) = (ident(decode.name()), ident(encode.name()), ident(MOCK_OPERATION.name()));
     let output = output_type(operation);
+    let matchers = matchers(operation, &marker);
+    let sdk_query = sdk_query(operation);
+    let paging = operation.pagination.as_ref().map(|_| {
+        let paging = pagination::paging_ident(operation);
+        quote!(paging: #paging,)
+    });
+    let tokens = quote! {
+        #mock_operation! {
+            #[doc = #doc]
+            #marker, #api_marker, #descriptor, #status,
+            body: #body = #decode,
+            response: #response = #encode,
+            output: #output,
+            #sdk_query
+            #paging
+        }
+        #matchers
+    };
+    (marker_name.to_owned(), tokens)
+}
+
+/// The matchers of an operation's expectations: one per path parameter, and `query`.
+fn matchers(operation: &Operation, marker: &Ident) -> Option<TokenStream> {
     let path_matchers: Vec<TokenStream> = operation
         .path_params
         .iter()
@@ -226,27 +250,14 @@ fn operation(api: &Api, operation: &Operation, marker_name: &str) -> (String, To
             }
         }
     });
-    let matchers = (!path_matchers.is_empty() || query_matcher.is_some()).then(|| {
+    (!path_matchers.is_empty() || query_matcher.is_some()).then(|| {
         quote! {
             impl MockExpectation<'_, #marker> {
                 #(#path_matchers)*
                 #query_matcher
             }
         }
-    });
-    let sdk_query = sdk_query(operation);
-    let tokens = quote! {
-        #mock_operation! {
-            #[doc = #doc]
-            #marker, #api_marker, #descriptor, #status,
-            body: #body = #decode,
-            response: #response = #encode,
-            output: #output,
-            #sdk_query
-        }
-        #matchers
-    };
-    (marker_name.to_owned(), tokens)
+    })
 }
 
 /// `sdk_query: [..]`: the query parameters the SDK sets itself (the constants, and a list's

@@ -288,6 +288,7 @@ pub(super) fn resolve(api: &mut Api, warnings: &mut Vec<Warning>) {
                 ));
             }
             pagination.item = Some(item);
+            settle(&mut pagination, envelope.as_ref());
             Ok(envelope)
         });
         match envelope {
@@ -305,6 +306,23 @@ pub(super) fn resolve(api: &mut Api, warnings: &mut Vec<Warning>) {
         }
     }
     api.envelopes = envelopes.into_values().collect();
+}
+
+/// Writes down where a resolved list's response keeps its items and its total, by JSON name:
+/// the response itself or an envelope field, and the total field only if the envelope has it.
+fn settle(pagination: &mut Pagination, envelope: Option<&Envelope>) {
+    let Some(envelope) = envelope else {
+        pagination.results = Results::Root;
+        pagination.total = None;
+        return;
+    };
+    if pagination.results == Results::Infer {
+        pagination.results = Results::Field(DATA.to_owned());
+    }
+    pagination.total = envelope
+        .total
+        .as_ref()
+        .map(|_| pagination.total.clone().unwrap_or_else(|| TOTAL_COUNT.to_owned()));
 }
 
 /// The items' type and, for an envelope, the envelope, of a list response of type `response`.

@@ -14,9 +14,10 @@ pub struct Pagination {
     pub max_page_size: Option<u64>,
     /// Where the response keeps the items: the response itself (a bare array) or a field of
     /// an envelope. Lowering decides it from the spec; until the response's type is known it
-    /// may be [`Results::Infer`].
+    /// may be [`Results::Infer`], never after.
     pub results: Results,
-    /// The field of the envelope that holds the list's total, by wire name.
+    /// The field of the envelope that holds the list's total, by wire name: as declared until
+    /// the response's type is known, then the field it has, if any.
     pub total: Option<String>,
     /// The items' type, once the response's shape is resolved.
     pub item: Option<TypeRef>,

@@ -252,3 +252,44 @@ async fn a_page_size_over_the_maximum_and_a_foreign_cursor_are_refused_before_se
     assert!(error.to_string().contains("the cursor belongs to `ListSessions`"), "{error}");
     assert!(mock.requests().is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn the_kit_serves_a_whole_list_in_each_shape_a_page_per_request() {
+    let mock = MockClerk::start().await;
+    mock.users().list_users().serves_list(users(23));
+    mock.tokens()
+        .list_tokens()
+        .serves_list((0..7).map(|i| Token::new(format!("tok_{i}"))).collect());
+    mock.events()
+        .list_events()
+        .serves_list((0..5).map(|i| format!("event_{i}")).collect());
+    let clerk = mock.clerk();
+
+    let users = clerk.users().list_users(ListUsersQuery::new()).paginate().page_size(10).collect_items().await;
+    let tokens = clerk.tokens().list_tokens(ListTokensQuery::new()).paginate().page_size(3).pages();
+    let tokens: Vec<_> = tokens.collect().await;
+    let events = clerk.events().list_events(ListEventsQuery::new()).paginate().collect_items().await;
+
+    assert_eq!(users.expect("succeeds").len(), 23);
+    let sizes: Vec<(usize, Option<u64>)> = tokens
+        .iter()
+        .map(|page| {
+            let page = page.as_ref().expect("succeeds");
+            (page.items().len(), page.total_count())
+        })
+        .collect();
+    assert_eq!(sizes, [(3, Some(7)), (3, Some(7)), (1, Some(7))]);
+    assert_eq!(events.expect("succeeds").len(), 5);
+    assert_eq!(
+        queries(&mock),
+        [
+            "limit=10",
+            "starting_after=user_0009&limit=10",
+            "starting_after=user_0019&limit=10",
+            "limit=3",
+            "offset=3&limit=3",
+            "offset=6&limit=3",
+            "",
+        ]
+    );
+}
