@@ -301,8 +301,9 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
-    /// Whether each call's query parameters and body are checked against the spec's
-    /// constraints before anything is sent (`true`, the default): a number out of its range, a
+    /// Whether each call's query parameters and body (JSON or form; a multipart body is not
+    /// checked) are checked against the spec's constraints before anything is sent (`true`,
+    /// the default): a number out of its range, a
     /// string or list of the wrong length, or a value a string enum does not list fails the
     /// call with [`SdkError::InvalidRequest`], which names the parameter or field and the
     /// constraint (not the value). Turn it off when Clerk's limits change before its spec does.

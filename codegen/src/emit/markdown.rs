@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::docs::{sanitize, sentence};
 use super::examples::Example;
+use super::operation_docs::pages_sentence;
 use super::schemas::lenient_doc;
 use crate::model::{
     Api, Field, Operation, Presence, Resource, RustType, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef,
@@ -70,6 +71,12 @@ fn operation_section(api: &Api, lib: &str, resource: &Resource, operation: &Oper
         None => "`()`: the response has no body.".to_owned(),
     };
     let _ = writeln!(section, "{response}\n");
+    if let Some(walk) = pages_sentence(operation) {
+        let _ = writeln!(
+            section,
+            "### Pages\n\n{walk}: `{lib}::pagination` has how it asks for pages and where it stops.\n"
+        );
+    }
     section.push_str(&errors_table(operation));
     section
 }

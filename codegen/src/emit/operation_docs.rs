@@ -49,6 +49,13 @@ pub(super) fn method_doc(operation: &Operation) -> String {
 
 /// The `# Pages` section of a list operation: how `.paginate()` walks it.
 fn pages_doc(operation: &Operation) -> Option<String> {
+    let walk = pages_sentence(operation)?;
+    Some(format!("# Pages\n\n{walk} (see [`pagination`](crate::pagination))."))
+}
+
+/// How `.paginate()` walks a list operation, as a sentence without its full stop; `None` for
+/// any other operation.
+pub(super) fn pages_sentence(operation: &Operation) -> Option<String> {
     let pagination = operation.pagination.as_ref()?;
     let by = match &pagination.by {
         PageBy::Offset(param) => format!("by `{param}`"),
@@ -59,7 +66,7 @@ fn pages_doc(operation: &Operation) -> Option<String> {
         _ => String::new(),
     };
     Some(format!(
-        "# Pages\n\nA list: `.paginate()` on the returned call pages through it {by}{size}, as a stream of items or pages (see [`pagination`](crate::pagination))."
+        "A list: `.paginate()` on the returned call pages through it {by}{size}, as a stream of items or pages"
     ))
 }
 
