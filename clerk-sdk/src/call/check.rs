@@ -6,9 +6,42 @@
 //! A violation names the parameter or field, where the value is (a JSON pointer into the body)
 //! and the constraint, never the value, which may be personal data.
 
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::drift::schema::{Rule, Schema};
+use super::Call;
+use super::prepare::Stage;
+use crate::drift::schema::{Modeled, Rule, Schema};
+
+impl<A, T, P> Call<A, T, P> {
+    /// Checks a request part against the spec's constraints, unless the client turned the
+    /// checks off.
+    pub(super) fn check_part(&self, value: &Value, schema: &Schema, part: Part) -> Result<(), String> {
+        if self.client.check_requests {
+            check(value, schema, part)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Checks a body against the spec's constraints (see [`Call::check_part`]), recording a
+    /// violation to report when the call is sent; `false` when there is one.
+    pub(super) fn check_body<B: Serialize + Modeled + ?Sized>(&mut self, body: &B) -> bool {
+        if !self.client.check_requests {
+            return true;
+        }
+        let checked = serde_json::to_value(body)
+            .map_err(|e| format!("cannot serialize the request body: {e}"))
+            .and_then(|value| check(&value, B::schema(), Part::Body));
+        match checked {
+            Ok(()) => true,
+            Err(reason) => {
+                self.defer(Stage::Body, reason);
+                false
+            }
+        }
+    }
+}
 
 /// What is checked: the query parameters or the body. Says how a violation names its place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

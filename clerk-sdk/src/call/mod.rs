@@ -20,6 +20,7 @@ use tracing::Instrument;
 mod check;
 mod execute;
 mod form;
+mod list;
 mod outcome;
 mod prepare;
 mod response;
@@ -50,7 +51,7 @@ use crate::api::{Api, KeyLocation, SchemeKind};
 use crate::client::{Client, ClientInner};
 use crate::credentials::is_cookie_value;
 use crate::drift::Mode;
-use crate::drift::schema::{Modeled, Schema};
+use crate::drift::schema::Modeled;
 use crate::error::SdkError;
 use crate::retry::{RetryClass, RetryConfig};
 use check::Part;
@@ -210,63 +211,7 @@ impl<A, T, P> Call<A, T, P> {
         }
     }
 
-    /// Marks the call's operation as a list that pages as `paging` says. Used by generated
-    /// operations.
-    #[doc(hidden)]
-    pub fn paged(mut self, paging: &'static crate::pagination::Paging) -> Self {
-        self.paging = Some(paging);
-        self
-    }
-
-    /// Sends query parameter `name` as `value` on every call: a parameter the spec allows one
-    /// value for. Used by generated operations, after the query struct.
-    #[doc(hidden)]
-    pub fn query_constant(mut self, name: &'static str, value: &'static str) -> Self {
-        self.replace_query_value(name, value);
-        self
-    }
-
-    /// How the operation pages, if the generator marked it as a list that does.
-    pub(crate) fn paging(&self) -> Option<&'static crate::pagination::Paging> {
-        self.paging
-    }
-
     /// The operation's `operationId`.
-    pub(crate) fn operation_name(&self) -> &'static str {
-        self.operation.id
-    }
-
-    /// Another call with the same request and settings, to send again (the next page).
-    pub(crate) fn fork(&self) -> Self {
-        Call {
-            client: Arc::clone(&self.client),
-            operation: self.operation,
-            parts: self.parts.clone(),
-            options: self.options.clone(),
-            paging: self.paging,
-            response: PhantomData,
-        }
-    }
-
-    /// The value of query parameter `name`, as the call would send it.
-    pub(crate) fn query_value(&self, name: &str) -> Option<String> {
-        let wanted = form::encode(name);
-        let (_, value) = self.parts.query.iter().find(|(encoded, _)| *encoded == wanted)?;
-        let pair = format!("v={value}");
-        form_urlencoded::parse(pair.as_bytes())
-            .next()
-            .map(|(_, value)| value.into_owned())
-    }
-
-    /// Sets query parameter `name` to `value`, in place of any value the call had for it.
-    pub(crate) fn replace_query_value(&mut self, name: &str, value: &str) {
-        let encoded = form::encode(name);
-        self.parts.query.retain(|(existing, _)| *existing != encoded);
-        self.parts.query.push((encoded, form::encode(value)));
-    }
-
-    /// The operation's `operationId`.
-    #[cfg(feature = "blocking")]
     pub(crate) fn operation_id(&self) -> &'static str {
         self.operation.id
     }
@@ -353,39 +298,12 @@ impl<A, T, P> Call<A, T, P> {
             Ok(value) => value,
             Err(error) => return self.defer(Stage::Query, format!("cannot encode the query parameters: {error}")),
         };
-        if let Err(reason) = self.check(&value, Q::schema(), Part::Query) {
+        if let Err(reason) = self.check_part(&value, Q::schema(), Part::Query) {
             return self.defer(Stage::Query, reason);
         }
         match pairs(value, styles, Target::Query) {
             Ok(pairs) => self.parts.query = pairs,
             Err(reason) => self.defer(Stage::Query, format!("cannot encode the query parameters: {reason}")),
-        }
-    }
-
-    /// Checks a request part against the spec's constraints, unless the client turned the
-    /// checks off.
-    fn check(&self, value: &serde_json::Value, schema: &Schema, part: Part) -> Result<(), String> {
-        if self.client.check_requests {
-            check::check(value, schema, part)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Checks a body against the spec's constraints (see [`Call::check`]).
-    fn check_body<B: Serialize + Modeled + ?Sized>(&mut self, body: &B) -> bool {
-        if !self.client.check_requests {
-            return true;
-        }
-        let checked = serde_json::to_value(body)
-            .map_err(|e| format!("cannot serialize the request body: {e}"))
-            .and_then(|value| check::check(&value, B::schema(), Part::Body));
-        match checked {
-            Ok(()) => true,
-            Err(reason) => {
-                self.defer(Stage::Body, reason);
-                false
-            }
         }
     }
 

@@ -41,7 +41,7 @@ impl<A, T, P> fmt::Debug for Paginator<A, T, P> {
 impl<A, T: IntoPage, P> Call<A, T, P> {
     /// Pages through the list this call asks for; see [`Paginator`].
     pub fn paginate(self) -> Paginator<A, T, P> {
-        let operation = self.call.operation_name();
+        let operation = self.call.operation_id();
         let inner = self.call.paginate();
         Paginator {
             cursor: inner.cursor(),

@@ -59,7 +59,7 @@ impl<A, T: IntoPage, P> Call<A, T, P> {
     /// Pages through the list this call asks for; see [`Paginator`].
     pub fn paginate(self) -> Paginator<A, T, P> {
         let paging = self.paging().unwrap_or(&ONCE);
-        let mut walk = Walk::new(self.operation_name(), paging);
+        let mut walk = Walk::new(self.operation_id(), paging);
         walk.start_from_query(|name| self.query_value(name));
         Paginator {
             call: self,
@@ -105,7 +105,7 @@ impl<A, T, P> Paginator<A, T, P> {
 
     fn refuse(&mut self, reason: String) {
         self.pending.get_or_insert(SdkError::InvalidRequest {
-            operation: self.call.operation_name(),
+            operation: self.call.operation_id(),
             reason,
         });
     }
@@ -174,7 +174,7 @@ where
         };
         if let Err(reason) = self.walk.advance(request, &seen) {
             self.pending = Some(SdkError::Pagination {
-                operation: self.call.operation_name(),
+                operation: self.call.operation_id(),
                 reason,
             });
         }
