@@ -202,7 +202,8 @@ impl<C: IntoCount> IntoCount for Option<C> {
     }
 }
 
-/// A cursor field: a string, an integer, or an `Option` of one.
+/// A cursor field: a string, an integer, or an `Option` of one (what the generator lets a
+/// response-field cursor be).
 pub trait IntoCursor {
     /// The cursor as the next request sends it.
     fn into_cursor(self) -> Option<String>;
@@ -215,6 +216,12 @@ impl IntoCursor for String {
 }
 
 impl IntoCursor for i64 {
+    fn into_cursor(self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+
+impl IntoCursor for i32 {
     fn into_cursor(self) -> Option<String> {
         Some(self.to_string())
     }
@@ -384,5 +391,44 @@ impl<E: fmt::Debug + 'static> std::error::Error for PageError<E> {
 impl<E> From<PageError<E>> for SdkError<E> {
     fn from(error: PageError<E>) -> Self {
         error.error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_parts_read_every_field_type_the_generator_allows() {
+        let parts = PageParts::new(Some(vec![1, 2]))
+            .total_count(Some(7.0_f64))
+            .next_cursor(Some(9_i32));
+        assert_eq!(parts.items, [1, 2]);
+        assert_eq!(parts.total_count, Some(7));
+        assert_eq!(parts.next_cursor.as_deref(), Some("9"));
+        let none = PageParts::<u8>::new(None::<Vec<u8>>)
+            .total_count(-1_i64)
+            .next_cursor(String::new());
+        assert_eq!((none.items.len(), none.total_count, none.next_cursor), (0, None, None));
+        assert_eq!(2.5_f64.into_count(), None, "a fractional total is no count");
+    }
+
+    #[test]
+    fn a_page_error_says_where_to_resume_and_gives_the_plain_error() {
+        let resume = PageCursor {
+            operation: "ListThings".to_owned(),
+            position: Position::Offset(500),
+            items_seen: 500,
+        };
+        let error = PageError::<()> {
+            error: SdkError::Config("down".to_owned()),
+            resume,
+        };
+        assert_eq!(
+            error.to_string(),
+            "invalid client configuration: down (the page at offset 500 can be asked for again)"
+        );
+        let plain: SdkError<()> = error.into();
+        assert!(matches!(plain, SdkError::Config(_)));
     }
 }
