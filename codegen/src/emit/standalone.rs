@@ -73,6 +73,20 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         #![doc = ""]
         #![doc = " Build a [`Clerk`] with [`Clerk::builder`], then call operations through its resource handles. Retries, timeouts, hooks and errors are `clerk-sdk`'s; see its documentation."]
     });
+    let lists = api
+        .resources
+        .iter()
+        .flat_map(|resource| &resource.operations)
+        .filter(|operation| operation.pagination.is_some())
+        .count();
+    let mut text = " Parameters and bodies are checked against the spec's constraints before anything is sent ([`ClerkBuilder::check_requests`] turns the checks off).".to_owned();
+    if lists > 0 {
+        text.push_str(&format!(" {lists} of its operations are lists: `.paginate()` on their calls pages through them, as a stream of items or pages, resumable after a failure (see [`pagination`])."));
+    }
+    doc.extend(quote! {
+        #![doc = ""]
+        #![doc = #text]
+    });
     let marker = ident(&api.marker);
     let default_server = api.default_server.as_ref().map(|_| quote!(DEFAULT_SERVER_URL,));
     let reexports = REEXPORTS.iter().map(|name| ident(name));
