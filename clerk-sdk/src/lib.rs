@@ -111,6 +111,9 @@ mod open_enum;
 mod retry;
 mod standalone;
 pub mod tls;
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+pub mod webhooks;
 mod union;
 
 pub use call::{Outcome, Redirect, Response};

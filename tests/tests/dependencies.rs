@@ -11,10 +11,11 @@ use std::process::Command;
 use serde_json::Value;
 
 /// Crates that only the generator needs.
-const GENERATOR_ONLY: [&str; 7] = [
+const GENERATOR_ONLY: [&str; 8] = [
     "codegen",
     "openapiv3",
     "serde_yaml",
+    "serde_json_path",
     "prettyplease",
     "syn",
     "quote",
