@@ -21,7 +21,7 @@ edition = "2024"
 publish = false
 description = {description}
 
-# The TLS stacks, HTTP/2 and the typed mocks, as clerk-sdk offers them.
+# The TLS stacks, HTTP/2, the typed mocks and webhook verification, as clerk-sdk offers them.
 [features]
 default = ["rustls"]
 rustls = ["clerk-sdk/rustls"]
@@ -29,6 +29,7 @@ rustls-aws-lc = ["clerk-sdk/rustls-aws-lc"]
 native-tls = ["clerk-sdk/native-tls"]
 http2 = ["clerk-sdk/http2"]
 testing = ["clerk-sdk/testing"]
+webhooks = ["clerk-sdk/webhooks"]
 
 [dependencies]
 clerk-sdk = {{ path = "{sdk}", default-features = false }}
