@@ -111,10 +111,10 @@ mod open_enum;
 mod retry;
 mod standalone;
 pub mod tls;
+mod union;
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
-mod union;
 
 pub use call::{Outcome, Redirect, Response};
 pub use client::{DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT, SECRET_KEY_ENV};
@@ -207,6 +207,8 @@ pub mod __private {
     pub use crate::__standalone_client as standalone_client;
     #[cfg(feature = "testing")]
     pub use crate::__standalone_testing as standalone_testing;
+    #[cfg(feature = "webhooks")]
+    pub use crate::__webhook_events as webhook_events;
     pub use crate::api::{Api, ApiDescription, KeyLocation, SchemeKind, SecurityScheme};
     pub use crate::call::{Call, Operation, Style, decode_response};
     pub use crate::client::{Client, ClientBuilder};
@@ -222,6 +224,8 @@ pub mod __private {
     pub use crate::pagination::{CursorFrom, IntoPage, PageBy, PageParts, Paging};
     pub use crate::retry::RetryClass;
     pub use crate::union::{Tagged, serialize_tagged, try_decode};
+    #[cfg(feature = "webhooks")]
+    pub use crate::webhooks::{Event, event_type};
     pub use bytes::Bytes;
     pub use reqwest;
     pub use reqwest::Method;

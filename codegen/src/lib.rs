@@ -146,11 +146,18 @@ pub fn parse(spec_text: &str) -> Result<openapiv3::OpenAPI, Error> {
 /// read again from its text by [`parse`], whose error says where it fails.
 fn read(spec_text: &str) -> Result<(serde_yaml::Value, openapiv3::OpenAPI), Error> {
     use serde::Deserialize;
-    let Ok(document) = serde_yaml::from_str::<serde_yaml::Value>(spec_text) else {
+    let Ok(mut document) = serde_yaml::from_str::<serde_yaml::Value>(spec_text) else {
         return Err(parse(spec_text)
             .err()
             .unwrap_or_else(|| Error::Parse("the spec is not YAML".to_owned())));
     };
+    // A spec of webhooks alone (Clerk's) has no `paths`, which openapiv3 requires.
+    if let Some(root) = document.as_mapping_mut()
+        && !root.contains_key("paths")
+        && (root.contains_key("webhooks") || root.contains_key("x-webhooks"))
+    {
+        root.insert("paths".into(), serde_yaml::Value::Mapping(serde_yaml::Mapping::new()));
+    }
     // openapiv3 may panic on a malformed `$ref` object: see `parse`.
     let typed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         openapiv3::OpenAPI::deserialize(&document)
@@ -194,7 +201,8 @@ pub struct Lowered {
 pub fn lower(spec_text: &str, config: &Config) -> Result<Lowered, Error> {
     let (document, spec) = read(spec_text)?;
     unread::check(&document)?;
-    let (api, warnings) = lower::lower(&spec, config, unread::Unread::read(&document))?;
+    let webhooks = lower::webhooks::read(&document)?;
+    let (api, warnings) = lower::lower(&spec, &webhooks, config, unread::Unread::read(&document))?;
     Ok(Lowered {
         api,
         spec_operations: spec_operations(&spec),

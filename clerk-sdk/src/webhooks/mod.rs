@@ -28,15 +28,20 @@
 //! - **Errors** say which check failed ([`WebhookError`]) and never echo the secret, a
 //!   signature or the body.
 
+mod events;
 mod signature;
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
 
+pub use events::Event;
+#[doc(hidden)]
+pub use events::event_type;
 use signature::Key;
+
+use crate::drift::Deviation;
 
 /// How far a message's timestamp may be from now, either way: 5 minutes, as Svix's libraries
 /// allow.
@@ -111,6 +116,7 @@ pub struct Verified<E> {
     id: String,
     timestamp: i64,
     event: E,
+    deviations: Vec<Deviation>,
 }
 
 impl<E> Verified<E> {
@@ -133,6 +139,12 @@ impl<E> Verified<E> {
     /// Takes the event.
     pub fn into_event(self) -> E {
         self.event
+    }
+
+    /// Where the payload deviated from the spec (see [`crate::drift`]); the event holds what
+    /// could be read.
+    pub fn deviations(&self) -> &[Deviation] {
+        &self.deviations
     }
 }
 
@@ -183,13 +195,14 @@ impl Webhook {
     }
 
     /// Verifies a webhook from its headers (`svix-*` or `webhook-*`) and raw body, then
-    /// decodes the body as `E`: the generated `WebhookEvent`, or any type that deserializes.
+    /// decodes the body as `E`: the generated `WebhookEvent` (leniently, with its deviations
+    /// from the spec), or `serde_json::Value`.
     ///
     /// # Errors
     ///
     /// A [`WebhookError`] saying which check failed, the first in this order: the headers, the
     /// timestamp, the signatures, then the JSON.
-    pub fn verify<E: DeserializeOwned>(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified<E>, WebhookError> {
+    pub fn verify<E: Event>(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified<E>, WebhookError> {
         let [id, timestamp, signatures] = signed_headers(headers)?;
         self.verify_parts(id, timestamp, signatures, body)
     }
@@ -200,7 +213,7 @@ impl Webhook {
     /// # Errors
     ///
     /// As [`verify`](Self::verify).
-    pub fn verify_parts<E: DeserializeOwned>(
+    pub fn verify_parts<E: Event>(
         &self,
         id: &str,
         timestamp: &str,
@@ -208,14 +221,19 @@ impl Webhook {
         body: &[u8],
     ) -> Result<Verified<E>, WebhookError> {
         let seconds = self.check_timestamp(timestamp)?;
-        if !self.keys.iter().any(|key| key.verifies(id, timestamp, body, signatures)) {
+        if !self
+            .keys
+            .iter()
+            .any(|key| key.verifies(id, timestamp, body, signatures))
+        {
             return Err(WebhookError::NoMatchingSignature);
         }
-        let event = serde_json::from_slice(body).map_err(|error| WebhookError::NotJson(error.to_string()))?;
+        let (event, deviations) = E::decode(body).map_err(WebhookError::NotJson)?;
         Ok(Verified {
             id: id.to_owned(),
             timestamp: seconds,
             event,
+            deviations,
         })
     }
 

@@ -60,12 +60,15 @@ impl Key {
     /// signatures of other versions are skipped.
     pub(super) fn verifies(&self, id: &str, timestamp: &str, body: &[u8], header: &str) -> bool {
         let mac = self.mac(id, timestamp, body);
-        header.split(' ').filter_map(|signature| signature.split_once(',')).any(|(version, encoded)| {
-            version == VERSION
-                && STANDARD
-                    .decode(encoded)
-                    .is_ok_and(|bytes| mac.clone().verify_slice(&bytes).is_ok())
-        })
+        header
+            .split(' ')
+            .filter_map(|signature| signature.split_once(','))
+            .any(|(version, encoded)| {
+                version == VERSION
+                    && STANDARD
+                        .decode(encoded)
+                        .is_ok_and(|bytes| mac.clone().verify_slice(&bytes).is_ok())
+            })
     }
 }
 
@@ -120,7 +123,10 @@ mod tests {
         }
         let mut changed = body.to_vec();
         changed[5] ^= 1;
-        assert!(!key.verifies(id, timestamp, &changed, signature), "one byte of the body changed");
+        assert!(
+            !key.verifies(id, timestamp, &changed, signature),
+            "one byte of the body changed"
+        );
         assert!(!key.verifies(id, "1649367554", body, signature), "another timestamp");
     }
 

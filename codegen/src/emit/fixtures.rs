@@ -265,6 +265,7 @@ mod tests {
             error_type: None,
             resources: Vec::new(),
             envelopes: Vec::new(),
+            webhooks: Vec::new(),
         }
     }
 

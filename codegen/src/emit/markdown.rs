@@ -402,6 +402,7 @@ mod tests {
             error_type: None,
             resources: Vec::new(),
             envelopes: Vec::new(),
+            webhooks: Vec::new(),
         }
     }
 

@@ -18,6 +18,7 @@ mod responses;
 mod security;
 mod styles;
 mod types;
+pub(crate) mod webhooks;
 
 use paths::path_placeholders;
 
@@ -43,8 +44,14 @@ const OCTET_STREAM: &str = "application/octet-stream";
 /// Lowers a parsed spec into the model, with the warnings met on the way: the operations
 /// first, which lower the types they use through the type lowering they borrow, then the
 /// types, once it is known which are sent and which received.
-pub(crate) fn lower(spec: &OpenAPI, config: &Config, unread: Unread) -> Result<(Api, Vec<Warning>), Error> {
+pub(crate) fn lower(
+    spec: &OpenAPI,
+    spec_webhooks: &[webhooks::SpecWebhook],
+    config: &Config,
+    unread: Unread,
+) -> Result<(Api, Vec<Warning>), Error> {
     let mut types = TypeLowerer::new(spec, unread.ref_siblings)?;
+    let events = webhooks::lower(&mut types, spec_webhooks)?;
     let settings = Settings {
         schemes: security::schemes(spec)?,
         error_schema: errors::error_schema(spec, config)?,
@@ -59,9 +66,11 @@ pub(crate) fn lower(spec: &OpenAPI, config: &Config, unread: Unread) -> Result<(
         .flat_map(|resource| &resource.operations)
         .filter_map(|operation| operation.response.clone())
         .chain(operations.error_type.clone())
+        .chain(events.iter().map(|event| event.ty.clone()))
         .collect();
     let (types, mut warnings) = types.finish(&operations.request_roots, &response_roots)?;
     let mut api = api(spec, operations, types);
+    api.webhooks = events;
     pagination::resolve(&mut api, &mut warnings);
     Ok((api, warnings))
 }
@@ -96,6 +105,7 @@ fn api(spec: &OpenAPI, operations: Operations, types: Vec<TypeDef>) -> Api {
         error_type: error_type.as_ref().and_then(TypeRef::named).map(str::to_owned),
         resources,
         envelopes: Vec::new(),
+        webhooks: Vec::new(),
     }
 }
 

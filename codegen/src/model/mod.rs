@@ -51,6 +51,25 @@ pub struct Api {
     /// The list envelopes list operations return, sorted by name: each gets an `IntoPage`
     /// implementation.
     pub envelopes: Vec<Envelope>,
+    /// The webhook events the spec declares (`webhooks`, `x-webhooks`), in spec order.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook event: a request the API sends, rather than one it answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// Its key in `webhooks`, which is the event's type: `user.created`.
+    pub key: String,
+    /// The variant of the events enum: `UserCreated`.
+    pub variant: String,
+    /// The payload's type.
+    pub ty: TypeRef,
+    /// The operation's summary or description.
+    pub doc: Option<String>,
+    /// The spec's example payload, if it has one.
+    pub example: Option<serde_json::Value>,
+    /// Where it is declared.
+    pub pointer: Pointer,
 }
 
 impl Api {

@@ -135,6 +135,11 @@ impl<'a> TypeLowerer<'a> {
         })
     }
 
+    /// The spec being lowered.
+    pub(in crate::lower) fn spec(&self) -> &'a OpenAPI {
+        self.spec
+    }
+
     /// Lowers a `$ref` or inline schema. `hint` names an inline schema that needs a type;
     /// `pointer` is where the slot is.
     pub(in crate::lower) fn lower(
