@@ -161,6 +161,8 @@ runtime_paths! {
     PART = "crate::__private::Part";
     /// A field's multipart parts.
     TO_PARTS = "crate::__private::ToParts";
+    /// Writes an API's webhook events enum.
+    WEBHOOK_EVENTS = "crate::__private::webhook_events";
     /// The client, builder and call types of a crate generated on its own.
     STANDALONE_CLIENT = "crate::__private::standalone_client";
     /// The mock types of a crate generated on its own.

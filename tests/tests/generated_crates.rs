@@ -228,6 +228,9 @@ fn every_hand_written_case_reports_exactly_its_deviations() {
 }
 "#;
 
+/// The features every generated crate is built and tested with.
+const FEATURES: &str = "testing,webhooks";
+
 fn cargo(dir: &Path, args: &[&str]) {
     let target = workspace().join("target/generated-crates");
     let status = Command::new(env!("CARGO"))
@@ -257,7 +260,8 @@ fn generated_crates_build_and_round_trip() {
     // The workspace's lock file, so the generated crates build against the same dependencies.
     std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copies lock file");
 
-    // With the testing kit, so its generated mocks and fixtures are checked too.
+    // With the testing kit and the webhooks, so the generated mocks, fixtures and events are
+    // checked too.
     cargo(
         &dir,
         &[
@@ -265,14 +269,14 @@ fn generated_crates_build_and_round_trip() {
             "--workspace",
             "--all-targets",
             "--features",
-            "testing",
+            FEATURES,
             "--",
             "-D",
             "warnings",
         ],
     );
-    cargo(&dir, &["doc", "--workspace", "--no-deps", "--features", "testing"]);
-    cargo(&dir, &["test", "--workspace", "--tests", "--features", "testing"]);
+    cargo(&dir, &["doc", "--workspace", "--no-deps", "--features", FEATURES]);
+    cargo(&dir, &["test", "--workspace", "--tests", "--features", FEATURES]);
     // Every doctest of the whole specs would take minutes; the snapshot specs hold each construct.
     let mut doc_tests: Vec<String> = ["test", "--workspace", "--doc"].map(str::to_owned).to_vec();
     for package in upstream_packages(&specs) {

@@ -3,6 +3,7 @@
 mod blocking;
 mod client;
 mod docs;
+mod events;
 mod example_values;
 mod examples;
 mod fixtures;
@@ -57,6 +58,9 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
     ];
     if in_sdk {
         files.push(rust("blocking.rs", blocking::file(api))?);
+    }
+    if let Some(events) = events::file(api) {
+        files.push(rust("events.rs", events)?);
     }
     for resource in &api.resources {
         files.push(markdown(

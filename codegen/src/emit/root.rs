@@ -32,6 +32,13 @@ pub(super) fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
             pub mod blocking;
         )
     });
+    // The events, behind the feature that brings their verification.
+    let events = (!api.webhooks.is_empty()).then(|| {
+        quote!(
+            #[cfg(feature = "webhooks")]
+            pub mod events;
+        )
+    });
     let aliases = api_aliases(api, in_sdk);
     let description = api_description(api);
     let credentials = client::credential_methods(api);
@@ -49,6 +56,7 @@ pub(super) fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
     quote! {
         #doc
         #blocking
+        #events
         pub mod models;
         pub mod operations;
         #[cfg(feature = "testing")]

@@ -91,6 +91,13 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let marker = ident(&api.marker);
     let default_server = api.default_server.as_ref().map(|_| quote!(DEFAULT_SERVER_URL,));
     let reexports = REEXPORTS.iter().map(|name| ident(name));
+    // The webhook verifier and the events, with the feature that brings them.
+    let events = (!api.webhooks.is_empty()).then(|| {
+        quote!(
+            #[cfg(feature = "webhooks")]
+            pub use generated::events;
+        )
+    });
     let standalone_client = STANDALONE_CLIENT.outside_sdk();
     let (sdk, private) = (sdk_crate(), PRIVATE.outside_sdk());
     // Produces the crate root: the modules, the re-exports and the client types for the API.
@@ -103,11 +110,15 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         mod generated;
 
         pub use #sdk::{#(#reexports),*};
+        // The webhook verifier comes with its feature (not in `REEXPORTS`, which is unconditional).
+        #[cfg(feature = "webhooks")]
+        pub use #sdk::webhooks;
         pub use generated::models;
         pub use generated::operations::*;
         pub use generated::{API_VERSION, #default_server Error, #marker};
         #[cfg(feature = "testing")]
         pub use generated::testing;
+        #events
 
         #[doc(hidden)]
         pub use #private;

@@ -1,0 +1,50 @@
+//! `events.rs`: the API's webhook events as one open enum, through the runtime's
+//! `webhook_events!`, one line per event. Verifying, decoding and the `Unknown` variant live in
+//! the runtime (`clerk_sdk::webhooks`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, model_type_tokens};
+use crate::model::Api;
+use crate::runtime::WEBHOOK_EVENTS;
+
+/// The events module of an API with webhooks; `None` without any.
+pub(super) fn file(api: &Api) -> Option<TokenStream> {
+    if api.webhooks.is_empty() {
+        return None;
+    }
+    // The title is the spec's, sanitized as spec prose; the rest is ours, with a working link.
+    let mut module_doc = doc_attrs(&format!("The webhook events of {}.", api.title), true);
+    module_doc.extend(quote! {
+        #![doc = ""]
+        #![doc = " [`WebhookEvent`] has one variant per event the spec declares. Verify a delivery and decode it with `Webhook::verify` (the `webhooks` module, `clerk_sdk::webhooks`): `webhook.verify::<WebhookEvent>(&headers, &body)`."]
+    });
+    let events = api.webhooks.iter().map(|event| {
+        let key = &event.key;
+        let variant = ident(&event.variant);
+        let payload = model_type_tokens(&event.ty);
+        let doc = match &event.doc {
+            Some(doc) => format!("`{key}`: {doc}"),
+            None => format!("`{key}`."),
+        };
+        let doc = doc_attrs(&doc, false);
+        quote!(#doc #key => #variant(#payload),)
+    });
+    let enum_doc = format!(
+        " An event {} sends to a webhook endpoint, by its `type`; one it does not list yet is `Unknown`, with its payload.",
+        api.title
+    );
+    // Produces the enum, through the runtime's macro.
+    Some(quote! {
+        #module_doc
+        use super::models;
+
+        #WEBHOOK_EVENTS! {
+            #[doc = #enum_doc]
+            WebhookEvent {
+                #(#events)*
+            }
+        }
+    })
+}
