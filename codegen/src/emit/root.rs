@@ -25,20 +25,7 @@ pub(super) fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
             pub const DEFAULT_SERVER_URL: &str = #server;
         }
     });
-    // The blocking client exists only inside `clerk-sdk`.
-    let blocking = in_sdk.then(|| {
-        quote!(
-            #[cfg(feature = "blocking")]
-            pub mod blocking;
-        )
-    });
-    // The events, behind the feature that brings their verification.
-    let events = (!api.webhooks.is_empty()).then(|| {
-        quote!(
-            #[cfg(feature = "webhooks")]
-            pub mod events;
-        )
-    });
+    let feature_modules = feature_modules(api, in_sdk);
     let aliases = api_aliases(api, in_sdk);
     let description = api_description(api);
     let credentials = client::credential_methods(api);
@@ -55,8 +42,7 @@ pub(super) fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
     // credentials and one doctest item per Markdown page.
     quote! {
         #doc
-        #blocking
-        #events
+        #feature_modules
         pub mod models;
         pub mod operations;
         #[cfg(feature = "testing")]
@@ -73,6 +59,24 @@ pub(super) fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
         // The examples of the Markdown docs, compiled as doctests so they cannot drift.
         #(#markdown_doctests)*
     }
+}
+
+/// The modules behind a feature: the blocking client, which exists only inside `clerk-sdk`, and
+/// the webhook events, behind the feature that brings their verification.
+fn feature_modules(api: &Api, in_sdk: bool) -> TokenStream {
+    let blocking = in_sdk.then(|| {
+        quote!(
+            #[cfg(feature = "blocking")]
+            pub mod blocking;
+        )
+    });
+    let events = (!api.webhooks.is_empty()).then(|| {
+        quote!(
+            #[cfg(feature = "webhooks")]
+            pub mod events;
+        )
+    });
+    quote!(#blocking #events)
 }
 
 /// The marker type and its `Api` implementation: the error body type, the servers, the

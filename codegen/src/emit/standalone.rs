@@ -58,10 +58,8 @@ fn toml_string(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
 
-/// `src/lib.rs`: the generated modules, the runtime's public types re-exported, and `Clerk`,
-/// `ClerkBuilder` and `Call` for this API, which the runtime's `standalone_client!` defines as
-/// local wrappers of its own types (Rust lets a crate add methods only to its own types).
-pub(crate) fn lib_rs(api: &Api) -> TokenStream {
+/// The crate's docs: what it is, and what it offers beside the operations.
+fn lib_doc(api: &Api) -> TokenStream {
     // The title is the spec's, sanitized as spec prose; the rest is ours, with working links.
     let mut doc = doc_attrs(
         &format!(
@@ -88,6 +86,14 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         #![doc = ""]
         #![doc = #text]
     });
+    doc
+}
+
+/// `src/lib.rs`: the generated modules, the runtime's public types re-exported, and `Clerk`,
+/// `ClerkBuilder` and `Call` for this API, which the runtime's `standalone_client!` defines as
+/// local wrappers of its own types (Rust lets a crate add methods only to its own types).
+pub(crate) fn lib_rs(api: &Api) -> TokenStream {
+    let doc = lib_doc(api);
     let marker = ident(&api.marker);
     let default_server = api.default_server.as_ref().map(|_| quote!(DEFAULT_SERVER_URL,));
     let reexports = REEXPORTS.iter().map(|name| ident(name));
