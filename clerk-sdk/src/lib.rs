@@ -103,6 +103,14 @@ pub mod pagination;
 #[rustfmt::skip]
 #[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::doc_lazy_continuation)]
 mod generated;
+// Clerk's webhook events, generated from its webhooks spec (`spec/webhooks.yaml`) beside the
+// operations; formatted and allowed as `generated` is.
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+#[rustfmt::skip]
+#[allow(clippy::too_many_arguments, clippy::should_implement_trait, clippy::doc_lazy_continuation)]
+#[path = "generated/events/mod.rs"]
+pub mod events;
 #[cfg(feature = "testing")]
 mod mock;
 mod multipart;

@@ -40,6 +40,10 @@ pub struct Config {
     /// `None` to generate the modules of the `clerk-sdk` crate; `Some` to generate a complete
     /// crate of its own, with `Cargo.toml` and `src/lib.rs`, that uses `clerk-sdk`'s runtime.
     pub standalone: Option<Standalone>,
+    /// Generate only the spec's webhook events, with the models they use, into
+    /// `src/generated/events/` of `clerk-sdk`: for a spec of webhooks alone (Clerk's), whose
+    /// events sit beside the operations of another spec.
+    pub events_only: bool,
 }
 
 /// How to generate a complete crate.
@@ -73,6 +77,7 @@ impl Default for Config {
             error_schema: None,
             spec_label: "spec/phone_numbers.yaml".to_owned(),
             standalone: None,
+            events_only: false,
         }
     }
 }

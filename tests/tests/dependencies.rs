@@ -174,6 +174,7 @@ fn a_generated_crate_offers_the_sdks_features_but_the_blocking_client() {
             package_name: "clerk-phone-numbers".to_owned(),
             sdk_path: "../clerk-sdk".to_owned(),
         }),
+        ..codegen::Config::default()
     };
     let generated = codegen::generate(&spec, &config).expect("generates");
     let manifest = &generated

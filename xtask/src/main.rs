@@ -73,6 +73,8 @@ const DEFAULT_SPEC: &str = "spec/phone_numbers.yaml";
 /// The default output folder (the crate the generated paths are relative to), relative to the
 /// workspace root.
 const DEFAULT_OUT: &str = "clerk-sdk";
+/// Clerk's webhooks spec, whose events `clerk-sdk` gets beside the operations of `DEFAULT_SPEC`.
+const WEBHOOKS_SPEC: &str = "spec/webhooks.yaml";
 /// The largest spec read, so a wrong path (a disk image, a log) is refused instead of being read
 /// into memory; Clerk's whole spec is under 1 MiB.
 const MAX_SPEC_BYTES: u64 = 64 * 1024 * 1024;
@@ -234,6 +236,9 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
     print_warnings(&generated.warnings, &spec_label, flags.switch("--deny-warnings"))?;
     // The spec itself goes beside the code, so the next generation can say what changed.
     let mut files = std::mem::take(&mut generated.files);
+    if flags.value("--spec").is_none() && config.standalone.is_none() {
+        files.extend(events_files(&root, flags)?);
+    }
     files.push(codegen::GeneratedFile {
         path: diff::SPEC_COPY.to_owned(),
         contents: diff::spec_copy(&spec_label, &text),
@@ -268,6 +273,28 @@ fn codegen(flags: &Flags) -> Result<ExitCode> {
         println!("{change}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The webhook events `clerk-sdk` gets from Clerk's webhooks spec (`spec/webhooks.yaml`, with
+/// its overlays): `src/generated/events/`, behind the `webhooks` feature.
+fn events_files(root: &Path, flags: &Flags) -> Result<Vec<codegen::GeneratedFile>> {
+    let spec = overlays::overlaid_spec(root, &root.join(WEBHOOKS_SPEC), &[])?;
+    let config = codegen::Config {
+        spec_label: spec.label.clone(),
+        events_only: true,
+        ..codegen::Config::default()
+    };
+    let mut generated = codegen::generate(&spec.text, &config)
+        .with_context(|| format!("cannot generate the webhook events from {}", spec.label))?;
+    generated.warnings.splice(0..0, spec.warnings);
+    print_warnings(&generated.warnings, &spec.label, flags.switch("--deny-warnings"))?;
+    println!(
+        "codegen: {} webhook events, {} types, from {}",
+        generated.api.webhooks.len(),
+        generated.api.types.len(),
+        spec.label
+    );
+    Ok(generated.files)
 }
 
 /// Prints each warning; with `deny`, any warning is an error.

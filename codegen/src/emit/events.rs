@@ -9,8 +9,17 @@ use super::{doc_attrs, ident, model_type_tokens};
 use crate::model::Api;
 use crate::runtime::WEBHOOK_EVENTS;
 
+/// Where the events module is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    /// `generated/events.rs`, beside the API's `models` and operations.
+    BesideModels,
+    /// `generated/events/mod.rs`, with the models of the events' spec as its child `models`.
+    OwnModule,
+}
+
 /// The events module of an API with webhooks; `None` without any.
-pub(super) fn file(api: &Api) -> Option<TokenStream> {
+pub(super) fn file(api: &Api, place: Place) -> Option<TokenStream> {
     if api.webhooks.is_empty() {
         return None;
     }
@@ -35,10 +44,18 @@ pub(super) fn file(api: &Api) -> Option<TokenStream> {
         " An event {} sends to a webhook endpoint, by its `type`; one it does not list yet is `Unknown`, with its payload.",
         api.title
     );
+    let models = match place {
+        Place::BesideModels => quote!(
+            use super::models;
+        ),
+        Place::OwnModule => quote!(
+            pub mod models;
+        ),
+    };
     // Produces the enum, through the runtime's macro.
     Some(quote! {
         #module_doc
-        use super::models;
+        #models
 
         #WEBHOOK_EVENTS! {
             #[doc = #enum_doc]

@@ -50,6 +50,18 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
         contents: markdown::header(&config.spec_label) + &page,
     };
 
+    if config.events_only {
+        let events = events::file(api, events::Place::OwnModule).ok_or_else(|| {
+            Error::unsupported(
+                &crate::Pointer::root(),
+                "the spec declares no webhooks (`webhooks` or `x-webhooks`)",
+            )
+        })?;
+        return Ok(vec![
+            rust("events/mod.rs", events)?,
+            rust("events/models.rs", models::file(&api.types))?,
+        ]);
+    }
     let mut files = vec![
         rust("mod.rs", root::module_root(api, in_sdk))?,
         rust("models.rs", models::file(&api.types))?,
@@ -59,7 +71,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<Vec<GeneratedFile>, Err
     if in_sdk {
         files.push(rust("blocking.rs", blocking::file(api))?);
     }
-    if let Some(events) = events::file(api) {
+    if let Some(events) = events::file(api, events::Place::BesideModels) {
         files.push(rust("events.rs", events)?);
     }
     for resource in &api.resources {

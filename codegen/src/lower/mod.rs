@@ -57,7 +57,7 @@ pub(crate) fn lower(
         error_schema: errors::error_schema(spec, config)?,
         explicit_explodes: unread.explodes,
         // `clerk-sdk`'s `Error` names the error body even when no operation maps one.
-        error_type_always: config.standalone.is_none(),
+        error_type_always: config.standalone.is_none() && !config.events_only,
     };
     let operations = OperationLowerer::new(spec, &mut types, settings).lower()?;
     let response_roots: Vec<TypeRef> = operations

@@ -43,6 +43,14 @@ impl Component for RequestBody {
     }
 }
 
+impl Component for openapiv3::Example {
+    const SECTION: &'static str = "examples";
+
+    fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.examples
+    }
+}
+
 impl Component for Response {
     const SECTION: &'static str = "responses";
 
