@@ -233,7 +233,7 @@ pub mod __private {
     pub use crate::retry::RetryClass;
     pub use crate::union::{Tagged, serialize_tagged, try_decode};
     #[cfg(feature = "webhooks")]
-    pub use crate::webhooks::{Event, event_type};
+    pub use crate::webhooks::{Event, event_fixture, event_type};
     pub use bytes::Bytes;
     pub use reqwest;
     pub use reqwest::Method;

@@ -163,6 +163,8 @@ runtime_paths! {
     TO_PARTS = "crate::__private::ToParts";
     /// Writes an API's webhook events enum.
     WEBHOOK_EVENTS = "crate::__private::webhook_events";
+    /// An event's fixture, from the spec's example.
+    EVENT_FIXTURE = "crate::__private::event_fixture";
     /// The client, builder and call types of a crate generated on its own.
     STANDALONE_CLIENT = "crate::__private::standalone_client";
     /// The mock types of a crate generated on its own.

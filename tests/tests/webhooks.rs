@@ -116,3 +116,25 @@ fn a_signed_user_created_verifies_into_its_user() {
     assert_eq!(Some(event.data.id.as_str()), example["data"]["id"].as_str());
     assert_eq!(verified.id(), "msg_1");
 }
+
+#[test]
+fn every_fixture_signed_as_clerk_would_verifies_into_its_event() {
+    use clerk_sdk::events::fixtures;
+    use clerk_sdk::webhooks::sign_event;
+
+    let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+    let webhook = Webhook::new(secret).expect("a secret");
+    let events = [
+        fixtures::user_created(),
+        fixtures::session_pending(),
+        fixtures::subscription_item_upcoming(),
+    ];
+    for event in events {
+        let delivery = sign_event(secret, &event).expect("signs");
+        let verified = webhook
+            .verify::<WebhookEvent>(&delivery.headers, &delivery.body)
+            .expect("verifies now");
+        assert_eq!(verified.event(), &event);
+        assert!(verified.id().starts_with("msg_"));
+    }
+}

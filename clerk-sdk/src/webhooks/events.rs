@@ -42,6 +42,19 @@ pub fn event_type(body: &[u8]) -> Result<String, String> {
         .map_err(|error| format!("not an event with a `type`: {error}"))
 }
 
+/// An event fixture's value, from the example payload the spec gives for event `key`.
+///
+/// # Panics
+///
+/// If the JSON is not an event, which the generated crate's tests rule out.
+#[doc(hidden)]
+pub fn event_fixture<E: Event>(key: &str, json: &str) -> E {
+    match E::decode(json.as_bytes()) {
+        Ok((event, _)) => event,
+        Err(error) => panic!("the fixture of event `{key}` does not decode: {error}"),
+    }
+}
+
 /// Writes an API's events enum: one variant per event, named by its type, holding its payload,
 /// and `Unknown` for a type the spec does not list. Generated code calls it with one line per
 /// event: `"user.created" => UserCreated(models::UserCreated),`.

@@ -38,7 +38,7 @@ use reqwest::header::HeaderMap;
 
 pub use events::Event;
 #[doc(hidden)]
-pub use events::event_type;
+pub use events::{event_fixture, event_type};
 use signature::Key;
 
 use crate::drift::Deviation;
@@ -297,6 +297,48 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<Heade
         headers.insert(*name, value);
     }
     Ok(headers)
+}
+
+/// A webhook signed as Clerk would deliver it: the headers and the body.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// `svix-id`, `svix-timestamp` and `svix-signature`.
+    pub headers: HeaderMap,
+    /// The event as JSON.
+    pub body: Vec<u8>,
+}
+
+/// Signs `event` (a generated `WebhookEvent`, one of `events::fixtures`, or any JSON) as Clerk
+/// would deliver it now, with a fresh message id: to test an application's webhook handler end
+/// to end, without Svix.
+///
+/// ```
+/// use clerk_sdk::webhooks::{Webhook, sign_event};
+///
+/// let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/// let event = serde_json::json!({"type": "user.deleted", "object": "event", "data": {"id": "user_1"}});
+/// let delivery = sign_event(secret, &event).unwrap();
+/// let verified = Webhook::new(secret).unwrap().verify::<serde_json::Value>(&delivery.headers, &delivery.body).unwrap();
+/// assert_eq!(verified.event()["data"]["id"], "user_1");
+/// ```
+///
+/// # Errors
+///
+/// [`WebhookError::InvalidSecret`] if `secret` is not one, [`WebhookError::NotJson`] if the
+/// event does not serialize.
+pub fn sign_event<E: serde::Serialize + ?Sized>(secret: &str, event: &E) -> Result<Signed, WebhookError> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let body = serde_json::to_vec(event).map_err(|error| WebhookError::NotJson(error.to_string()))?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let timestamp = i64::try_from(now).unwrap_or(i64::MAX);
+    let id = format!(
+        "msg_test_{now}_{}",
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let headers = sign(secret, &id, timestamp, &body)?;
+    Ok(Signed { headers, body })
 }
 
 #[cfg(test)]

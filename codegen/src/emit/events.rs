@@ -7,7 +7,8 @@ use quote::quote;
 
 use super::{doc_attrs, ident, model_type_tokens};
 use crate::model::Api;
-use crate::runtime::WEBHOOK_EVENTS;
+use crate::names::snake_name;
+use crate::runtime::{EVENT_FIXTURE, WEBHOOK_EVENTS};
 
 /// Where the events module is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +53,8 @@ pub(super) fn file(api: &Api, place: Place) -> Option<TokenStream> {
             pub mod models;
         ),
     };
-    // Produces the enum, through the runtime's macro.
+    let fixtures = fixtures(api);
+    // Produces the enum, through the runtime's macro, and the fixtures.
     Some(quote! {
         #module_doc
         #models
@@ -63,5 +65,33 @@ pub(super) fn file(api: &Api, place: Place) -> Option<TokenStream> {
                 #(#events)*
             }
         }
+
+        #fixtures
     })
+}
+
+/// `fixtures`: one function per event with an example, its value from that example.
+fn fixtures(api: &Api) -> TokenStream {
+    let functions = api.webhooks.iter().filter_map(|event| {
+        let example = event.example.as_ref()?;
+        let json = serde_json::to_string(example).ok()?;
+        let key = &event.key;
+        let name = ident(&snake_name(&event.variant));
+        let doc = format!(" `{key}`, from the spec's example payload.");
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #name() -> super::WebhookEvent {
+                #EVENT_FIXTURE(#key, #json)
+            }
+        })
+    });
+    // Produces the fixtures module, for tests.
+    quote! {
+        /// Each event the spec gives an example of, as that example: sign one with
+        /// `clerk_sdk::webhooks::sign_event` to test a webhook handler end to end.
+        #[cfg(feature = "testing")]
+        pub mod fixtures {
+            #(#functions)*
+        }
+    }
 }

@@ -117,11 +117,12 @@ fn payload<'a>(
         .schema
         .as_ref()
         .ok_or_else(|| Error::unsupported(&body_pointer, "the webhook's payload has no schema"))?;
+    // A named example may be a `$ref` to `#/components/examples`.
     let example = media.example.clone().or_else(|| {
-        media
-            .examples
-            .values()
-            .find_map(|example| example.as_item()?.value.clone())
+        media.examples.iter().find_map(|(name, slot)| {
+            let (_, example, _) = follow(types.spec(), slot, &body_pointer.join("examples").join(name)).ok()?;
+            example.value.clone()
+        })
     });
     Ok((schema, example))
 }

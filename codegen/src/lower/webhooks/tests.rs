@@ -71,3 +71,25 @@ fn a_webhook_without_a_json_payload_is_refused_where_it_is() {
         "{error}"
     );
 }
+
+#[test]
+fn a_named_example_may_be_a_reference() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: E, version: '1'}
+x-webhooks:
+  ping:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {type: {type: string}}}
+            examples:
+              default: {$ref: '#/components/examples/Ping'}
+components:
+  examples:
+    Ping: {value: {type: ping}}
+"#;
+    let api = lowered(spec).expect("lowers");
+    assert_eq!(api.webhooks[0].example, Some(serde_json::json!({"type": "ping"})));
+}
