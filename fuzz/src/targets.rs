@@ -8,7 +8,10 @@
 #![allow(dead_code)]
 
 use clerk_sdk::__private::{Modeled, decode_response};
+use clerk_sdk::events::WebhookEvent;
 use clerk_sdk::models::{ClerkErrors, DeletedObject, PhoneNumber, VerificationResponse};
+use clerk_sdk::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use clerk_sdk::webhooks::{Webhook, sign};
 
 /// The `generate` target: arbitrary bytes as a spec, through the generator and the slicer.
 /// Each must return a result, files or an error, never panic.
@@ -73,6 +76,58 @@ where
                     error.deviations().iter().map(ToString::to_string).count(),
                 );
             }
+        }
+    }
+}
+
+/// The secret the `verify` target signs and verifies with.
+const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// The `verify` target: arbitrary bytes as a webhook delivery, split at `0xFF` bytes into the
+/// message id, the timestamp, the signatures and the body, through `Webhook::verify` (as JSON
+/// and as the events enum) and `verify_parts`. Each gives an event or a typed error, which
+/// formats. The body signed with the secret then verifies: a signature the verifier refuses
+/// would be a finding too.
+pub fn verify(data: &[u8]) {
+    let mut parts = data.splitn(4, |byte| *byte == 0xFF);
+    let (id, timestamp, signatures) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    let body = parts.next().unwrap_or_default();
+    let Ok(webhook) = Webhook::new(WEBHOOK_SECRET) else {
+        panic!("the target's secret is a secret");
+    };
+    let mut headers = HeaderMap::new();
+    for (name, value) in [
+        ("svix-id", id),
+        ("svix-timestamp", timestamp),
+        ("svix-signature", signatures),
+    ] {
+        if let Ok(value) = HeaderValue::from_bytes(value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    if let Err(error) = webhook.verify::<serde_json::Value>(&headers, body) {
+        let _ = error.to_string();
+    }
+    let _ = webhook
+        .verify::<WebhookEvent>(&headers, body)
+        .map(|verified| verified.event().event_type().len());
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let _ = webhook.verify_parts::<serde_json::Value>(&text(id), &text(timestamp), &text(signatures), body);
+    // Signed by the secret, at the verifier's own now, the body verifies unless it is no event.
+    let id = text(id);
+    if HeaderValue::from_str(&id).is_ok() {
+        let now = 1_700_000_000;
+        let Ok(signed) = sign(WEBHOOK_SECRET, &id, now, body) else {
+            panic!("signing a valid id does not fail");
+        };
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        match webhook.clone().at(at).verify::<serde_json::Value>(&signed, body) {
+            Ok(_) | Err(clerk_sdk::webhooks::WebhookError::NotJson(_)) => {}
+            Err(other) => panic!("a body signed with the secret was refused: {other}"),
         }
     }
 }

@@ -49,6 +49,11 @@ fn replay(name: &str, target: fn(&[u8])) {
 }
 
 #[test]
+fn verify_inputs_do_not_panic() {
+    replay("verify", targets::verify);
+}
+
+#[test]
 fn generate_inputs_do_not_panic() {
     replay("generate", targets::generate);
 }
