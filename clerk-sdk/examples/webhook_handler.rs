@@ -40,7 +40,8 @@ fn handle(webhook: &Webhook, headers: &HeaderMap, body: &[u8]) -> (u16, String) 
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let secret = std::env::var("CLERK_WEBHOOK_SECRET").map_err(|_| "set CLERK_WEBHOOK_SECRET to the endpoint's signing secret")?;
+    let secret = std::env::var("CLERK_WEBHOOK_SECRET")
+        .map_err(|_| "set CLERK_WEBHOOK_SECRET to the endpoint's signing secret")?;
     let webhook = Webhook::new(&secret)?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
@@ -105,18 +106,27 @@ mod tests {
         let at = delivery.body.len() / 2;
         delivery.body[at] ^= 1;
         let (status, text) = handle(&webhook(), &delivery.headers, &delivery.body);
-        assert_eq!((status, text.as_str()), (400, "refused: no signature of the webhook matches its signing secret"));
+        assert_eq!(
+            (status, text.as_str()),
+            (400, "refused: no signature of the webhook matches its signing secret")
+        );
     }
 
     #[test]
     fn other_events_and_new_ones_are_acknowledged() {
         let new = serde_json::json!({"object": "event", "type": "user.teleported", "timestamp": 1, "instance_id": "ins_1", "data": {}});
         for (event, expected) in [
-            (serde_json::to_value(fixtures::role_created()).expect("JSON"), "ignored role.created"),
+            (
+                serde_json::to_value(fixtures::role_created()).expect("JSON"),
+                "ignored role.created",
+            ),
             (new, "ignored user.teleported"),
         ] {
             let delivery = sign_event(SECRET, &event).expect("signs");
-            assert_eq!(handle(&webhook(), &delivery.headers, &delivery.body), (200, expected.to_owned()));
+            assert_eq!(
+                handle(&webhook(), &delivery.headers, &delivery.body),
+                (200, expected.to_owned())
+            );
         }
     }
 }

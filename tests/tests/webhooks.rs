@@ -119,8 +119,7 @@ fn a_signed_user_created_verifies_into_its_user() {
 
 #[test]
 fn every_fixture_signed_as_clerk_would_verifies_into_its_event() {
-    use clerk_sdk::events::fixtures;
-    use clerk_sdk::webhooks::sign_event;
+    use clerk_sdk::testing::webhooks::{fixtures, sign};
 
     let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
     let webhook = Webhook::new(secret).expect("a secret");
@@ -130,7 +129,7 @@ fn every_fixture_signed_as_clerk_would_verifies_into_its_event() {
         fixtures::subscription_item_upcoming(),
     ];
     for event in events {
-        let delivery = sign_event(secret, &event).expect("signs");
+        let delivery = sign(secret, &event).expect("signs");
         let verified = webhook
             .verify::<WebhookEvent>(&delivery.headers, &delivery.body)
             .expect("verifies now");

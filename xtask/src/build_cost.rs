@@ -1,5 +1,5 @@
-//! `cargo xtask build-cost`: what each TLS option costs an application's clean debug build of
-//! `clerk-sdk`, side by side with the build without TLS.
+//! `cargo xtask build-cost`: what each TLS option, and the `webhooks` feature, costs an
+//! application's clean debug build of `clerk-sdk`, side by side with the build without TLS.
 //!
 //! Each round builds every option once, in turn, each into a target folder of its own that
 //! starts empty, so the options share the machine's state of the moment; the ratio to the
@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 /// The options measured: a label and the feature flags that select it.
-const OPTIONS: [(&str, &[&str]); 4] = [
+const OPTIONS: [(&str, &[&str]); 5] = [
     ("no TLS (`--no-default-features`)", &["--no-default-features"]),
     ("default (`rustls`: rustls + ring)", &[]),
     (
@@ -22,6 +22,10 @@ const OPTIONS: [(&str, &[&str]); 4] = [
     (
         "`native-tls` (OpenSSL here)",
         &["--no-default-features", "--features", "native-tls"],
+    ),
+    (
+        "default + `webhooks` (verification and the 45 typed events)",
+        &["--features", "webhooks"],
     ),
 ];
 

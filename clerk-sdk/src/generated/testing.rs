@@ -536,3 +536,12 @@ pub mod fixtures {
         Ok(19usize)
     }
 }
+/// Webhook deliveries for tests: [`sign`](webhooks::sign) signs an event (one of
+/// [`fixtures`](webhooks::fixtures), each event of the spec from its example) as
+/// Clerk would deliver it now, so a handler is tested end to end, signature check
+/// included.
+#[cfg(feature = "webhooks")]
+pub mod webhooks {
+    pub use crate::events::fixtures;
+    pub use crate::webhooks::{Signed, sign_event as sign};
+}

@@ -92,6 +92,7 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
     });
     let helpers = use_items(&helpers(api));
     let for_each = for_each_operation(&marker, operations.iter().map(|(name, _)| name.as_str()));
+    let webhooks = webhooks_module(api, in_sdk);
     quote! {
         #(#![doc = #module_doc])*
         use super::models;
@@ -110,7 +111,26 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
         #(#handles)*
         #for_each
         #fixtures
+        #webhooks
     }
+}
+
+/// `webhooks`: signed deliveries of the API's events, for testing a webhook handler, where the
+/// crate has events (`clerk-sdk` always does, from Clerk's webhooks spec).
+fn webhooks_module(api: &Api, in_sdk: bool) -> Option<TokenStream> {
+    (in_sdk || !api.webhooks.is_empty()).then(|| {
+        quote! {
+            /// Webhook deliveries for tests: [`sign`](webhooks::sign) signs an event (one of
+            /// [`fixtures`](webhooks::fixtures), each event of the spec from its example) as
+            /// Clerk would deliver it now, so a handler is tested end to end, signature check
+            /// included.
+            #[cfg(feature = "webhooks")]
+            pub mod webhooks {
+                pub use crate::events::fixtures;
+                pub use crate::webhooks::{Signed, sign_event as sign};
+            }
+        }
+    })
 }
 
 /// The module's docs: a map of the kit, each item linked, so a reader who starts here finds the
