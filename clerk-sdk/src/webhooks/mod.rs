@@ -63,6 +63,9 @@ pub enum WebhookError {
     /// A header the signature needs is missing (or not text).
     #[error("the webhook has no `{0}` header")]
     MissingHeader(&'static str),
+    /// A value given to [`sign`] (the message id) cannot be sent as a header.
+    #[error("the `{0}` value cannot be sent as a header")]
+    InvalidHeader(&'static str),
     /// The timestamp header is not a number of seconds.
     #[error("the webhook's timestamp is not a number of seconds")]
     InvalidTimestamp,
@@ -286,14 +289,15 @@ fn signed_headers(headers: &HeaderMap) -> Result<[&str; 3], WebhookError> {
 ///
 /// # Errors
 ///
-/// [`WebhookError::InvalidSecret`] if `secret` is not one.
+/// [`WebhookError::InvalidSecret`] if `secret` is not one, [`WebhookError::InvalidHeader`] if
+/// `id` cannot be sent as a header.
 pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<HeaderMap, WebhookError> {
     let key = Key::parse(secret)?;
     let timestamp = timestamp.to_string();
     let signature = key.sign(id, &timestamp, body);
     let mut headers = HeaderMap::new();
     for (name, value) in HEADERS[0].iter().zip([id, timestamp.as_str(), signature.as_str()]) {
-        let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| WebhookError::MissingHeader(name))?;
+        let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| WebhookError::InvalidHeader(name))?;
         headers.insert(*name, value);
     }
     Ok(headers)

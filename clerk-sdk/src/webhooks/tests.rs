@@ -136,6 +136,10 @@ fn sign_gives_the_headers_clerk_sends() {
     assert_eq!(headers["svix-id"], ID);
     assert_eq!(headers["svix-timestamp"], TIMESTAMP.to_string().as_str());
     assert_eq!(headers["svix-signature"], SIGNATURE);
+    assert_eq!(
+        sign(SECRET, "msg\n1", TIMESTAMP, b"{}").err(),
+        Some(WebhookError::InvalidHeader("svix-id"))
+    );
 }
 
 mod events {
