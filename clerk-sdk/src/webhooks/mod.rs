@@ -232,6 +232,17 @@ impl Webhook {
             return Err(WebhookError::NoMatchingSignature);
         }
         let (event, deviations) = E::decode(body).map_err(WebhookError::NotJson)?;
+        if !deviations.is_empty() {
+            // As a response's are: logged where deviations are, beside `Verified::deviations`.
+            let pointers: Vec<String> = deviations.iter().take(5).map(|d| d.pointer().to_string()).collect();
+            tracing::warn!(
+                target: "clerk_sdk::drift",
+                webhook = id,
+                count = deviations.len(),
+                pointers = %pointers.join(", "),
+                "the webhook payload deviates from the spec"
+            );
+        }
         Ok(Verified {
             id: id.to_owned(),
             timestamp: seconds,
