@@ -288,12 +288,14 @@ fn events_files(root: &Path, flags: &Flags) -> Result<Vec<codegen::GeneratedFile
         .with_context(|| format!("cannot generate the webhook events from {}", spec.label))?;
     generated.warnings.splice(0..0, spec.warnings);
     print_warnings(&generated.warnings, &spec.label, flags.switch("--deny-warnings"))?;
-    println!(
-        "codegen: {} webhook events, {} types, from {}",
-        generated.api.webhooks.len(),
-        generated.api.types.len(),
-        spec.label
-    );
+    if !flags.switch("--check") {
+        println!(
+            "codegen: {} webhook events, {} types, from {}",
+            generated.api.webhooks.len(),
+            generated.api.types.len(),
+            spec.label
+        );
+    }
     Ok(generated.files)
 }
 
