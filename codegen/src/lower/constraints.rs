@@ -73,6 +73,21 @@ pub(super) fn string_format(schema: &Schema) -> Option<String> {
     }
 }
 
+/// The value a schema allows, when it allows one only (`enum` with one value): a constant.
+pub(super) fn constant(schema: &Schema) -> Option<String> {
+    let one = |values: Vec<String>| (values.len() == 1).then(|| values.into_iter().next()).flatten();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => one(string.enumeration.iter().flatten().cloned().collect()),
+        SchemaKind::Type(Type::Boolean(boolean)) => {
+            one(boolean.enumeration.iter().flatten().map(bool::to_string).collect())
+        }
+        SchemaKind::Type(Type::Integer(integer)) => {
+            one(integer.enumeration.iter().flatten().map(i64::to_string).collect())
+        }
+        _ => None,
+    }
+}
+
 fn bounds(constraints: &mut Vec<Constraint>, min: Option<f64>, above: bool, max: Option<f64>, below: bool) {
     constraints.extend(min.map(|min| {
         if above {
@@ -118,5 +133,20 @@ mod tests {
         );
         assert_eq!(constraints("{type: boolean}"), []);
         assert_eq!(constraints("{oneOf: [{type: string}]}"), []);
+    }
+
+    #[test]
+    fn only_a_single_allowed_value_is_a_constant() {
+        let schema = |yaml: &str| -> Schema { serde_yaml::from_str(yaml).expect("a schema") };
+        assert_eq!(
+            constant(&schema("{type: boolean, enum: [true]}")),
+            Some("true".to_owned())
+        );
+        assert_eq!(
+            constant(&schema("{type: string, enum: [code]}")),
+            Some("code".to_owned())
+        );
+        assert_eq!(constant(&schema("{type: string, enum: [a, b]}")), None);
+        assert_eq!(constant(&schema("{type: boolean}")), None);
     }
 }

@@ -26,7 +26,7 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{Schema, SchemaKind, Type};
 
 use crate::error::Warning;
 use crate::model::{Api, CursorFrom, Envelope, Field, PageBy, Pagination, Results, TypeKind, TypeRef};
@@ -228,33 +228,6 @@ fn cursor_from(path: &str) -> Result<CursorFrom, String> {
         _ => Err(format!(
             "`nextCursor` must be `$.field` or a field of the last item, not `{path}`"
         )),
-    }
-}
-
-/// The query parameter's schema, when it is one written in place (or a `$ref` the lowerer
-/// resolved for it).
-pub(super) fn parameter_schema<'a>(
-    parameter: &'a Parameter,
-    resolve: impl Fn(&'a ReferenceOr<Schema>) -> Option<&'a Schema>,
-) -> Option<&'a Schema> {
-    match &parameter.parameter_data_ref().format {
-        ParameterSchemaOrContent::Schema(schema) => resolve(schema),
-        ParameterSchemaOrContent::Content(_) => None,
-    }
-}
-
-/// The value a schema allows, when it allows one only (`enum` with one value): a constant.
-pub(super) fn constant(schema: &Schema) -> Option<String> {
-    let one = |values: Vec<String>| (values.len() == 1).then(|| values.into_iter().next()).flatten();
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => one(string.enumeration.iter().flatten().cloned().collect()),
-        SchemaKind::Type(Type::Boolean(boolean)) => {
-            one(boolean.enumeration.iter().flatten().map(bool::to_string).collect())
-        }
-        SchemaKind::Type(Type::Integer(integer)) => {
-            one(integer.enumeration.iter().flatten().map(i64::to_string).collect())
-        }
-        _ => None,
     }
 }
 

@@ -100,11 +100,12 @@ impl<'a> OperationLowerer<'_, 'a> {
     /// A query parameter's schema, resolved; `None` for one with `content`, or a `$ref` that
     /// leads nowhere (which lowering its type reports).
     fn query_schema(&self, parameter: &'a Parameter) -> Option<&'a Schema> {
-        pagination::parameter_schema(parameter, |slot| {
-            follow(self.spec, slot, &Pointer::root())
-                .ok()
-                .map(|(_, schema, _)| schema)
-        })
+        let ParameterSchemaOrContent::Schema(slot) = &parameter.parameter_data_ref().format else {
+            return None;
+        };
+        follow(self.spec, slot, &Pointer::root())
+            .ok()
+            .map(|(_, schema, _)| schema)
     }
 
     /// What pagination needs to know of the query parameters.
@@ -124,7 +125,7 @@ impl<'a> OperationLowerer<'_, 'a> {
             let value = parameter
                 .parameter_data_ref()
                 .required
-                .then(|| self.query_schema(parameter).and_then(pagination::constant))
+                .then(|| self.query_schema(parameter).and_then(constraints::constant))
                 .flatten();
             match value {
                 Some(value) => constants.push((name, value)),

@@ -100,18 +100,3 @@ fn json_paths_are_read_as_fields() {
     assert_eq!(cursor_from("$.next"), Ok(CursorFrom::Envelope("next".to_owned())));
     assert!(cursor_from("$.data[-1].a.b").is_err());
 }
-
-#[test]
-fn only_a_single_allowed_value_is_a_constant() {
-    let schema = |yaml: &str| -> Schema { serde_yaml::from_str(yaml).expect("a schema") };
-    assert_eq!(
-        constant(&schema("{type: boolean, enum: [true]}")),
-        Some("true".to_owned())
-    );
-    assert_eq!(
-        constant(&schema("{type: string, enum: [code]}")),
-        Some("code".to_owned())
-    );
-    assert_eq!(constant(&schema("{type: string, enum: [a, b]}")), None);
-    assert_eq!(constant(&schema("{type: boolean}")), None);
-}
