@@ -69,8 +69,8 @@ impl fmt::Display for Warning {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The document is not valid YAML/JSON, or not an OpenAPI 3.0 document.
-    #[error("the spec is not a valid OpenAPI 3.0 document: {0}")]
+    /// The document is not valid YAML/JSON, or not an OpenAPI 3.0 or 3.1 document.
+    #[error("the spec is not a valid OpenAPI 3.0 or 3.1 document: {0}")]
     Parse(String),
     /// A construct the generator does not handle (yet), with where it is and why.
     #[error("{pointer}: {reason}")]

@@ -312,14 +312,16 @@ fn unreadable_documents_are_parse_errors() {
     assert!(error.to_string().contains("line"), "the YAML error is located: {error}");
 
     let error = generate(
-        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n",
+        "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}\n",
         &Config::default(),
     )
-    .expect_err("3.1");
+    .expect_err("3.2");
     assert_eq!(
         error.to_string(),
-        "the spec is not a valid OpenAPI 3.0 document: `openapi: 3.1.0` is not supported; only 3.0.x is"
+        "the spec is not a valid OpenAPI 3.0 or 3.1 document: `openapi: 3.2.0` is not supported; only 3.0.x and 3.1.x are"
     );
+    let error = generate("openapi: 3.1.0\ninfo: 7\n", &Config::default()).expect_err("bad 3.1 info");
+    assert!(matches!(error, Error::Parse(_)), "{error:?}");
 
     let error = generate("swagger: '2.0'\n", &Config::default()).expect_err("swagger 2");
     assert!(error.to_string().contains("no `openapi` version"), "{error}");

@@ -294,7 +294,7 @@ fn unreadable_or_invalid_specs_fail_with_one_line() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(
-        message.contains("the spec is not a valid OpenAPI 3.0 document"),
+        message.contains("the spec is not a valid OpenAPI 3.0 or 3.1 document"),
         "{message}"
     );
     assert_eq!(message.lines().count(), 1, "{message}");

@@ -82,9 +82,13 @@ pub(super) fn lower<'a>(types: &mut TypeLowerer<'a>, webhooks: &'a [SpecWebhook]
             .next()
             .ok_or_else(|| Error::unsupported(&webhook.pointer, "the webhook has no operation"))?;
         let pointer = webhook.pointer.join(method);
-        let (schema, example) = payload(types, operation, &pointer)?;
+        let Payload {
+            schema,
+            pointer: schema_pointer,
+            example,
+        } = payload(types, operation, &pointer)?;
         let name = type_name(&webhook.key);
-        let ty = types.lower(schema.into(), &name, &pointer.join("requestBody"))?;
+        let ty = types.lower(schema.into(), &name, &schema_pointer)?;
         lowered.push(Webhook {
             key: webhook.key.clone(),
             variant: variants.claim(&name),
@@ -97,18 +101,22 @@ pub(super) fn lower<'a>(types: &mut TypeLowerer<'a>, webhooks: &'a [SpecWebhook]
     Ok(lowered)
 }
 
-/// The JSON payload's schema and example of a webhook's operation.
-fn payload<'a>(
-    types: &TypeLowerer<'a>,
-    operation: &'a SpecOperation,
-    pointer: &Pointer,
-) -> Result<(&'a ReferenceOr<openapiv3::Schema>, Option<serde_json::Value>), Error> {
-    let body_pointer = pointer.join("requestBody");
+/// The JSON payload of a webhook's operation.
+struct Payload<'a> {
+    /// Its schema.
+    schema: &'a ReferenceOr<openapiv3::Schema>,
+    /// Where the schema is written (in `components/requestBodies` if the body is a `$ref`).
+    pointer: Pointer,
+    /// The example written for it, if any.
+    example: Option<serde_json::Value>,
+}
+
+fn payload<'a>(types: &TypeLowerer<'a>, operation: &'a SpecOperation, pointer: &Pointer) -> Result<Payload<'a>, Error> {
     let slot = operation
         .request_body
         .as_ref()
         .ok_or_else(|| Error::unsupported(pointer, "the webhook's operation has no request body: no payload"))?;
-    let (_, body, _) = follow(types.spec(), slot, &body_pointer)?;
+    let (body_pointer, body, _) = follow(types.spec(), slot, &pointer.join("requestBody"))?;
     let media = body
         .content
         .get(JSON)
@@ -117,14 +125,19 @@ fn payload<'a>(
         .schema
         .as_ref()
         .ok_or_else(|| Error::unsupported(&body_pointer, "the webhook's payload has no schema"))?;
+    let media_pointer = body_pointer.join("content").join(JSON);
     // A named example may be a `$ref` to `#/components/examples`.
     let example = media.example.clone().or_else(|| {
         media.examples.iter().find_map(|(name, slot)| {
-            let (_, example, _) = follow(types.spec(), slot, &body_pointer.join("examples").join(name)).ok()?;
+            let (_, example, _) = follow(types.spec(), slot, &media_pointer.join("examples").join(name)).ok()?;
             example.value.clone()
         })
     });
-    Ok((schema, example))
+    Ok(Payload {
+        schema,
+        pointer: media_pointer.join("schema"),
+        example,
+    })
 }
 
 #[cfg(test)]

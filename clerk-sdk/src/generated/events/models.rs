@@ -1691,7 +1691,7 @@ impl crate::__private::Modeled for EmailAddressVerification {
         &SCHEMA
     }
 }
-/// Generated from the schema at `#/x-webhooks/email.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/email.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2967,7 +2967,7 @@ crate::__private::modeled_struct!(
     required "updated_at" : i64, optional "last_active_at" : i64, optional_nullable
     "role_set_key" : String, }
 );
-/// Generated from the schema at `#/x-webhooks/organization.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organization.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3033,7 +3033,7 @@ crate::__private::modeled_struct!(
     "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : Organization, }
 );
-/// Generated from the schema at `#/x-webhooks/organization.deleted/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organization.deleted/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3222,7 +3222,7 @@ crate::__private::modeled_struct!(
     OrganizationInvitationPublicOrganizationData, required "created_at" : i64, required
     "updated_at" : i64, }
 );
-/// Generated from the schema at `#/x-webhooks/organizationDomain.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organizationDomain.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3288,7 +3288,7 @@ crate::__private::modeled_struct!(
     optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
     i64, required "instance_id" : String, required "data" : OrganizationDomain, }
 );
-/// Generated from the schema at `#/x-webhooks/organizationDomain.deleted/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organizationDomain.deleted/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3418,7 +3418,7 @@ crate::__private::impl_open_enum!(
     OrganizationDomainObject, Unknown, { "organization_domain" =>
     OrganizationDomainObject::OrganizationDomain, }
 );
-/// Generated from the schema at `#/x-webhooks/organizationDomain.updated/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organizationDomain.updated/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3537,7 +3537,7 @@ crate::__private::modeled_struct!(
     String, required_nullable "attempts" : i64, required_nullable "expire_at" : i64,
     required_nullable "verified_at" : i64, }
 );
-/// Generated from the schema at `#/x-webhooks/organizationInvitation.accepted/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organizationInvitation.accepted/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3743,7 +3743,7 @@ crate::__private::modeled_struct!(
     : i64, required "created_at" : i64, required "updated_at" : i64, required "user_id" :
     String, required "data" : Data, }
 );
-/// Generated from the schema at `#/x-webhooks/organizationInvitation.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organizationInvitation.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4072,7 +4072,7 @@ crate::__private::modeled_struct!(
     "first_name" : String, required_nullable "last_name" : String, required "image_url" :
     String, required "has_image" : bool, required "identifier" : String, }
 );
-/// Generated from the schema at `#/x-webhooks/organizationInvitation.revoked/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organizationInvitation.revoked/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4391,7 +4391,7 @@ crate::__private::modeled_struct!(
     Organization, optional "public_user_data" : OrganizationMembershipPublicUserData,
     required "created_at" : i64, required "updated_at" : i64, }
 );
-/// Generated from the schema at `#/x-webhooks/organizationMembership.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organizationMembership.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4457,7 +4457,7 @@ crate::__private::modeled_struct!(
     optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
     i64, required "instance_id" : String, required "data" : OrganizationMembership, }
 );
-/// Generated from the schema at `#/x-webhooks/organizationMembership.deleted/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organizationMembership.deleted/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4642,7 +4642,7 @@ crate::__private::modeled_struct!(
     bool, optional_nullable "identifier" : String, optional_nullable "username" : String,
     optional "banned" : bool, optional "deprovisioned" : bool, }
 );
-/// Generated from the schema at `#/x-webhooks/organizationMembership.updated/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organizationMembership.updated/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4733,7 +4733,7 @@ impl OrganizationObject {
 crate::__private::impl_open_enum!(
     OrganizationObject, Unknown, { "organization" => OrganizationObject::Organization, }
 );
-/// Generated from the schema at `#/x-webhooks/organization.updated/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/organization.updated/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4941,7 +4941,7 @@ impl crate::__private::Modeled for PasskeyVerification {
         &SCHEMA
     }
 }
-/// Generated from the schema at `#/x-webhooks/paymentAttempt.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/paymentAttempt.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5215,7 +5215,7 @@ crate::__private::impl_open_enum!(
     PaymentAttemptEventPayloadStatus::Paid, "failed" =>
     PaymentAttemptEventPayloadStatus::Failed, }
 );
-/// Generated from the schema at `#/x-webhooks/paymentAttempt.updated/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/paymentAttempt.updated/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5337,7 +5337,7 @@ crate::__private::modeled_struct!(
     "name" : String, required "key" : String, required "description" : String, required
     "type" : String, required "created_at" : i64, required "updated_at" : i64, }
 );
-/// Generated from the schema at `#/x-webhooks/permission.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/permission.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5403,7 +5403,7 @@ crate::__private::modeled_struct!(
     "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : Permission, }
 );
-/// Generated from the schema at `#/x-webhooks/permission.deleted/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/permission.deleted/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5494,7 +5494,7 @@ impl PermissionObject {
 crate::__private::impl_open_enum!(
     PermissionObject, Unknown, { "permission" => PermissionObject::Permission, }
 );
-/// Generated from the schema at `#/x-webhooks/permission.updated/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/permission.updated/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5834,7 +5834,7 @@ crate::__private::modeled_struct!(
     "is_creator_eligible" : bool, required "permissions" : Vec < Permission >, required
     "created_at" : i64, required "updated_at" : i64, }
 );
-/// Generated from the schema at `#/x-webhooks/role.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/role.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5900,7 +5900,7 @@ crate::__private::modeled_struct!(
     "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : Role, }
 );
-/// Generated from the schema at `#/x-webhooks/role.deleted/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/role.deleted/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5989,7 +5989,7 @@ impl RoleObject {
     }
 }
 crate::__private::impl_open_enum!(RoleObject, Unknown, { "role" => RoleObject::Role, });
-/// Generated from the schema at `#/x-webhooks/role.updated/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/role.updated/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6553,7 +6553,7 @@ crate::__private::modeled_struct!(
     : String, optional "browser_version" : String, optional "ip_address" : String,
     optional "city" : String, optional "country" : String, }
 );
-/// Generated from the schema at `#/x-webhooks/session.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/session.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6619,7 +6619,7 @@ crate::__private::modeled_struct!(
     "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SessionEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/session.ended/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/session.ended/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6867,7 +6867,7 @@ crate::__private::impl_open_enum!(
     SessionEventPayloadStatus::Abandoned, "replaced" =>
     SessionEventPayloadStatus::Replaced, }
 );
-/// Generated from the schema at `#/x-webhooks/session.pending/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/session.pending/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6933,7 +6933,7 @@ crate::__private::modeled_struct!(
     "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SessionEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/session.removed/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/session.removed/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6999,7 +6999,7 @@ crate::__private::modeled_struct!(
     "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SessionEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/session.revoked/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/session.revoked/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7065,7 +7065,7 @@ crate::__private::modeled_struct!(
     "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SessionEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/sms.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/sms.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7294,7 +7294,7 @@ crate::__private::impl_open_enum!(
     "canceled" => Status::Canceled, "ended" => Status::Ended, "incomplete" =>
     Status::Incomplete, "past_due" => Status::PastDue, "upcoming" => Status::Upcoming, }
 );
-/// Generated from the schema at `#/x-webhooks/subscription.active/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscription.active/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7360,7 +7360,7 @@ crate::__private::modeled_struct!(
     "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SubscriptionEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscription.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscription.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7613,7 +7613,7 @@ crate::__private::impl_open_enum!(
     SubscriptionEventPayloadStatus::Active, "incomplete" =>
     SubscriptionEventPayloadStatus::Incomplete, }
 );
-/// Generated from the schema at `#/x-webhooks/subscriptionItem.abandoned/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscriptionItem.abandoned/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7680,7 +7680,7 @@ crate::__private::modeled_struct!(
     i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscriptionItem.active/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscriptionItem.active/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7747,7 +7747,7 @@ crate::__private::modeled_struct!(
     i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscriptionItem.canceled/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscriptionItem.canceled/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7814,7 +7814,7 @@ crate::__private::modeled_struct!(
     i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscriptionItem.ended/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscriptionItem.ended/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7881,7 +7881,7 @@ crate::__private::modeled_struct!(
     i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscriptionItem.freeTrialEnding/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscriptionItem.freeTrialEnding/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7948,7 +7948,7 @@ crate::__private::modeled_struct!(
     "timestamp" : i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscriptionItem.incomplete/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscriptionItem.incomplete/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8015,7 +8015,7 @@ crate::__private::modeled_struct!(
     i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscriptionItem.pastDue/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscriptionItem.pastDue/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8082,7 +8082,7 @@ crate::__private::modeled_struct!(
     i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscriptionItem.upcoming/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscriptionItem.upcoming/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8149,7 +8149,7 @@ crate::__private::modeled_struct!(
     i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscriptionItem.updated/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscriptionItem.updated/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8216,7 +8216,7 @@ crate::__private::modeled_struct!(
     i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscription.pastDue/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscription.pastDue/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8282,7 +8282,7 @@ crate::__private::modeled_struct!(
     "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SubscriptionEventPayload, }
 );
-/// Generated from the schema at `#/x-webhooks/subscription.updated/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/subscription.updated/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8714,7 +8714,7 @@ crate::__private::modeled_struct!(
     "legal_accepted_at" : i64, optional "bypass_client_trust" : bool, optional_nullable
     "scim" : ScimUserMetadata, }
 );
-/// Generated from the schema at `#/x-webhooks/user.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/user.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8780,7 +8780,7 @@ crate::__private::modeled_struct!(
     "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : User, }
 );
-/// Generated from the schema at `#/x-webhooks/user.deleted/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/user.deleted/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8869,7 +8869,7 @@ impl UserObject {
     }
 }
 crate::__private::impl_open_enum!(UserObject, Unknown, { "user" => UserObject::User, });
-/// Generated from the schema at `#/x-webhooks/user.updated/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/user.updated/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10805,7 +10805,7 @@ crate::__private::modeled_struct!(
     "is_locked" : bool, required "created_at" : i64, required "updated_at" : i64,
     optional_nullable "invitation" : Invitation, }
 );
-/// Generated from the schema at `#/x-webhooks/waitlistEntry.created/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/waitlistEntry.created/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10933,7 +10933,7 @@ crate::__private::impl_open_enum!(
     => WaitlistEntryStatus::Invited, "rejected" => WaitlistEntryStatus::Rejected,
     "completed" => WaitlistEntryStatus::Completed, }
 );
-/// Generated from the schema at `#/x-webhooks/waitlistEntry.updated/post/requestBody`.
+/// Generated from the schema at `#/x-webhooks/waitlistEntry.updated/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see `clerk_sdk::drift`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
