@@ -141,7 +141,11 @@ fn read(spec_text: &str) -> Result<Read, Error> {
         serde_yaml::from_str::<serde_yaml::Value>(spec_text).map_err(|error| Error::Parse(error.to_string()))?;
     let version = match document.get("openapi") {
         Some(serde_yaml::Value::String(version)) => version.clone(),
-        Some(_) => return Err(Error::Parse("`openapi` is not a version string such as `3.0.3`".to_owned())),
+        Some(_) => {
+            return Err(Error::Parse(
+                "`openapi` is not a version string such as `3.0.3`".to_owned(),
+            ));
+        }
         None => {
             return Err(Error::Parse(
                 "there is no `openapi` version field at the top level".to_owned(),
@@ -178,7 +182,9 @@ fn read(spec_text: &str) -> Result<Read, Error> {
             spec,
             warnings,
         }),
-        Err(error) => Err(Error::Parse(located(spec_text, &version).unwrap_or_else(|| error.to_string()))),
+        Err(error) => Err(Error::Parse(
+            located(spec_text, &version).unwrap_or_else(|| error.to_string()),
+        )),
     }
 }
 

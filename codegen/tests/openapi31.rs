@@ -21,7 +21,11 @@ fn upgrade_schema(schema: &mut Value) {
     let Some(map) = schema.as_mapping_mut() else { return };
     for (key, field) in map.iter_mut() {
         match key.as_str() {
-            Some("properties") => field.as_mapping_mut().into_iter().flatten().for_each(|(_, p)| upgrade_schema(p)),
+            Some("properties") => field
+                .as_mapping_mut()
+                .into_iter()
+                .flatten()
+                .for_each(|(_, p)| upgrade_schema(p)),
             Some("items" | "additionalProperties" | "not") => upgrade_schema(field),
             Some("allOf" | "anyOf" | "oneOf") => {
                 field.as_sequence_mut().into_iter().flatten().for_each(upgrade_schema);
@@ -33,7 +37,9 @@ fn upgrade_schema(schema: &mut Value) {
         map.insert("examples".into(), Value::Sequence(vec![example]));
     }
     for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-        let Some(Value::Bool(flag)) = map.get(exclusive).cloned() else { continue };
+        let Some(Value::Bool(flag)) = map.get(exclusive).cloned() else {
+            continue;
+        };
         map.remove(exclusive);
         if let (true, Some(bound)) = (flag, map.remove(inclusive)) {
             map.insert(exclusive.into(), bound);
@@ -69,16 +75,19 @@ fn upgrade_nullable(map: &mut Mapping) {
         map.insert("type".into(), Value::Sequence(vec![typ.into(), "null".into()]));
         return;
     }
-    let is_composed = ["$ref", "allOf", "anyOf", "oneOf"].iter().any(|key| map.contains_key(*key));
+    let is_composed = ["$ref", "allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|key| map.contains_key(*key));
     if !is_composed {
         // `{nullable: true}` alone accepts any value: no 3.1 keyword is needed, and 3.1
         // specs keep writing `nullable`, which is read as 3.0's.
         map.insert("nullable".into(), true.into());
         return;
     }
-    let (outer, inner): (Mapping, Mapping) = std::mem::take(map)
-        .into_iter()
-        .partition(|(key, _)| key.as_str().is_some_and(|key| ANNOTATIONS.contains(&key) || key == "examples"));
+    let (outer, inner): (Mapping, Mapping) = std::mem::take(map).into_iter().partition(|(key, _)| {
+        key.as_str()
+            .is_some_and(|key| ANNOTATIONS.contains(&key) || key == "examples")
+    });
     *map = outer;
     let null = Value::Mapping([(Value::from("type"), Value::from("null"))].into_iter().collect());
     map.insert("anyOf".into(), Value::Sequence(vec![Value::Mapping(inner), null]));
@@ -96,7 +105,11 @@ fn upgrade_document(value: &mut Value) {
     for (key, field) in map.iter_mut() {
         match key.as_str() {
             Some("schema") => upgrade_schema(field),
-            Some("schemas") => field.as_mapping_mut().into_iter().flatten().for_each(|(_, s)| upgrade_schema(s)),
+            Some("schemas") => field
+                .as_mapping_mut()
+                .into_iter()
+                .flatten()
+                .for_each(|(_, s)| upgrade_schema(s)),
             Some("example" | "examples") => {}
             _ => upgrade_document(field),
         }
@@ -110,7 +123,9 @@ fn upgrade(text: &str) -> (String, bool) {
     upgrade_document(&mut document);
     let root = document.as_mapping_mut().expect("a mapping");
     root.insert("openapi".into(), "3.1.0".into());
-    let renamed = root.remove("x-webhooks").map(|webhooks| root.insert("webhooks".into(), webhooks));
+    let renamed = root
+        .remove("x-webhooks")
+        .map(|webhooks| root.insert("webhooks".into(), webhooks));
     (serde_yaml::to_string(&document).expect("serializes"), renamed.is_some())
 }
 
@@ -168,4 +183,3 @@ fn every_spec_generates_the_same_from_its_3_1_spelling() {
     }
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
-

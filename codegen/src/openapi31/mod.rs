@@ -135,12 +135,7 @@ impl Walk {
     }
 
     /// Calls `visit` on each field of an object that `fields` names, with the field's pointer.
-    fn fields(
-        &mut self,
-        value: &mut Value,
-        pointer: &Pointer,
-        fields: &[(&str, Visit)],
-    ) -> Result<(), Error> {
+    fn fields(&mut self, value: &mut Value, pointer: &Pointer, fields: &[(&str, Visit)]) -> Result<(), Error> {
         let Some(object) = value.as_mapping_mut() else {
             return Ok(());
         };
@@ -158,14 +153,24 @@ impl Walk {
             value,
             pointer,
             &[
-                ("schemas", |walk, value, pointer| walk.entries(value, pointer, Walk::schema)),
-                ("responses", |walk, value, pointer| walk.entries(value, pointer, Walk::response)),
-                ("parameters", |walk, value, pointer| walk.entries(value, pointer, Walk::parameter)),
+                ("schemas", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::schema)
+                }),
+                ("responses", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::response)
+                }),
+                ("parameters", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::parameter)
+                }),
                 ("requestBodies", |walk, value, pointer| {
                     walk.entries(value, pointer, Walk::request_body)
                 }),
-                ("headers", |walk, value, pointer| walk.entries(value, pointer, Walk::parameter)),
-                ("callbacks", |walk, value, pointer| walk.entries(value, pointer, Walk::callback)),
+                ("headers", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::parameter)
+                }),
+                ("callbacks", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::callback)
+                }),
                 ("securitySchemes", |walk, value, pointer| {
                     walk.entries(value, pointer, Walk::security_scheme)
                 }),
@@ -230,10 +235,16 @@ impl Walk {
             value,
             pointer,
             &[
-                ("parameters", |walk, value, pointer| walk.items(value, pointer, Walk::parameter)),
+                ("parameters", |walk, value, pointer| {
+                    walk.items(value, pointer, Walk::parameter)
+                }),
                 ("requestBody", Walk::request_body),
-                ("responses", |walk, value, pointer| walk.entries(value, pointer, Walk::response)),
-                ("callbacks", |walk, value, pointer| walk.entries(value, pointer, Walk::callback)),
+                ("responses", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::response)
+                }),
+                ("callbacks", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::callback)
+                }),
             ],
         )
     }
@@ -250,7 +261,9 @@ impl Walk {
             pointer,
             &[
                 ("schema", Walk::schema),
-                ("content", |walk, value, pointer| walk.entries(value, pointer, Walk::media_type)),
+                ("content", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::media_type)
+                }),
             ],
         )
     }
@@ -259,7 +272,9 @@ impl Walk {
         self.fields(
             value,
             pointer,
-            &[("content", |walk, value, pointer| walk.entries(value, pointer, Walk::media_type))],
+            &[("content", |walk, value, pointer| {
+                walk.entries(value, pointer, Walk::media_type)
+            })],
         )
     }
 
@@ -268,8 +283,12 @@ impl Walk {
             value,
             pointer,
             &[
-                ("headers", |walk, value, pointer| walk.entries(value, pointer, Walk::parameter)),
-                ("content", |walk, value, pointer| walk.entries(value, pointer, Walk::media_type)),
+                ("headers", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::parameter)
+                }),
+                ("content", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::media_type)
+                }),
             ],
         )
     }
@@ -280,7 +299,9 @@ impl Walk {
             pointer,
             &[
                 ("schema", Walk::schema),
-                ("encoding", |walk, value, pointer| walk.entries(value, pointer, Walk::encoding)),
+                ("encoding", |walk, value, pointer| {
+                    walk.entries(value, pointer, Walk::encoding)
+                }),
             ],
         )
     }
@@ -289,7 +310,9 @@ impl Walk {
         self.fields(
             value,
             pointer,
-            &[("headers", |walk, value, pointer| walk.entries(value, pointer, Walk::parameter))],
+            &[("headers", |walk, value, pointer| {
+                walk.entries(value, pointer, Walk::parameter)
+            })],
         )
     }
 

@@ -58,7 +58,13 @@ const DROPPED_ANNOTATIONS: [&str; 2] = ["$schema", "$comment"];
 
 /// The keywords that apply to one JSON type, which go with it when a list of types is split.
 const STRING_KEYWORDS: &[&str] = &["minLength", "maxLength", "pattern"];
-const NUMBER_KEYWORDS: &[&str] = &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+const NUMBER_KEYWORDS: &[&str] = &[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+];
 const ARRAY_KEYWORDS: &[&str] = &["items", "minItems", "maxItems", "uniqueItems"];
 const OBJECT_KEYWORDS: &[&str] = &[
     "properties",
@@ -114,7 +120,12 @@ pub(super) fn convert(value: &mut Value, pointer: &Pointer, warnings: &mut Vec<W
 }
 
 fn mapping<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    Value::Mapping(entries.into_iter().map(|(key, value)| (Value::from(key), value)).collect())
+    Value::Mapping(
+        entries
+            .into_iter()
+            .map(|(key, value)| (Value::from(key), value))
+            .collect(),
+    )
 }
 
 /// Whether a schema accepts `null` alone: `{type: "null"}`, `{const: null}`, `{enum: [null]}`.
@@ -122,7 +133,9 @@ fn is_null_only(schema: &Value) -> bool {
     let null = Value::Null;
     match (schema.get("type"), schema.get("const"), schema.get("enum")) {
         (Some(Value::String(typ)), _, _) => typ == "null",
-        (Some(Value::Sequence(types)), _, _) => !types.is_empty() && types.iter().all(|typ| typ.as_str() == Some("null")),
+        (Some(Value::Sequence(types)), _, _) => {
+            !types.is_empty() && types.iter().all(|typ| typ.as_str() == Some("null"))
+        }
         (None, Some(constant), _) => constant.is_null(),
         (None, None, Some(Value::Sequence(values))) => !values.is_empty() && values.iter().all(|v| *v == null),
         _ => false,
@@ -134,7 +147,9 @@ fn is_null_only(schema: &Value) -> bool {
 fn drop_null_alternatives(schema: &mut Mapping) {
     let mut nullable = false;
     for keyword in ALTERNATIVES {
-        let Some(Value::Sequence(members)) = schema.get_mut(keyword) else { continue };
+        let Some(Value::Sequence(members)) = schema.get_mut(keyword) else {
+            continue;
+        };
         let before = members.len();
         members.retain(|member| !is_null_only(member));
         if members.len() < before {
@@ -152,7 +167,9 @@ fn drop_null_alternatives(schema: &mut Mapping) {
 fn without_3_0_form(schema: &mut Mapping, pointer: &Pointer, warnings: &mut Vec<Warning>) {
     // A tuple, `prefixItems` with `items: false` (no items past the prefix), is read as an
     // array of any item: left alone, `items: false` would forbid every item.
-    if schema.contains_key("prefixItems") && schema.get("items") == Some(&mapping([("not", Value::Mapping(Mapping::new()))])) {
+    if schema.contains_key("prefixItems")
+        && schema.get("items") == Some(&mapping([("not", Value::Mapping(Mapping::new()))]))
+    {
         schema.remove("items");
     }
     for keyword in NO_3_0_FORM {
@@ -337,7 +354,12 @@ fn split(schema: &mut Mapping, types: &[String], pointer: &Pointer, warnings: &m
     };
     let format = schema.remove("format");
     let mut members: Vec<Mapping> = types.iter().map(|typ| member_of(schema, typ)).collect();
-    for keyword in STRING_KEYWORDS.iter().chain(NUMBER_KEYWORDS).chain(ARRAY_KEYWORDS).chain(OBJECT_KEYWORDS) {
+    for keyword in STRING_KEYWORDS
+        .iter()
+        .chain(NUMBER_KEYWORDS)
+        .chain(ARRAY_KEYWORDS)
+        .chain(OBJECT_KEYWORDS)
+    {
         schema.remove(*keyword);
     }
     if let Some(format) = format {
@@ -396,7 +418,13 @@ fn split_enum(
             schema.insert("nullable".into(), true.into());
             continue;
         }
-        let typ = |member: &Mapping| member.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let typ = |member: &Mapping| {
+            member
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
         match members.iter().position(|member| is_of_type(&value, &typ(member))) {
             Some(index) => by_member[index].push(value),
             None => warnings.push(Warning {

@@ -23,8 +23,14 @@ fn schema(text: &str) -> Value {
 
 #[test]
 fn a_list_of_a_type_and_null_is_that_type_made_nullable() {
-    assert_eq!(schema("{type: [string, 'null']}"), yaml("{type: string, nullable: true}"));
-    assert_eq!(schema("{type: ['null', integer]}"), yaml("{type: integer, nullable: true}"));
+    assert_eq!(
+        schema("{type: [string, 'null']}"),
+        yaml("{type: string, nullable: true}")
+    );
+    assert_eq!(
+        schema("{type: ['null', integer]}"),
+        yaml("{type: integer, nullable: true}")
+    );
     assert_eq!(schema("{type: 'null'}"), yaml("{nullable: true}"));
     assert_eq!(schema("{type: [integer, number]}"), yaml("{type: number}"));
 }
@@ -64,7 +70,10 @@ fn a_list_of_types_splits_into_alternatives_with_their_keywords() {
 fn a_constant_is_an_enum_of_one_with_its_type() {
     assert_eq!(schema("{const: user}"), yaml("{enum: [user], type: string}"));
     assert_eq!(schema("{type: integer, const: 2}"), yaml("{type: integer, enum: [2]}"));
-    assert_eq!(schema("{enum: [1, 2.5, null]}"), yaml("{enum: [1, 2.5, null], type: number, nullable: true}"));
+    assert_eq!(
+        schema("{enum: [1, 2.5, null]}"),
+        yaml("{enum: [1, 2.5, null], type: number, nullable: true}")
+    );
     assert_eq!(schema("{enum: [a, 1]}"), yaml("{enum: [a, 1]}"));
 }
 
@@ -87,7 +96,10 @@ fn annotations_and_content_keywords_take_their_3_0_forms() {
         schema("{type: string, examples: [a, b], $comment: c, $schema: s}"),
         yaml("{type: string, example: a}")
     );
-    assert_eq!(schema("{type: string, contentEncoding: base64}"), yaml("{type: string, format: byte}"));
+    assert_eq!(
+        schema("{type: string, contentEncoding: base64}"),
+        yaml("{type: string, format: byte}")
+    );
     assert_eq!(
         schema("{type: string, contentMediaType: image/png}"),
         yaml("{type: string, format: binary}")
@@ -114,7 +126,10 @@ fn keywords_without_a_3_0_form_are_warned_about_and_left_out() {
     let (converted, warnings) = schemas(
         "    T: {type: array, prefixItems: [{type: string}], items: false}\n    P: {type: object, patternProperties: {'^x': {}}, properties: {a: {if: {}, then: {}}}}\n",
     );
-    assert_eq!(converted, yaml("{T: {type: array}, P: {type: object, properties: {a: {}}}}"));
+    assert_eq!(
+        converted,
+        yaml("{T: {type: array}, P: {type: object, properties: {a: {}}}}")
+    );
     assert_eq!(
         warnings,
         [
@@ -128,9 +143,8 @@ fn keywords_without_a_3_0_form_are_warned_about_and_left_out() {
 
 #[test]
 fn a_list_of_types_beside_alternatives_is_refused() {
-    let mut document = yaml(
-        "openapi: 3.1.0\ncomponents:\n  schemas:\n    S: {type: [string, integer], oneOf: [{minLength: 1}]}\n",
-    );
+    let mut document =
+        yaml("openapi: 3.1.0\ncomponents:\n  schemas:\n    S: {type: [string, integer], oneOf: [{minLength: 1}]}\n");
     let error = downgrade(&mut document).expect_err("refused").to_string();
     assert_eq!(
         error,
@@ -186,12 +200,23 @@ fn the_document_is_rewritten_where_3_1_differs() {
         yaml("{type: integer, nullable: true, minimum: 0, exclusiveMinimum: true}")
     );
     let ok = &get["responses"]["200"];
-    assert_eq!(ok["headers"]["X-Total"]["schema"], yaml("{type: integer, nullable: true}"));
+    assert_eq!(
+        ok["headers"]["X-Total"]["schema"],
+        yaml("{type: integer, nullable: true}")
+    );
     let json = &ok["content"]["application/json"];
     assert_eq!(json["schema"]["items"], yaml("{type: string, nullable: true}"));
-    assert_eq!(json["example"], yaml("{type: ['null']}"), "an example is a value, not a schema");
+    assert_eq!(
+        json["example"],
+        yaml("{type: ['null']}"),
+        "an example is a value, not a schema"
+    );
     let post = &document["paths"]["/things"]["post"];
-    assert_eq!(post["responses"], yaml("{}"), "an operation without responses gets an empty set");
+    assert_eq!(
+        post["responses"],
+        yaml("{}"),
+        "an operation without responses gets an empty set"
+    );
     let file = &post["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]["file"];
     assert_eq!(*file, yaml("{type: string, format: binary}"));
     // The webhook's path item is its target, with the reference's summary over the target's.
