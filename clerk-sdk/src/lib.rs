@@ -82,15 +82,22 @@
 //!   async runtime.
 //! - `testing`: typed mocks of every operation and fixtures, `clerk_sdk::testing`, for the
 //!   tests of applications (a dev-dependency feature).
+//! - `webhooks`: Clerk's webhooks verified and their events typed: `clerk_sdk::webhooks` and `clerk_sdk::events`.
+//! - `auth`: session tokens verified, with the instance's keys cached: `clerk_sdk::auth`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
+#[cfg(feature = "auth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
+pub mod auth;
 #[cfg(feature = "blocking")]
 mod blocking_client;
 mod call;
+#[cfg(feature = "auth")]
+mod clerk_auth;
 mod client;
 mod credentials;
 pub mod drift;

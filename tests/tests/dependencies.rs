@@ -219,3 +219,19 @@ fn the_testing_kit_costs_nothing_without_its_feature() {
         );
     }
 }
+
+#[test]
+fn session_token_verification_costs_nothing_without_its_feature_and_adds_no_crypto_stack() {
+    let default = tree(&[]);
+    let with_auth = tree(&["--features", "auth"]);
+    for name in ["jsonwebtoken", "spki", "der"] {
+        assert!(with_auth.contains(name), "{name} comes with the auth feature: {with_auth:?}");
+        assert!(!default.contains(name), "{name} is in a build without the auth feature");
+    }
+    // Signatures are checked with the *ring* the default TLS stack has already: nothing else
+    // that does RSA comes in.
+    let added: BTreeSet<&String> = with_auth.difference(&default).collect();
+    for name in ["rsa", "aws-lc-rs", "openssl", "num-bigint", "simple_asn1"] {
+        assert!(!with_auth.contains(name), "the auth feature brings {name}: {added:?}");
+    }
+}

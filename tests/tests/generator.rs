@@ -57,6 +57,7 @@ fn every_file_starts_with_the_generated_header() {
             "src/generated/operations.rs",
             "src/generated/testing.rs",
             "src/generated/blocking.rs",
+            "docs/jwks.md",
             "docs/phone_numbers.md",
             "docs/models.md",
         ]
@@ -77,8 +78,11 @@ fn the_model_has_every_operation_with_its_error_statuses() {
         .expect("generates")
         .api;
     assert_eq!(api.version, "2026-05-12");
-    assert_eq!(api.resources.len(), 1);
-    let resource = &api.resources[0];
+    let accessors: Vec<&str> = api.resources.iter().map(|r| r.accessor.as_str()).collect();
+    assert_eq!(accessors, ["jwks", "phone_numbers"]);
+    let jwks = &api.resources[0].operations[0];
+    assert_eq!((jwks.method_name.as_str(), jwks.id.as_str()), ("get_jwks", "GetJWKS"));
+    let resource = &api.resources[1];
     assert_eq!(resource.accessor, "phone_numbers");
     let operations: Vec<(&str, &str, &str, Vec<u16>)> = resource
         .operations
@@ -151,7 +155,7 @@ fn yaml(relative: &str) -> serde_yaml::Value {
 #[test]
 fn the_slice_is_what_the_slicer_makes_from_upstream() {
     let upstream = yaml("spec/upstream/bapi-2026-05-12.yml");
-    let sliced = codegen::slice::slice(&upstream, &["/phone_numbers*"]).expect("slices");
+    let sliced = codegen::slice::slice(&upstream, &["/phone_numbers*", "/jwks"]).expect("slices");
     assert_eq!(
         yaml("spec/phone_numbers.yaml"),
         sliced,
@@ -168,11 +172,11 @@ fn the_slice_holds_every_phone_numbers_path_and_component_unchanged() {
     let expected: Vec<&str> = upstream_paths
         .keys()
         .filter_map(|k| k.as_str())
-        .filter(|k| k.starts_with("/phone_numbers"))
+        .filter(|k| k.starts_with("/phone_numbers") || *k == "/jwks")
         .collect();
     let actual: Vec<&str> = slice_paths.keys().filter_map(|k| k.as_str()).collect();
     assert_eq!(actual, expected);
-    assert_eq!(actual.len(), 4);
+    assert_eq!(actual.len(), 5);
     for path in actual {
         assert_eq!(slice_paths.get(path), upstream_paths.get(path), "{path} changed");
     }

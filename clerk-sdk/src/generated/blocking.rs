@@ -18,6 +18,25 @@ impl Clerk {
         Self::from_env_credential(0)
     }
 }
+/// Blocking version of [`Jwks`](crate::Jwks): the `jwks` operations.
+#[derive(Debug, Clone, Copy)]
+pub struct Jwks<'a> {
+    client: &'a Clerk,
+}
+impl Clerk {
+    /// The `jwks` operations, blocking.
+    pub fn jwks(&self) -> Jwks<'_> {
+        Jwks { client: self }
+    }
+}
+impl Jwks<'_> {
+    /// Retrieve the JSON Web Key Set of the instance.
+    ///
+    /// Blocking version of [`Jwks::get_jwks`](crate::Jwks::get_jwks), which documents the arguments and errors.
+    pub fn get_jwks(&self) -> Call<models::Jwks> {
+        self.client.wrap(self.client.as_async().jwks().get_jwks())
+    }
+}
 /// Blocking version of [`PhoneNumbers`](crate::PhoneNumbers): the `phone_numbers` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct PhoneNumbers<'a> {

@@ -69,5 +69,8 @@ impl crate::Clerk {
     }
 }
 #[cfg(doctest)]
+#[doc = include_str!("../../docs/jwks.md")]
+struct JwksMarkdown;
+#[cfg(doctest)]
 #[doc = include_str!("../../docs/phone_numbers.md")]
 struct PhoneNumbersMarkdown;

@@ -275,6 +275,1158 @@ impl IdentificationLink {
 crate::__private::modeled_struct!(
     IdentificationLink { required "type" : String, required "id" : String, }
 );
+/// Generated from the schema at `#/components/schemas/JWKS`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Jwks {
+    /// Optional `keys`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keys: Option<Vec<JwksKeysItem>>,
+}
+impl Jwks {
+    /// Creates a [`Jwks`] from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self { keys: Default::default() }
+    }
+    /// Sets `keys`.
+    pub fn keys(mut self, value: impl Into<Vec<JwksKeysItem>>) -> Self {
+        self.keys = Some(value.into());
+        self
+    }
+}
+crate::__private::modeled_struct!(Jwks { optional "keys" : Vec < JwksKeysItem >, });
+/// Generated from the schema at `#/components/schemas/JWKS.ecdsa.PrivateKey`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `""`, `x`: `""`, `y`: `""`, `d`: `""`. The SDK reports each deviation; see `clerk_sdk::drift`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct JwksEcdsaPrivateKey {
+    /// Required `kid`.
+    pub kid: String,
+    /// Required `alg`.
+    pub alg: String,
+    /// Required `use`.
+    pub r#use: String,
+    /// Required `kty`.
+    pub kty: JwksEcdsaPrivateKeyKty,
+    /// Required `crv`.
+    pub crv: String,
+    /// Required `x`.
+    pub x: String,
+    /// Required `y`.
+    pub y: String,
+    /// Required `d`.
+    pub d: String,
+    /// Optional `x5c`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5c: Option<Vec<String>>,
+    /// Optional `x5t`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t: Option<String>,
+    /// Optional `x5t#S256`; left out when `None`.
+    #[serde(
+        rename = "x5t#S256",
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t_s256: Option<String>,
+    /// Optional `x5u`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5u: Option<String>,
+}
+impl JwksEcdsaPrivateKey {
+    /// Creates a [`JwksEcdsaPrivateKey`] from its required fields; optional fields start unset.
+    pub fn new(
+        kid: impl Into<String>,
+        alg: impl Into<String>,
+        r#use: impl Into<String>,
+        kty: impl Into<JwksEcdsaPrivateKeyKty>,
+        crv: impl Into<String>,
+        x: impl Into<String>,
+        y: impl Into<String>,
+        d: impl Into<String>,
+    ) -> Self {
+        Self {
+            kid: kid.into(),
+            alg: alg.into(),
+            r#use: r#use.into(),
+            kty: kty.into(),
+            crv: crv.into(),
+            x: x.into(),
+            y: y.into(),
+            d: d.into(),
+            x5c: Default::default(),
+            x5t: Default::default(),
+            x5t_s256: Default::default(),
+            x5u: Default::default(),
+        }
+    }
+    /// Sets `x5c`.
+    pub fn x5c(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.x5c = Some(value.into());
+        self
+    }
+    /// Sets `x5t`.
+    pub fn x5t(mut self, value: impl Into<String>) -> Self {
+        self.x5t = Some(value.into());
+        self
+    }
+    /// Sets `x5t#S256`.
+    pub fn x5t_s256(mut self, value: impl Into<String>) -> Self {
+        self.x5t_s256 = Some(value.into());
+        self
+    }
+    /// Sets `x5u`.
+    pub fn x5u(mut self, value: impl Into<String>) -> Self {
+        self.x5u = Some(value.into());
+        self
+    }
+}
+crate::__private::modeled_struct!(
+    JwksEcdsaPrivateKey { required "kid" : String, required "alg" : String, required
+    "use" : String, required "kty" : JwksEcdsaPrivateKeyKty, required "crv" : String,
+    required "x" : String, required "y" : String, required "d" : String, optional "x5c" :
+    Vec < String >, optional "x5t" : String, optional "x5t#S256" : String, optional "x5u"
+    : String, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.ecdsa.PrivateKey/properties/kty`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwksEcdsaPrivateKeyKty {
+    /// `EC`
+    Ec,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl JwksEcdsaPrivateKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ec => "EC",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+crate::__private::impl_open_enum!(
+    JwksEcdsaPrivateKeyKty, Unknown, { "EC" => JwksEcdsaPrivateKeyKty::Ec, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.ecdsa.PublicKey`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `""`, `x`: `""`, `y`: `""`. The SDK reports each deviation; see `clerk_sdk::drift`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct JwksEcdsaPublicKey {
+    /// Required `kid`.
+    pub kid: String,
+    /// Required `alg`.
+    pub alg: String,
+    /// Required `use`.
+    pub r#use: String,
+    /// Required `kty`.
+    pub kty: JwksEcdsaPublicKeyKty,
+    /// Required `crv`.
+    pub crv: String,
+    /// Required `x`.
+    pub x: String,
+    /// Required `y`.
+    pub y: String,
+    /// Optional `x5c`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5c: Option<Vec<String>>,
+    /// Optional `x5t`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t: Option<String>,
+    /// Optional `x5t#S256`; left out when `None`.
+    #[serde(
+        rename = "x5t#S256",
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t_s256: Option<String>,
+    /// Optional `x5u`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5u: Option<String>,
+}
+impl JwksEcdsaPublicKey {
+    /// Creates a [`JwksEcdsaPublicKey`] from its required fields; optional fields start unset.
+    pub fn new(
+        kid: impl Into<String>,
+        alg: impl Into<String>,
+        r#use: impl Into<String>,
+        kty: impl Into<JwksEcdsaPublicKeyKty>,
+        crv: impl Into<String>,
+        x: impl Into<String>,
+        y: impl Into<String>,
+    ) -> Self {
+        Self {
+            kid: kid.into(),
+            alg: alg.into(),
+            r#use: r#use.into(),
+            kty: kty.into(),
+            crv: crv.into(),
+            x: x.into(),
+            y: y.into(),
+            x5c: Default::default(),
+            x5t: Default::default(),
+            x5t_s256: Default::default(),
+            x5u: Default::default(),
+        }
+    }
+    /// Sets `x5c`.
+    pub fn x5c(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.x5c = Some(value.into());
+        self
+    }
+    /// Sets `x5t`.
+    pub fn x5t(mut self, value: impl Into<String>) -> Self {
+        self.x5t = Some(value.into());
+        self
+    }
+    /// Sets `x5t#S256`.
+    pub fn x5t_s256(mut self, value: impl Into<String>) -> Self {
+        self.x5t_s256 = Some(value.into());
+        self
+    }
+    /// Sets `x5u`.
+    pub fn x5u(mut self, value: impl Into<String>) -> Self {
+        self.x5u = Some(value.into());
+        self
+    }
+}
+crate::__private::modeled_struct!(
+    JwksEcdsaPublicKey { required "kid" : String, required "alg" : String, required "use"
+    : String, required "kty" : JwksEcdsaPublicKeyKty, required "crv" : String, required
+    "x" : String, required "y" : String, optional "x5c" : Vec < String >, optional "x5t"
+    : String, optional "x5t#S256" : String, optional "x5u" : String, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.ecdsa.PublicKey/properties/kty`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwksEcdsaPublicKeyKty {
+    /// `EC`
+    Ec,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl JwksEcdsaPublicKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ec => "EC",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+crate::__private::impl_open_enum!(
+    JwksEcdsaPublicKeyKty, Unknown, { "EC" => JwksEcdsaPublicKeyKty::Ec, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.ed25519.PrivateKey`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `Unknown("")`, `x`: `""`, `d`: `""`. The SDK reports each deviation; see `clerk_sdk::drift`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct JwksEd25519PrivateKey {
+    /// Required `kid`.
+    pub kid: String,
+    /// Required `alg`.
+    pub alg: String,
+    /// Required `use`.
+    pub r#use: String,
+    /// Required `kty`.
+    pub kty: JwksEd25519PrivateKeyKty,
+    /// Required `crv`.
+    pub crv: JwksEd25519PrivateKeyCrv,
+    /// Required `x`.
+    pub x: String,
+    /// Required `d`.
+    pub d: String,
+    /// Optional `x5c`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5c: Option<Vec<String>>,
+    /// Optional `x5t`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t: Option<String>,
+    /// Optional `x5t#S256`; left out when `None`.
+    #[serde(
+        rename = "x5t#S256",
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t_s256: Option<String>,
+    /// Optional `x5u`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5u: Option<String>,
+}
+impl JwksEd25519PrivateKey {
+    /// Creates a [`JwksEd25519PrivateKey`] from its required fields; optional fields start unset.
+    pub fn new(
+        kid: impl Into<String>,
+        alg: impl Into<String>,
+        r#use: impl Into<String>,
+        kty: impl Into<JwksEd25519PrivateKeyKty>,
+        crv: impl Into<JwksEd25519PrivateKeyCrv>,
+        x: impl Into<String>,
+        d: impl Into<String>,
+    ) -> Self {
+        Self {
+            kid: kid.into(),
+            alg: alg.into(),
+            r#use: r#use.into(),
+            kty: kty.into(),
+            crv: crv.into(),
+            x: x.into(),
+            d: d.into(),
+            x5c: Default::default(),
+            x5t: Default::default(),
+            x5t_s256: Default::default(),
+            x5u: Default::default(),
+        }
+    }
+    /// Sets `x5c`.
+    pub fn x5c(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.x5c = Some(value.into());
+        self
+    }
+    /// Sets `x5t`.
+    pub fn x5t(mut self, value: impl Into<String>) -> Self {
+        self.x5t = Some(value.into());
+        self
+    }
+    /// Sets `x5t#S256`.
+    pub fn x5t_s256(mut self, value: impl Into<String>) -> Self {
+        self.x5t_s256 = Some(value.into());
+        self
+    }
+    /// Sets `x5u`.
+    pub fn x5u(mut self, value: impl Into<String>) -> Self {
+        self.x5u = Some(value.into());
+        self
+    }
+}
+crate::__private::modeled_struct!(
+    JwksEd25519PrivateKey { required "kid" : String, required "alg" : String, required
+    "use" : String, required "kty" : JwksEd25519PrivateKeyKty, required "crv" :
+    JwksEd25519PrivateKeyCrv, required "x" : String, required "d" : String, optional
+    "x5c" : Vec < String >, optional "x5t" : String, optional "x5t#S256" : String,
+    optional "x5u" : String, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.ed25519.PrivateKey/properties/crv`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwksEd25519PrivateKeyCrv {
+    /// `Ed25519`
+    Ed25519,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl JwksEd25519PrivateKeyCrv {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ed25519 => "Ed25519",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+crate::__private::impl_open_enum!(
+    JwksEd25519PrivateKeyCrv, Unknown, { "Ed25519" => JwksEd25519PrivateKeyCrv::Ed25519,
+    }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwksEd25519PrivateKeyKty {
+    /// `OKP`
+    Okp,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl JwksEd25519PrivateKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Okp => "OKP",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+crate::__private::impl_open_enum!(
+    JwksEd25519PrivateKeyKty, Unknown, { "OKP" => JwksEd25519PrivateKeyKty::Okp, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.ed25519.PublicKey`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `Unknown("")`, `x`: `""`. The SDK reports each deviation; see `clerk_sdk::drift`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct JwksEd25519PublicKey {
+    /// Required `kid`.
+    pub kid: String,
+    /// Required `alg`.
+    pub alg: String,
+    /// Required `use`.
+    pub r#use: String,
+    /// Required `kty`.
+    pub kty: JwksEd25519PublicKeyKty,
+    /// Required `crv`.
+    pub crv: JwksEd25519PublicKeyCrv,
+    /// Required `x`.
+    pub x: String,
+    /// Optional `x5c`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5c: Option<Vec<String>>,
+    /// Optional `x5t`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t: Option<String>,
+    /// Optional `x5t#S256`; left out when `None`.
+    #[serde(
+        rename = "x5t#S256",
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t_s256: Option<String>,
+    /// Optional `x5u`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5u: Option<String>,
+}
+impl JwksEd25519PublicKey {
+    /// Creates a [`JwksEd25519PublicKey`] from its required fields; optional fields start unset.
+    pub fn new(
+        kid: impl Into<String>,
+        alg: impl Into<String>,
+        r#use: impl Into<String>,
+        kty: impl Into<JwksEd25519PublicKeyKty>,
+        crv: impl Into<JwksEd25519PublicKeyCrv>,
+        x: impl Into<String>,
+    ) -> Self {
+        Self {
+            kid: kid.into(),
+            alg: alg.into(),
+            r#use: r#use.into(),
+            kty: kty.into(),
+            crv: crv.into(),
+            x: x.into(),
+            x5c: Default::default(),
+            x5t: Default::default(),
+            x5t_s256: Default::default(),
+            x5u: Default::default(),
+        }
+    }
+    /// Sets `x5c`.
+    pub fn x5c(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.x5c = Some(value.into());
+        self
+    }
+    /// Sets `x5t`.
+    pub fn x5t(mut self, value: impl Into<String>) -> Self {
+        self.x5t = Some(value.into());
+        self
+    }
+    /// Sets `x5t#S256`.
+    pub fn x5t_s256(mut self, value: impl Into<String>) -> Self {
+        self.x5t_s256 = Some(value.into());
+        self
+    }
+    /// Sets `x5u`.
+    pub fn x5u(mut self, value: impl Into<String>) -> Self {
+        self.x5u = Some(value.into());
+        self
+    }
+}
+crate::__private::modeled_struct!(
+    JwksEd25519PublicKey { required "kid" : String, required "alg" : String, required
+    "use" : String, required "kty" : JwksEd25519PublicKeyKty, required "crv" :
+    JwksEd25519PublicKeyCrv, required "x" : String, optional "x5c" : Vec < String >,
+    optional "x5t" : String, optional "x5t#S256" : String, optional "x5u" : String, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.ed25519.PublicKey/properties/crv`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwksEd25519PublicKeyCrv {
+    /// `Ed25519`
+    Ed25519,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl JwksEd25519PublicKeyCrv {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ed25519 => "Ed25519",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+crate::__private::impl_open_enum!(
+    JwksEd25519PublicKeyCrv, Unknown, { "Ed25519" => JwksEd25519PublicKeyCrv::Ed25519, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.ed25519.PublicKey/properties/kty`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwksEd25519PublicKeyKty {
+    /// `OKP`
+    Okp,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl JwksEd25519PublicKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Okp => "OKP",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+crate::__private::impl_open_enum!(
+    JwksEd25519PublicKeyKty, Unknown, { "OKP" => JwksEd25519PublicKeyKty::Okp, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS/properties/keys/items`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum JwksKeysItem {
+    /// One of the alternatives.
+    JwksEd25519PrivateKey(JwksEd25519PrivateKey),
+    /// One of the alternatives.
+    JwksEd25519PublicKey(JwksEd25519PublicKey),
+    /// One of the alternatives.
+    JwksRsaPrivateKey(JwksRsaPrivateKey),
+    /// One of the alternatives.
+    JwksEcdsaPrivateKey(JwksEcdsaPrivateKey),
+    /// One of the alternatives.
+    JwksEcdsaPublicKey(JwksEcdsaPublicKey),
+    /// One of the alternatives.
+    JwksRsaPublicKey(JwksRsaPublicKey),
+    /// One of the alternatives.
+    JwksSymmetricKey(JwksSymmetricKey),
+    /// A value that fits none of the alternatives, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for JwksKeysItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::JwksEd25519PrivateKey(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            Self::JwksEd25519PublicKey(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            Self::JwksRsaPrivateKey(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            Self::JwksEcdsaPrivateKey(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            Self::JwksEcdsaPublicKey(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            Self::JwksRsaPublicKey(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            Self::JwksSymmetricKey(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(raw) => serde::Serialize::serialize(raw, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for JwksKeysItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        crate::__private::decode_untagged(
+            raw,
+            &[
+                |raw| crate::__private::try_decode(raw).map(Self::JwksEd25519PrivateKey),
+                |raw| crate::__private::try_decode(raw).map(Self::JwksEd25519PublicKey),
+                |raw| crate::__private::try_decode(raw).map(Self::JwksRsaPrivateKey),
+                |raw| crate::__private::try_decode(raw).map(Self::JwksEcdsaPrivateKey),
+                |raw| crate::__private::try_decode(raw).map(Self::JwksEcdsaPublicKey),
+                |raw| crate::__private::try_decode(raw).map(Self::JwksRsaPublicKey),
+                |raw| crate::__private::try_decode(raw).map(Self::JwksSymmetricKey),
+            ],
+            Self::Unknown,
+        )
+    }
+}
+impl crate::__private::Modeled for JwksKeysItem {
+    fn schema() -> &'static crate::__private::Schema {
+        static SCHEMA: crate::__private::Schema = crate::__private::Schema::Untagged(
+            &crate::__private::UntaggedUnion {
+                name: "JwksKeysItem",
+                variants: &[
+                    crate::__private::Alternative {
+                        shape: crate::__private::Shape::Object {
+                            required: &["kid", "alg", "use", "kty", "crv", "x", "d"],
+                            constants: &[("kty", "OKP"), ("crv", "Ed25519")],
+                        },
+                        schema: <JwksEd25519PrivateKey as crate::__private::Modeled>::schema,
+                    },
+                    crate::__private::Alternative {
+                        shape: crate::__private::Shape::Object {
+                            required: &["kid", "alg", "use", "kty", "crv", "x"],
+                            constants: &[("kty", "OKP"), ("crv", "Ed25519")],
+                        },
+                        schema: <JwksEd25519PublicKey as crate::__private::Modeled>::schema,
+                    },
+                    crate::__private::Alternative {
+                        shape: crate::__private::Shape::Object {
+                            required: &[
+                                "kid",
+                                "alg",
+                                "use",
+                                "kty",
+                                "n",
+                                "e",
+                                "d",
+                                "p",
+                                "q",
+                            ],
+                            constants: &[("kty", "RSA")],
+                        },
+                        schema: <JwksRsaPrivateKey as crate::__private::Modeled>::schema,
+                    },
+                    crate::__private::Alternative {
+                        shape: crate::__private::Shape::Object {
+                            required: &[
+                                "kid",
+                                "alg",
+                                "use",
+                                "kty",
+                                "crv",
+                                "x",
+                                "y",
+                                "d",
+                            ],
+                            constants: &[("kty", "EC")],
+                        },
+                        schema: <JwksEcdsaPrivateKey as crate::__private::Modeled>::schema,
+                    },
+                    crate::__private::Alternative {
+                        shape: crate::__private::Shape::Object {
+                            required: &["kid", "alg", "use", "kty", "crv", "x", "y"],
+                            constants: &[("kty", "EC")],
+                        },
+                        schema: <JwksEcdsaPublicKey as crate::__private::Modeled>::schema,
+                    },
+                    crate::__private::Alternative {
+                        shape: crate::__private::Shape::Object {
+                            required: &["kid", "alg", "use", "kty", "n", "e"],
+                            constants: &[("kty", "RSA")],
+                        },
+                        schema: <JwksRsaPublicKey as crate::__private::Modeled>::schema,
+                    },
+                    crate::__private::Alternative {
+                        shape: crate::__private::Shape::Object {
+                            required: &["kid", "alg", "use", "kty", "k"],
+                            constants: &[("kty", "oct")],
+                        },
+                        schema: <JwksSymmetricKey as crate::__private::Modeled>::schema,
+                    },
+                ],
+            },
+        );
+        &SCHEMA
+    }
+}
+/// Generated from the schema at `#/components/schemas/JWKS.rsa.PrivateKey`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `n`: `""`, `e`: `""`, `d`: `""`, `p`: `""`, `q`: `""`. The SDK reports each deviation; see `clerk_sdk::drift`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct JwksRsaPrivateKey {
+    /// Required `kid`.
+    pub kid: String,
+    /// Required `alg`.
+    pub alg: String,
+    /// Required `use`.
+    pub r#use: String,
+    /// Required `kty`.
+    pub kty: JwksRsaPrivateKeyKty,
+    /// Required `n`.
+    pub n: String,
+    /// Required `e`.
+    pub e: String,
+    /// Required `d`.
+    pub d: String,
+    /// Required `p`.
+    pub p: String,
+    /// Required `q`.
+    pub q: String,
+    /// Optional `dp`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dp: Option<String>,
+    /// Optional `dq`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dq: Option<String>,
+    /// Optional `qi`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub qi: Option<String>,
+    /// Optional `x5c`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5c: Option<Vec<String>>,
+    /// Optional `x5t`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t: Option<String>,
+    /// Optional `x5t#S256`; left out when `None`.
+    #[serde(
+        rename = "x5t#S256",
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t_s256: Option<String>,
+    /// Optional `x5u`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5u: Option<String>,
+}
+impl JwksRsaPrivateKey {
+    /// Creates a [`JwksRsaPrivateKey`] from its required fields; optional fields start unset.
+    pub fn new(
+        kid: impl Into<String>,
+        alg: impl Into<String>,
+        r#use: impl Into<String>,
+        kty: impl Into<JwksRsaPrivateKeyKty>,
+        n: impl Into<String>,
+        e: impl Into<String>,
+        d: impl Into<String>,
+        p: impl Into<String>,
+        q: impl Into<String>,
+    ) -> Self {
+        Self {
+            kid: kid.into(),
+            alg: alg.into(),
+            r#use: r#use.into(),
+            kty: kty.into(),
+            n: n.into(),
+            e: e.into(),
+            d: d.into(),
+            p: p.into(),
+            q: q.into(),
+            dp: Default::default(),
+            dq: Default::default(),
+            qi: Default::default(),
+            x5c: Default::default(),
+            x5t: Default::default(),
+            x5t_s256: Default::default(),
+            x5u: Default::default(),
+        }
+    }
+    /// Sets `dp`.
+    pub fn dp(mut self, value: impl Into<String>) -> Self {
+        self.dp = Some(value.into());
+        self
+    }
+    /// Sets `dq`.
+    pub fn dq(mut self, value: impl Into<String>) -> Self {
+        self.dq = Some(value.into());
+        self
+    }
+    /// Sets `qi`.
+    pub fn qi(mut self, value: impl Into<String>) -> Self {
+        self.qi = Some(value.into());
+        self
+    }
+    /// Sets `x5c`.
+    pub fn x5c(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.x5c = Some(value.into());
+        self
+    }
+    /// Sets `x5t`.
+    pub fn x5t(mut self, value: impl Into<String>) -> Self {
+        self.x5t = Some(value.into());
+        self
+    }
+    /// Sets `x5t#S256`.
+    pub fn x5t_s256(mut self, value: impl Into<String>) -> Self {
+        self.x5t_s256 = Some(value.into());
+        self
+    }
+    /// Sets `x5u`.
+    pub fn x5u(mut self, value: impl Into<String>) -> Self {
+        self.x5u = Some(value.into());
+        self
+    }
+}
+crate::__private::modeled_struct!(
+    JwksRsaPrivateKey { required "kid" : String, required "alg" : String, required "use"
+    : String, required "kty" : JwksRsaPrivateKeyKty, required "n" : String, required "e"
+    : String, required "d" : String, required "p" : String, required "q" : String,
+    optional "dp" : String, optional "dq" : String, optional "qi" : String, optional
+    "x5c" : Vec < String >, optional "x5t" : String, optional "x5t#S256" : String,
+    optional "x5u" : String, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwksRsaPrivateKeyKty {
+    /// `RSA`
+    Rsa,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl JwksRsaPrivateKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+crate::__private::impl_open_enum!(
+    JwksRsaPrivateKeyKty, Unknown, { "RSA" => JwksRsaPrivateKeyKty::Rsa, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.rsa.PublicKey`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `n`: `""`, `e`: `""`. The SDK reports each deviation; see `clerk_sdk::drift`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct JwksRsaPublicKey {
+    /// Required `kid`.
+    pub kid: String,
+    /// Required `alg`.
+    pub alg: String,
+    /// Required `use`.
+    pub r#use: String,
+    /// Required `kty`.
+    pub kty: JwksRsaPublicKeyKty,
+    /// Required `n`.
+    pub n: String,
+    /// Required `e`.
+    pub e: String,
+    /// Optional `x5c`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5c: Option<Vec<String>>,
+    /// Optional `x5t`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t: Option<String>,
+    /// Optional `x5t#S256`; left out when `None`.
+    #[serde(
+        rename = "x5t#S256",
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t_s256: Option<String>,
+    /// Optional `x5u`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5u: Option<String>,
+}
+impl JwksRsaPublicKey {
+    /// Creates a [`JwksRsaPublicKey`] from its required fields; optional fields start unset.
+    pub fn new(
+        kid: impl Into<String>,
+        alg: impl Into<String>,
+        r#use: impl Into<String>,
+        kty: impl Into<JwksRsaPublicKeyKty>,
+        n: impl Into<String>,
+        e: impl Into<String>,
+    ) -> Self {
+        Self {
+            kid: kid.into(),
+            alg: alg.into(),
+            r#use: r#use.into(),
+            kty: kty.into(),
+            n: n.into(),
+            e: e.into(),
+            x5c: Default::default(),
+            x5t: Default::default(),
+            x5t_s256: Default::default(),
+            x5u: Default::default(),
+        }
+    }
+    /// Sets `x5c`.
+    pub fn x5c(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.x5c = Some(value.into());
+        self
+    }
+    /// Sets `x5t`.
+    pub fn x5t(mut self, value: impl Into<String>) -> Self {
+        self.x5t = Some(value.into());
+        self
+    }
+    /// Sets `x5t#S256`.
+    pub fn x5t_s256(mut self, value: impl Into<String>) -> Self {
+        self.x5t_s256 = Some(value.into());
+        self
+    }
+    /// Sets `x5u`.
+    pub fn x5u(mut self, value: impl Into<String>) -> Self {
+        self.x5u = Some(value.into());
+        self
+    }
+}
+crate::__private::modeled_struct!(
+    JwksRsaPublicKey { required "kid" : String, required "alg" : String, required "use" :
+    String, required "kty" : JwksRsaPublicKeyKty, required "n" : String, required "e" :
+    String, optional "x5c" : Vec < String >, optional "x5t" : String, optional "x5t#S256"
+    : String, optional "x5u" : String, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.rsa.PublicKey/properties/kty`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwksRsaPublicKeyKty {
+    /// `RSA`
+    Rsa,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl JwksRsaPublicKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+crate::__private::impl_open_enum!(
+    JwksRsaPublicKeyKty, Unknown, { "RSA" => JwksRsaPublicKeyKty::Rsa, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.symmetric.Key`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `k`: `""`. The SDK reports each deviation; see `clerk_sdk::drift`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct JwksSymmetricKey {
+    /// Required `kid`.
+    pub kid: String,
+    /// Required `alg`.
+    pub alg: String,
+    /// Required `use`.
+    pub r#use: String,
+    /// Required `kty`.
+    pub kty: JwksSymmetricKeyKty,
+    /// Required `k`.
+    pub k: String,
+    /// Optional `x5c`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5c: Option<Vec<String>>,
+    /// Optional `x5t`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t: Option<String>,
+    /// Optional `x5t#S256`; left out when `None`.
+    #[serde(
+        rename = "x5t#S256",
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5t_s256: Option<String>,
+    /// Optional `x5u`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "crate::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub x5u: Option<String>,
+}
+impl JwksSymmetricKey {
+    /// Creates a [`JwksSymmetricKey`] from its required fields; optional fields start unset.
+    pub fn new(
+        kid: impl Into<String>,
+        alg: impl Into<String>,
+        r#use: impl Into<String>,
+        kty: impl Into<JwksSymmetricKeyKty>,
+        k: impl Into<String>,
+    ) -> Self {
+        Self {
+            kid: kid.into(),
+            alg: alg.into(),
+            r#use: r#use.into(),
+            kty: kty.into(),
+            k: k.into(),
+            x5c: Default::default(),
+            x5t: Default::default(),
+            x5t_s256: Default::default(),
+            x5u: Default::default(),
+        }
+    }
+    /// Sets `x5c`.
+    pub fn x5c(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.x5c = Some(value.into());
+        self
+    }
+    /// Sets `x5t`.
+    pub fn x5t(mut self, value: impl Into<String>) -> Self {
+        self.x5t = Some(value.into());
+        self
+    }
+    /// Sets `x5t#S256`.
+    pub fn x5t_s256(mut self, value: impl Into<String>) -> Self {
+        self.x5t_s256 = Some(value.into());
+        self
+    }
+    /// Sets `x5u`.
+    pub fn x5u(mut self, value: impl Into<String>) -> Self {
+        self.x5u = Some(value.into());
+        self
+    }
+}
+crate::__private::modeled_struct!(
+    JwksSymmetricKey { required "kid" : String, required "alg" : String, required "use" :
+    String, required "kty" : JwksSymmetricKeyKty, required "k" : String, optional "x5c" :
+    Vec < String >, optional "x5t" : String, optional "x5t#S256" : String, optional "x5u"
+    : String, }
+);
+/// Generated from the schema at `#/components/schemas/JWKS.symmetric.Key/properties/kty`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwksSymmetricKeyKty {
+    /// `oct`
+    Oct,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl JwksSymmetricKeyKty {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oct => "oct",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+crate::__private::impl_open_enum!(
+    JwksSymmetricKeyKty, Unknown, { "oct" => JwksSymmetricKeyKty::Oct, }
+);
 /// Generated from the schema at `#/components/schemas/PhoneNumber`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `phone_number`: `""`, `reserved`: `false`, `linked_to`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see `clerk_sdk::drift`.

@@ -4,6 +4,17 @@ use super::models;
 use crate::__private::{Method, Operation, RetryClass};
 use crate::Call;
 use crate::Clerk;
+/// `GET /jwks`
+pub(crate) const GET_JWKS: Operation = Operation {
+    id: "GetJWKS",
+    method: Method::GET,
+    path: "/jwks",
+    error_statuses: &[],
+    retry: RetryClass::Idempotent,
+    security: &[&[0]],
+    default_errors: false,
+    accept: "application/json",
+};
 /// `POST /phone_numbers`
 pub(crate) const CREATE_PHONE_NUMBER: Operation = Operation {
     id: "CreatePhoneNumber",
@@ -70,6 +81,47 @@ pub(crate) const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     default_errors: false,
     accept: "application/json",
 };
+/// The `jwks` operations.
+///
+/// Retrieve the JSON Web Key Set which can be used to verify the token signatures of the instance.
+#[derive(Debug, Clone, Copy)]
+pub struct Jwks<'a> {
+    client: &'a Clerk,
+}
+impl Clerk {
+    /// The `jwks` operations: [`get_jwks`](Jwks::get_jwks).
+    pub fn jwks(&self) -> Jwks<'_> {
+        Jwks { client: self }
+    }
+}
+impl Jwks<'_> {
+    /// Retrieve the JSON Web Key Set of the instance
+    ///
+    /// `GET /jwks` (`GetJWKS`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), clerk_sdk::Error> {
+    /// let clerk = clerk_sdk::Clerk::from_env()?;
+    /// let res = clerk
+    ///     .jwks()
+    ///     .get_jwks()
+    ///     .await?;
+    /// println!("{res:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.
+    /// - [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.
+    /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
+    pub fn get_jwks(&self) -> Call<models::Jwks> {
+        Call::new(self.client, &GET_JWKS, &[])
+    }
+}
 /// The `phone_numbers` operations.
 ///
 /// A user can be associated with one or more phone numbers, which allows them to be contacted via SMS.

@@ -2,15 +2,16 @@
 //! Typed mocks of Clerk Backend API for testing the code that calls it, and fixtures built from its examples.
 //!
 //! - **The mock.** [`MockClerk::start`] starts a server on loopback, in process. [`MockClerk::clerk`] (or [`MockClerk::builder`], to change something first) hands out a client pointed at it, with a test credential, retries that wait milliseconds and stop after a few attempts, and strict responses.
-//! - **Expectations.** `mock.phone_numbers()` and the other resource methods give one [`MockExpectation`] per operation. Narrow it with its path-parameter methods, `.query(..)`, [`body`](MockExpectation::body) or [`body_where`](MockExpectation::body_where). Answer with [`returns`](MockExpectation::returns), [`returns_with`](MockExpectation::returns_with) (computed from the request), [`pages`](MockExpectation::pages) (a list's pages, in order), [`serves_list`](MockExpectation::serves_list) (a whole list, each request its page), [`fails`](MockExpectation::fails) (the API's error body), [`status`](MockExpectation::status) or [`respond_with`](MockExpectation::respond_with) (any response, built with [`wiremock`]). Responses come in the order written: each once, or [`times`](MockExpectation::times)`(n)`, the last for good. [`never`](MockExpectation::never) forbids a request.
+//! - **Expectations.** `mock.jwks()` and the other resource methods give one [`MockExpectation`] per operation. Narrow it with its path-parameter methods, `.query(..)`, [`body`](MockExpectation::body) or [`body_where`](MockExpectation::body_where). Answer with [`returns`](MockExpectation::returns), [`returns_with`](MockExpectation::returns_with) (computed from the request), [`pages`](MockExpectation::pages) (a list's pages, in order), [`serves_list`](MockExpectation::serves_list) (a whole list, each request its page), [`fails`](MockExpectation::fails) (the API's error body), [`status`](MockExpectation::status) or [`respond_with`](MockExpectation::respond_with) (any response, built with [`wiremock`]). Responses come in the order written: each once, or [`times`](MockExpectation::times)`(n)`, the last for good. [`never`](MockExpectation::never) forbids a request.
 //! - **What was sent.** [`received`](MockExpectation::received) reads an operation's requests back, typed; [`MockClerk::requests`] lists every request the mock received, in order, across operations.
 //! - **Failures.** A request no expectation answers (or one that said `never`) gets status 421 with the mock's report, never an answer the API could give, and a call of the mock's clients panics right there. [`MockClerk::verify`] (also run when the mock is dropped) and [`MockClerk::check`] fail on those, and on counted responses that were not asked for.
 //! - **Fixtures.** [`fixtures`] has a value of each model; each call returns a fresh one, to change as the test needs.
 //! - **Blocking code.** With the `blocking` feature as well, `MockClerk::start_blocking()` starts a mock without `.await` and `mock.blocking_clerk()` hands out a blocking client.
 use super::models;
 use super::operations::{
-    CREATE_PHONE_NUMBER, GET_PHONE_NUMBER, DELETE_PHONE_NUMBER, UPDATE_PHONE_NUMBER,
-    PREPARE_PHONE_NUMBER_VERIFICATION, ATTEMPT_PHONE_NUMBER_VERIFICATION,
+    GET_JWKS, CREATE_PHONE_NUMBER, GET_PHONE_NUMBER, DELETE_PHONE_NUMBER,
+    UPDATE_PHONE_NUMBER, PREPARE_PHONE_NUMBER_VERIFICATION,
+    ATTEMPT_PHONE_NUMBER_VERIFICATION,
 };
 use super::ClerkBackendApi;
 use crate::__private::testing::{mock_operation, json_body, json_response, no_body};
@@ -47,6 +48,11 @@ pub use crate::__private::testing::LoggedRequest;
 pub use crate::__private::testing::AnsweredBy;
 #[doc(no_inline)]
 pub use crate::__private::testing::wiremock;
+mock_operation! {
+    #[doc = " `GET /jwks` (`GetJWKS`): the marker of its expectations."] GetJwks,
+    ClerkBackendApi, GET_JWKS, 200, body : () = no_body, response : models::Jwks =
+    json_response, output : models::Jwks,
+}
 mock_operation! {
     #[doc =
     " `POST /phone_numbers` (`CreatePhoneNumber`): the marker of its expectations."]
@@ -117,6 +123,23 @@ impl MockExpectation<'_, AttemptPhoneNumberVerification> {
         self.path_param("phone_number_id", value)
     }
 }
+/// The mocks of the `jwks` operations.
+#[derive(Debug, Clone, Copy)]
+pub struct JwksMock<'a> {
+    mock: &'a MockClerk,
+}
+impl MockClerk {
+    /// Expectations of the `jwks` operations, one method per operation.
+    pub fn jwks(&self) -> JwksMock<'_> {
+        JwksMock { mock: self }
+    }
+}
+impl<'a> JwksMock<'a> {
+    /// A new expectation of `GET /jwks` (`GetJWKS`), the operation behind `clerk.jwks().get_jwks(..)`.
+    pub fn get_jwks(&self) -> MockExpectation<'a, GetJwks> {
+        self.mock.expect::<GetJwks>()
+    }
+}
 /// The mocks of the `phone_numbers` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct PhoneNumbersMock<'a> {
@@ -158,10 +181,11 @@ impl<'a> PhoneNumbersMock<'a> {
         self.mock.expect::<AttemptPhoneNumberVerification>()
     }
 }
-/// Calls `visitor` with the marker of each of the 6 operations, in spec order: for tests that go over the whole API.
+/// Calls `visitor` with the marker of each of the 7 operations, in spec order: for tests that go over the whole API.
 pub fn for_each_operation(
     visitor: &mut impl crate::__private::testing::OperationVisitor<Api = ClerkBackendApi>,
 ) {
+    visitor.visit::<GetJwks>();
     visitor.visit::<CreatePhoneNumber>();
     visitor.visit::<GetPhoneNumber>();
     visitor.visit::<DeletePhoneNumber>();
@@ -274,6 +298,309 @@ pub mod fixtures {
             "IdentificationLink",
             "{\"id\":\"example_id\",\"type\":\"example_type\"}",
         )
+    }
+    /// A [`Jwks`](models::Jwks) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "keys": [
+    ///     {
+    ///       "alg": "example_alg",
+    ///       "crv": "Ed25519",
+    ///       "d": "example_d",
+    ///       "kid": "example_kid",
+    ///       "kty": "OKP",
+    ///       "use": "example_use",
+    ///       "x": "example_x",
+    ///       "x5c": [
+    ///         "example_x5c"
+    ///       ],
+    ///       "x5t": "example_x5t",
+    ///       "x5t#S256": "example_x5t#S256",
+    ///       "x5u": "example_x5u"
+    ///     }
+    ///   ]
+    /// }
+    /// ```
+    pub fn jwks() -> models::Jwks {
+        crate::__private::testing::fixture(
+            "Jwks",
+            "{\"keys\":[{\"alg\":\"example_alg\",\"crv\":\"Ed25519\",\"d\":\"example_d\",\"kid\":\"example_kid\",\"kty\":\"OKP\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}]}",
+        )
+    }
+    /// A [`JwksEcdsaPrivateKey`](models::JwksEcdsaPrivateKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "alg": "example_alg",
+    ///   "crv": "example_crv",
+    ///   "d": "example_d",
+    ///   "kid": "example_kid",
+    ///   "kty": "EC",
+    ///   "use": "example_use",
+    ///   "x": "example_x",
+    ///   "x5c": [
+    ///     "example_x5c"
+    ///   ],
+    ///   "x5t": "example_x5t",
+    ///   "x5t#S256": "example_x5t#S256",
+    ///   "x5u": "example_x5u",
+    ///   "y": "example_y"
+    /// }
+    /// ```
+    pub fn jwks_ecdsa_private_key() -> models::JwksEcdsaPrivateKey {
+        crate::__private::testing::fixture(
+            "JwksEcdsaPrivateKey",
+            "{\"alg\":\"example_alg\",\"crv\":\"example_crv\",\"d\":\"example_d\",\"kid\":\"example_kid\",\"kty\":\"EC\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\",\"y\":\"example_y\"}",
+        )
+    }
+    /// A [`JwksEcdsaPrivateKeyKty`](models::JwksEcdsaPrivateKeyKty) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "EC"
+    /// ```
+    pub fn jwks_ecdsa_private_key_kty() -> models::JwksEcdsaPrivateKeyKty {
+        crate::__private::testing::fixture("JwksEcdsaPrivateKeyKty", "\"EC\"")
+    }
+    /// A [`JwksEcdsaPublicKey`](models::JwksEcdsaPublicKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "alg": "example_alg",
+    ///   "crv": "example_crv",
+    ///   "kid": "example_kid",
+    ///   "kty": "EC",
+    ///   "use": "example_use",
+    ///   "x": "example_x",
+    ///   "x5c": [
+    ///     "example_x5c"
+    ///   ],
+    ///   "x5t": "example_x5t",
+    ///   "x5t#S256": "example_x5t#S256",
+    ///   "x5u": "example_x5u",
+    ///   "y": "example_y"
+    /// }
+    /// ```
+    pub fn jwks_ecdsa_public_key() -> models::JwksEcdsaPublicKey {
+        crate::__private::testing::fixture(
+            "JwksEcdsaPublicKey",
+            "{\"alg\":\"example_alg\",\"crv\":\"example_crv\",\"kid\":\"example_kid\",\"kty\":\"EC\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\",\"y\":\"example_y\"}",
+        )
+    }
+    /// A [`JwksEcdsaPublicKeyKty`](models::JwksEcdsaPublicKeyKty) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "EC"
+    /// ```
+    pub fn jwks_ecdsa_public_key_kty() -> models::JwksEcdsaPublicKeyKty {
+        crate::__private::testing::fixture("JwksEcdsaPublicKeyKty", "\"EC\"")
+    }
+    /// A [`JwksEd25519PrivateKey`](models::JwksEd25519PrivateKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "alg": "example_alg",
+    ///   "crv": "Ed25519",
+    ///   "d": "example_d",
+    ///   "kid": "example_kid",
+    ///   "kty": "OKP",
+    ///   "use": "example_use",
+    ///   "x": "example_x",
+    ///   "x5c": [
+    ///     "example_x5c"
+    ///   ],
+    ///   "x5t": "example_x5t",
+    ///   "x5t#S256": "example_x5t#S256",
+    ///   "x5u": "example_x5u"
+    /// }
+    /// ```
+    pub fn jwks_ed25519_private_key() -> models::JwksEd25519PrivateKey {
+        crate::__private::testing::fixture(
+            "JwksEd25519PrivateKey",
+            "{\"alg\":\"example_alg\",\"crv\":\"Ed25519\",\"d\":\"example_d\",\"kid\":\"example_kid\",\"kty\":\"OKP\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
+        )
+    }
+    /// A [`JwksEd25519PrivateKeyCrv`](models::JwksEd25519PrivateKeyCrv) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "Ed25519"
+    /// ```
+    pub fn jwks_ed25519_private_key_crv() -> models::JwksEd25519PrivateKeyCrv {
+        crate::__private::testing::fixture("JwksEd25519PrivateKeyCrv", "\"Ed25519\"")
+    }
+    /// A [`JwksEd25519PrivateKeyKty`](models::JwksEd25519PrivateKeyKty) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "OKP"
+    /// ```
+    pub fn jwks_ed25519_private_key_kty() -> models::JwksEd25519PrivateKeyKty {
+        crate::__private::testing::fixture("JwksEd25519PrivateKeyKty", "\"OKP\"")
+    }
+    /// A [`JwksEd25519PublicKey`](models::JwksEd25519PublicKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "alg": "example_alg",
+    ///   "crv": "Ed25519",
+    ///   "kid": "example_kid",
+    ///   "kty": "OKP",
+    ///   "use": "example_use",
+    ///   "x": "example_x",
+    ///   "x5c": [
+    ///     "example_x5c"
+    ///   ],
+    ///   "x5t": "example_x5t",
+    ///   "x5t#S256": "example_x5t#S256",
+    ///   "x5u": "example_x5u"
+    /// }
+    /// ```
+    pub fn jwks_ed25519_public_key() -> models::JwksEd25519PublicKey {
+        crate::__private::testing::fixture(
+            "JwksEd25519PublicKey",
+            "{\"alg\":\"example_alg\",\"crv\":\"Ed25519\",\"kid\":\"example_kid\",\"kty\":\"OKP\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
+        )
+    }
+    /// A [`JwksEd25519PublicKeyCrv`](models::JwksEd25519PublicKeyCrv) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "Ed25519"
+    /// ```
+    pub fn jwks_ed25519_public_key_crv() -> models::JwksEd25519PublicKeyCrv {
+        crate::__private::testing::fixture("JwksEd25519PublicKeyCrv", "\"Ed25519\"")
+    }
+    /// A [`JwksEd25519PublicKeyKty`](models::JwksEd25519PublicKeyKty) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "OKP"
+    /// ```
+    pub fn jwks_ed25519_public_key_kty() -> models::JwksEd25519PublicKeyKty {
+        crate::__private::testing::fixture("JwksEd25519PublicKeyKty", "\"OKP\"")
+    }
+    /// A [`JwksKeysItem`](models::JwksKeysItem) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "alg": "example_alg",
+    ///   "crv": "Ed25519",
+    ///   "d": "example_d",
+    ///   "kid": "example_kid",
+    ///   "kty": "OKP",
+    ///   "use": "example_use",
+    ///   "x": "example_x",
+    ///   "x5c": [
+    ///     "example_x5c"
+    ///   ],
+    ///   "x5t": "example_x5t",
+    ///   "x5t#S256": "example_x5t#S256",
+    ///   "x5u": "example_x5u"
+    /// }
+    /// ```
+    pub fn jwks_keys_item() -> models::JwksKeysItem {
+        crate::__private::testing::fixture(
+            "JwksKeysItem",
+            "{\"alg\":\"example_alg\",\"crv\":\"Ed25519\",\"d\":\"example_d\",\"kid\":\"example_kid\",\"kty\":\"OKP\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
+        )
+    }
+    /// A [`JwksRsaPrivateKey`](models::JwksRsaPrivateKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "alg": "example_alg",
+    ///   "d": "example_d",
+    ///   "dp": "example_dp",
+    ///   "dq": "example_dq",
+    ///   "e": "example_e",
+    ///   "kid": "example_kid",
+    ///   "kty": "RSA",
+    ///   "n": "example_n",
+    ///   "p": "example_p",
+    ///   "q": "example_q",
+    ///   "qi": "example_qi",
+    ///   "use": "example_use",
+    ///   "x5c": [
+    ///     "example_x5c"
+    ///   ],
+    ///   "x5t": "example_x5t",
+    ///   "x5t#S256": "example_x5t#S256",
+    ///   "x5u": "example_x5u"
+    /// }
+    /// ```
+    pub fn jwks_rsa_private_key() -> models::JwksRsaPrivateKey {
+        crate::__private::testing::fixture(
+            "JwksRsaPrivateKey",
+            "{\"alg\":\"example_alg\",\"d\":\"example_d\",\"dp\":\"example_dp\",\"dq\":\"example_dq\",\"e\":\"example_e\",\"kid\":\"example_kid\",\"kty\":\"RSA\",\"n\":\"example_n\",\"p\":\"example_p\",\"q\":\"example_q\",\"qi\":\"example_qi\",\"use\":\"example_use\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
+        )
+    }
+    /// A [`JwksRsaPrivateKeyKty`](models::JwksRsaPrivateKeyKty) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "RSA"
+    /// ```
+    pub fn jwks_rsa_private_key_kty() -> models::JwksRsaPrivateKeyKty {
+        crate::__private::testing::fixture("JwksRsaPrivateKeyKty", "\"RSA\"")
+    }
+    /// A [`JwksRsaPublicKey`](models::JwksRsaPublicKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "alg": "example_alg",
+    ///   "e": "example_e",
+    ///   "kid": "example_kid",
+    ///   "kty": "RSA",
+    ///   "n": "example_n",
+    ///   "use": "example_use",
+    ///   "x5c": [
+    ///     "example_x5c"
+    ///   ],
+    ///   "x5t": "example_x5t",
+    ///   "x5t#S256": "example_x5t#S256",
+    ///   "x5u": "example_x5u"
+    /// }
+    /// ```
+    pub fn jwks_rsa_public_key() -> models::JwksRsaPublicKey {
+        crate::__private::testing::fixture(
+            "JwksRsaPublicKey",
+            "{\"alg\":\"example_alg\",\"e\":\"example_e\",\"kid\":\"example_kid\",\"kty\":\"RSA\",\"n\":\"example_n\",\"use\":\"example_use\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
+        )
+    }
+    /// A [`JwksRsaPublicKeyKty`](models::JwksRsaPublicKeyKty) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "RSA"
+    /// ```
+    pub fn jwks_rsa_public_key_kty() -> models::JwksRsaPublicKeyKty {
+        crate::__private::testing::fixture("JwksRsaPublicKeyKty", "\"RSA\"")
+    }
+    /// A [`JwksSymmetricKey`](models::JwksSymmetricKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "alg": "example_alg",
+    ///   "k": "example_k",
+    ///   "kid": "example_kid",
+    ///   "kty": "oct",
+    ///   "use": "example_use",
+    ///   "x5c": [
+    ///     "example_x5c"
+    ///   ],
+    ///   "x5t": "example_x5t",
+    ///   "x5t#S256": "example_x5t#S256",
+    ///   "x5u": "example_x5u"
+    /// }
+    /// ```
+    pub fn jwks_symmetric_key() -> models::JwksSymmetricKey {
+        crate::__private::testing::fixture(
+            "JwksSymmetricKey",
+            "{\"alg\":\"example_alg\",\"k\":\"example_k\",\"kid\":\"example_kid\",\"kty\":\"oct\",\"use\":\"example_use\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
+        )
+    }
+    /// A [`JwksSymmetricKeyKty`](models::JwksSymmetricKeyKty) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "oct"
+    /// ```
+    pub fn jwks_symmetric_key_kty() -> models::JwksSymmetricKeyKty {
+        crate::__private::testing::fixture("JwksSymmetricKeyKty", "\"oct\"")
     }
     /// A [`PhoneNumber`](models::PhoneNumber) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -487,6 +814,72 @@ pub mod fixtures {
             "IdentificationLink",
             &identification_link(),
         )?;
+        crate::__private::testing::round_trip("Jwks", &jwks())?;
+        crate::__private::testing::round_trip(
+            "JwksEcdsaPrivateKey",
+            &jwks_ecdsa_private_key(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksEcdsaPrivateKeyKty",
+            &jwks_ecdsa_private_key_kty(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksEcdsaPublicKey",
+            &jwks_ecdsa_public_key(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksEcdsaPublicKeyKty",
+            &jwks_ecdsa_public_key_kty(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksEd25519PrivateKey",
+            &jwks_ed25519_private_key(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksEd25519PrivateKeyCrv",
+            &jwks_ed25519_private_key_crv(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksEd25519PrivateKeyKty",
+            &jwks_ed25519_private_key_kty(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksEd25519PublicKey",
+            &jwks_ed25519_public_key(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksEd25519PublicKeyCrv",
+            &jwks_ed25519_public_key_crv(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksEd25519PublicKeyKty",
+            &jwks_ed25519_public_key_kty(),
+        )?;
+        crate::__private::testing::round_trip("JwksKeysItem", &jwks_keys_item())?;
+        crate::__private::testing::round_trip(
+            "JwksRsaPrivateKey",
+            &jwks_rsa_private_key(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksRsaPrivateKeyKty",
+            &jwks_rsa_private_key_kty(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksRsaPublicKey",
+            &jwks_rsa_public_key(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksRsaPublicKeyKty",
+            &jwks_rsa_public_key_kty(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksSymmetricKey",
+            &jwks_symmetric_key(),
+        )?;
+        crate::__private::testing::round_trip(
+            "JwksSymmetricKeyKty",
+            &jwks_symmetric_key_kty(),
+        )?;
         crate::__private::testing::round_trip("PhoneNumber", &phone_number())?;
         crate::__private::testing::round_trip(
             "PhoneNumberObject",
@@ -533,7 +926,7 @@ pub mod fixtures {
             "VerificationResponse",
             &verification_response(),
         )?;
-        Ok(19usize)
+        Ok(37usize)
     }
 }
 /// Webhook deliveries for tests: [`sign`](webhooks::sign) signs an event (one of

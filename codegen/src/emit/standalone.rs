@@ -21,7 +21,8 @@ edition = "2024"
 publish = false
 description = {description}
 
-# The TLS stacks, HTTP/2, the typed mocks and webhook verification, as clerk-sdk offers them.
+# The TLS stacks, HTTP/2, the typed mocks, webhook and session-token verification, as clerk-sdk
+# offers them.
 [features]
 default = ["rustls"]
 rustls = ["clerk-sdk/rustls"]
@@ -30,6 +31,7 @@ native-tls = ["clerk-sdk/native-tls"]
 http2 = ["clerk-sdk/http2"]
 testing = ["clerk-sdk/testing"]
 webhooks = ["clerk-sdk/webhooks"]
+auth = ["clerk-sdk/auth"]
 
 [dependencies]
 clerk-sdk = {{ path = "{sdk}", default-features = false }}
@@ -116,9 +118,12 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         mod generated;
 
         pub use #sdk::{#(#reexports),*};
-        // The webhook verifier comes with its feature (not in `REEXPORTS`, which is unconditional).
+        // The webhook and session-token verifiers come with their features (not in `REEXPORTS`,
+        // which is unconditional).
         #[cfg(feature = "webhooks")]
         pub use #sdk::webhooks;
+        #[cfg(feature = "auth")]
+        pub use #sdk::auth;
         pub use generated::models;
         pub use generated::operations::*;
         pub use generated::{API_VERSION, #default_server Error, #marker};
