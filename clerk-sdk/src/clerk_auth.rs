@@ -41,3 +41,16 @@ impl crate::Clerk {
         Authenticator::new(self.clone(), options)
     }
 }
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockClerk {
+    /// Answers `GET /jwks` with the testing kit's key ([`crate::auth::testing`]), every time it
+    /// is asked: an authenticator made from this mock's client then verifies the tokens
+    /// [`sign_session_token`](crate::auth::testing::sign_session_token) signs.
+    /// [`requests`](Self::requests) shows each fetch.
+    pub fn serves_session_keys(&self) {
+        let body = crate::auth::testing::jwks_json();
+        let template = crate::__private::testing::wiremock::ResponseTemplate::new(200).set_body_json(body);
+        self.jwks().get_jwks().respond_with(template);
+    }
+}

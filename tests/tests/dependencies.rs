@@ -225,7 +225,10 @@ fn session_token_verification_costs_nothing_without_its_feature_and_adds_no_cryp
     let default = tree(&[]);
     let with_auth = tree(&["--features", "auth"]);
     for name in ["jsonwebtoken", "spki", "der"] {
-        assert!(with_auth.contains(name), "{name} comes with the auth feature: {with_auth:?}");
+        assert!(
+            with_auth.contains(name),
+            "{name} comes with the auth feature: {with_auth:?}"
+        );
         assert!(!default.contains(name), "{name} is in a build without the auth feature");
     }
     // Signatures are checked with the *ring* the default TLS stack has already: nothing else

@@ -51,6 +51,9 @@ mod cache;
 mod claims;
 mod error;
 mod keys;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod token;
 
 use std::sync::Arc;
