@@ -131,3 +131,49 @@ pub fn verify(data: &[u8]) {
         }
     }
 }
+
+/// The `authenticate` target: arbitrary bytes as a request's `Authorization` and `Cookie`
+/// headers and as a session token's claims (split at `0xFF`), through a networkless
+/// `Authenticator`. Each gives claims or a typed error, which formats. Claims that are a JSON
+/// object, signed with the key, then never fail on the signature or the token's shape: only a
+/// claim check may refuse them.
+pub fn authenticate(data: &[u8]) {
+    use clerk_sdk::auth::testing::{TEST_PUBLIC_KEY_PEM, sign_session_token};
+    use clerk_sdk::auth::{AuthError, AuthOptions, Authenticator};
+
+    let mut parts = data.splitn(3, |byte| *byte == 0xFF);
+    let (authorization, cookie, claims) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    let Ok(auth) = Authenticator::networkless(AuthOptions::new().jwt_key(TEST_PUBLIC_KEY_PEM)) else {
+        panic!("the kit's public key is a key");
+    };
+    let mut headers = HeaderMap::new();
+    for (name, value) in [("authorization", authorization), ("cookie", cookie)] {
+        if let Ok(value) = HeaderValue::from_bytes(value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    if let Err(error) = ready(auth.authenticate(&headers)) {
+        let _ = error.to_string();
+    }
+    let _ = ready(auth.verify_token(&String::from_utf8_lossy(authorization)));
+    if let Ok(claims @ serde_json::Value::Object(_)) = serde_json::from_slice::<serde_json::Value>(claims) {
+        let token = sign_session_token(&claims);
+        if let Err(error @ (AuthError::InvalidSignature | AuthError::Malformed(_))) = ready(auth.verify_token(&token)) {
+            panic!("a token signed with the key was refused: {error}");
+        }
+    }
+}
+
+/// The output of a future that never waits, as a networkless verification never does.
+fn ready<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => panic!("a networkless verification waited"),
+    }
+}

@@ -54,6 +54,11 @@ fn verify_inputs_do_not_panic() {
 }
 
 #[test]
+fn authenticate_inputs_do_not_panic() {
+    replay("authenticate", targets::authenticate);
+}
+
+#[test]
 fn generate_inputs_do_not_panic() {
     replay("generate", targets::generate);
 }

@@ -51,6 +51,9 @@ mod cache;
 mod claims;
 mod error;
 mod keys;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+mod layer;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
@@ -71,6 +74,8 @@ pub use claims::{Actor, OrganizationClaims, SessionClaims};
 pub use error::AuthError;
 pub use keys::Jwk;
 use keys::PublicKey;
+#[cfg(feature = "tower")]
+pub use layer::{AuthLayer, AuthService, unauthorized};
 pub use token::{SESSION_COOKIE, TokenSource};
 
 /// How far `exp`, `nbf` and `iat` may be off, either way: 5 seconds, as `@clerk/backend`.
