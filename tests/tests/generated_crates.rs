@@ -229,7 +229,7 @@ fn every_hand_written_case_reports_exactly_its_deviations() {
 "#;
 
 /// The features every generated crate is built and tested with.
-const FEATURES: &str = "testing,webhooks";
+const FEATURES: &str = "testing,webhooks,auth";
 
 fn cargo(dir: &Path, args: &[&str]) {
     let target = workspace().join("target/generated-crates");
@@ -260,8 +260,8 @@ fn generated_crates_build_and_round_trip() {
     // The workspace's lock file, so the generated crates build against the same dependencies.
     std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copies lock file");
 
-    // With the testing kit and the webhooks, so the generated mocks, fixtures and events are
-    // checked too.
+    // With the testing kit, the webhooks and session-token verification, so the generated
+    // mocks, fixtures, events and re-exports are checked too.
     cargo(
         &dir,
         &[

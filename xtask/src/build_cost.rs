@@ -1,4 +1,4 @@
-//! `cargo xtask build-cost`: what each TLS option, and the `webhooks` feature, costs an
+//! `cargo xtask build-cost`: what each TLS option, and the `webhooks` and `auth` features, cost an
 //! application's clean debug build of `clerk-sdk`, side by side with the build without TLS.
 //!
 //! Each round builds every option once, in turn, each into a target folder of its own that
@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 /// The options measured: a label and the feature flags that select it.
-const OPTIONS: [(&str, &[&str]); 5] = [
+const OPTIONS: [(&str, &[&str]); 7] = [
     ("no TLS (`--no-default-features`)", &["--no-default-features"]),
     ("default (`rustls`: rustls + ring)", &[]),
     (
@@ -26,6 +26,14 @@ const OPTIONS: [(&str, &[&str]); 5] = [
     (
         "default + `webhooks` (verification and the 45 typed events)",
         &["--features", "webhooks"],
+    ),
+    (
+        "default + `auth` (session tokens: jsonwebtoken, spki)",
+        &["--features", "auth"],
+    ),
+    (
+        "default + `tower` (`auth` and its tower layer)",
+        &["--features", "tower"],
     ),
 ];
 

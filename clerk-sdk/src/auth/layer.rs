@@ -20,7 +20,10 @@ use super::{AuthError, Authenticator, SessionClaims};
 /// The answer to a request that did not authenticate, made from why.
 type Reject<B> = Arc<dyn Fn(&AuthError) -> Response<B> + Send + Sync>;
 
-/// Authenticates each request with an [`Authenticator`]: see the [module](self) docs.
+/// Authenticates each request with an [`Authenticator`] before the service behind it sees it.
+/// A request with a valid session token goes on with its [`SessionClaims`] in its extensions
+/// (axum: `Extension<SessionClaims>`); any other is answered by the rejection ([`unauthorized`]
+/// unless [`on_rejection`](Self::on_rejection) says otherwise) and never reaches the service.
 ///
 /// ```no_run
 /// # async fn run(clerk: clerk_sdk::Clerk) -> Result<(), Box<dyn std::error::Error>> {

@@ -170,9 +170,9 @@ impl AuthOptions {
         self
     }
 
-    /// Verifies every token with this PEM public key (`-----BEGIN PUBLIC KEY-----`, the "JWT
-    /// public key" of Clerk's dashboard, or `CLERK_JWT_KEY`), and never fetches keys: no
-    /// network call, ever.
+    /// Verifies every token with this PEM public key (`-----BEGIN PUBLIC KEY-----`: the "JWT
+    /// public key" of Clerk's dashboard, which Clerk's other SDKs read from `CLERK_JWT_KEY`),
+    /// and never fetches keys: no network call, ever.
     pub fn jwt_key(mut self, pem: impl Into<String>) -> Self {
         self.jwt_key = Some(pem.into());
         self
