@@ -35,6 +35,10 @@
 //!
 //! No error and no log line holds the token or a key.
 //!
+//! A browser sends the `__session` cookie with every request to the application's domain,
+//! whichever site made it: configure the authorized parties, so that `azp`, the origin the
+//! token was issued to, ties the token to the application's own pages.
+//!
 //! # Keys
 //!
 //! - **Fetched** from the Backend API's `GET /jwks` through the client the authenticator was
@@ -76,7 +80,7 @@ pub use keys::Jwk;
 use keys::PublicKey;
 #[cfg(feature = "tower")]
 pub use layer::{AuthLayer, AuthService, unauthorized};
-pub use token::{SESSION_COOKIE, TokenSource};
+pub use token::SESSION_COOKIE;
 
 /// How far `exp`, `nbf` and `iat` may be off, either way: 5 seconds, as `@clerk/backend`.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);

@@ -9,8 +9,7 @@ pub const SESSION_COOKIE: &str = "__session";
 
 /// Where a request's session token was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TokenSource {
+pub(crate) enum TokenSource {
     /// `Authorization: Bearer <token>`.
     Header,
     /// The `__session` cookie.

@@ -32,6 +32,7 @@ http2 = ["clerk-sdk/http2"]
 testing = ["clerk-sdk/testing"]
 webhooks = ["clerk-sdk/webhooks"]
 auth = ["clerk-sdk/auth"]
+tower = ["clerk-sdk/tower"]
 
 [dependencies]
 clerk-sdk = {{ path = "{sdk}", default-features = false }}
