@@ -112,7 +112,7 @@ impl JwksCache {
                 if let Some(reason) = &state.last_error {
                     return Err(AuthError::KeysUnavailable { reason: reason.clone() });
                 }
-                // The keys are as fresh as they can be: the fetch began after this lookup.
+                // The keys were fetched after this verification found them lacking: fresh.
                 return state.keys.get(kid).ok_or_else(unknown);
             }
         }

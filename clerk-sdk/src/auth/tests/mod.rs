@@ -280,6 +280,29 @@ async fn the_token_comes_from_the_header_or_the_session_cookie() {
 }
 
 #[tokio::test]
+async fn a_version_1_token_gives_its_organization() {
+    let (auth, _) = authenticator(AuthOptions::new());
+    let mut claims = claims();
+    claims.as_object_mut().expect("object").extend(
+        json!({"org_id": "org_1", "org_slug": "acme", "org_role": "org:member", "org_permissions": ["org:teams:read"]})
+            .as_object()
+            .expect("object")
+            .clone(),
+    );
+    let verified = auth
+        .verify_token(&keys()[0].sign("kid_a", &claims))
+        .await
+        .expect("verifies");
+    assert_eq!(verified.version, 1);
+    let org = verified.org.expect("an organization");
+    assert_eq!(
+        (org.id.as_str(), org.slug.as_deref(), org.role.as_deref()),
+        ("org_1", Some("acme"), Some("org:member"))
+    );
+    assert_eq!(org.permissions, ["org:teams:read"]);
+}
+
+#[tokio::test]
 async fn a_version_2_token_gives_its_organization() {
     let (auth, _) = authenticator(AuthOptions::new());
     let mut claims = claims();
