@@ -185,7 +185,8 @@ fn slice_components(components: &Value, refs: &BTreeSet<String>, schemes: &BTree
     out
 }
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/// The operations a path item can hold, in OpenAPI 3.0 and 3.1 alike.
+pub(crate) const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 fn operations(paths: &Mapping) -> impl Iterator<Item = &Value> {
     paths

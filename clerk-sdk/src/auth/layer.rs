@@ -148,7 +148,7 @@ where
         let layer = self.layer.clone();
         // The token is taken out first: the future must not hold the request's body across the
         // verification's `.await`, or the body would have to be `Sync`.
-        let token = super::token::find(request.headers()).map(|(token, _)| token.to_owned());
+        let token = super::token::find(request.headers()).map(str::to_owned);
         Box::pin(async move {
             let verified = match token {
                 Some(token) => layer.auth.verify_token(&token).await,

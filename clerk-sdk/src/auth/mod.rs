@@ -185,7 +185,7 @@ impl AuthOptions {
 
 /// Where an authenticator's keys come from.
 enum Keys {
-    Pem(PublicKey),
+    Pem(Arc<PublicKey>),
     Jwks(JwksCache),
 }
 
@@ -259,7 +259,7 @@ impl Authenticator {
     /// [`AuthError::InvalidKey`] for a `jwt_key` that is not an RSA public key in PEM.
     pub fn new(fetcher: impl FetchJwks, options: AuthOptions) -> Result<Self, AuthError> {
         let keys = match &options.jwt_key {
-            Some(pem) => Keys::Pem(keys::from_pem(pem)?),
+            Some(pem) => Keys::Pem(Arc::new(keys::from_pem(pem)?)),
             None => Keys::Jwks(JwksCache::new(
                 Box::new(fetcher),
                 options.jwks_ttl,
@@ -279,7 +279,7 @@ impl Authenticator {
         let pem = options.jwt_key.as_deref().ok_or_else(|| AuthError::InvalidKey {
             reason: "a networkless authenticator needs `AuthOptions::jwt_key`".to_owned(),
         })?;
-        Ok(Self::with_keys(Keys::Pem(keys::from_pem(pem)?), options))
+        Ok(Self::with_keys(Keys::Pem(Arc::new(keys::from_pem(pem)?)), options))
     }
 
     fn with_keys(keys: Keys, options: AuthOptions) -> Self {
@@ -306,7 +306,7 @@ impl Authenticator {
     ///
     /// [`AuthError::MissingToken`] without a token; otherwise as [`Self::verify_token`].
     pub async fn authenticate(&self, request: &impl RequestHeaders) -> Result<SessionClaims, AuthError> {
-        let (token, _) = token::find(request.headers()).ok_or(AuthError::MissingToken)?;
+        let token = token::find(request.headers()).ok_or(AuthError::MissingToken)?;
         self.verify_token(token).await
     }
 
@@ -322,13 +322,12 @@ impl Authenticator {
             alg: header.alg.clone(),
         })?;
         let key = match &self.inner.keys {
-            Keys::Pem(key) => KeyRef::Borrowed(key),
+            Keys::Pem(key) => key.clone(),
             Keys::Jwks(cache) => {
                 let kid = header.kid.as_deref().ok_or(AuthError::MissingKeyId)?;
-                KeyRef::Shared(cache.key(kid).await?)
+                cache.key(kid).await?
             }
         };
-        let key = key.get();
         if let Some(key_alg) = &key.alg
             && *key_alg != header.alg
         {
@@ -347,21 +346,6 @@ impl Authenticator {
             authorized_parties: &options.authorized_parties,
         };
         SessionClaims::check(raw, &rules)
-    }
-}
-
-/// A key held by the authenticator, or shared out of its cache.
-enum KeyRef<'a> {
-    Borrowed(&'a PublicKey),
-    Shared(Arc<PublicKey>),
-}
-
-impl KeyRef<'_> {
-    fn get(&self) -> &PublicKey {
-        match self {
-            KeyRef::Borrowed(key) => key,
-            KeyRef::Shared(key) => key,
-        }
     }
 }
 

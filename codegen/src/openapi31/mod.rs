@@ -28,12 +28,11 @@ mod schema;
 use serde_yaml::{Mapping, Value};
 
 use crate::error::{Error, Pointer, Warning};
+// The operations of a path item are the same in 3.0 and 3.1.
+use crate::slice::METHODS;
 
 /// The JSON Schema dialect of a 3.1 document's schemas when it names none.
 const BASE_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
-
-/// The operations of a path item (the same in 3.0 and 3.1).
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Where a reusable path item is referred to from.
 const PATH_ITEMS_PREFIX: &str = "#/components/pathItems/";

@@ -58,6 +58,15 @@ fn keys() -> &'static [TestKey; 2] {
     KEYS.get_or_init(|| [TestKey::generate(), TestKey::generate()])
 }
 
+/// [`claims`] with `changes` over them.
+fn claims_with(changes: Value) -> Value {
+    let mut claims = claims();
+    if let (Some(claims), Value::Object(changes)) = (claims.as_object_mut(), changes) {
+        claims.extend(changes);
+    }
+    claims
+}
+
 fn claims() -> Value {
     let now = NOW as i64;
     json!({"sub": "user_1", "sid": "sess_1", "iss": ISSUER, "azp": "https://app.example.com", "exp": now + 60, "nbf": now - 10, "iat": now - 10})
@@ -201,14 +210,7 @@ async fn malformed_tokens_and_unknown_keys_are_refused() {
 async fn the_claims_are_checked_after_the_signature() {
     let now = NOW as i64;
     let (auth, _) = authenticator(AuthOptions::new().authorized_parties(["https://app.example.com"]));
-    let with = |changes: Value| {
-        let mut claims = claims();
-        claims
-            .as_object_mut()
-            .expect("object")
-            .extend(changes.as_object().expect("object").clone());
-        keys()[0].sign("kid_a", &claims)
-    };
+    let with = |changes: Value| keys()[0].sign("kid_a", &claims_with(changes));
     let check = |token: String| {
         let auth = auth.clone();
         async move { auth.verify_token(&token).await }
@@ -282,12 +284,8 @@ async fn the_token_comes_from_the_header_or_the_session_cookie() {
 #[tokio::test]
 async fn a_version_1_token_gives_its_organization() {
     let (auth, _) = authenticator(AuthOptions::new());
-    let mut claims = claims();
-    claims.as_object_mut().expect("object").extend(
-        json!({"org_id": "org_1", "org_slug": "acme", "org_role": "org:member", "org_permissions": ["org:teams:read"]})
-            .as_object()
-            .expect("object")
-            .clone(),
+    let claims = claims_with(
+        json!({"org_id": "org_1", "org_slug": "acme", "org_role": "org:member", "org_permissions": ["org:teams:read"]}),
     );
     let verified = auth
         .verify_token(&keys()[0].sign("kid_a", &claims))
@@ -305,12 +303,8 @@ async fn a_version_1_token_gives_its_organization() {
 #[tokio::test]
 async fn a_version_2_token_gives_its_organization() {
     let (auth, _) = authenticator(AuthOptions::new());
-    let mut claims = claims();
-    claims.as_object_mut().expect("object").extend(
-        json!({"v": 2, "fea": "o:dashboard", "o": {"id": "org_1", "rol": "admin", "per": "read,manage", "fpm": "1"}})
-            .as_object()
-            .expect("object")
-            .clone(),
+    let claims = claims_with(
+        json!({"v": 2, "fea": "o:dashboard", "o": {"id": "org_1", "rol": "admin", "per": "read,manage", "fpm": "1"}}),
     );
     let verified = auth
         .verify_token(&keys()[0].sign("kid_a", &claims))
