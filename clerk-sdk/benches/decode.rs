@@ -7,8 +7,8 @@ mod support;
 
 use std::hint::black_box;
 
-use clerk_sdk::__private::decode_json_body;
 use clerk_sdk::models::PhoneNumber;
+use clerk_sdk::runtime::__private::decode_json_body;
 use criterion::Criterion;
 use support::{ADMIN, OTP, PlainPhoneNumber, drifted_phone_number_json, phone_number_json, print_ratio, today};
 

@@ -29,6 +29,12 @@ mod runtime;
 pub mod slice;
 mod unread;
 
+/// What every generated crate's `Cargo.toml` has, for a crate whose manifest is written by hand
+/// (`clerk-sdk`) to be held to.
+pub mod manifest {
+    pub use crate::emit::package::{DEPENDENCIES, DOCS_RS, FEATURES};
+}
+
 pub use error::{Error, Pointer, Warning};
 
 /// What the generator needs to know beyond the spec.
@@ -39,37 +45,53 @@ pub struct Config {
     pub error_schema: Option<String>,
     /// How the spec is named in each file's header, such as `spec/phone_numbers.yaml`.
     pub spec_label: String,
-    /// `None` to generate the modules of the `clerk-sdk` crate; `Some` to generate a complete
-    /// crate of its own, with `Cargo.toml` and `src/lib.rs`, that uses `clerk-sdk`'s runtime.
-    pub standalone: Option<Standalone>,
-    /// Generate only the spec's webhook events, with the models they use, into
-    /// `src/generated/events/` of `clerk-sdk`: for a spec of webhooks alone (Clerk's), whose
-    /// events sit beside the operations of another spec.
-    pub events_only: bool,
-}
-
-/// How to generate a complete crate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Standalone {
-    /// The package name, such as `clerk-api`.
+    /// The crate's package name, such as `clerk-sdk`: what its docs' examples import (with `-`
+    /// as `_`) and, with [`Config::manifest`], the name in its `Cargo.toml`.
     pub package_name: String,
-    /// Where the `clerk-sdk` crate is, for the path dependency in `Cargo.toml`.
-    pub sdk_path: String,
+    /// `Some` to write the crate's own files too (`Cargo.toml` and `src/lib.rs`), for a crate
+    /// that is generated whole; `None` for a crate whose manifest and root are hand-written
+    /// (`clerk-sdk`). The generated modules are the same either way.
+    pub manifest: Option<Manifest>,
 }
 
-impl Standalone {
-    /// The library's name in Rust code: the package name with `-` as `_`.
-    pub fn lib_name(&self) -> String {
-        self.package_name.replace('-', "_")
-    }
+/// How a crate generated whole names the runtime crate, `clerk-sdk-runtime`, in its
+/// `Cargo.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    /// The runtime's version the code is generated against, such as `0.1.0`: the dependency
+    /// asks for a compatible one (`^0.1.0`).
+    pub runtime_version: String,
+    /// Where the runtime comes from.
+    pub runtime_source: RuntimeSource,
+    /// The oldest Rust the crate builds with: the runtime's `rust-version`.
+    pub rust_version: String,
+    /// The crate's license, as an SPDX expression; `None` takes the spec's (`info.license`),
+    /// which covers the prose and examples its code carries.
+    pub license: Option<String>,
+}
+
+/// Where a generated crate's `Cargo.toml` takes the runtime from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// crates.io, by version alone: a crate to publish, or to build anywhere.
+    Registry,
+    /// A folder, written relative to the generated crate's own (`../clerk-sdk/runtime`), so the
+    /// two can move together; the version is written too, so `cargo publish` takes it from
+    /// crates.io instead.
+    Path(String),
+    /// A git repository, at a revision, tag or branch if one is given (as cargo reads `rev`).
+    Git {
+        /// The repository's URL.
+        url: String,
+        /// The revision, tag or branch.
+        rev: Option<String>,
+    },
 }
 
 impl Config {
-    /// The name examples use for the crate: `clerk_sdk`, or the standalone crate's.
+    /// The name examples use for the crate: the package name with `-` as `_`.
     pub fn lib_name(&self) -> String {
-        self.standalone
-            .as_ref()
-            .map_or_else(|| "clerk_sdk".to_owned(), Standalone::lib_name)
+        self.package_name.replace('-', "_")
     }
 }
 
@@ -78,10 +100,20 @@ impl Default for Config {
         Config {
             error_schema: None,
             spec_label: "spec/phone_numbers.yaml".to_owned(),
-            standalone: None,
-            events_only: false,
+            package_name: "clerk-sdk".to_owned(),
+            manifest: None,
         }
     }
+}
+
+/// A webhooks spec whose events go into the same crate as an API's operations, as the crate's
+/// `events` module (Clerk publishes its webhooks as a spec of their own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventsSpec<'a> {
+    /// How the spec is named in its files' headers, such as `spec/webhooks.yaml`.
+    pub label: &'a str,
+    /// The spec's text.
+    pub text: &'a str,
 }
 
 /// One generated file.
@@ -105,6 +137,8 @@ pub struct Generated {
     pub spec_operations: usize,
     /// What generation went past without representing it, in the order it was met.
     pub warnings: Vec<Warning>,
+    /// The webhooks spec read beside the API's, if one was given: its events and their models.
+    pub events: Option<Lowered>,
 }
 
 /// The first line of every generated file.
@@ -244,23 +278,69 @@ pub fn lower(spec_text: &str, config: &Config) -> Result<Lowered, Error> {
     })
 }
 
-/// Generates the SDK's files from the text of a spec.
+/// Generates a crate's files from the text of a spec: its generated modules, its Markdown
+/// reference and, with [`Config::manifest`], its `Cargo.toml` and `src/lib.rs`.
 ///
 /// # Errors
 ///
 /// [`Error::Parse`] for a document that cannot be read, [`Error::Unsupported`] with a JSON
 /// pointer for a construct that cannot be represented.
 pub fn generate(spec_text: &str, config: &Config) -> Result<Generated, Error> {
+    generate_with_events(spec_text, None, config)
+}
+
+/// [`generate`], with the events of a webhooks spec of their own in the same crate: its
+/// `events` module, with the models they use in `events::models`. The API's spec must then
+/// declare no webhooks itself.
+///
+/// # Errors
+///
+/// As [`generate`], for either spec; [`Error::Unsupported`] when the webhooks spec declares no
+/// webhooks, or the API's spec declares some too.
+pub fn generate_with_events(
+    spec_text: &str,
+    events: Option<EventsSpec<'_>>,
+    config: &Config,
+) -> Result<Generated, Error> {
     let Lowered {
         api,
         spec_operations,
         warnings,
     } = lower(spec_text, config)?;
-    let files = emit::emit(&api, config)?;
+    let events = events.map(|spec| lower_events(&api, spec, config)).transpose()?;
+    let events_module = events.as_ref().map(|(label, events)| emit::EventsModule {
+        api: &events.api,
+        spec_label: label,
+    });
+    let files = emit::emit(&api, events_module, config)?;
     Ok(Generated {
         api,
         files,
         spec_operations,
         warnings,
+        events: events.map(|(_, events)| events),
     })
+}
+
+/// A webhooks spec lowered for the `events` module of `api`'s crate, with its label.
+fn lower_events(api: &model::Api, spec: EventsSpec<'_>, config: &Config) -> Result<(String, Lowered), Error> {
+    if !api.webhooks.is_empty() {
+        return Err(Error::unsupported(
+            &Pointer::root().join("webhooks"),
+            "the API's spec declares webhooks of its own; a second webhooks spec would give the crate two `events` modules",
+        ));
+    }
+    let events_config = Config {
+        spec_label: spec.label.to_owned(),
+        error_schema: None,
+        ..config.clone()
+    };
+    let lowered = lower(spec.text, &events_config)?;
+    if lowered.api.webhooks.is_empty() {
+        return Err(Error::unsupported(
+            &Pointer::root(),
+            format!("{} declares no webhooks (`webhooks` or `x-webhooks`)", spec.label),
+        ));
+    }
+    Ok((spec.label.to_owned(), lowered))
 }

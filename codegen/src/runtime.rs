@@ -1,24 +1,31 @@
-//! The runtime as generated code names it: every path into `clerk-sdk` that the emitters write,
-//! and what a crate generated on its own re-exports from it, in one table.
+//! The runtime as generated code names it: every path into the `clerk-sdk-runtime` crate that
+//! the emitters write, and what every generated crate re-exports from it, in one table.
 //!
-//! Generated code names the runtime through `crate::`: inside `clerk-sdk` that is the runtime
-//! itself, and a crate generated on its own re-exports `clerk_sdk::__private` and the items of
-//! [`REEXPORTS`] at its root, so the same paths resolve there. The tests below hold each path
-//! against what `clerk-sdk/src/lib.rs` exports, and check that no emitter writes a runtime path
-//! of its own.
+//! Generated code names what it calls through `::clerk_sdk_runtime::__private`, the runtime's
+//! documented, semver-exempt surface, and the runtime's public types through the crate's own
+//! re-exports of them (`crate::Nullable`, listed in [`REEXPORTS`]), so that its signatures and
+//! docs show the crate's names. The tests below hold each path against what
+//! `clerk-sdk/runtime/src/lib.rs` exports, and check that no emitter writes such a path of its
+//! own.
 
 use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream};
 use quote::{ToTokens, TokenStreamExt};
 
-/// The runtime's crate name, as a crate generated on its own names it.
-const SDK_CRATE: &str = "clerk_sdk";
+/// The runtime's library name, as generated code names it.
+pub(crate) const RUNTIME_CRATE: &str = "clerk_sdk_runtime";
 
-/// The runtime's crate, as a crate generated on its own names it at its root.
-pub(crate) fn sdk_crate() -> Ident {
-    Ident::new(SDK_CRATE, Span::call_site())
+/// The runtime's package name, as a generated `Cargo.toml` names it.
+pub(crate) const RUNTIME_PACKAGE: &str = "clerk-sdk-runtime";
+
+/// The runtime's crate, as `::clerk_sdk_runtime`.
+pub(crate) fn runtime_crate() -> TokenStream {
+    let mut tokens = TokenStream::new();
+    append_path(&mut tokens, &format!("::{RUNTIME_CRATE}"));
+    tokens
 }
 
-/// A path generated code names in the runtime, such as `crate::__private::Api`.
+/// A path generated code names in the runtime, such as `::clerk_sdk_runtime::__private::Api`,
+/// or a runtime type the crate re-exports, such as `crate::Nullable`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RuntimePath(&'static str);
 
@@ -33,17 +40,9 @@ impl RuntimePath {
         self.0.rsplit("::").next().unwrap_or(self.0)
     }
 
-    /// The module the item is in, such as `crate::__private::testing`.
+    /// The module the item is in, such as `::clerk_sdk_runtime::__private::testing`.
     fn module(self) -> &'static str {
         self.0.rsplit_once("::").map_or("", |(module, _)| module)
-    }
-
-    /// The path as a crate generated on its own writes it at its root, where `crate` is not yet
-    /// the runtime: `clerk_sdk::__private::standalone_client`.
-    pub(crate) fn outside_sdk(self) -> TokenStream {
-        let mut tokens = TokenStream::new();
-        append_path(&mut tokens, &self.0.replacen("crate", SDK_CRATE, 1));
-        tokens
     }
 }
 
@@ -53,14 +52,16 @@ impl ToTokens for RuntimePath {
     }
 }
 
-/// Appends `a::b::c` to `tokens`.
+/// Appends `a::b::c` (or `::a::b`) to `tokens`.
 fn append_path(tokens: &mut TokenStream, path: &str) {
     for (index, segment) in path.split("::").enumerate() {
         if index > 0 {
             tokens.append(Punct::new(':', Spacing::Joint));
             tokens.append(Punct::new(':', Spacing::Alone));
         }
-        tokens.append(Ident::new(segment, Span::call_site()));
+        if !segment.is_empty() {
+            tokens.append(Ident::new(segment, Span::call_site()));
+        }
     }
 }
 
@@ -86,125 +87,118 @@ macro_rules! runtime_paths {
 }
 
 runtime_paths! {
-    /// What generated code needs from the runtime, which a crate generated on its own
-    /// re-exports at its root.
-    PRIVATE = "crate::__private";
     /// The trait a marker type implements to describe its API.
-    API = "crate::__private::Api";
+    API = "::clerk_sdk_runtime::__private::Api";
     /// What the marker's `Api` implementation describes.
-    API_DESCRIPTION = "crate::__private::ApiDescription";
+    API_DESCRIPTION = "::clerk_sdk_runtime::__private::ApiDescription";
     /// Where an API key goes.
-    KEY_LOCATION = "crate::__private::KeyLocation";
+    KEY_LOCATION = "::clerk_sdk_runtime::__private::KeyLocation";
     /// How a credential is sent.
-    SCHEME_KIND = "crate::__private::SchemeKind";
+    SCHEME_KIND = "::clerk_sdk_runtime::__private::SchemeKind";
     /// A security scheme of the API's description.
-    SECURITY_SCHEME = "crate::__private::SecurityScheme";
+    SECURITY_SCHEME = "::clerk_sdk_runtime::__private::SecurityScheme";
     /// A credential given to the builder.
-    CREDENTIAL = "crate::__private::Credential";
+    CREDENTIAL = "::clerk_sdk_runtime::__private::Credential";
     /// The secret a credential holds.
-    SECRET_STRING = "crate::__private::SecretString";
-    /// The runtime's client, which `Clerk` names for the API.
-    CLIENT = "crate::__private::Client";
-    /// The runtime's client builder.
-    CLIENT_BUILDER = "crate::__private::ClientBuilder";
-    /// The runtime's call.
-    CALL = "crate::__private::Call";
+    SECRET_STRING = "::clerk_sdk_runtime::__private::SecretString";
     /// An operation's descriptor.
-    OPERATION = "crate::__private::Operation";
+    OPERATION = "::clerk_sdk_runtime::__private::Operation";
     /// The HTTP method of a descriptor.
-    METHOD = "crate::__private::Method";
+    METHOD = "::clerk_sdk_runtime::__private::Method";
     /// Which failures of an operation may be retried.
-    RETRY_CLASS = "crate::__private::RetryClass";
+    RETRY_CLASS = "::clerk_sdk_runtime::__private::RetryClass";
     /// How a query parameter or form field is sent.
-    STYLE = "crate::__private::Style";
+    STYLE = "::clerk_sdk_runtime::__private::Style";
     /// How a list operation pages.
-    PAGING = "crate::__private::Paging";
+    PAGING = "::clerk_sdk_runtime::__private::Paging";
     /// How a list's next page is asked for.
-    PAGE_BY = "crate::__private::PageBy";
+    PAGE_BY = "::clerk_sdk_runtime::__private::PageBy";
     /// Where a cursor list finds its next cursor.
-    CURSOR_FROM = "crate::__private::CursorFrom";
+    CURSOR_FROM = "::clerk_sdk_runtime::__private::CursorFrom";
     /// Takes a list response apart.
-    INTO_PAGE = "crate::__private::IntoPage";
+    INTO_PAGE = "::clerk_sdk_runtime::__private::IntoPage";
     /// A list response taken apart.
-    PAGE_PARTS = "crate::__private::PageParts";
+    PAGE_PARTS = "::clerk_sdk_runtime::__private::PageParts";
     /// A model's schema, for the lenient decoder.
-    MODELED = "crate::__private::Modeled";
+    MODELED = "::clerk_sdk_runtime::__private::Modeled";
     /// The schema a model describes.
-    SCHEMA = "crate::__private::Schema";
+    SCHEMA = "::clerk_sdk_runtime::__private::Schema";
     /// The JSON an untagged variant is tried for.
-    SHAPE = "crate::__private::Shape";
+    SHAPE = "::clerk_sdk_runtime::__private::Shape";
     /// A tagged union's schema.
-    TAGGED_UNION = "crate::__private::TaggedUnion";
+    TAGGED_UNION = "::clerk_sdk_runtime::__private::TaggedUnion";
     /// An untagged union's schema.
-    UNTAGGED_UNION = "crate::__private::UntaggedUnion";
+    UNTAGGED_UNION = "::clerk_sdk_runtime::__private::UntaggedUnion";
     /// One alternative of an untagged union's schema.
-    ALTERNATIVE = "crate::__private::Alternative";
+    ALTERNATIVE = "::clerk_sdk_runtime::__private::Alternative";
     /// Defines a struct's schema from its fields.
-    MODELED_STRUCT = "crate::__private::modeled_struct";
+    MODELED_STRUCT = "::clerk_sdk_runtime::__private::modeled_struct";
     /// Refuses `null` for an optional field that is not nullable.
-    NON_NULL = "crate::__private::non_null";
+    NON_NULL = "::clerk_sdk_runtime::__private::non_null";
     /// Reads a required nullable field.
-    REQUIRED_NULLABLE = "crate::__private::required_nullable";
+    REQUIRED_NULLABLE = "::clerk_sdk_runtime::__private::required_nullable";
     /// Implements an open enum.
-    IMPL_OPEN_ENUM = "crate::__private::impl_open_enum";
+    IMPL_OPEN_ENUM = "::clerk_sdk_runtime::__private::impl_open_enum";
     /// Reads a tagged union's tag.
-    TAGGED = "crate::__private::Tagged";
+    TAGGED = "::clerk_sdk_runtime::__private::Tagged";
     /// Writes a tagged union's variant with its tag.
-    SERIALIZE_TAGGED = "crate::__private::serialize_tagged";
+    SERIALIZE_TAGGED = "::clerk_sdk_runtime::__private::serialize_tagged";
     /// Decodes one untagged variant.
-    TRY_DECODE = "crate::__private::try_decode";
+    TRY_DECODE = "::clerk_sdk_runtime::__private::try_decode";
     /// Chooses an untagged union's variant.
-    DECODE_UNTAGGED = "crate::__private::decode_untagged";
+    DECODE_UNTAGGED = "::clerk_sdk_runtime::__private::decode_untagged";
     /// A multipart body's parts.
-    MULTIPART_BODY = "crate::__private::MultipartBody";
+    MULTIPART_BODY = "::clerk_sdk_runtime::__private::MultipartBody";
     /// One multipart part.
-    PART = "crate::__private::Part";
+    PART = "::clerk_sdk_runtime::__private::Part";
     /// A field's multipart parts.
-    TO_PARTS = "crate::__private::ToParts";
+    TO_PARTS = "::clerk_sdk_runtime::__private::ToParts";
     /// Writes an API's webhook events enum.
-    WEBHOOK_EVENTS = "crate::__private::webhook_events";
+    WEBHOOK_EVENTS = "::clerk_sdk_runtime::__private::webhook_events";
     /// An event's fixture, from the spec's example.
-    EVENT_FIXTURE = "crate::__private::event_fixture";
-    /// The client, builder and call types of a crate generated on its own.
-    STANDALONE_CLIENT = "crate::__private::standalone_client";
-    /// The mock types of a crate generated on its own.
-    STANDALONE_TESTING = "crate::__private::standalone_testing";
-    /// The testing kit's mock server.
-    MOCK = "crate::__private::testing::Mock";
-    /// One operation's expectation.
-    EXPECTATION = "crate::__private::testing::Expectation";
+    EVENT_FIXTURE = "::clerk_sdk_runtime::__private::event_fixture";
+    /// A crate's `Clerk`, `ClerkBuilder` and `Call`.
+    CLIENT_TYPES = "::clerk_sdk_runtime::__private::client_types";
+    /// A crate's blocking `Clerk` and `Call`.
+    BLOCKING_TYPES = "::clerk_sdk_runtime::__private::blocking_types";
+    /// A crate's testing kit's `MockClerk` and `MockExpectation`.
+    TESTING_TYPES = "::clerk_sdk_runtime::__private::testing_types";
+    /// `Clerk::authenticator`, through the API's key-set operation.
+    SESSION_AUTHENTICATOR = "::clerk_sdk_runtime::__private::session_authenticator";
+    /// `MockClerk::serves_session_keys`, through the API's key-set operation.
+    SERVES_SESSION_KEYS = "::clerk_sdk_runtime::__private::testing::serves_session_keys";
     /// Defines an operation's marker type for the mock.
-    MOCK_OPERATION = "crate::__private::testing::mock_operation";
+    MOCK_OPERATION = "::clerk_sdk_runtime::__private::testing::mock_operation";
     /// Visits every operation's marker.
-    OPERATION_VISITOR = "crate::__private::testing::OperationVisitor";
+    OPERATION_VISITOR = "::clerk_sdk_runtime::__private::testing::OperationVisitor";
     /// What the mock received.
-    RECEIVED = "crate::__private::testing::Received";
+    RECEIVED = "::clerk_sdk_runtime::__private::testing::Received";
     /// One request in the mock's log.
-    LOGGED_REQUEST = "crate::__private::testing::LoggedRequest";
+    LOGGED_REQUEST = "::clerk_sdk_runtime::__private::testing::LoggedRequest";
     /// What answered a request in the mock's log.
-    ANSWERED_BY = "crate::__private::testing::AnsweredBy";
+    ANSWERED_BY = "::clerk_sdk_runtime::__private::testing::AnsweredBy";
     /// The wiremock the kit is built on.
-    WIREMOCK = "crate::__private::testing::wiremock";
+    WIREMOCK = "::clerk_sdk_runtime::__private::testing::wiremock";
     /// Decodes a fixture.
-    FIXTURE = "crate::__private::testing::fixture";
+    FIXTURE = "::clerk_sdk_runtime::__private::testing::fixture";
     /// Checks that a fixture survives a round trip.
-    ROUND_TRIP = "crate::__private::testing::round_trip";
+    ROUND_TRIP = "::clerk_sdk_runtime::__private::testing::round_trip";
     /// A JSON request body, read back.
-    JSON_BODY = "crate::__private::testing::json_body";
+    JSON_BODY = "::clerk_sdk_runtime::__private::testing::json_body";
     /// A form request body, read back.
-    FORM_BODY = "crate::__private::testing::form_body";
+    FORM_BODY = "::clerk_sdk_runtime::__private::testing::form_body";
     /// A request without a body.
-    NO_BODY = "crate::__private::testing::no_body";
+    NO_BODY = "::clerk_sdk_runtime::__private::testing::no_body";
     /// A request body of bytes.
-    RAW_BODY = "crate::__private::testing::raw_body";
+    RAW_BODY = "::clerk_sdk_runtime::__private::testing::raw_body";
     /// A response without a body.
-    EMPTY_RESPONSE = "crate::__private::testing::empty_response";
+    EMPTY_RESPONSE = "::clerk_sdk_runtime::__private::testing::empty_response";
     /// A text response.
-    TEXT_RESPONSE = "crate::__private::testing::text_response";
+    TEXT_RESPONSE = "::clerk_sdk_runtime::__private::testing::text_response";
     /// A response of bytes.
-    BYTES_RESPONSE = "crate::__private::testing::bytes_response";
+    BYTES_RESPONSE = "::clerk_sdk_runtime::__private::testing::bytes_response";
     /// A JSON response.
-    JSON_RESPONSE = "crate::__private::testing::json_response";
+    JSON_RESPONSE = "::clerk_sdk_runtime::__private::testing::json_response";
     /// The three-state wrapper of optional nullable request fields.
     NULLABLE = "crate::Nullable";
     /// A file in a multipart body.
@@ -215,9 +209,10 @@ runtime_paths! {
     OUTCOME = "crate::Outcome";
 }
 
-/// The public items of `clerk-sdk` that a crate generated on its own re-exports at its root, in
-/// the order its `lib.rs` lists them: what its users need, and the `crate::` paths above that
-/// are not under `__private`.
+/// The public items of the runtime that every generated crate re-exports at its root, in the
+/// order it lists them: what its users need, the `crate::` paths above, and what the docs the
+/// runtime writes into every crate link to. The crate also re-exports the whole runtime as
+/// `runtime`, and `webhooks` and `auth` with their features.
 pub(crate) const REEXPORTS: &[&str] = &[
     "drift",
     "error",
@@ -226,6 +221,8 @@ pub(crate) const REEXPORTS: &[&str] = &[
     "reqwest",
     "tls",
     "BackoffStrategy",
+    "DEFAULT_MAX_RESPONSE_BODY",
+    "DEFAULT_TIMEOUT",
     "Deviation",
     "FilePart",
     "Nullable",
@@ -233,8 +230,12 @@ pub(crate) const REEXPORTS: &[&str] = &[
     "Redirect",
     "Response",
     "RetryConfig",
+    "SECRET_KEY_ENV",
     "SdkError",
 ];
+
+/// The runtime's modules a generated crate re-exports with the feature of the same name.
+pub(crate) const FEATURE_REEXPORTS: &[&str] = &["webhooks", "auth"];
 
 #[cfg(test)]
 mod tests;

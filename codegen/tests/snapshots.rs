@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use codegen::overlay::Overlay;
-use codegen::{Config, Standalone, generate};
+use codegen::{Config, Manifest, RuntimeSource, generate};
 
 fn specs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs")
@@ -35,17 +35,20 @@ fn names_with(extension: &str) -> Vec<String> {
     names
 }
 
-/// The generated Rust and Markdown of `specs/NAME.yaml` as a standalone crate: `src/lib.rs`,
-/// the models, the operations and every page, each under a banner line.
+/// Every file of `specs/NAME.yaml` generated whole as a crate (its `Cargo.toml`, `src/lib.rs`,
+/// every module and every page), each under a banner line.
 fn generated_text(name: &str) -> String {
     let path = specs_dir().join(format!("{name}.yaml"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let text = with_overlay(name, &text);
     let config = Config {
         spec_label: format!("codegen/tests/specs/{name}.yaml"),
-        standalone: Some(Standalone {
-            package_name: name.replace('_', "-"),
-            sdk_path: "../../clerk-sdk".to_owned(),
+        package_name: name.replace('_', "-"),
+        manifest: Some(Manifest {
+            runtime_version: "0.1.0".to_owned(),
+            runtime_source: RuntimeSource::Path("../../clerk-sdk/runtime".to_owned()),
+            rust_version: "1.88".to_owned(),
+            license: None,
         }),
         ..Config::default()
     };
@@ -53,9 +56,6 @@ fn generated_text(name: &str) -> String {
     let mut snapshot: String = generated
         .files
         .iter()
-        .filter(|file| {
-            (file.path.ends_with(".rs") && file.path != "src/generated/mod.rs") || file.path.ends_with(".md")
-        })
         .map(|file| format!("// ===== {} =====\n{}", file.path, file.contents))
         .collect();
     if !generated.warnings.is_empty() {

@@ -7,11 +7,11 @@
 // Each includer uses part of this file: a fuzz target one function, the replay test two.
 #![allow(dead_code)]
 
-use clerk_sdk::__private::{Modeled, decode_response};
 use clerk_sdk::events::WebhookEvent;
 use clerk_sdk::models::{ClerkErrors, DeletedObject, PhoneNumber, VerificationResponse};
 use clerk_sdk::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use clerk_sdk::webhooks::{Webhook, sign};
+use clerk_sdk::runtime::__private::{Modeled, decode_response};
+use clerk_sdk::webhooks::{Webhook, signed_headers};
 
 /// The `generate` target: arbitrary bytes as a spec, through the generator and the slicer.
 /// Each must return a result, files or an error, never panic.
@@ -121,7 +121,7 @@ pub fn verify(data: &[u8]) {
     let id = text(id);
     if HeaderValue::from_str(&id).is_ok() {
         let now = 1_700_000_000;
-        let Ok(signed) = sign(WEBHOOK_SECRET, &id, now, body) else {
+        let Ok(signed) = signed_headers(WEBHOOK_SECRET, &id, now, body) else {
             panic!("signing a valid id does not fail");
         };
         let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);

@@ -150,29 +150,36 @@ fn the_default_tls_stack_is_rustls_with_ring_and_builds_no_aws_lc() {
     );
 }
 
-/// `clerk-sdk`'s features, from `cargo metadata`.
-fn sdk_features() -> BTreeSet<String> {
-    let output = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--locked"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    let metadata: Value = serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
-    let packages = metadata["packages"].as_array().expect("packages");
-    let sdk = packages.iter().find(|p| p["name"] == "clerk-sdk").expect("clerk-sdk");
-    sdk["features"].as_object().expect("features").keys().cloned().collect()
+/// The section of `manifest` that starts with the line `header`, up to the next section,
+/// without its comments (`# ..`; a feature's docs, `## ..`, are kept).
+fn section(manifest: &str, header: &str) -> String {
+    let start = manifest
+        .find(&format!("{header}\n"))
+        .unwrap_or_else(|| panic!("no {header} in:\n{manifest}"));
+    let rest = &manifest[start..];
+    let end = rest[header.len()..]
+        .find("\n[")
+        .map_or(rest.len(), |end| end + header.len() + 1);
+    let lines: Vec<&str> = rest[..end].lines().filter(|line| !line.starts_with("# ")).collect();
+    lines.join("\n")
 }
 
+/// `clerk-sdk`'s manifest is written by hand, but it offers what every generated crate offers:
+/// the same features, turning on the same runtime features, the same docs.rs settings, and the
+/// same dependencies besides the runtime. A crate generated whole from the same spec has them
+/// too.
 #[test]
-fn a_generated_crate_offers_the_sdks_features_but_the_blocking_client() {
+fn clerk_sdk_and_every_generated_crate_have_the_same_features_and_dependencies() {
+    let sdk = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../clerk-sdk/Cargo.toml")).expect("reads");
     let spec =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/phone_numbers.yaml")).expect("the spec");
     let config = codegen::Config {
-        error_schema: None,
-        spec_label: "spec/phone_numbers.yaml".to_owned(),
-        standalone: Some(codegen::Standalone {
-            package_name: "clerk-phone-numbers".to_owned(),
-            sdk_path: "../clerk-sdk".to_owned(),
+        package_name: "clerk-phone-numbers".to_owned(),
+        manifest: Some(codegen::Manifest {
+            runtime_version: "0.1.0".to_owned(),
+            runtime_source: codegen::RuntimeSource::Registry,
+            rust_version: "1.88".to_owned(),
+            license: None,
         }),
         ..codegen::Config::default()
     };
@@ -183,24 +190,29 @@ fn a_generated_crate_offers_the_sdks_features_but_the_blocking_client() {
         .find(|f| f.path == "Cargo.toml")
         .expect("a manifest")
         .contents;
-    let section = manifest.split("[features]\n").nth(1).expect("a [features] section");
-    let offered: BTreeSet<String> = section
-        .lines()
-        .take_while(|line| !line.starts_with('['))
-        .filter_map(|line| line.split_once(" = "))
-        .map(|(name, _)| name.to_owned())
-        .collect();
-
-    let mut expected = sdk_features();
-    expected.remove("blocking"); // generated crates have no blocking client yet
-    assert_eq!(offered, expected);
-    assert!(manifest.contains("default-features = false"), "{manifest}");
-    for feature in offered.iter().filter(|f| *f != "default") {
-        assert!(
-            section.contains(&format!("{feature} = [\"clerk-sdk/{feature}\"]")),
-            "{section}"
+    for (header, expected) in [
+        ("[features]", codegen::manifest::FEATURES),
+        ("[package.metadata.docs.rs]", codegen::manifest::DOCS_RS),
+    ] {
+        assert_eq!(section(&sdk, header).trim(), expected.trim(), "clerk-sdk's {header}");
+        assert_eq!(
+            section(manifest, header).trim(),
+            expected.trim(),
+            "a generated crate's {header}"
         );
     }
+    let dependencies = |manifest: &str| -> String {
+        let section = section(manifest, "[dependencies]");
+        let lines: Vec<&str> = section.lines().skip(1).collect();
+        let (runtime, rest): (Vec<&str>, Vec<&str>) = lines
+            .into_iter()
+            .partition(|line| line.starts_with("clerk-sdk-runtime = "));
+        assert_eq!(runtime.len(), 1, "one runtime dependency in:\n{manifest}");
+        assert!(runtime[0].contains("default-features = false"), "{}", runtime[0]);
+        rest.join("\n").trim().to_owned()
+    };
+    assert_eq!(dependencies(&sdk), codegen::manifest::DEPENDENCIES.trim());
+    assert_eq!(dependencies(manifest), codegen::manifest::DEPENDENCIES.trim());
 }
 
 #[test]

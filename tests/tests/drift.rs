@@ -190,7 +190,7 @@ fn one_bad_item_in_a_list_of_500_costs_only_itself() {
     items[400].as_object_mut().expect("object").remove("phone_number");
     let body = serde_json::to_vec(&items).expect("JSON");
     let (phones, deviations) =
-        clerk_sdk::__private::decode_response::<Vec<PhoneNumber>, ClerkErrors>(200, &[], &body, false)
+        clerk_sdk::runtime::__private::decode_response::<Vec<PhoneNumber>, ClerkErrors>(200, &[], &body, false)
             .expect("decodes");
     assert_eq!(
         phones.len(),
@@ -203,7 +203,7 @@ fn one_bad_item_in_a_list_of_500_costs_only_itself() {
         "the item that lacks a field is kept, repaired"
     );
     assert_eq!(pointers(&deviations), ["/250", "/400/phone_number"]);
-    let strict = clerk_sdk::__private::decode_response::<Vec<PhoneNumber>, ClerkErrors>(200, &[], &body, true);
+    let strict = clerk_sdk::runtime::__private::decode_response::<Vec<PhoneNumber>, ClerkErrors>(200, &[], &body, true);
     assert!(matches!(strict, Err(Error::Decode(d)) if d.pointer() == "/250"));
 }
 

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use clerk_sdk::__private::decode_response;
 use clerk_sdk::models::PhoneNumber;
+use clerk_sdk::runtime::__private::decode_response;
 
 #[path = "../../fuzz/src/targets.rs"]
 mod targets;

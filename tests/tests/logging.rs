@@ -275,7 +275,7 @@ impl clerk_sdk::runtime::Api for KeyedApi {
 /// Calls with each kind of credential: a success, and a refused connection whose error is
 /// logged (the URL it would name carries the query key).
 async fn other_credentials(server: &MockServer, capture: &Capture) -> String {
-    use clerk_sdk::__private::{Method, Operation, RetryClass};
+    use clerk_sdk::runtime::__private::{Method, Operation, RetryClass};
     use clerk_sdk::runtime::{Call, Client, Credential};
     const KEYED: Operation = Operation {
         id: "GetKeyed",
@@ -296,7 +296,7 @@ async fn other_credentials(server: &MockServer, capture: &Capture) -> String {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
         .mount(server)
         .await;
-    let secret = |value: &str| clerk_sdk::__private::SecretString::from(value.to_owned());
+    let secret = |value: &str| clerk_sdk::runtime::__private::SecretString::from(value.to_owned());
     let configure = |url: String| {
         Client::<KeyedApi>::builder()
             .server_url(url)

@@ -328,7 +328,7 @@ async fn a_custom_http_client_is_used_and_sdk_headers_still_sent() {
 
 #[tokio::test]
 async fn an_api_version_that_is_not_a_header_value_fails_the_call_instead_of_panicking() {
-    use clerk_sdk::__private::{Method, Operation, RetryClass};
+    use clerk_sdk::runtime::__private::{Method, Operation, RetryClass};
     use clerk_sdk::runtime::{Api, ApiDescription, Call, Client};
     enum BadVersion {}
     impl Api for BadVersion {
@@ -369,7 +369,7 @@ async fn an_api_version_that_is_not_a_header_value_fails_the_call_instead_of_pan
 
 #[tokio::test]
 async fn the_accept_header_offers_the_media_types_the_responses_document() {
-    use clerk_sdk::__private::{Method, Operation, RetryClass};
+    use clerk_sdk::runtime::__private::{Method, Operation, RetryClass};
     use clerk_sdk::runtime::{Call, Client};
     const GET_PAGE: Operation = Operation {
         id: "GetPage",
@@ -386,11 +386,12 @@ async fn the_accept_header_offers_the_media_types_the_responses_document() {
         .respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("<p>ok</p>", "text/html"))
         .mount(&server)
         .await;
-    let client = Client::<clerk_sdk::ClerkBackendApi>::builder()
+    let client: Client<clerk_sdk::ClerkBackendApi> = clerk_sdk::Clerk::builder()
         .bearer_auth("sk_test_key")
         .server_url(server.uri())
         .build()
-        .expect("builds");
+        .expect("builds")
+        .into();
     let page = Call::<clerk_sdk::ClerkBackendApi, String>::new(&client, &GET_PAGE, &[])
         .await
         .expect("the page, as text");

@@ -6,7 +6,7 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use clerk_sdk::events::WebhookEvent;
-use clerk_sdk::webhooks::{Event, Webhook, sign};
+use clerk_sdk::webhooks::{Event, Webhook, signed_headers};
 use serde_json::Value;
 
 /// The spec's events: each key with its example payloads (`example`, or each of `examples`).
@@ -105,7 +105,7 @@ fn a_signed_user_created_verifies_into_its_user() {
     let example = examples.into_iter().next().expect("an example");
     let body = serde_json::to_vec(&example).expect("JSON");
     let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    let headers = sign(secret, "msg_1", 1_716_883_200, &body).expect("signs");
+    let headers = signed_headers(secret, "msg_1", 1_716_883_200, &body).expect("signs");
     let webhook = Webhook::new(secret)
         .expect("a secret")
         .at(UNIX_EPOCH + Duration::from_secs(1_716_883_260));
@@ -119,7 +119,7 @@ fn a_signed_user_created_verifies_into_its_user() {
 
 #[test]
 fn every_fixture_signed_as_clerk_would_verifies_into_its_event() {
-    use clerk_sdk::testing::webhooks::{fixtures, sign};
+    use clerk_sdk::testing::webhooks::{fixtures, sign_event};
 
     let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
     let webhook = Webhook::new(secret).expect("a secret");
@@ -129,7 +129,7 @@ fn every_fixture_signed_as_clerk_would_verifies_into_its_event() {
         fixtures::subscription_item_upcoming(),
     ];
     for event in events {
-        let delivery = sign(secret, &event).expect("signs");
+        let delivery = sign_event(secret, &event).expect("signs");
         let verified = webhook
             .verify::<WebhookEvent>(&delivery.headers, &delivery.body)
             .expect("verifies now");

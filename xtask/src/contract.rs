@@ -143,14 +143,19 @@ fn frontend_crate(root: &Path) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Generates the spec `text` (named `label` in the files' headers) into `dir` as the complete
-/// crate `package`, which uses the repository's `clerk-sdk` by path.
+/// Generates the spec `text` (named `label` in the files' headers) into `dir` as the whole
+/// crate `package`, which uses the repository's runtime by its path from `dir`.
 pub(crate) fn write_generated_crate(root: &Path, dir: &Path, package: &str, text: &str, label: &str) -> Result<()> {
+    let (runtime_version, rust_version) = crate::workspace::runtime_versions(root)?;
+    let runtime = crate::workspace::relative(&root.join(crate::workspace::RUNTIME_DIR), dir)?;
     let config = codegen::Config {
         spec_label: label.to_owned(),
-        standalone: Some(codegen::Standalone {
-            package_name: package.to_owned(),
-            sdk_path: root.join("clerk-sdk").to_string_lossy().into_owned(),
+        package_name: package.to_owned(),
+        manifest: Some(codegen::Manifest {
+            runtime_version,
+            runtime_source: codegen::RuntimeSource::Path(runtime),
+            rust_version,
+            license: None,
         }),
         ..codegen::Config::default()
     };

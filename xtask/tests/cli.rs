@@ -187,7 +187,8 @@ fn generates_any_spec_into_any_folder() {
     assert!(manifest.contains("clerk-sdk = { path = "), "{manifest}");
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs written");
     assert!(
-        lib.starts_with("// @generated") && lib.contains("clerk_sdk::__private::standalone_client!(ThingsApi, Error);"),
+        lib.starts_with("// @generated")
+            && lib.contains("clerk_sdk::runtime::__private::standalone_client!(ThingsApi, Error);"),
         "{lib}"
     );
     // Regenerating over it is recognised as generated, and changes nothing.

@@ -73,7 +73,7 @@ impl PhoneNumberObject {
         matches!(self, Self::Unknown(_))
     }
 }
-clerk_sdk::__private::impl_open_enum!(
+clerk_sdk::runtime::__private::impl_open_enum!(
     PhoneNumberObject, Unknown, { "phone_number" => PhoneNumberObject::PhoneNumber, }
 );
 /// Generated from the schema at `#/components/schemas/PhoneNumber/properties/verification`.
@@ -89,7 +89,7 @@ pub enum PhoneNumberVerification {
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let tagged = clerk_sdk::__private::Tagged::deserialize(deserializer, "object")?;
+        let tagged = clerk_sdk::runtime::__private::Tagged::deserialize(deserializer, "object")?;
         match tagged.tag() {
             Some("verification_otp") => tagged.decode("verification_otp").map(Self::Otp),
             Some("verification_admin") => tagged.decode("verification_admin").map(Self::Admin),
@@ -138,7 +138,7 @@ impl VerificationAdminObject {
         matches!(self, Self::Unknown(_))
     }
 }
-clerk_sdk::__private::impl_open_enum!(
+clerk_sdk::runtime::__private::impl_open_enum!(
     VerificationAdminObject, Unknown, { "verification_admin" =>
     VerificationAdminObject::VerificationAdmin, }
 );
@@ -164,7 +164,7 @@ impl VerificationAdminStatus {
         matches!(self, Self::Unknown(_))
     }
 }
-clerk_sdk::__private::impl_open_enum!(
+clerk_sdk::runtime::__private::impl_open_enum!(
     VerificationAdminStatus, Unknown, { "verified" => VerificationAdminStatus::Verified,
     }
 );
@@ -190,7 +190,7 @@ impl VerificationAdminStrategy {
         matches!(self, Self::Unknown(_))
     }
 }
-clerk_sdk::__private::impl_open_enum!(
+clerk_sdk::runtime::__private::impl_open_enum!(
     VerificationAdminStrategy, Unknown, { "admin" => VerificationAdminStrategy::Admin, }
 );
 /// Generated from the schema at `#/components/schemas/verification_otp`.
@@ -239,7 +239,7 @@ impl VerificationOtpObject {
         matches!(self, Self::Unknown(_))
     }
 }
-clerk_sdk::__private::impl_open_enum!(
+clerk_sdk::runtime::__private::impl_open_enum!(
     VerificationOtpObject, Unknown, { "verification_otp" =>
     VerificationOtpObject::VerificationOtp, }
 );
@@ -274,7 +274,7 @@ impl VerificationOtpStatus {
         matches!(self, Self::Unknown(_))
     }
 }
-clerk_sdk::__private::impl_open_enum!(
+clerk_sdk::runtime::__private::impl_open_enum!(
     VerificationOtpStatus, Unknown, { "unverified" => VerificationOtpStatus::Unverified,
     "verified" => VerificationOtpStatus::Verified, "failed" =>
     VerificationOtpStatus::Failed, "expired" => VerificationOtpStatus::Expired, }
@@ -307,7 +307,7 @@ impl VerificationOtpStrategy {
         matches!(self, Self::Unknown(_))
     }
 }
-clerk_sdk::__private::impl_open_enum!(
+clerk_sdk::runtime::__private::impl_open_enum!(
     VerificationOtpStrategy, Unknown, { "phone_code" =>
     VerificationOtpStrategy::PhoneCode, "email_code" =>
     VerificationOtpStrategy::EmailCode, "reset_password_email_code" =>

@@ -7,6 +7,7 @@
 //! - **Failures.** A request no expectation answers (or one that said `never`) gets status 421 with the mock's report, never an answer the API could give, and a call of the mock's clients panics right there. [`MockClerk::verify`] (also run when the mock is dropped) and [`MockClerk::check`] fail on those, and on counted responses that were not asked for.
 //! - **Fixtures.** [`fixtures`] has a value of each model; each call returns a fresh one, to change as the test needs.
 //! - **Blocking code.** With the `blocking` feature as well, `MockClerk::start_blocking()` starts a mock without `.await` and `mock.blocking_clerk()` hands out a blocking client.
+//! - **Session tokens.** With the `auth` feature as well, `mock.serves_session_keys()` answers the key-set operation with the kit's test key, so `mock.clerk().authenticator(..)` verifies what `auth::testing::sign_session_token` signs.
 use super::models;
 use super::operations::{
     GET_JWKS, CREATE_PHONE_NUMBER, GET_PHONE_NUMBER, DELETE_PHONE_NUMBER,
@@ -14,40 +15,15 @@ use super::operations::{
     ATTEMPT_PHONE_NUMBER_VERIFICATION,
 };
 use super::ClerkBackendApi;
-use crate::__private::testing::{mock_operation, json_body, json_response, no_body};
-/// A mock of the API on loopback. Its methods are [`runtime::testing::Mock`](crate::runtime::testing::Mock)'s:
-/// [`start`](crate::runtime::testing::Mock::start),
-/// [`clerk`](crate::runtime::testing::Mock::clerk),
-/// [`builder`](crate::runtime::testing::Mock::builder),
-/// [`requests`](crate::runtime::testing::Mock::requests),
-/// [`verify`](crate::runtime::testing::Mock::verify),
-/// [`check`](crate::runtime::testing::Mock::check),
-/// [`reset`](crate::runtime::testing::Mock::reset),
-/// [`expect`](crate::runtime::testing::Mock::expect),
-/// [`uri`](crate::runtime::testing::Mock::uri),
-/// [`server`](crate::runtime::testing::Mock::server), and with the `blocking` feature
-/// `start_blocking` and `blocking_clerk`; and one per resource, listed below.
-pub type MockClerk = crate::__private::testing::Mock<ClerkBackendApi>;
-/// An expectation of one operation. Its methods are [`runtime::testing::Expectation`](crate::runtime::testing::Expectation)'s:
-/// [`returns`](crate::runtime::testing::Expectation::returns),
-/// [`returns_with`](crate::runtime::testing::Expectation::returns_with),
-/// [`pages`](crate::runtime::testing::Expectation::pages),
-/// [`serves_list`](crate::runtime::testing::Expectation::serves_list),
-/// [`fails`](crate::runtime::testing::Expectation::fails),
-/// [`status`](crate::runtime::testing::Expectation::status),
-/// [`respond_with`](crate::runtime::testing::Expectation::respond_with),
-/// [`times`](crate::runtime::testing::Expectation::times),
-/// [`never`](crate::runtime::testing::Expectation::never),
-/// [`body`](crate::runtime::testing::Expectation::body),
-/// [`body_where`](crate::runtime::testing::Expectation::body_where) and
-/// [`received`](crate::runtime::testing::Expectation::received); and, per operation,
-/// a method per path parameter and `query` where it has one, listed below.
-pub type MockExpectation<'a, O> = crate::__private::testing::Expectation<'a, O>;
-pub use crate::__private::testing::Received;
-pub use crate::__private::testing::LoggedRequest;
-pub use crate::__private::testing::AnsweredBy;
+use ::clerk_sdk_runtime::__private::testing::{
+    mock_operation, json_body, json_response, no_body,
+};
+::clerk_sdk_runtime::__private::testing_types!(ClerkBackendApi);
+pub use ::clerk_sdk_runtime::__private::testing::Received;
+pub use ::clerk_sdk_runtime::__private::testing::LoggedRequest;
+pub use ::clerk_sdk_runtime::__private::testing::AnsweredBy;
 #[doc(no_inline)]
-pub use crate::__private::testing::wiremock;
+pub use ::clerk_sdk_runtime::__private::testing::wiremock;
 mock_operation! {
     #[doc = " `GET /jwks` (`GetJWKS`): the marker of its expectations."] GetJwks,
     ClerkBackendApi, GET_JWKS, 200, body : () = no_body, response : models::Jwks =
@@ -183,7 +159,9 @@ impl<'a> PhoneNumbersMock<'a> {
 }
 /// Calls `visitor` with the marker of each of the 7 operations, in spec order: for tests that go over the whole API.
 pub fn for_each_operation(
-    visitor: &mut impl crate::__private::testing::OperationVisitor<Api = ClerkBackendApi>,
+    visitor: &mut impl ::clerk_sdk_runtime::__private::testing::OperationVisitor<
+        Api = ClerkBackendApi,
+    >,
 ) {
     visitor.visit::<GetJwks>();
     visitor.visit::<CreatePhoneNumber>();
@@ -208,7 +186,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn attempt_phone_number_verification_request() -> models::AttemptPhoneNumberVerificationRequest {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "AttemptPhoneNumberVerificationRequest",
             "{\"code\":\"example_code\",\"verification_id\":\"example_verification_id\"}",
         )
@@ -224,7 +202,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn clerk_error() -> models::ClerkError {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "ClerkError",
             "{\"code\":\"example_code\",\"long_message\":\"example_long_message\",\"message\":\"example_message\",\"meta\":{}}",
         )
@@ -246,7 +224,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn clerk_errors() -> models::ClerkErrors {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "ClerkErrors",
             "{\"clerk_trace_id\":\"example_clerk_trace_id\",\"errors\":[{\"code\":\"example_code\",\"long_message\":\"example_long_message\",\"message\":\"example_message\",\"meta\":{}}],\"meta\":{}}",
         )
@@ -263,7 +241,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn create_phone_number_request() -> models::CreatePhoneNumberRequest {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "CreatePhoneNumberRequest",
             "{\"phone_number\":\"+15555550100\",\"primary\":true,\"reserved_for_second_factor\":true,\"user_id\":\"example_user_id\",\"verified\":true}",
         )
@@ -280,7 +258,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn deleted_object() -> models::DeletedObject {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "DeletedObject",
             "{\"deleted\":true,\"external_id\":\"example_external_id\",\"id\":\"example_id\",\"object\":\"example_object\",\"slug\":\"example_slug\"}",
         )
@@ -294,7 +272,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn identification_link() -> models::IdentificationLink {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "IdentificationLink",
             "{\"id\":\"example_id\",\"type\":\"example_type\"}",
         )
@@ -323,7 +301,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn jwks() -> models::Jwks {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "Jwks",
             "{\"keys\":[{\"alg\":\"example_alg\",\"crv\":\"Ed25519\",\"d\":\"example_d\",\"kid\":\"example_kid\",\"kty\":\"OKP\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}]}",
         )
@@ -349,7 +327,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn jwks_ecdsa_private_key() -> models::JwksEcdsaPrivateKey {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "JwksEcdsaPrivateKey",
             "{\"alg\":\"example_alg\",\"crv\":\"example_crv\",\"d\":\"example_d\",\"kid\":\"example_kid\",\"kty\":\"EC\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\",\"y\":\"example_y\"}",
         )
@@ -360,7 +338,10 @@ pub mod fixtures {
     /// "EC"
     /// ```
     pub fn jwks_ecdsa_private_key_kty() -> models::JwksEcdsaPrivateKeyKty {
-        crate::__private::testing::fixture("JwksEcdsaPrivateKeyKty", "\"EC\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "JwksEcdsaPrivateKeyKty",
+            "\"EC\"",
+        )
     }
     /// A [`JwksEcdsaPublicKey`](models::JwksEcdsaPublicKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -382,7 +363,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn jwks_ecdsa_public_key() -> models::JwksEcdsaPublicKey {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "JwksEcdsaPublicKey",
             "{\"alg\":\"example_alg\",\"crv\":\"example_crv\",\"kid\":\"example_kid\",\"kty\":\"EC\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\",\"y\":\"example_y\"}",
         )
@@ -393,7 +374,10 @@ pub mod fixtures {
     /// "EC"
     /// ```
     pub fn jwks_ecdsa_public_key_kty() -> models::JwksEcdsaPublicKeyKty {
-        crate::__private::testing::fixture("JwksEcdsaPublicKeyKty", "\"EC\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "JwksEcdsaPublicKeyKty",
+            "\"EC\"",
+        )
     }
     /// A [`JwksEd25519PrivateKey`](models::JwksEd25519PrivateKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -415,7 +399,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn jwks_ed25519_private_key() -> models::JwksEd25519PrivateKey {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "JwksEd25519PrivateKey",
             "{\"alg\":\"example_alg\",\"crv\":\"Ed25519\",\"d\":\"example_d\",\"kid\":\"example_kid\",\"kty\":\"OKP\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
         )
@@ -426,7 +410,10 @@ pub mod fixtures {
     /// "Ed25519"
     /// ```
     pub fn jwks_ed25519_private_key_crv() -> models::JwksEd25519PrivateKeyCrv {
-        crate::__private::testing::fixture("JwksEd25519PrivateKeyCrv", "\"Ed25519\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "JwksEd25519PrivateKeyCrv",
+            "\"Ed25519\"",
+        )
     }
     /// A [`JwksEd25519PrivateKeyKty`](models::JwksEd25519PrivateKeyKty) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -434,7 +421,10 @@ pub mod fixtures {
     /// "OKP"
     /// ```
     pub fn jwks_ed25519_private_key_kty() -> models::JwksEd25519PrivateKeyKty {
-        crate::__private::testing::fixture("JwksEd25519PrivateKeyKty", "\"OKP\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "JwksEd25519PrivateKeyKty",
+            "\"OKP\"",
+        )
     }
     /// A [`JwksEd25519PublicKey`](models::JwksEd25519PublicKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -455,7 +445,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn jwks_ed25519_public_key() -> models::JwksEd25519PublicKey {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "JwksEd25519PublicKey",
             "{\"alg\":\"example_alg\",\"crv\":\"Ed25519\",\"kid\":\"example_kid\",\"kty\":\"OKP\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
         )
@@ -466,7 +456,10 @@ pub mod fixtures {
     /// "Ed25519"
     /// ```
     pub fn jwks_ed25519_public_key_crv() -> models::JwksEd25519PublicKeyCrv {
-        crate::__private::testing::fixture("JwksEd25519PublicKeyCrv", "\"Ed25519\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "JwksEd25519PublicKeyCrv",
+            "\"Ed25519\"",
+        )
     }
     /// A [`JwksEd25519PublicKeyKty`](models::JwksEd25519PublicKeyKty) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -474,7 +467,10 @@ pub mod fixtures {
     /// "OKP"
     /// ```
     pub fn jwks_ed25519_public_key_kty() -> models::JwksEd25519PublicKeyKty {
-        crate::__private::testing::fixture("JwksEd25519PublicKeyKty", "\"OKP\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "JwksEd25519PublicKeyKty",
+            "\"OKP\"",
+        )
     }
     /// A [`JwksKeysItem`](models::JwksKeysItem) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -496,7 +492,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn jwks_keys_item() -> models::JwksKeysItem {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "JwksKeysItem",
             "{\"alg\":\"example_alg\",\"crv\":\"Ed25519\",\"d\":\"example_d\",\"kid\":\"example_kid\",\"kty\":\"OKP\",\"use\":\"example_use\",\"x\":\"example_x\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
         )
@@ -526,7 +522,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn jwks_rsa_private_key() -> models::JwksRsaPrivateKey {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "JwksRsaPrivateKey",
             "{\"alg\":\"example_alg\",\"d\":\"example_d\",\"dp\":\"example_dp\",\"dq\":\"example_dq\",\"e\":\"example_e\",\"kid\":\"example_kid\",\"kty\":\"RSA\",\"n\":\"example_n\",\"p\":\"example_p\",\"q\":\"example_q\",\"qi\":\"example_qi\",\"use\":\"example_use\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
         )
@@ -537,7 +533,10 @@ pub mod fixtures {
     /// "RSA"
     /// ```
     pub fn jwks_rsa_private_key_kty() -> models::JwksRsaPrivateKeyKty {
-        crate::__private::testing::fixture("JwksRsaPrivateKeyKty", "\"RSA\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "JwksRsaPrivateKeyKty",
+            "\"RSA\"",
+        )
     }
     /// A [`JwksRsaPublicKey`](models::JwksRsaPublicKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -558,7 +557,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn jwks_rsa_public_key() -> models::JwksRsaPublicKey {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "JwksRsaPublicKey",
             "{\"alg\":\"example_alg\",\"e\":\"example_e\",\"kid\":\"example_kid\",\"kty\":\"RSA\",\"n\":\"example_n\",\"use\":\"example_use\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
         )
@@ -569,7 +568,10 @@ pub mod fixtures {
     /// "RSA"
     /// ```
     pub fn jwks_rsa_public_key_kty() -> models::JwksRsaPublicKeyKty {
-        crate::__private::testing::fixture("JwksRsaPublicKeyKty", "\"RSA\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "JwksRsaPublicKeyKty",
+            "\"RSA\"",
+        )
     }
     /// A [`JwksSymmetricKey`](models::JwksSymmetricKey) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -589,7 +591,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn jwks_symmetric_key() -> models::JwksSymmetricKey {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "JwksSymmetricKey",
             "{\"alg\":\"example_alg\",\"k\":\"example_k\",\"kid\":\"example_kid\",\"kty\":\"oct\",\"use\":\"example_use\",\"x5c\":[\"example_x5c\"],\"x5t\":\"example_x5t\",\"x5t#S256\":\"example_x5t#S256\",\"x5u\":\"example_x5u\"}",
         )
@@ -600,7 +602,10 @@ pub mod fixtures {
     /// "oct"
     /// ```
     pub fn jwks_symmetric_key_kty() -> models::JwksSymmetricKeyKty {
-        crate::__private::testing::fixture("JwksSymmetricKeyKty", "\"oct\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "JwksSymmetricKeyKty",
+            "\"oct\"",
+        )
     }
     /// A [`PhoneNumber`](models::PhoneNumber) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -635,7 +640,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn phone_number() -> models::PhoneNumber {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "PhoneNumber",
             "{\"backup_codes\":[\"example_backup_codes\"],\"created_at\":1716883200000,\"default_second_factor\":true,\"id\":\"example_id\",\"linked_to\":[{\"id\":\"example_id\",\"type\":\"example_type\"}],\"object\":\"phone_number\",\"phone_number\":\"+15555550100\",\"reserved\":true,\"reserved_for_second_factor\":true,\"updated_at\":1716883200000,\"verification\":{\"attempts\":1,\"channel\":\"example_channel\",\"expire_at\":1716883200000,\"object\":\"verification_otp\",\"status\":\"unverified\",\"strategy\":\"phone_code\",\"verified_at_client\":\"example_verified_at_client\"}}",
         )
@@ -646,7 +651,10 @@ pub mod fixtures {
     /// "phone_number"
     /// ```
     pub fn phone_number_object() -> models::PhoneNumberObject {
-        crate::__private::testing::fixture("PhoneNumberObject", "\"phone_number\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "PhoneNumberObject",
+            "\"phone_number\"",
+        )
     }
     /// A [`PhoneNumberVerification`](models::PhoneNumberVerification) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -662,7 +670,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn phone_number_verification() -> models::PhoneNumberVerification {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "PhoneNumberVerification",
             "{\"attempts\":1,\"channel\":\"example_channel\",\"expire_at\":1716883200000,\"object\":\"verification_otp\",\"status\":\"unverified\",\"strategy\":\"phone_code\",\"verified_at_client\":\"example_verified_at_client\"}",
         )
@@ -677,7 +685,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn update_phone_number_request() -> models::UpdatePhoneNumberRequest {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "UpdatePhoneNumberRequest",
             "{\"primary\":true,\"reserved_for_second_factor\":true,\"verified\":true}",
         )
@@ -695,7 +703,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn verification_admin() -> models::VerificationAdmin {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "VerificationAdmin",
             "{\"attempts\":1,\"expire_at\":1716883200000,\"object\":\"verification_admin\",\"status\":\"verified\",\"strategy\":\"admin\",\"verified_at_client\":\"example_verified_at_client\"}",
         )
@@ -706,7 +714,7 @@ pub mod fixtures {
     /// "verification_admin"
     /// ```
     pub fn verification_admin_object() -> models::VerificationAdminObject {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "VerificationAdminObject",
             "\"verification_admin\"",
         )
@@ -717,7 +725,10 @@ pub mod fixtures {
     /// "verified"
     /// ```
     pub fn verification_admin_status() -> models::VerificationAdminStatus {
-        crate::__private::testing::fixture("VerificationAdminStatus", "\"verified\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerificationAdminStatus",
+            "\"verified\"",
+        )
     }
     /// A [`VerificationAdminStrategy`](models::VerificationAdminStrategy) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -725,7 +736,10 @@ pub mod fixtures {
     /// "admin"
     /// ```
     pub fn verification_admin_strategy() -> models::VerificationAdminStrategy {
-        crate::__private::testing::fixture("VerificationAdminStrategy", "\"admin\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerificationAdminStrategy",
+            "\"admin\"",
+        )
     }
     /// A [`VerificationOtp`](models::VerificationOtp) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -741,7 +755,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn verification_otp() -> models::VerificationOtp {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "VerificationOtp",
             "{\"attempts\":1,\"channel\":\"example_channel\",\"expire_at\":1716883200000,\"object\":\"verification_otp\",\"status\":\"unverified\",\"strategy\":\"phone_code\",\"verified_at_client\":\"example_verified_at_client\"}",
         )
@@ -752,7 +766,7 @@ pub mod fixtures {
     /// "verification_otp"
     /// ```
     pub fn verification_otp_object() -> models::VerificationOtpObject {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "VerificationOtpObject",
             "\"verification_otp\"",
         )
@@ -763,7 +777,10 @@ pub mod fixtures {
     /// "unverified"
     /// ```
     pub fn verification_otp_status() -> models::VerificationOtpStatus {
-        crate::__private::testing::fixture("VerificationOtpStatus", "\"unverified\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerificationOtpStatus",
+            "\"unverified\"",
+        )
     }
     /// A [`VerificationOtpStrategy`](models::VerificationOtpStrategy) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -771,7 +788,10 @@ pub mod fixtures {
     /// "phone_code"
     /// ```
     pub fn verification_otp_strategy() -> models::VerificationOtpStrategy {
-        crate::__private::testing::fixture("VerificationOtpStrategy", "\"phone_code\"")
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerificationOtpStrategy",
+            "\"phone_code\"",
+        )
     }
     /// A [`VerificationResponse`](models::VerificationResponse) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
     ///
@@ -787,7 +807,7 @@ pub mod fixtures {
     /// }
     /// ```
     pub fn verification_response() -> models::VerificationResponse {
-        crate::__private::testing::fixture(
+        ::clerk_sdk_runtime::__private::testing::fixture(
             "VerificationResponse",
             "{\"attempts\":1,\"channel\":\"example_channel\",\"expire_at\":1716883200000,\"id\":\"example_id\",\"object\":\"example_object\",\"status\":\"example_status\",\"strategy\":\"example_strategy\"}",
         )
@@ -799,142 +819,162 @@ pub mod fixtures {
     ///
     /// The first fixture that does not, and how.
     pub fn check_all() -> ::core::result::Result<usize, ::std::string::String> {
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "AttemptPhoneNumberVerificationRequest",
             &attempt_phone_number_verification_request(),
         )?;
-        crate::__private::testing::round_trip("ClerkError", &clerk_error())?;
-        crate::__private::testing::round_trip("ClerkErrors", &clerk_errors())?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "ClerkError",
+            &clerk_error(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "ClerkErrors",
+            &clerk_errors(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "CreatePhoneNumberRequest",
             &create_phone_number_request(),
         )?;
-        crate::__private::testing::round_trip("DeletedObject", &deleted_object())?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "DeletedObject",
+            &deleted_object(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "IdentificationLink",
             &identification_link(),
         )?;
-        crate::__private::testing::round_trip("Jwks", &jwks())?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip("Jwks", &jwks())?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksEcdsaPrivateKey",
             &jwks_ecdsa_private_key(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksEcdsaPrivateKeyKty",
             &jwks_ecdsa_private_key_kty(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksEcdsaPublicKey",
             &jwks_ecdsa_public_key(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksEcdsaPublicKeyKty",
             &jwks_ecdsa_public_key_kty(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksEd25519PrivateKey",
             &jwks_ed25519_private_key(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksEd25519PrivateKeyCrv",
             &jwks_ed25519_private_key_crv(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksEd25519PrivateKeyKty",
             &jwks_ed25519_private_key_kty(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksEd25519PublicKey",
             &jwks_ed25519_public_key(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksEd25519PublicKeyCrv",
             &jwks_ed25519_public_key_crv(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksEd25519PublicKeyKty",
             &jwks_ed25519_public_key_kty(),
         )?;
-        crate::__private::testing::round_trip("JwksKeysItem", &jwks_keys_item())?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "JwksKeysItem",
+            &jwks_keys_item(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksRsaPrivateKey",
             &jwks_rsa_private_key(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksRsaPrivateKeyKty",
             &jwks_rsa_private_key_kty(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksRsaPublicKey",
             &jwks_rsa_public_key(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksRsaPublicKeyKty",
             &jwks_rsa_public_key_kty(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksSymmetricKey",
             &jwks_symmetric_key(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "JwksSymmetricKeyKty",
             &jwks_symmetric_key_kty(),
         )?;
-        crate::__private::testing::round_trip("PhoneNumber", &phone_number())?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "PhoneNumber",
+            &phone_number(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "PhoneNumberObject",
             &phone_number_object(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "PhoneNumberVerification",
             &phone_number_verification(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "UpdatePhoneNumberRequest",
             &update_phone_number_request(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "VerificationAdmin",
             &verification_admin(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "VerificationAdminObject",
             &verification_admin_object(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "VerificationAdminStatus",
             &verification_admin_status(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "VerificationAdminStrategy",
             &verification_admin_strategy(),
         )?;
-        crate::__private::testing::round_trip("VerificationOtp", &verification_otp())?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerificationOtp",
+            &verification_otp(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "VerificationOtpObject",
             &verification_otp_object(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "VerificationOtpStatus",
             &verification_otp_status(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "VerificationOtpStrategy",
             &verification_otp_strategy(),
         )?;
-        crate::__private::testing::round_trip(
+        ::clerk_sdk_runtime::__private::testing::round_trip(
             "VerificationResponse",
             &verification_response(),
         )?;
         Ok(37usize)
     }
 }
-/// Webhook deliveries for tests: [`sign`](webhooks::sign) signs an event (one of
-/// [`fixtures`](webhooks::fixtures), each event of the spec from its example) as
-/// Clerk would deliver it now, so a handler is tested end to end, signature check
-/// included.
+/// Webhook deliveries for tests: [`sign_event`](webhooks::sign_event) signs an event
+/// (one of [`fixtures`](webhooks::fixtures), each event of the spec from its
+/// example) as Clerk would deliver it now, so a handler is tested end to end,
+/// signature check included.
 #[cfg(feature = "webhooks")]
 pub mod webhooks {
     pub use crate::events::fixtures;
-    pub use crate::webhooks::{Signed, sign_event as sign};
+    pub use crate::webhooks::{Signed, sign_event};
 }
+#[cfg(feature = "auth")]
+::clerk_sdk_runtime::__private::testing::serves_session_keys!(jwks, get_jwks);

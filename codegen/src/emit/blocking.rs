@@ -1,25 +1,27 @@
-//! `blocking.rs` (in `clerk-sdk` only): the blocking client's name for the API and a blocking
-//! twin of each resource handle, whose methods prepare the async call and wrap it.
+//! `blocking.rs`: the crate's blocking client and call, from the runtime's `blocking_types!`,
+//! and a blocking twin of each resource handle, whose methods prepare the async call and wrap
+//! it.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::sentence;
+use super::docs::{own_doc_attrs, sentence};
 use super::operations::{Signature, handle, param_setters, signature};
 use super::{doc_attrs, ident};
 use crate::model::{Api, Resource};
+use crate::runtime::BLOCKING_TYPES;
 
-/// `blocking.rs`: module docs, imports and the blocking resource handles.
+/// `blocking.rs`: module docs, the client types and the blocking resource handles.
 pub(crate) fn file(api: &Api) -> TokenStream {
     let mut tokens = blocking_head(api);
     tokens.extend(api.resources.iter().map(blocking_resource));
     tokens
 }
 
-/// The start of `blocking.rs`: module docs and imports.
+/// The start of `blocking.rs`: module docs, imports, the client types and `from_env`.
 fn blocking_head(api: &Api) -> TokenStream {
-    let module_doc = doc_attrs(
-        "Blocking resource handles, enabled by the `blocking` feature. Each method prepares the same request as its async twin; call [`send`](crate::runtime::blocking::Call::send) on the result.",
+    let module_doc = own_doc_attrs(
+        "A blocking client, for programs without an async runtime (the `blocking` feature).\n\nIt offers the same operations as the async [`Clerk`](crate::Clerk), with the same retries, timeouts, per-call overrides and hooks: each call is run on a small runtime the client owns, and the calling thread waits for the result. Build one with [`ClerkBuilder::build_blocking`](crate::ClerkBuilder::build_blocking), then call [`send`](Call::send) on what an operation returns. A list's call pages with `.paginate()` too, as iterators.\n\nIt may be called from anywhere, including from inside another tokio runtime (it does not panic there), but it blocks the calling thread: in async code, use the async client.",
         true,
     );
     let marker = ident(&api.marker);
@@ -40,17 +42,13 @@ fn blocking_head(api: &Api) -> TokenStream {
             }
         }
     });
-    // Produces the module docs, imports, the blocking client's and call's names, and
-    // `from_env`.
+    // Produces the module docs, imports, the blocking client and call through the runtime's
+    // macro, and `from_env`.
     quote! {
         #module_doc
         use super::models;
 
-        /// A blocking client for the API. Build one with
-        /// [`ClerkBuilder::build_blocking`](crate::ClerkBuilder::build_blocking). Cheap to clone.
-        pub type Clerk = crate::runtime::blocking::Client<super::#marker>;
-        /// A prepared blocking request; [`send`](crate::runtime::blocking::Call::send) sends it.
-        pub type Call<T, P = ()> = crate::runtime::blocking::Call<super::#marker, T, P>;
+        #BLOCKING_TYPES!(super::#marker);
 
         #from_env
     }

@@ -71,11 +71,17 @@ pub(crate) fn credential_methods(api: &Api) -> TokenStream {
             }
         }
     });
+    let setters: Vec<TokenStream> = setters.collect();
+    let builder = (!setters.is_empty()).then(|| {
+        quote! {
+            impl crate::ClerkBuilder {
+                #(#setters)*
+            }
+        }
+    });
     // Produces the builder's credential methods.
     quote! {
-        impl crate::ClerkBuilder {
-            #(#setters)*
-        }
+        #builder
         #from_env
     }
 }

@@ -12,8 +12,19 @@ pub(crate) fn doc_attrs(text: &str, inner: bool) -> TokenStream {
 /// `#[doc = "..."]` attributes for text the generator wrote itself, taken as it is: its code
 /// fences are doctests on purpose.
 pub(crate) fn generated_doc_attrs(text: &str) -> TokenStream {
+    own_doc_attrs(text, false)
+}
+
+/// [`generated_doc_attrs`], as inner (`#![doc]`) or outer attributes.
+pub(crate) fn own_doc_attrs(text: &str, inner: bool) -> TokenStream {
     let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    attrs(&lines, false)
+    attrs(&lines, inner)
+}
+
+/// Spec prose for a line of the generator's own text (a title in a sentence): sanitized as
+/// [`sanitize`] does, on one line.
+pub(crate) fn inline(text: &str) -> String {
+    sanitize(text).join(" ")
 }
 
 /// One doc attribute per line.

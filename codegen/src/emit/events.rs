@@ -1,6 +1,6 @@
 //! `events.rs`: the API's webhook events as one open enum, through the runtime's
 //! `webhook_events!`, one line per event. Verifying, decoding and the `Unknown` variant live in
-//! the runtime (`clerk_sdk::webhooks`).
+//! the runtime (`clerk_sdk_runtime::webhooks`, which every crate re-exports as `webhooks`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -28,7 +28,7 @@ pub(super) fn file(api: &Api, place: Place) -> Option<TokenStream> {
     let mut module_doc = doc_attrs(&format!("The webhook events of {}.", api.title), true);
     module_doc.extend(quote! {
         #![doc = ""]
-        #![doc = " [`WebhookEvent`] has one variant per event the spec declares. Verify a delivery and decode it with `Webhook::verify` (the `webhooks` module, `clerk_sdk::webhooks`): `webhook.verify::<WebhookEvent>(&headers, &body)`."]
+        #![doc = " [`WebhookEvent`] has one variant per event the spec declares. Verify a delivery and decode it with [`Webhook::verify`](crate::webhooks::Webhook::verify): `webhook.verify::<WebhookEvent>(&headers, &body)`."]
     });
     let events = api.webhooks.iter().map(|event| {
         let key = &event.key;
@@ -88,7 +88,7 @@ fn fixtures(api: &Api) -> TokenStream {
     // Produces the fixtures module, for tests.
     quote! {
         /// Each event the spec gives an example of, as that example: sign one with
-        /// `clerk_sdk::webhooks::sign_event` to test a webhook handler end to end.
+        /// [`sign_event`](crate::webhooks::sign_event) to test a webhook handler end to end.
         #[cfg(feature = "testing")]
         pub mod fixtures {
             #(#functions)*

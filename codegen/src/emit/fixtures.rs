@@ -254,6 +254,7 @@ mod tests {
         Api {
             title: "T".to_owned(),
             version: "1".to_owned(),
+            license: None,
             marker: "TApi".to_owned(),
             version_header: None,
             default_server: None,
@@ -266,6 +267,7 @@ mod tests {
             resources: Vec::new(),
             envelopes: Vec::new(),
             webhooks: Vec::new(),
+            key_set: None,
         }
     }
 

@@ -208,9 +208,9 @@ fn errors_table(operation: &Operation) -> String {
 }
 
 /// `docs/models.md`: every model's fields, or its values for enums and variants for unions.
-pub(crate) fn models_page(api: &Api) -> String {
-    let mut page = String::from(
-        "# Models\n\nThe request and response types in `clerk_sdk::models`. Every string enum and every discriminated union is open: a value this version of the SDK does not know is kept in an `Unknown` variant instead of failing to decode. Unknown fields in responses are ignored. A response that strays from the spec in other ways still decodes, each deviation reported (see `clerk_sdk::drift`).\n",
+pub(crate) fn models_page(api: &Api, lib: &str) -> String {
+    let mut page = format!(
+        "# Models\n\nThe request and response types in `{lib}::models`. Every string enum and every discriminated union is open: a value this version of the SDK does not know is kept in an `Unknown` variant instead of failing to decode. Unknown fields in responses are ignored. A response that strays from the spec in other ways still decodes, each deviation reported (see `{lib}::drift`).\n",
     );
     for def in &api.types {
         page.push('\n');
@@ -383,6 +383,7 @@ mod tests {
         Api {
             title: String::new(),
             version: String::new(),
+            license: None,
             marker: String::new(),
             version_header: None,
             default_server: None,
@@ -403,6 +404,7 @@ mod tests {
             resources: Vec::new(),
             envelopes: Vec::new(),
             webhooks: Vec::new(),
+            key_set: None,
         }
     }
 

@@ -24,7 +24,7 @@ pub(crate) fn file(types: &[TypeDef]) -> TokenStream {
 /// The start of `models.rs`: the module docs.
 fn head() -> TokenStream {
     doc_attrs(
-        "Request and response types of the API.\n\nEvery string enum and every discriminated union is open: a value this version of the SDK does not know decodes into the `Unknown` variant instead of failing. Unknown fields in responses are ignored. A response that strays from the spec in other ways still decodes, each deviation reported: see `clerk_sdk::drift`.",
+        "Request and response types of the API.\n\nEvery string enum and every discriminated union is open: a value this version of the SDK does not know decodes into the `Unknown` variant instead of failing. Unknown fields in responses are ignored. A response that strays from the spec in other ways still decodes, each deviation reported: see [`drift`](crate::drift).",
         true,
     )
 }

@@ -1,19 +1,24 @@
-//! `mod.rs` of the generated code: the submodules, the API's constants, the marker type that
-//! describes the API to the runtime, and the aliases of the runtime's types for it.
+//! `mod.rs` of the generated code, which the crate's root re-exports whole
+//! (`pub use generated::*`): the submodules, the runtime's public items, the API's constants,
+//! the marker type that describes the API to the runtime, and the crate's client types.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::docs::inline;
 use super::{client, doc_attrs, ident, page_path};
 use crate::model::Api;
-use crate::runtime::{API, API_DESCRIPTION, CALL, CLIENT, CLIENT_BUILDER, SDK_ERROR};
+use crate::runtime::{
+    API, API_DESCRIPTION, CLIENT_TYPES, FEATURE_REEXPORTS, REEXPORTS, SDK_ERROR, SESSION_AUTHENTICATOR, runtime_crate,
+};
 
-/// `mod.rs`: the submodules, the constants taken from `info` and `servers`, the API's
-/// description for the runtime, and (in `clerk-sdk`) the names of the runtime's types for it.
-pub(super) fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
+/// `mod.rs`: the submodules, the re-exports, the constants taken from `info` and `servers`,
+/// the API's description for the runtime, its client types and their credentials. `events`
+/// says whether the crate has an `events` module.
+pub(super) fn module_root(api: &Api, events: bool) -> TokenStream {
     let doc = doc_attrs(
         &format!(
-            "Code generated from {} version `{}`.\n\nThe models are re-exported as `models`; the operations hang off [`Clerk`](crate::Clerk).",
+            "Code generated from {} version `{}`, re-exported at the crate's root.",
             api.title, api.version
         ),
         true,
@@ -25,10 +30,12 @@ pub(super) fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
             pub const DEFAULT_SERVER_URL: &str = #server;
         }
     });
-    let feature_modules = feature_modules(api, in_sdk);
-    let aliases = api_aliases(api, in_sdk);
+    let modules = modules(events);
+    let reexports = runtime_reexports();
     let description = api_description(api);
+    let client_types = client_types(api);
     let credentials = client::credential_methods(api);
+    let key_set = key_set(api);
     let markdown_doctests = api.resources.iter().map(|resource| {
         let item = quote::format_ident!("{}Markdown", resource.type_name);
         let path = format!("../../{}", page_path(resource));
@@ -38,45 +45,76 @@ pub(super) fn module_root(api: &Api, in_sdk: bool) -> TokenStream {
             struct #item;
         }
     });
-    // Produces the module docs, `pub mod` items, the constants, the API's description, its
-    // credentials and one doctest item per Markdown page.
+    // Produces the module docs, the modules and re-exports, the constants, the API's
+    // description, its client types and credentials, and one doctest item per Markdown page.
     quote! {
         #doc
-        #feature_modules
-        pub mod models;
-        pub mod operations;
-        #[cfg(feature = "testing")]
-        pub mod testing;
+        #modules
+        #reexports
 
         /// The API version the code was generated from: the spec's `info.version`.
         pub const API_VERSION: &str = #version;
 
         #server
         #description
-        #aliases
+        #client_types
         #credentials
+        #key_set
 
         // The examples of the Markdown docs, compiled as doctests so they cannot drift.
         #(#markdown_doctests)*
     }
 }
 
-/// The modules behind a feature: the blocking client, which exists only inside `clerk-sdk`, and
-/// the webhook events, behind the feature that brings their verification.
-fn feature_modules(api: &Api, in_sdk: bool) -> TokenStream {
-    let blocking = in_sdk.then(|| {
-        quote!(
-            #[cfg(feature = "blocking")]
-            pub mod blocking;
-        )
-    });
-    let events = (!api.webhooks.is_empty()).then(|| {
+/// The submodules: the models, the operations (whose resource handles are re-exported), the
+/// testing kit, the blocking client and, when the crate has them, the webhook events, each
+/// module behind its feature.
+fn modules(events: bool) -> TokenStream {
+    let events = events.then(|| {
         quote!(
             #[cfg(feature = "webhooks")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
             pub mod events;
         )
     });
-    quote!(#blocking #events)
+    // Produces the `mod` items and the operations' re-export.
+    quote! {
+        #[cfg(feature = "blocking")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+        pub mod blocking;
+        #events
+        pub mod models;
+        pub mod operations;
+        #[cfg(feature = "testing")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+        pub mod testing;
+
+        pub use operations::*;
+    }
+}
+
+/// The runtime's public items every crate re-exports, the whole runtime as `runtime`, and the
+/// verifiers with their features.
+fn runtime_reexports() -> TokenStream {
+    let runtime = runtime_crate();
+    let items = REEXPORTS.iter().map(|name| ident(name));
+    let features = FEATURE_REEXPORTS.iter().map(|name| {
+        let module = ident(name);
+        quote! {
+            #[cfg(feature = #name)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #name)))]
+            pub use #runtime::#module;
+        }
+    });
+    // Produces the `pub use` items.
+    quote! {
+        pub use #runtime::{#(#items),*};
+        #(#features)*
+        /// The runtime this crate is generated over (`clerk-sdk-runtime`): the client, call and
+        /// mock types generic over the API they talk to, for code that works with several APIs.
+        /// This crate's [`Clerk`], [`ClerkBuilder`] and [`Call`] wrap them.
+        pub use #runtime as runtime;
+    }
 }
 
 /// The marker type and its `Api` implementation: the error body type, the servers, the
@@ -84,7 +122,7 @@ fn feature_modules(api: &Api, in_sdk: bool) -> TokenStream {
 fn api_description(api: &Api) -> TokenStream {
     let marker = ident(&api.marker);
     let marker_doc = format!(
-        " {} (version `{}`), as the runtime knows it: the type parameter of the client, its builder and its calls.",
+        " {} (version `{}`), as the runtime knows it: the type parameter of the runtime's client, builder and calls.",
         api.title, api.version
     );
     let error_body = client::error_body_tokens(api);
@@ -123,31 +161,32 @@ fn api_description(api: &Api) -> TokenStream {
     }
 }
 
-/// `Error`, and in `clerk-sdk` `Clerk`, `ClerkBuilder` and `Call`: the runtime's generic types
-/// for this API. A crate of its own wraps the client, builder and call instead (in `lib.rs`),
-/// since it cannot add methods to another crate's types.
-fn api_aliases(api: &Api, in_sdk: bool) -> TokenStream {
+/// `Error`, and `Clerk`, `ClerkBuilder` and `Call` from the runtime's `client_types!`.
+fn client_types(api: &Api) -> TokenStream {
     let marker = ident(&api.marker);
     let error_body = client::error_body_tokens(api);
-    let client = in_sdk.then(|| {
-        quote! {
-            /// A client for the API. Cheap to clone: clones share one connection pool.
-            pub type Clerk = #CLIENT<#marker>;
-            /// Configures and builds a [`Clerk`].
-            pub type ClerkBuilder = #CLIENT_BUILDER<#marker>;
-            /// A prepared request to one operation; nothing is sent until it is awaited. `P`
-            /// marks an operation with optional header or cookie parameters.
-            pub type Call<T, P = ()> = #CALL<#marker, T, P>;
-        }
-    });
     let error_doc = format!(
         " The error of every call to {}, and of building its client; see [`SdkError`](crate::SdkError).",
-        api.title
+        inline(&api.title)
     );
-    // Produces the type aliases.
+    let title = inline(&api.title);
+    // Produces the error alias and the client types, through the runtime's macro.
     quote! {
-        #client
         #[doc = #error_doc]
         pub type Error = #SDK_ERROR<#error_body>;
+
+        #CLIENT_TYPES!(#marker, Error, #title);
     }
+}
+
+/// `Clerk::authenticator`, where the spec has the operation that answers the instance's key
+/// set, behind the `auth` feature.
+fn key_set(api: &Api) -> Option<TokenStream> {
+    let key_set = api.key_set.as_ref()?;
+    let (accessor, method) = (ident(&key_set.accessor), ident(&key_set.method));
+    // Produces `FetchJwks` for `Clerk` and `Clerk::authenticator`, through the runtime's macro.
+    Some(quote! {
+        #[cfg(feature = "auth")]
+        #SESSION_AUTHENTICATOR!(#accessor, #method);
+    })
 }

@@ -159,7 +159,7 @@ pub(super) fn lenient_doc(def: &StructDef, types: &[TypeDef]) -> Option<String> 
     } else {
         text.push_str("a required field it lacks, or sends as a value of another type, decodes as `None`.");
     }
-    text.push_str(" The SDK reports each deviation; see `clerk_sdk::drift`.");
+    text.push_str(" The SDK reports each deviation; see the crate's `drift` module.");
     Some(text)
 }
 

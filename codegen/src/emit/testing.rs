@@ -1,8 +1,8 @@
 //! `testing.rs`: the typed mocks of the API's operations (the `testing` feature). Per
 //! operation, a marker type that tells the runtime's mock its body and response types, and a
 //! matcher per path parameter and for the query; per resource, a handle on the mock; and the
-//! fixtures. How a mock answers, records and reports lives in the runtime (`clerk_sdk`'s
-//! `runtime::testing`).
+//! fixtures. How a mock answers, records and reports lives in the runtime
+//! (`clerk_sdk_runtime::testing`).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -12,13 +12,13 @@ use super::{fixtures, ident, model_type_tokens, pagination};
 use crate::model::{Api, BodyEncoding, Operation, PageBy, Resource, TypeRef};
 use crate::names::{Scope, avoiding, type_name};
 use crate::runtime::{
-    ANSWERED_BY, BYTES_RESPONSE, EMPTY_RESPONSE, EXPECTATION, FORM_BODY, JSON_BODY, JSON_RESPONSE, LOGGED_REQUEST,
-    MOCK, MOCK_OPERATION, NO_BODY, OPERATION_VISITOR, RAW_BODY, RECEIVED, RuntimePath, STANDALONE_TESTING,
-    TEXT_RESPONSE, WIREMOCK, use_items,
+    ANSWERED_BY, BYTES_RESPONSE, EMPTY_RESPONSE, FORM_BODY, JSON_BODY, JSON_RESPONSE, LOGGED_REQUEST, MOCK_OPERATION,
+    NO_BODY, OPERATION_VISITOR, RAW_BODY, RECEIVED, RuntimePath, SERVES_SESSION_KEYS, TESTING_TYPES, TEXT_RESPONSE,
+    WIREMOCK, use_items,
 };
 
 /// The methods of an expectation, which a path parameter's matcher must not hide.
-const EXPECTATION_METHODS: [&str; 16] = [
+const EXPECTATION_METHODS: [&str; 15] = [
     "path_param",
     "query_styled",
     "query",
@@ -34,12 +34,12 @@ const EXPECTATION_METHODS: [&str; 16] = [
     "times",
     "never",
     "received",
-    "wrap",
 ];
 
 /// The methods of the runtime's mock, which a resource accessor must not hide.
-const MOCK_METHODS: [&str; 12] = [
+const MOCK_METHODS: [&str; 13] = [
     "start",
+    "serves_session_keys",
     "requests",
     "start_blocking",
     "uri",
@@ -54,10 +54,10 @@ const MOCK_METHODS: [&str; 12] = [
 ];
 
 /// The whole module.
-pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
+pub(crate) fn file(api: &Api, events: bool) -> TokenStream {
     let marker = ident(&api.marker);
-    let module_doc = module_doc(api, in_sdk);
-    let types = mock_types(&marker, in_sdk);
+    let module_doc = module_doc(api);
+    let types = mock_types(&marker);
     let mut names = Scope::with_reserved([
         "MockClerk",
         "MockExpectation",
@@ -92,7 +92,8 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
     });
     let helpers = use_items(&helpers(api));
     let for_each = for_each_operation(&marker, operations.iter().map(|(name, _)| name.as_str()));
-    let webhooks = webhooks_module(api, in_sdk);
+    let webhooks = webhooks_module(events);
+    let session_keys = session_keys(api);
     quote! {
         #(#![doc = #module_doc])*
         use super::models;
@@ -112,30 +113,43 @@ pub(crate) fn file(api: &Api, in_sdk: bool) -> TokenStream {
         #for_each
         #fixtures
         #webhooks
+        #session_keys
     }
 }
 
-/// `webhooks`: signed deliveries of the API's events, for testing a webhook handler, where the
-/// crate has events (`clerk-sdk` always does, from Clerk's webhooks spec).
-fn webhooks_module(api: &Api, in_sdk: bool) -> Option<TokenStream> {
-    (in_sdk || !api.webhooks.is_empty()).then(|| {
+/// `webhooks`: signed deliveries of the crate's events, for testing a webhook handler, where
+/// the crate has events (of its own spec, or of a webhooks spec beside it).
+fn webhooks_module(events: bool) -> Option<TokenStream> {
+    events.then(|| {
         quote! {
-            /// Webhook deliveries for tests: [`sign`](webhooks::sign) signs an event (one of
-            /// [`fixtures`](webhooks::fixtures), each event of the spec from its example) as
-            /// Clerk would deliver it now, so a handler is tested end to end, signature check
-            /// included.
+            /// Webhook deliveries for tests: [`sign_event`](webhooks::sign_event) signs an event
+            /// (one of [`fixtures`](webhooks::fixtures), each event of the spec from its
+            /// example) as Clerk would deliver it now, so a handler is tested end to end,
+            /// signature check included.
             #[cfg(feature = "webhooks")]
             pub mod webhooks {
                 pub use crate::events::fixtures;
-                pub use crate::webhooks::{Signed, sign_event as sign};
+                pub use crate::webhooks::{Signed, sign_event};
             }
         }
     })
 }
 
+/// `MockClerk::serves_session_keys`, where the spec has the operation that answers the
+/// instance's key set, behind the `auth` feature.
+fn session_keys(api: &Api) -> Option<TokenStream> {
+    let key_set = api.key_set.as_ref()?;
+    let (accessor, method) = (ident(&key_set.accessor), ident(&key_set.method));
+    // Produces the method, through the runtime's macro.
+    Some(quote! {
+        #[cfg(feature = "auth")]
+        #SERVES_SESSION_KEYS!(#accessor, #method);
+    })
+}
+
 /// The module's docs: a map of the kit, each item linked, so a reader who starts here finds the
-/// methods the aliases' pages do not list.
-fn module_doc(api: &Api, in_sdk: bool) -> Vec<String> {
+/// methods.
+fn module_doc(api: &Api) -> Vec<String> {
     let first = api.resources.first().map_or("phone_numbers", |r| r.accessor.as_str());
     let mut lines = vec![
         format!(" Typed mocks of {} for testing the code that calls it, and fixtures built from its examples.", api.title),
@@ -145,51 +159,18 @@ fn module_doc(api: &Api, in_sdk: bool) -> Vec<String> {
         " - **What was sent.** [`received`](MockExpectation::received) reads an operation's requests back, typed; [`MockClerk::requests`] lists every request the mock received, in order, across operations.".to_owned(),
         " - **Failures.** A request no expectation answers (or one that said `never`) gets status 421 with the mock's report, never an answer the API could give, and a call of the mock's clients panics right there. [`MockClerk::verify`] (also run when the mock is dropped) and [`MockClerk::check`] fail on those, and on counted responses that were not asked for.".to_owned(),
         " - **Fixtures.** [`fixtures`] has a value of each model; each call returns a fresh one, to change as the test needs.".to_owned(),
+        " - **Blocking code.** With the `blocking` feature as well, `MockClerk::start_blocking()` starts a mock without `.await` and `mock.blocking_clerk()` hands out a blocking client.".to_owned(),
     ];
-    if in_sdk {
-        lines.push(" - **Blocking code.** With the `blocking` feature as well, `MockClerk::start_blocking()` starts a mock without `.await` and `mock.blocking_clerk()` hands out a blocking client.".to_owned());
+    if api.key_set.is_some() {
+        lines.push(" - **Session tokens.** With the `auth` feature as well, `mock.serves_session_keys()` answers the key-set operation with the kit's test key, so `mock.clerk().authenticator(..)` verifies what `auth::testing::sign_session_token` signs.".to_owned());
     }
     lines
 }
 
-/// `MockClerk` and `MockExpectation`. In clerk-sdk the runtime's types are this crate's, so
-/// generated code adds methods to them through aliases; a crate of its own gets local wrappers
-/// from the runtime's macro.
-fn mock_types(marker: &Ident, in_sdk: bool) -> TokenStream {
-    if in_sdk {
-        quote! {
-            /// A mock of the API on loopback. Its methods are [`runtime::testing::Mock`](crate::runtime::testing::Mock)'s:
-            /// [`start`](crate::runtime::testing::Mock::start),
-            /// [`clerk`](crate::runtime::testing::Mock::clerk),
-            /// [`builder`](crate::runtime::testing::Mock::builder),
-            /// [`requests`](crate::runtime::testing::Mock::requests),
-            /// [`verify`](crate::runtime::testing::Mock::verify),
-            /// [`check`](crate::runtime::testing::Mock::check),
-            /// [`reset`](crate::runtime::testing::Mock::reset),
-            /// [`expect`](crate::runtime::testing::Mock::expect),
-            /// [`uri`](crate::runtime::testing::Mock::uri),
-            /// [`server`](crate::runtime::testing::Mock::server), and with the `blocking` feature
-            /// `start_blocking` and `blocking_clerk`; and one per resource, listed below.
-            pub type MockClerk = #MOCK<#marker>;
-            /// An expectation of one operation. Its methods are [`runtime::testing::Expectation`](crate::runtime::testing::Expectation)'s:
-            /// [`returns`](crate::runtime::testing::Expectation::returns),
-            /// [`returns_with`](crate::runtime::testing::Expectation::returns_with),
-            /// [`pages`](crate::runtime::testing::Expectation::pages),
-            /// [`serves_list`](crate::runtime::testing::Expectation::serves_list),
-            /// [`fails`](crate::runtime::testing::Expectation::fails),
-            /// [`status`](crate::runtime::testing::Expectation::status),
-            /// [`respond_with`](crate::runtime::testing::Expectation::respond_with),
-            /// [`times`](crate::runtime::testing::Expectation::times),
-            /// [`never`](crate::runtime::testing::Expectation::never),
-            /// [`body`](crate::runtime::testing::Expectation::body),
-            /// [`body_where`](crate::runtime::testing::Expectation::body_where) and
-            /// [`received`](crate::runtime::testing::Expectation::received); and, per operation,
-            /// a method per path parameter and `query` where it has one, listed below.
-            pub type MockExpectation<'a, O> = #EXPECTATION<'a, O>;
-        }
-    } else {
-        quote!(#STANDALONE_TESTING!(#marker, crate::Clerk, crate::ClerkBuilder);)
-    }
+/// `MockClerk` and `MockExpectation`: local wrappers of the runtime's mock and expectation,
+/// from the runtime's macro, so that generated code can add methods to them.
+fn mock_types(marker: &Ident) -> TokenStream {
+    quote!(#TESTING_TYPES!(#marker);)
 }
 
 /// `for_each_operation`, which hands a visitor every operation's marker type, in spec order.
@@ -411,15 +392,44 @@ mod tests {
         }
     }
 
-    /// The aliases' pages show only what generated code adds, so their docs must lead to every
-    /// method the runtime gives them.
+    /// The names of the methods a runtime source file defines with `marker` before them (`pub
+    /// fn`, or `fn` for a declared-once list).
+    fn runtime_methods(file: &str, marker: &str) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../clerk-sdk/runtime/src")
+            .join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        text.lines()
+            .filter_map(|line| line.trim_start().strip_prefix(marker))
+            .filter_map(|rest| rest.split(['(', '<']).next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// A resource accessor or a path parameter's matcher must not take the name of a method the
+    /// runtime gives `MockClerk` or `MockExpectation`: the lists of names to avoid are the
+    /// runtime's methods.
     #[test]
-    fn the_aliases_name_every_runtime_method() {
-        let docs = mock_types(&ident("Api"), true).to_string();
-        let generated = ["path_param", "query_styled", "query", "wrap"];
-        let methods = MOCK_METHODS.iter().chain(EXPECTATION_METHODS.iter());
-        for method in methods.filter(|m| !generated.contains(m)) {
-            assert!(docs.contains(&format!("`{method}`")), "{method} is not named");
-        }
+    fn the_reserved_names_are_the_runtime_methods() {
+        let mut mock = runtime_methods("wrappers/testing.rs", "pub fn ");
+        mock.extend(runtime_methods("wrappers/testing.rs", "pub async fn "));
+        mock.extend(
+            runtime_methods("wrappers/auth.rs", "pub fn ")
+                .into_iter()
+                .filter(|m| m == "serves_session_keys"),
+        );
+        mock.retain(|method| method != "received");
+        let mut expected: Vec<&str> = MOCK_METHODS.to_vec();
+        expected.sort_unstable();
+        mock.sort();
+        assert_eq!(mock, expected, "MockClerk's methods");
+        let mut expectation = runtime_methods("mock/methods.rs", "fn ");
+        expectation.retain(|method| !method.starts_with("__"));
+        // `received` is the wrapper's own; `query` is generated, per operation with a query.
+        expectation.extend(["received".to_owned(), "query".to_owned()]);
+        expectation.sort();
+        let mut expected: Vec<&str> = EXPECTATION_METHODS.to_vec();
+        expected.sort_unstable();
+        assert_eq!(expectation, expected, "MockExpectation's methods");
     }
 }

@@ -9,6 +9,7 @@ mod bodies;
 mod constraints;
 mod errors;
 mod extensions;
+mod key_set;
 mod operations;
 mod pagination;
 mod parameters;
@@ -56,8 +57,8 @@ pub(crate) fn lower(
         schemes: security::schemes(spec)?,
         error_schema: errors::error_schema(spec, config)?,
         explicit_explodes: unread.explodes,
-        // `clerk-sdk`'s `Error` names the error body even when no operation maps one.
-        error_type_always: config.standalone.is_none() && !config.events_only,
+        // A crate's `Error` names the error body even when no operation maps one.
+        error_type_always: true,
     };
     let operations = OperationLowerer::new(spec, &mut types, settings).lower()?;
     let response_roots: Vec<TypeRef> = operations
@@ -72,6 +73,7 @@ pub(crate) fn lower(
     let mut api = api(spec, operations, types);
     api.webhooks = events;
     pagination::resolve(&mut api, &mut warnings);
+    api.key_set = key_set::find(&api);
     Ok((api, warnings))
 }
 
@@ -94,6 +96,11 @@ fn api(spec: &OpenAPI, operations: Operations, types: Vec<TypeDef>) -> Api {
     Api {
         title: info.title.clone(),
         version: info.version.clone(),
+        license: info
+            .license
+            .as_ref()
+            .map(|license| license.name.clone())
+            .filter(|name| is_spdx(name)),
         marker: marker_name(&info.title, &taken_names(&resources)),
         version_header: version_header(&info.version),
         default_server,
@@ -106,7 +113,23 @@ fn api(spec: &OpenAPI, operations: Operations, types: Vec<TypeDef>) -> Api {
         resources,
         envelopes: Vec::new(),
         webhooks: Vec::new(),
+        key_set: None,
     }
+}
+
+/// Whether `name` reads as an SPDX license expression (`MIT`, `MIT OR Apache-2.0`): ids of
+/// letters, digits, `.`, `-` and `+`, joined by `AND`, `OR` and `WITH`, in parentheses at most.
+/// A name such as "Proprietary, see our terms" is not one, and no license is claimed for it.
+fn is_spdx(name: &str) -> bool {
+    let words: Vec<&str> = name.split([' ', '(', ')']).filter(|word| !word.is_empty()).collect();
+    words.len() % 2 == 1
+        && words.iter().enumerate().all(|(index, word)| {
+            let operator = matches!(*word, "AND" | "OR" | "WITH");
+            let id = word
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+            if index % 2 == 1 { operator } else { id && !operator }
+        })
 }
 
 /// The `Clerk-API-Version` header's value: `version` when it is a date, `YYYY-MM-DD`, as the
@@ -178,6 +201,21 @@ fn spec_with_components(components: &str) -> OpenAPI {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_spdx_expressions_are_taken_for_a_license() {
+        for spdx in [
+            "MIT",
+            "MIT OR Apache-2.0",
+            "(MIT OR Apache-2.0) AND BSD-3-Clause",
+            "GPL-2.0+",
+        ] {
+            assert!(is_spdx(spdx), "{spdx}");
+        }
+        for other in ["", "Proprietary, see our terms", "MIT OR", "OR MIT", "MIT Apache-2.0"] {
+            assert!(!is_spdx(other), "{other}");
+        }
+    }
 
     #[test]
     fn only_dated_versions_are_sent_as_a_header() {

@@ -22,6 +22,8 @@ pub struct Api {
     pub title: String,
     /// `info.version`.
     pub version: String,
+    /// `info.license`, when its name is an SPDX license expression (`MIT`).
+    pub license: Option<String>,
     /// The name of the marker type that describes the API to the runtime, from the title:
     /// `ClerkBackendApi`.
     pub marker: String,
@@ -53,6 +55,18 @@ pub struct Api {
     pub envelopes: Vec<Envelope>,
     /// The webhook events the spec declares (`webhooks`, `x-webhooks`), in spec order.
     pub webhooks: Vec<Webhook>,
+    /// The operation that answers the instance's JSON Web Key Set, if the spec has one: the
+    /// crate's client then verifies session tokens with it (`Clerk::authenticator`).
+    pub key_set: Option<KeySetOperation>,
+}
+
+/// The operation that answers a JSON Web Key Set (RFC 7517): Clerk's `GET /jwks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySetOperation {
+    /// Its resource's accessor on the client: `jwks`.
+    pub accessor: String,
+    /// Its method on the resource handle: `get_jwks`.
+    pub method: String,
 }
 
 /// A webhook event: a request the API sends, rather than one it answers.

@@ -6,7 +6,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use hooks::events::WebhookEvent;
 use hooks::models::UserStatus;
-use hooks::webhooks::{Webhook, WebhookError, sign};
+use hooks::webhooks::{Webhook, WebhookError, signed_headers};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const SENT: i64 = 1_716_883_200;
@@ -18,7 +18,7 @@ fn webhook() -> Webhook {
 #[test]
 fn a_signed_event_verifies_into_its_own_variant() {
     let body = br#"{"object":"event","type":"user.created","timestamp":1716883200,"data":{"id":"user_1","status":"banned"}}"#;
-    let headers = sign(SECRET, "msg_1", SENT, body).expect("signs");
+    let headers = signed_headers(SECRET, "msg_1", SENT, body).expect("signs");
     let verified = webhook().verify::<WebhookEvent>(&headers, body).expect("verifies");
     assert_eq!(verified.id(), "msg_1");
     let WebhookEvent::UserCreated(event) = verified.event() else {
@@ -33,7 +33,7 @@ fn a_signed_event_verifies_into_its_own_variant() {
 #[test]
 fn an_event_the_spec_does_not_list_is_unknown_with_its_payload() {
     let body = br#"{"object":"event","type":"user.teleported","timestamp":1716883200,"data":{"to":"mars"}}"#;
-    let headers = sign(SECRET, "msg_2", SENT, body).expect("signs");
+    let headers = signed_headers(SECRET, "msg_2", SENT, body).expect("signs");
     let event = webhook().verify::<WebhookEvent>(&headers, body).expect("verifies").into_event();
     assert_eq!(event.event_type(), "user.teleported");
     assert!(matches!(&event, WebhookEvent::Unknown { raw, .. } if raw["data"]["to"] == "mars"));
@@ -43,7 +43,7 @@ fn an_event_the_spec_does_not_list_is_unknown_with_its_payload() {
 fn a_drifted_payload_still_decodes_and_says_where_it_drifted() {
     // `data.id` is missing, and `status` holds a value this version does not know.
     let body = br#"{"object":"event","type":"user.created","timestamp":1716883200,"data":{"status":"frozen"}}"#;
-    let headers = sign(SECRET, "msg_3", SENT, body).expect("signs");
+    let headers = signed_headers(SECRET, "msg_3", SENT, body).expect("signs");
     let verified = webhook().verify::<WebhookEvent>(&headers, body).expect("verifies");
     assert!(matches!(verified.event(), WebhookEvent::UserCreated(_)));
     let pointers: Vec<String> = verified.deviations().iter().map(|d| d.pointer().to_string()).collect();
@@ -55,7 +55,7 @@ fn a_drifted_payload_still_decodes_and_says_where_it_drifted() {
 #[test]
 fn a_body_changed_after_signing_is_refused() {
     let body = br#"{"object":"event","type":"session.ended","timestamp":1716883201,"data":{"id":"sess_1"}}"#;
-    let headers = sign(SECRET, "msg_4", SENT, body).expect("signs");
+    let headers = signed_headers(SECRET, "msg_4", SENT, body).expect("signs");
     let mut changed = body.to_vec();
     changed[60] ^= 1;
     assert_eq!(

@@ -10,7 +10,7 @@ use modern::Nullable;
 use modern::events::WebhookEvent;
 use modern::models::{ListPetsQuery, PetKind, PetObject, PetTag, UpdatePetRequest};
 use modern::testing::MockClerk;
-use modern::webhooks::{Webhook, sign};
+use modern::webhooks::{Webhook, signed_headers};
 use serde_json::json;
 
 #[tokio::test]
@@ -59,7 +59,7 @@ async fn a_nullable_type_list_in_a_body_can_send_null() {
 fn a_webhook_from_components_path_items_verifies_into_its_variant() {
     const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     let body = br#"{"type":"pet.adopted","data":{"id":"pet_1","object":"pet","kind":"dog","tag":7}}"#;
-    let headers = sign(SECRET, "msg_1", 1_716_883_200, body).expect("signs");
+    let headers = signed_headers(SECRET, "msg_1", 1_716_883_200, body).expect("signs");
     let webhook = Webhook::new(SECRET).expect("a secret").at(UNIX_EPOCH + Duration::from_secs(1_716_883_201));
     let verified = webhook.verify::<WebhookEvent>(&headers, body).expect("verifies");
     let WebhookEvent::PetAdopted(event) = verified.event() else {

@@ -190,7 +190,8 @@ pub async fn assert_one_request(server: &MockServer, method: &str, path: &str) -
 /// one: it sees the mock's answers as they are (a request nothing expected gets status 421)
 /// instead of panicking at the call. Retries are off.
 pub fn plain_client_of(mock: &clerk_sdk::testing::MockClerk) -> Clerk {
-    clerk_sdk::runtime::testing::with_test_credentials(Clerk::builder())
+    let builder = clerk_sdk::runtime::testing::with_test_credentials(Clerk::builder().into());
+    clerk_sdk::ClerkBuilder::from(builder)
         .server_url(mock.uri())
         .retries(RetryConfig::none())
         .build()

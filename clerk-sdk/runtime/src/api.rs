@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use crate::drift::schema::Modeled;
 
 /// One API, as its spec describes it. Implemented by generated code on an uninhabited marker
-/// type, such as `ClerkBackendApi`; [`Client`](crate::runtime::Client) and
-/// [`Call`](crate::runtime::Call) are generic over it.
+/// type, such as `ClerkBackendApi`; [`Client`](crate::Client) and
+/// [`Call`](crate::Call) are generic over it.
 pub trait Api: Send + Sync + 'static {
     /// The body of the error responses the spec lists, such as `ClerkErrors`: decoded from a
     /// failed call, and written by a mock that answers with an error.

@@ -14,7 +14,6 @@ mod lists;
 mod log;
 mod methods;
 mod report;
-mod standalone;
 mod state;
 
 use std::fmt;
@@ -60,7 +59,7 @@ pub trait MockOperation: 'static {
     /// What a call of the operation gives: `Response`, or `Option` or
     /// [`Outcome`](crate::Outcome) of it for operations whose 2xx may have no body or that
     /// document redirects.
-    type Output: crate::runtime::FromResponse + Send + 'static;
+    type Output: crate::FromResponse + Send + 'static;
     /// The operation's descriptor.
     const OPERATION: &'static Operation;
     /// The status [`Expectation::returns`] answers with: the spec's first 2xx.
@@ -229,7 +228,7 @@ impl<A: Api> Mock<A> {
     /// If the client cannot be built.
     #[cfg(feature = "blocking")]
     #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
-    pub fn blocking_clerk(&self) -> crate::runtime::blocking::Client<A> {
+    pub fn blocking_clerk(&self) -> crate::blocking::Client<A> {
         self.builder()
             .build_blocking()
             .unwrap_or_else(|e| panic!("cannot build a blocking client of the mock: {e}"))

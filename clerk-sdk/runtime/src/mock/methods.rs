@@ -83,7 +83,7 @@ macro_rules! __expectation_methods {
             /// nothing expected, and fails the test.
             fn returns_with(
                 expectation,
-                compute: impl ::core::ops::Fn(&$crate::runtime::testing::Received<O::Body>) -> O::Response
+                compute: impl ::core::ops::Fn(&$crate::testing::Received<O::Body>) -> O::Response
                     + ::core::marker::Send + ::core::marker::Sync + 'static
             ) {
                 expectation.answer_computed(compute)
@@ -94,7 +94,7 @@ macro_rules! __expectation_methods {
             /// meets no response, so the test fails if the code asks for more pages than there
             /// are. To serve a list of any length from the request's own offset and page
             /// size, compute each page with [`returns_with`](Self::returns_with) and
-            /// [`Received::query_value`]($crate::runtime::testing::Received::query_value).
+            /// [`Received::query_value`]($crate::testing::Received::query_value).
             ///
             /// # Panics
             ///
@@ -192,7 +192,7 @@ macro_rules! __forward_expectation_methods {
     ([$api:ty];
         $($(#[$attr:meta])* fn $name:ident($receiver:ident $(, $arg:ident: $ty:ty)* $(,)?) $body:block)*
     ) => {
-        impl<'a, O: $crate::runtime::testing::MockOperation<Api = $api>> MockExpectation<'a, O> {
+        impl<'a, O: $crate::testing::MockOperation<Api = $api>> MockExpectation<'a, O> {
             $(
                 $(#[$attr])*
                 pub fn $name(self $(, $arg: $ty)*) -> Self {

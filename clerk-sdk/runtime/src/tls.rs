@@ -13,7 +13,7 @@
 //! | none | no TLS: only `http://` server URLs | [`Backend::None`] |
 //!
 //! Server certificates are checked against the platform's roots, as reqwest does, plus any
-//! added with [`ClientBuilder::add_root_certificate`](crate::runtime::ClientBuilder::add_root_certificate).
+//! added with [`ClientBuilder::add_root_certificate`](crate::ClientBuilder::add_root_certificate).
 //!
 //! # Reqwest clients of your own, with the default `rustls` feature
 //!
@@ -28,7 +28,7 @@
 //!   installed already. Clients the application builds after it just work.
 //! - An application that builds a `reqwest::Client` (or any rustls config) before its first
 //!   Clerk client, for example to hand it to
-//!   [`http_client`](crate::runtime::ClientBuilder::http_client), calls
+//!   [`http_client`](crate::ClientBuilder::http_client), calls
 //!   [`install_default_provider`] first, once, at the start of `main`.
 //! - An application that wants another provider (aws-lc-rs for FIPS, say) installs it with
 //!   rustls's `CryptoProvider::install_default` before building any client; the SDK then uses
@@ -78,7 +78,7 @@ pub fn install_default_provider() {
 
 /// A root certificate to trust besides the platform's, such as a company's TLS-inspecting
 /// proxy's, or a test server's. Add it with
-/// [`ClientBuilder::add_root_certificate`](crate::runtime::ClientBuilder::add_root_certificate).
+/// [`ClientBuilder::add_root_certificate`](crate::ClientBuilder::add_root_certificate).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Certificate {
     der: CertificateDer<'static>,

@@ -15,11 +15,14 @@ use crate::hooks::Hooks;
 use crate::retry::RetryConfig;
 use crate::tls::Certificate;
 
+mod settings;
+
 /// The environment variable `from_env` reads the secret key from, for APIs whose only
 /// credential is a bearer secret key (the Backend API).
 pub const SECRET_KEY_ENV: &str = "CLERK_SECRET_KEY";
 
-/// How long a request may take, end to end, unless configured otherwise.
+/// How long one attempt of a call may take unless configured otherwise: from connecting to
+/// reading the whole body. A retried call may take longer in all.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The longest response body read unless configured otherwise: 16 MiB, far above anything
@@ -222,102 +225,11 @@ impl<A: Api> fmt::Debug for ClientBuilder<A> {
     }
 }
 
+// The builder's settings, from their one declaration (`settings.rs`), each running its body on
+// the builder.
+crate::__builder_settings!(settings::runtime_builder_settings, [A: Api] ClientBuilder<A>);
+
 impl<A: Api> ClientBuilder<A> {
-    /// Sets the credential of security scheme number `scheme` (in the API's order), replacing
-    /// any set before. Used by the generated method of each scheme, such as `bearer_auth`.
-    #[doc(hidden)]
-    pub fn credential(mut self, scheme: usize, credential: Credential) -> Self {
-        self.credentials.retain(|(index, _)| *index != scheme);
-        self.credentials.push((scheme, credential));
-        self
-    }
-
-    /// The server URL, such as `https://api.clerk.com/v1`. A trailing `/` is ignored. Defaults
-    /// to the spec's first server, when its URL has no variables to fill in.
-    pub fn server_url(mut self, url: impl Into<String>) -> Self {
-        self.server_url = Some(url.into());
-        self
-    }
-
-    /// A `reqwest::Client` to send requests with, for custom proxies or connection pools. The
-    /// SDK still sets its own headers and timeout on every request. Build it with
-    /// `.redirect(reqwest::redirect::Policy::none())`, as the SDK's own client is: a client that
-    /// follows redirects hides the documented ones from the caller. With the default `rustls`
-    /// feature, call [`tls::install_default_provider`](crate::tls::install_default_provider)
-    /// before building it (the [`tls`](crate::tls) module says why).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// Trusts `certificate` as a root, besides the platform's, for the SDK's own HTTP client:
-    /// a proxy's or a test server's certificate authority. It cannot reach a client given to
-    /// [`http_client`](Self::http_client), so giving both is a configuration error.
-    pub fn add_root_certificate(mut self, certificate: Certificate) -> Self {
-        self.root_certificates.push(certificate);
-        self
-    }
-
-    /// How long one attempt may take, from connecting to reading the whole body. A call that
-    /// is retried may take longer in all; see [`RetryConfig`]. Defaults to [`DEFAULT_TIMEOUT`];
-    /// override it per call with [`Call::timeout`](crate::runtime::Call::timeout).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// When failed attempts are retried. Defaults to [`RetryConfig::default`]; override it per
-    /// call with [`Call::retries`](crate::runtime::Call::retries).
-    pub fn retries(mut self, retries: RetryConfig) -> Self {
-        self.retries = Some(retries);
-        self
-    }
-
-    /// The longest response body to read, in bytes; defaults to [`DEFAULT_MAX_RESPONSE_BODY`].
-    /// A longer body fails the call with [`SdkError::ResponseTooLarge`] once the `Content-Length`
-    /// announces it, or as soon as reading passes the limit, so it is never buffered whole.
-    pub fn max_response_body(mut self, bytes: usize) -> Self {
-        self.max_response_body = Some(bytes);
-        self
-    }
-
-    /// Lets credentials go over plain `http://` to hosts other than this machine. Off by
-    /// default: such a server URL is refused (when building, or for a per-call override, when
-    /// the call is made), because anyone on the path could read them. `http://localhost`,
-    /// `127.0.0.0/8` and `[::1]` are always allowed, for local mock servers.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// Whether a response that deviates from the spec fails the call with
-    /// [`SdkError::Decode`] (`true`), naming the first deviation and listing them all, instead
-    /// of being decoded leniently with each deviation reported (`false`, the default). Turn it
-    /// on in tests, to catch fixtures that break the spec (the testing kit's clients have it
-    /// on); override it per call with
-    /// [`Call::strict_responses`](crate::runtime::Call::strict_responses). See [`crate::drift`].
-    pub fn strict_responses(mut self, strict: bool) -> Self {
-        self.strict_responses = strict;
-        self
-    }
-
-    /// Whether each call's query parameters and body (JSON or form; a multipart body is not
-    /// checked) are checked against the spec's constraints before anything is sent (`true`,
-    /// the default): a number out of its range, a
-    /// string or list of the wrong length, or a value a string enum does not list fails the
-    /// call with [`SdkError::InvalidRequest`], which names the parameter or field and the
-    /// constraint (not the value). Turn it off when Clerk's limits change before its spec does.
-    pub fn check_requests(mut self, check: bool) -> Self {
-        self.unchecked_requests = !check;
-        self
-    }
-
-    /// Registers hooks that run around every attempt. Hooks run in the order they were added.
-    pub fn hook(mut self, hooks: impl Hooks) -> Self {
-        self.hooks.push(Arc::new(hooks));
-        self
-    }
-
     /// Builds the client.
     ///
     /// # Errors
@@ -378,14 +290,14 @@ impl<A: Api> ClientBuilder<A> {
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 impl<A: Api> ClientBuilder<A> {
-    /// Builds a [blocking client](crate::runtime::blocking::Client) with these settings.
+    /// Builds a [blocking client](crate::blocking::Client) with these settings.
     ///
     /// # Errors
     ///
     /// As [`ClientBuilder::build`], and [`SdkError::Config`] if the client's runtime cannot
     /// start.
-    pub fn build_blocking(self) -> Result<crate::runtime::blocking::Client<A>, SdkError<A::ErrorBody>> {
-        crate::runtime::blocking::Client::new(self.build()?)
+    pub fn build_blocking(self) -> Result<crate::blocking::Client<A>, SdkError<A::ErrorBody>> {
+        crate::blocking::Client::new(self.build()?)
     }
 }
 
@@ -448,172 +360,4 @@ pub(crate) fn normalize_server_url(url: &str) -> Result<String, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::tests::TestApi;
-
-    type TestClient = Client<TestApi>;
-
-    fn bearer(builder: ClientBuilder<TestApi>, key: &str) -> ClientBuilder<TestApi> {
-        builder.credential(0, Credential::Token(SecretString::from(key.to_owned())))
-    }
-
-    #[test]
-    fn server_url_trailing_slash_is_dropped() {
-        assert_eq!(
-            normalize_server_url("https://api.clerk.com/v1/").ok().as_deref(),
-            Some("https://api.clerk.com/v1")
-        );
-        assert_eq!(
-            normalize_server_url("http://127.0.0.1:9/").ok().as_deref(),
-            Some("http://127.0.0.1:9")
-        );
-    }
-
-    #[test]
-    fn bad_server_urls_are_rejected() {
-        for url in ["not a url", "ftp://example.com", "https://a.b/v1?x=1"] {
-            assert!(
-                normalize_server_url(url).is_err_and(|e| e.contains("invalid server URL")),
-                "{url}"
-            );
-        }
-    }
-
-    #[test]
-    fn credentials_never_go_in_cleartext_to_another_host() {
-        for url in [
-            "http://127.0.0.1:8080",
-            "http://127.9.9.9",
-            "http://[::1]:9",
-            "http://localhost:4010/v1",
-            "https://api.clerk.com/v1",
-        ] {
-            assert_eq!(check_cleartext(url, false), Ok(()), "{url}");
-        }
-        for url in [
-            "http://api.clerk.com/v1",
-            "http://10.0.0.1",
-            "http://[2001:db8::1]",
-            "http://localhost.evil.com",
-        ] {
-            let error = check_cleartext(url, false).expect_err(url);
-            assert!(
-                error.starts_with("refusing to send credentials in cleartext"),
-                "{error}"
-            );
-            assert_eq!(check_cleartext(url, true), Ok(()), "{url} with the opt-in");
-        }
-        let error = bearer(TestClient::builder(), "sk_test_x")
-            .server_url("http://api.clerk.com/v1")
-            .build()
-            .expect_err("refused");
-        assert!(
-            error.to_string().contains("refusing to send credentials in cleartext"),
-            "{error}"
-        );
-        let allowed = bearer(TestClient::builder(), "sk_test_x")
-            .server_url("http://api.clerk.com/v1")
-            .allow_insecure_http(true)
-            .build()
-            .expect("allowed with the opt-in");
-        assert_eq!(allowed.server_url(), "http://api.clerk.com/v1");
-        // Without credentials there is nothing to protect.
-        let anonymous = TestClient::builder()
-            .server_url("http://api.clerk.com/v1")
-            .build()
-            .expect("nothing secret to send");
-        assert_eq!(anonymous.server_url(), "http://api.clerk.com/v1");
-    }
-
-    #[test]
-    fn credentials_are_checked_when_building() {
-        let message = |builder: ClientBuilder<TestApi>| builder.build().expect_err("must fail").to_string();
-        assert!(message(bearer(TestClient::builder(), "  ")).contains("empty"));
-        let bad = message(bearer(TestClient::builder(), "sk_test_abc\ndef"));
-        assert!(bad.contains("cannot be sent"), "{bad}");
-        assert!(!bad.contains("sk_test_abc"), "{bad}");
-    }
-
-    #[test]
-    fn required_credentials_and_servers_come_from_the_description() {
-        const SCHEMES: &[crate::api::SecurityScheme] = crate::api::tests::SCHEMES;
-        const STRICT: ApiDescription = ApiDescription {
-            title: "Strict API",
-            default_server_url: None,
-            server_template: "https://{domain}.example.com",
-            version_header: None,
-            schemes: SCHEMES,
-            required: &[0],
-        };
-        let keyless = prepare_credentials(&STRICT, Vec::new()).err();
-        assert_eq!(
-            keyless.as_deref(),
-            Some("no credential for `bearerAuth`, which every operation needs: call bearer_auth(..)")
-        );
-
-        enum NoServer {}
-        impl Api for NoServer {
-            type ErrorBody = ();
-            const DESCRIPTION: &'static ApiDescription = &ApiDescription {
-                required: &[],
-                ..STRICT
-            };
-        }
-        let error = Client::<NoServer>::builder()
-            .build()
-            .expect_err("no server")
-            .to_string();
-        assert_eq!(
-            error,
-            "invalid client configuration: no server URL: Strict API has no fixed server (its spec gives \
-             `https://{domain}.example.com`); call server_url(..)"
-        );
-        let client = Client::<NoServer>::builder()
-            .server_url("https://acme.example.com/")
-            .build()
-            .expect("a server was given");
-        assert_eq!(client.server_url(), "https://acme.example.com");
-    }
-
-    #[test]
-    fn from_env_reads_the_secret_key_variable() {
-        let client = TestClient::from_lookup(0, |name| match name {
-            SECRET_KEY_ENV => Ok("sk_test_from_env".to_owned()),
-            _ => Err(std::env::VarError::NotPresent),
-        })
-        .expect("builds");
-        assert_eq!(client.server_url(), "https://api.clerk.com/v1");
-        let Some(Sendable::Header(_, value)) = &client.inner.credentials[0] else {
-            panic!("no bearer header");
-        };
-        assert_eq!(value, "Bearer sk_test_from_env");
-        assert!(value.is_sensitive());
-
-        let error = TestClient::from_lookup(0, |_| Err(std::env::VarError::NotPresent)).expect_err("no key");
-        assert_eq!(
-            error.to_string(),
-            "invalid client configuration: cannot read CLERK_SECRET_KEY: environment variable not found"
-        );
-    }
-
-    #[test]
-    fn debug_redacts_every_credential() {
-        let builder = bearer(TestClient::builder(), "sk_test_supersecret").credential(
-            1,
-            Credential::Basic {
-                user: "client_id".to_owned(),
-                password: SecretString::from("hunter2".to_owned()),
-            },
-        );
-        let debug = format!("{builder:?}");
-        assert!(!debug.contains("supersecret") && !debug.contains("hunter2"), "{debug}");
-        let client = builder.build().expect("builds");
-        let debug = format!("{client:?}");
-        assert!(!debug.contains("supersecret") && !debug.contains("hunter2"), "{debug}");
-        assert!(
-            debug.contains(r#"credentials: {"bearerAuth": "[redacted]", "ClientCredentials": "[redacted]"}"#),
-            "{debug}"
-        );
-    }
-}
+mod tests;

@@ -123,7 +123,7 @@ fn rotation_accepts_either_secret_and_a_signed_body_must_be_json() {
         Some(WebhookError::InvalidSecret)
     );
 
-    let signed = sign(SECRET, ID, TIMESTAMP, b"not json").expect("signs");
+    let signed = signed_headers(SECRET, ID, TIMESTAMP, b"not json").expect("signs");
     let error = webhook()
         .verify::<serde_json::Value>(&signed, b"not json")
         .expect_err("not JSON");
@@ -132,12 +132,12 @@ fn rotation_accepts_either_secret_and_a_signed_body_must_be_json() {
 
 #[test]
 fn sign_gives_the_headers_clerk_sends() {
-    let headers = sign(SECRET, ID, TIMESTAMP, BODY.as_bytes()).expect("signs");
+    let headers = signed_headers(SECRET, ID, TIMESTAMP, BODY.as_bytes()).expect("signs");
     assert_eq!(headers["svix-id"], ID);
     assert_eq!(headers["svix-timestamp"], TIMESTAMP.to_string().as_str());
     assert_eq!(headers["svix-signature"], SIGNATURE);
     assert_eq!(
-        sign(SECRET, "msg\n1", TIMESTAMP, b"{}").err(),
+        signed_headers(SECRET, "msg\n1", TIMESTAMP, b"{}").err(),
         Some(WebhookError::InvalidHeader("svix-id"))
     );
 }
@@ -172,7 +172,7 @@ fn the_events_macro_dispatches_on_type_and_keeps_unknown_events_whole() {
     assert!(error.contains("not an event with a `type`"), "{error}");
 
     let body = br#"{"type": "user.created", "data": {"id": "user_1"}}"#;
-    let headers = sign(SECRET, ID, TIMESTAMP, body).expect("signs");
+    let headers = signed_headers(SECRET, ID, TIMESTAMP, body).expect("signs");
     let verified = webhook().verify::<TestEvent>(&headers, body).expect("verifies");
     assert!(matches!(verified.event(), TestEvent::UserCreated(_)));
     assert!(verified.deviations().is_empty());

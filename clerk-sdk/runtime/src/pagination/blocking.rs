@@ -209,13 +209,12 @@ mod tests {
             Mock::given(any()).respond_with(Things).mount(&server).await;
             server
         });
-        let client = crate::runtime::Client::<TestApi>::builder()
+        let client = crate::Client::<TestApi>::builder()
             .server_url(server.uri())
             .build_blocking()
             .expect("builds");
 
-        let call =
-            client.wrap(crate::runtime::Call::<TestApi, Vec<Value>>::new(client.as_async(), &LIST, &[]).paged(&PAGING));
+        let call = client.wrap(crate::Call::<TestApi, Vec<Value>>::new(client.as_async(), &LIST, &[]).paged(&PAGING));
         let ids: Vec<String> = call
             .paginate()
             .items()

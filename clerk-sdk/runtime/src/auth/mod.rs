@@ -54,6 +54,7 @@
 mod cache;
 mod claims;
 mod error;
+mod fetch;
 mod keys;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
@@ -76,6 +77,9 @@ use cache::JwksCache;
 use claims::ClaimRules;
 pub use claims::{Actor, OrganizationClaims, SessionClaims};
 pub use error::AuthError;
+pub use fetch::JwksFuture;
+#[doc(hidden)]
+pub use fetch::fetch_jwks;
 pub use keys::Jwk;
 use keys::PublicKey;
 #[cfg(feature = "tower")]

@@ -1,5 +1,5 @@
 //! The blocking client, for programs without an async runtime (the `blocking` feature),
-//! generic over the [`Api`] it calls like the async [`Client`](crate::runtime::Client). The
+//! generic over the [`Api`] it calls like the async [`Client`](crate::Client). The
 //! public face of it, with an example, is the crate's `blocking` module.
 
 use std::fmt;
@@ -9,11 +9,11 @@ use crate::api::Api;
 use crate::error::SdkError;
 
 /// A blocking client. Build one with
-/// [`ClientBuilder::build_blocking`](crate::runtime::ClientBuilder::build_blocking), or wrap an
+/// [`ClientBuilder::build_blocking`](crate::ClientBuilder::build_blocking), or wrap an
 /// async client with [`Client::new`]. Cheap to clone: clones share the connection pool and the
 /// runtime.
 pub struct Client<A> {
-    client: crate::runtime::Client<A>,
+    client: crate::Client<A>,
     runtime: Arc<OwnedRuntime>,
 }
 
@@ -40,7 +40,7 @@ impl<A: Api> Client<A> {
     /// # Errors
     ///
     /// [`SdkError::Config`] if the runtime cannot be started.
-    pub fn new(client: crate::runtime::Client<A>) -> Result<Self, SdkError<A::ErrorBody>> {
+    pub fn new(client: crate::Client<A>) -> Result<Self, SdkError<A::ErrorBody>> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("clerk-sdk-blocking")
@@ -61,20 +61,20 @@ impl<A: Api> Client<A> {
     /// [`SdkError::Config`] if the variable is missing or empty, or the runtime cannot start.
     #[doc(hidden)]
     pub fn from_env_credential(scheme: usize) -> Result<Self, SdkError<A::ErrorBody>> {
-        Client::new(crate::runtime::Client::from_env_credential(scheme)?)
+        Client::new(crate::Client::from_env_credential(scheme)?)
     }
 }
 
 impl<A> Client<A> {
     /// The async client this one wraps.
-    pub fn as_async(&self) -> &crate::runtime::Client<A> {
+    pub fn as_async(&self) -> &crate::Client<A> {
         &self.client
     }
 
     /// Turns an async call into a blocking one on this client's runtime. Used by generated
     /// operations.
     #[doc(hidden)]
-    pub fn wrap<T, P>(&self, call: crate::runtime::Call<A, T, P>) -> Call<A, T, P> {
+    pub fn wrap<T, P>(&self, call: crate::Call<A, T, P>) -> Call<A, T, P> {
         Call {
             call,
             runtime: self.runtime.clone(),
@@ -95,10 +95,10 @@ impl Drop for OwnedRuntime {
 }
 
 /// A prepared blocking request; [`Call::send`] sends it and waits for the result. The
-/// overrides are those of the async [`Call`](crate::runtime::Call).
+/// overrides are those of the async [`Call`](crate::Call).
 #[must_use = "a Call does nothing until send() is called"]
 pub struct Call<A, T, P = ()> {
-    pub(crate) call: crate::runtime::Call<A, T, P>,
+    pub(crate) call: crate::Call<A, T, P>,
     pub(crate) runtime: Arc<OwnedRuntime>,
 }
 
@@ -113,7 +113,7 @@ impl<A, T, P> fmt::Debug for Call<A, T, P> {
 crate::__call_settings!(crate::__forward_call_settings, [A, T, P] Call<A, T, P>);
 
 impl<A, T, P> Call<A, T, P> {
-    fn map(self, change: impl FnOnce(crate::runtime::Call<A, T, P>) -> crate::runtime::Call<A, T, P>) -> Self {
+    fn map(self, change: impl FnOnce(crate::Call<A, T, P>) -> crate::Call<A, T, P>) -> Self {
         Call {
             call: change(self.call),
             runtime: self.runtime,
@@ -121,14 +121,14 @@ impl<A, T, P> Call<A, T, P> {
     }
 }
 
-impl<A: Api, T: crate::runtime::FromResponse + Send + 'static, P: 'static> Call<A, T, P> {
+impl<A: Api, T: crate::FromResponse + Send + 'static, P: 'static> Call<A, T, P> {
     /// Sends the request and waits for the decoded response.
     ///
     /// # Errors
     ///
     /// The same as the async call; see [`SdkError`].
     pub fn send(self) -> Result<T, SdkError<A::ErrorBody>> {
-        self.run(crate::runtime::Call::send)
+        self.run(crate::Call::send)
     }
 
     /// Sends the request and waits for the decoded response, with its status, headers and
@@ -138,12 +138,12 @@ impl<A: Api, T: crate::runtime::FromResponse + Send + 'static, P: 'static> Call<
     ///
     /// The same as [`Call::send`].
     pub fn send_with_response(self) -> Result<crate::Response<T>, SdkError<A::ErrorBody>> {
-        self.run(crate::runtime::Call::send_with_response)
+        self.run(crate::Call::send_with_response)
     }
 
     /// Runs `send` on the client's runtime and waits for its result. A panic in the call (in a
     /// hook, say) is raised again on the calling thread, as the async call would raise it.
-    fn run<R, F>(self, send: impl FnOnce(crate::runtime::Call<A, T, P>) -> F) -> Result<R, SdkError<A::ErrorBody>>
+    fn run<R, F>(self, send: impl FnOnce(crate::Call<A, T, P>) -> F) -> Result<R, SdkError<A::ErrorBody>>
     where
         R: Send + 'static,
         F: std::future::Future<Output = Result<R, SdkError<A::ErrorBody>>> + Send + 'static,

@@ -80,7 +80,7 @@ pub enum SdkError<E> {
         reason: String,
     },
     /// The response body was longer than the client's limit
-    /// ([`ClientBuilder::max_response_body`](crate::runtime::ClientBuilder::max_response_body)),
+    /// ([`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)),
     /// so it was not read in full.
     #[error("{operation}: the {status} response's body is over the {limit}-byte limit")]
     ResponseTooLarge {

@@ -63,7 +63,7 @@ pub enum WebhookError {
     /// A header the signature needs is missing (or not text).
     #[error("the webhook has no `{0}` header")]
     MissingHeader(&'static str),
-    /// A value given to [`sign`] (the message id) cannot be sent as a header.
+    /// A value given to [`signed_headers`] (the message id) cannot be sent as a header.
     #[error("the `{0}` value cannot be sent as a header")]
     InvalidHeader(&'static str),
     /// The timestamp header is not a number of seconds.
@@ -206,7 +206,7 @@ impl Webhook {
     /// A [`WebhookError`] saying which check failed, the first in this order: the headers, the
     /// timestamp, the signatures, then the JSON.
     pub fn verify<E: Event>(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified<E>, WebhookError> {
-        let [id, timestamp, signatures] = signed_headers(headers)?;
+        let [id, timestamp, signatures] = signature_headers(headers)?;
         self.verify_parts(id, timestamp, signatures, body)
     }
 
@@ -279,7 +279,7 @@ impl Webhook {
 }
 
 /// The id, timestamp and signature headers, of whichever scheme the webhook was sent with.
-fn signed_headers(headers: &HeaderMap) -> Result<[&str; 3], WebhookError> {
+fn signature_headers(headers: &HeaderMap) -> Result<[&str; 3], WebhookError> {
     let scheme = HEADERS
         .iter()
         .find(|names| headers.contains_key(names[0]))
@@ -294,15 +294,16 @@ fn signed_headers(headers: &HeaderMap) -> Result<[&str; 3], WebhookError> {
     Ok(values)
 }
 
-/// Signs `body` as Clerk would send it, with message id `id` at `timestamp` (seconds since
-/// the epoch): the `svix-id`, `svix-timestamp` and `svix-signature` headers. For tests of an
-/// application's webhook handler; the testing kit's `testing::webhooks` wraps it.
+/// The headers Clerk would send `body` with, as message id `id` at `timestamp` (seconds since
+/// the epoch): `svix-id`, `svix-timestamp` and `svix-signature`. For tests of an application's
+/// webhook handler that need a given id or time; [`sign_event`] signs an event as it would be
+/// delivered now.
 ///
 /// # Errors
 ///
 /// [`WebhookError::InvalidSecret`] if `secret` is not one, [`WebhookError::InvalidHeader`] if
 /// `id` cannot be sent as a header.
-pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<HeaderMap, WebhookError> {
+pub fn signed_headers(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<HeaderMap, WebhookError> {
     let key = Key::parse(secret)?;
     let timestamp = timestamp.to_string();
     let signature = key.sign(id, &timestamp, body);
@@ -352,7 +353,7 @@ pub fn sign_event<E: serde::Serialize + ?Sized>(secret: &str, event: &E) -> Resu
         "msg_test_{now}_{}",
         NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
-    let headers = sign(secret, &id, timestamp, &body)?;
+    let headers = signed_headers(secret, &id, timestamp, &body)?;
     Ok(Signed { headers, body })
 }
 
