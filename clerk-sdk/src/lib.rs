@@ -96,8 +96,3 @@
 mod generated;
 
 pub use generated::*;
-
-// The README's examples, compiled as doctests so that it cannot drift from the code.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;

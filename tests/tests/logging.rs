@@ -242,6 +242,7 @@ impl clerk_sdk::runtime::Api for KeyedApi {
     type ErrorBody = serde_json::Value;
     const DESCRIPTION: &'static clerk_sdk::runtime::ApiDescription = &clerk_sdk::runtime::ApiDescription {
         title: "Keyed API",
+        package: "test-api/1.0.0",
         default_server_url: None,
         server_template: "https://{domain}.example.com",
         version_header: None,

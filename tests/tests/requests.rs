@@ -20,11 +20,13 @@ fn assert_common_headers(sent: &common::Sent, has_body: bool) {
         "2026-05-12",
         "taken from the spec's info.version"
     );
-    let version = sent.header("user-agent").and_then(|ua| ua.strip_prefix("clerk-sdk/"));
+    let agent = sent.header("user-agent").unwrap_or_default();
+    let products: Vec<(&str, &str)> = agent.split(' ').filter_map(|product| product.split_once('/')).collect();
+    let names: Vec<&str> = products.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, ["clerk-sdk", "clerk-sdk-runtime"], "user-agent names the crate, then the runtime: {agent}");
     assert!(
-        version.is_some_and(|v| !v.is_empty() && v.split('.').all(|n| n.parse::<u32>().is_ok())),
-        "user-agent names the crate and its version: {:?}",
-        sent.header("user-agent")
+        products.iter().all(|(_, v)| !v.is_empty() && v.split('.').all(|n| n.parse::<u32>().is_ok())),
+        "each with its version: {agent}"
     );
     assert_eq!(sent.header("accept"), Some("application/json"));
     let content_type = sent.header("content-type");
@@ -335,6 +337,7 @@ async fn an_api_version_that_is_not_a_header_value_fails_the_call_instead_of_pan
         type ErrorBody = serde_json::Value;
         const DESCRIPTION: &'static ApiDescription = &ApiDescription {
             title: "Bad version",
+            package: "test-api/1.0.0",
             default_server_url: None,
             server_template: "",
             version_header: Some("2025-11-10\n"),

@@ -42,6 +42,7 @@ pub(crate) const SWITCHES: [&str; 2] = ["--check", "--deny-warnings"];
 /// A spec with its overlays applied, read for this generation.
 struct Spec {
     label: String,
+    shown: String,
     text: String,
     overlays: Vec<codegen::overlay::Overlay>,
 }
@@ -70,7 +71,7 @@ pub(crate) fn run(flags: &Flags) -> Result<ExitCode> {
         text: &events.text,
     });
     let mut generated = codegen::generate_with_events(&spec.text, events_spec, &config)
-        .with_context(|| format!("cannot generate from {}", spec.label))?;
+        .with_context(|| format!("cannot generate from {}", spec.shown))?;
     report_warnings(&generated, &spec, events.as_ref(), deny)?;
     // The spec itself goes beside the code, so the next generation can say what changed.
     let mut files = std::mem::take(&mut generated.files);
@@ -107,6 +108,7 @@ fn read(root: &Path, path: &Path, given: &[&str], deny: bool) -> Result<Spec> {
     print_warnings(&overlaid.warnings, &overlaid.label, deny)?;
     Ok(Spec {
         label: overlaid.label,
+        shown: overlaid.shown,
         text: overlaid.text,
         overlays: overlaid.overlays,
     })

@@ -201,6 +201,17 @@ fn display_path(path: &Path) -> String {
     }
 }
 
+/// How generated files name an input: its path in the checkout, or just its file name when it
+/// is outside, so that a generated crate says the same on every machine and holds no path of
+/// the machine it was made on.
+fn file_label(path: &Path) -> String {
+    let inside = std::path::absolute(path).is_ok_and(|absolute| absolute.starts_with(workspace::root()));
+    match path.file_name() {
+        Some(name) if !inside => name.to_string_lossy().into_owned(),
+        _ => display_path(path),
+    }
+}
+
 /// Reads a spec, refusing files over [`MAX_SPEC_BYTES`] before reading them.
 pub(crate) fn read_spec(path: &Path, label: &str) -> Result<String> {
     let size = std::fs::metadata(path)

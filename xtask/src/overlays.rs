@@ -10,8 +10,11 @@ use crate::display_path;
 
 /// A spec as a generation reads it: with its overlays applied.
 pub(crate) struct Overlaid {
-    /// How generated headers and messages name it: the spec's path, with the overlays'.
+    /// How generated headers name it: the spec's path, with the overlays' (see
+    /// [`crate::file_label`]).
     pub(crate) label: String,
+    /// How messages name it: the spec's path as given.
+    pub(crate) shown: String,
     /// The overlaid spec.
     pub(crate) text: String,
     /// The overlays applied, in order.
@@ -28,7 +31,8 @@ pub(crate) fn overlaid_spec(root: &Path, spec_path: &Path, given: &[&str]) -> Re
     let (text, warnings) = codegen::overlay::apply_all(&raw, &overlays)
         .with_context(|| format!("cannot apply the overlays to {spec_file}"))?;
     Ok(Overlaid {
-        label: label(&spec_file, &overlays),
+        label: label(&crate::file_label(spec_path), &overlays),
+        shown: spec_file.clone(),
         text,
         overlays,
         warnings,
@@ -71,9 +75,9 @@ fn default_overlays(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn read(path: &Path) -> Result<Overlay> {
-    let label = display_path(path);
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the overlay {label}"))?;
-    Ok(Overlay::parse(&text, &label)?)
+    let shown = display_path(path);
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the overlay {shown}"))?;
+    Overlay::parse(&text, &crate::file_label(path)).with_context(|| format!("cannot read the overlay {shown}"))
 }
 
 /// How a generated file's header names a spec with its overlays:

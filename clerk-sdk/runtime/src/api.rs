@@ -26,6 +26,9 @@ pub trait Api: Send + Sync + 'static {
 pub struct ApiDescription {
     /// `info.title`, such as `Clerk Backend API`.
     pub title: &'static str,
+    /// The generated crate and its version, such as `clerk-sdk/0.1.0`: the start of the
+    /// `User-Agent` header, before the runtime's own.
+    pub package: &'static str,
     /// The server requests go to when none is configured: the spec's first server, when its URL
     /// has no variables to fill in. `None` means every client must be given one.
     pub default_server_url: Option<&'static str>,
@@ -154,6 +157,7 @@ pub(crate) mod tests {
         type ErrorBody = serde_json::Value;
         const DESCRIPTION: &'static ApiDescription = &ApiDescription {
             title: "Test API",
+            package: "test-api/1.0.0",
             default_server_url: Some("https://api.clerk.com/v1"),
             server_template: "https://api.clerk.com/v1",
             version_header: Some("2026-05-12"),

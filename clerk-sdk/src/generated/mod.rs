@@ -38,6 +38,9 @@ impl ::clerk_sdk_runtime::__private::Api for ClerkBackendApi {
     type ErrorBody = models::ClerkErrors;
     const DESCRIPTION: &'static ::clerk_sdk_runtime::__private::ApiDescription = &::clerk_sdk_runtime::__private::ApiDescription {
         title: "Clerk Backend API",
+        package: ::core::concat!(
+            ::core::env!("CARGO_PKG_NAME"), "/", ::core::env!("CARGO_PKG_VERSION")
+        ),
         default_server_url: Some(DEFAULT_SERVER_URL),
         server_template: "https://api.clerk.com/v1",
         version_header: Some(API_VERSION),

@@ -151,6 +151,7 @@ fn api_description(api: &Api) -> TokenStream {
             type ErrorBody = #error_body;
             const DESCRIPTION: &'static #API_DESCRIPTION = &#API_DESCRIPTION {
                 title: #title,
+                package: ::core::concat!(::core::env!("CARGO_PKG_NAME"), "/", ::core::env!("CARGO_PKG_VERSION")),
                 default_server_url: #default_server,
                 server_template: #template,
                 version_header: #version_header,

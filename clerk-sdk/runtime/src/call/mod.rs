@@ -71,8 +71,8 @@ const PROTECTED_HEADERS: [HeaderName; 6] = [
     COOKIE,
 ];
 
-/// `clerk-sdk/<version>`.
-const SDK_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+/// `clerk-sdk-runtime/<version>`, the end of every request's `User-Agent`.
+pub(crate) const SDK_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The static description of an operation, emitted by the generator.
 #[derive(Debug)]

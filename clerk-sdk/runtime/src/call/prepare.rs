@@ -10,7 +10,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, USER
 use secrecy::ExposeSecret;
 
 use super::form::{encode, join};
-use super::{API_VERSION_HEADER, CallOptions, EncodedBody, Operation, SDK_USER_AGENT, UrlText};
+use super::{API_VERSION_HEADER, CallOptions, EncodedBody, Operation, UrlText};
 use crate::client::{ClientInner, check_cleartext, normalize_server_url};
 use crate::credentials::{Sendable, choose};
 use crate::error::BaseError as Error;
@@ -208,7 +208,7 @@ pub(super) fn build_request(prepared: &Prepared<'_>, url: Url) -> reqwest::Reque
     if let Some(cookie) = &prepared.cookie {
         headers.insert(COOKIE, cookie.clone());
     }
-    headers.insert(USER_AGENT, HeaderValue::from_static(SDK_USER_AGENT));
+    headers.insert(USER_AGENT, inner.user_agent.clone());
     headers.insert(ACCEPT, HeaderValue::from_static(prepared.operation.accept));
     if let Some(body) = &prepared.body {
         headers.insert(CONTENT_TYPE, body.content_type.clone());

@@ -80,6 +80,8 @@ pub(crate) struct ClientInner {
     pub(crate) strict_responses: bool,
     /// Whether requests are checked against the spec's constraints before they are sent.
     pub(crate) check_requests: bool,
+    /// `<crate>/<version> clerk-sdk-runtime/<version>`.
+    pub(crate) user_agent: reqwest::header::HeaderValue,
 }
 
 impl ClientInner {
@@ -281,6 +283,7 @@ impl<A: Api> ClientBuilder<A> {
                 own_http,
                 strict_responses: self.strict_responses,
                 check_requests: !self.unchecked_requests,
+                user_agent: user_agent(api),
             }),
             api: PhantomData,
         })
@@ -299,6 +302,14 @@ impl<A: Api> ClientBuilder<A> {
     pub fn build_blocking(self) -> Result<crate::blocking::Client<A>, SdkError<A::ErrorBody>> {
         crate::blocking::Client::new(self.build()?)
     }
+}
+
+/// The `User-Agent` of every request: the generated crate with its version, then the runtime
+/// with its own (the runtime's alone if the crate's name could not be sent).
+fn user_agent(api: &ApiDescription) -> reqwest::header::HeaderValue {
+    let runtime = crate::call::SDK_USER_AGENT;
+    reqwest::header::HeaderValue::from_str(&format!("{} {runtime}", api.package))
+        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(runtime))
 }
 
 /// Checks every given credential against its scheme, and that those the API always needs are

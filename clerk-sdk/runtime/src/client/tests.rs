@@ -91,6 +91,7 @@ fn required_credentials_and_servers_come_from_the_description() {
     const SCHEMES: &[crate::api::SecurityScheme] = crate::api::tests::SCHEMES;
     const STRICT: ApiDescription = ApiDescription {
         title: "Strict API",
+        package: "strict-api/1.0.0",
         default_server_url: None,
         server_template: "https://{domain}.example.com",
         version_header: None,

@@ -709,7 +709,7 @@ pub struct BillingSubscriptionItemEventPayload {
     /// Object type identifier for webhook events
     ///
     /// Required `object`.
-    pub object: Object,
+    pub object: BillingSubscriptionItemEventPayloadObject,
     /// Unique identifier for the subscription item
     ///
     /// Required `id`.
@@ -725,7 +725,7 @@ pub struct BillingSubscriptionItemEventPayload {
     /// * **upcoming**: a subscription item that is scheduled to start but has not started yet.
     ///
     /// Required `status`.
-    pub status: Status,
+    pub status: BillingSubscriptionItemEventPayloadStatus,
     /// Whether this subscription item is currently in a free-trial period
     ///
     /// Required `is_free_trial`.
@@ -788,9 +788,9 @@ pub struct BillingSubscriptionItemEventPayload {
 impl BillingSubscriptionItemEventPayload {
     /// Creates a [`BillingSubscriptionItemEventPayload`] from its required fields; optional fields start unset.
     pub fn new(
-        object: impl Into<Object>,
+        object: impl Into<BillingSubscriptionItemEventPayloadObject>,
         id: impl Into<String>,
-        status: impl Into<Status>,
+        status: impl Into<BillingSubscriptionItemEventPayloadStatus>,
         is_free_trial: impl Into<bool>,
         created_at: impl Into<i64>,
         updated_at: impl Into<i64>,
@@ -830,13 +830,98 @@ impl BillingSubscriptionItemEventPayload {
     }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
-    BillingSubscriptionItemEventPayload { required "object" : Object, required "id" :
-    String, required "status" : Status, required "is_free_trial" : bool, required
-    "created_at" : i64, required "updated_at" : i64, required "period_start" : i64,
-    required_nullable "period_end" : i64, required "interval" : String, required_nullable
-    "plan_id" : String, required_nullable "plan" : BillingSubscriptionItemEventPlan,
-    optional "payer" : BillingPayerEventPayload, required_nullable "subscription_id" :
-    String, optional "seats" : BillingSeats, }
+    BillingSubscriptionItemEventPayload { required "object" :
+    BillingSubscriptionItemEventPayloadObject, required "id" : String, required "status"
+    : BillingSubscriptionItemEventPayloadStatus, required "is_free_trial" : bool,
+    required "created_at" : i64, required "updated_at" : i64, required "period_start" :
+    i64, required_nullable "period_end" : i64, required "interval" : String,
+    required_nullable "plan_id" : String, required_nullable "plan" :
+    BillingSubscriptionItemEventPlan, optional "payer" : BillingPayerEventPayload,
+    required_nullable "subscription_id" : String, optional "seats" : BillingSeats, }
+);
+/// Object type identifier for webhook events
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingSubscriptionItemEventPayloadObject {
+    /// `commerce_subscription_item`
+    CommerceSubscriptionItem,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl BillingSubscriptionItemEventPayloadObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CommerceSubscriptionItem => "commerce_subscription_item",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+::clerk_sdk_runtime::__private::impl_open_enum!(
+    BillingSubscriptionItemEventPayloadObject, Unknown, { "commerce_subscription_item" =>
+    BillingSubscriptionItemEventPayloadObject::CommerceSubscriptionItem, }
+);
+/// Current status of the subscription item.
+///
+/// * **abandoned**: a subscription item that was scheduled and superseded before it started.
+/// * **active**: the subscription item describing the current state of the subscription.
+/// * **canceled**: a subscription item that will end at the end of the current billing period.
+/// * **ended**: a subscription item that was active and is no longer active.
+/// * **incomplete**: a subscription item that requires more user action before it can be active.
+/// * **past_due**: a subscription item that a payment is overdue on.
+/// * **upcoming**: a subscription item that is scheduled to start but has not started yet.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingSubscriptionItemEventPayloadStatus {
+    /// `abandoned`
+    Abandoned,
+    /// `active`
+    Active,
+    /// `canceled`
+    Canceled,
+    /// `ended`
+    Ended,
+    /// `incomplete`
+    Incomplete,
+    /// `past_due`
+    PastDue,
+    /// `upcoming`
+    Upcoming,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl BillingSubscriptionItemEventPayloadStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Abandoned => "abandoned",
+            Self::Active => "active",
+            Self::Canceled => "canceled",
+            Self::Ended => "ended",
+            Self::Incomplete => "incomplete",
+            Self::PastDue => "past_due",
+            Self::Upcoming => "upcoming",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+::clerk_sdk_runtime::__private::impl_open_enum!(
+    BillingSubscriptionItemEventPayloadStatus, Unknown, { "abandoned" =>
+    BillingSubscriptionItemEventPayloadStatus::Abandoned, "active" =>
+    BillingSubscriptionItemEventPayloadStatus::Active, "canceled" =>
+    BillingSubscriptionItemEventPayloadStatus::Canceled, "ended" =>
+    BillingSubscriptionItemEventPayloadStatus::Ended, "incomplete" =>
+    BillingSubscriptionItemEventPayloadStatus::Incomplete, "past_due" =>
+    BillingSubscriptionItemEventPayloadStatus::PastDue, "upcoming" =>
+    BillingSubscriptionItemEventPayloadStatus::Upcoming, }
 );
 /// Generated from the schema at `#/components/schemas/BillingSubscriptionItemEventPlan`.
 ///
@@ -1323,34 +1408,6 @@ impl ClerkError {
     ClerkError { required "message" : String, required "long_message" : String, required
     "code" : String, optional "meta" : serde_json::Map < String, serde_json::Value >, }
 );
-/// Generated from the schema at `#/components/schemas/OrganizationInvitationAcceptedPayload/allOf/1/properties/data`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Data {
-    /// Optional `public_organization_data`; left out when `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
-}
-impl Data {
-    /// Creates a [`Data`] from its required fields; optional fields start unset.
-    pub fn new() -> Self {
-        Self {
-            public_organization_data: Default::default(),
-        }
-    }
-    /// Sets `public_organization_data`.
-    pub fn public_organization_data(
-        mut self,
-        value: impl Into<OrganizationInvitationPublicOrganizationData>,
-    ) -> Self {
-        self.public_organization_data = Some(value.into());
-        self
-    }
-}
-::clerk_sdk_runtime::__private::modeled_struct!(
-    Data { optional_nullable "public_organization_data" :
-    OrganizationInvitationPublicOrganizationData, }
-);
 /// Generated from the schema at `#/components/schemas/DeletedObject`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `deleted`: `false`. The SDK reports each deviation; see the crate's `drift` module.
@@ -1718,7 +1775,7 @@ pub struct EmailCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -1751,7 +1808,7 @@ impl EmailCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -1759,88 +1816,8 @@ impl EmailCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     EmailCreated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : EmailEventPayload, }
-);
-/// The event attributes
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmailCreatedEventAttributes {
-    /// The HTTP request
-    ///
-    /// Optional `http_request`; left out when `None`.
-    #[serde(
-        default,
-        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub http_request: Option<EmailCreatedEventAttributesHttpRequest>,
-}
-impl EmailCreatedEventAttributes {
-    /// Creates a [`EmailCreatedEventAttributes`] from its required fields; optional fields start unset.
-    pub fn new() -> Self {
-        Self {
-            http_request: Default::default(),
-        }
-    }
-    /// Sets `http_request`.
-    pub fn http_request(
-        mut self,
-        value: impl Into<EmailCreatedEventAttributesHttpRequest>,
-    ) -> Self {
-        self.http_request = Some(value.into());
-        self
-    }
-}
-::clerk_sdk_runtime::__private::modeled_struct!(
-    EmailCreatedEventAttributes { optional "http_request" :
-    EmailCreatedEventAttributesHttpRequest, }
-);
-/// The HTTP request
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmailCreatedEventAttributesHttpRequest {
-    /// The client IP address
-    ///
-    /// Optional `client_ip`; left out when `None`.
-    #[serde(
-        default,
-        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_ip: Option<String>,
-    /// The user agent
-    ///
-    /// Optional `user_agent`; left out when `None`.
-    #[serde(
-        default,
-        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_agent: Option<String>,
-}
-impl EmailCreatedEventAttributesHttpRequest {
-    /// Creates a [`EmailCreatedEventAttributesHttpRequest`] from its required fields; optional fields start unset.
-    pub fn new() -> Self {
-        Self {
-            client_ip: Default::default(),
-            user_agent: Default::default(),
-        }
-    }
-    /// Sets `client_ip`.
-    pub fn client_ip(mut self, value: impl Into<String>) -> Self {
-        self.client_ip = Some(value.into());
-        self
-    }
-    /// Sets `user_agent`.
-    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
-        self.user_agent = Some(value.into());
-        self
-    }
-}
-::clerk_sdk_runtime::__private::modeled_struct!(
-    EmailCreatedEventAttributesHttpRequest { optional "client_ip" : String, optional
-    "user_agent" : String, }
 );
 /// Generated from the schema at `#/components/schemas/EmailEventPayload`.
 ///
@@ -2475,7 +2452,7 @@ pub struct ExternalAccountWithVerification {
     pub updated_at: i64,
     /// Required `verification`; `None` is sent as `null`.
     #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
-    pub verification: Option<Verification>,
+    pub verification: Option<ExternalAccountWithVerificationVerification>,
 }
 impl ExternalAccountWithVerification {
     /// Creates a [`ExternalAccountWithVerification`] from its required fields; optional fields start unset.
@@ -2492,7 +2469,7 @@ impl ExternalAccountWithVerification {
         public_metadata: impl Into<serde_json::Map<String, serde_json::Value>>,
         created_at: impl Into<i64>,
         updated_at: impl Into<i64>,
-        verification: impl Into<Option<Verification>>,
+        verification: impl Into<Option<ExternalAccountWithVerificationVerification>>,
     ) -> Self {
         Self {
             object: object.into(),
@@ -2557,7 +2534,8 @@ impl ExternalAccountWithVerification {
     "image_url" : String, optional_nullable "username" : String, optional_nullable
     "phone_number" : String, required "public_metadata" : serde_json::Map < String,
     serde_json::Value >, optional_nullable "label" : String, required "created_at" : i64,
-    required "updated_at" : i64, required_nullable "verification" : Verification, }
+    required "updated_at" : i64, required_nullable "verification" :
+    ExternalAccountWithVerificationVerification, }
 );
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2592,6 +2570,136 @@ impl ExternalAccountWithVerificationObject {
     ExternalAccountWithVerificationObject::ExternalAccount, "facebook_account" =>
     ExternalAccountWithVerificationObject::FacebookAccount, "google_account" =>
     ExternalAccountWithVerificationObject::GoogleAccount, }
+);
+/// Generated from the schema at `#/components/schemas/ExternalAccountWithVerification/properties/verification`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ExternalAccountWithVerificationVerification {
+    /// The variant tagged `object: "verification_oauth"`.
+    Oauth(VerificationOauth),
+    /// The variant tagged `object: "verification_google_one_tap"`.
+    GoogleOneTap(VerificationGoogleOneTap),
+    /// A variant this version of the SDK does not know, or a value whose `object` tag is missing, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl ExternalAccountWithVerificationVerification {
+    /// The value of the tag field that selects this variant.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Oauth(_) => Some("verification_oauth"),
+            Self::GoogleOneTap(_) => Some("verification_google_one_tap"),
+            Self::Unknown(raw) => raw.get("object").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for ExternalAccountWithVerificationVerification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Oauth(value) => {
+                ::clerk_sdk_runtime::__private::serialize_tagged(
+                    serializer,
+                    "object",
+                    "verification_oauth",
+                    value,
+                )
+            }
+            Self::GoogleOneTap(value) => {
+                ::clerk_sdk_runtime::__private::serialize_tagged(
+                    serializer,
+                    "object",
+                    "verification_google_one_tap",
+                    value,
+                )
+            }
+            Self::Unknown(raw) => serde::Serialize::serialize(raw, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let tagged = ::clerk_sdk_runtime::__private::Tagged::deserialize(
+            deserializer,
+            "object",
+        )?;
+        match tagged.tag() {
+            Some("verification_oauth") => {
+                tagged.decode("verification_oauth").map(Self::Oauth)
+            }
+            Some("verification_google_one_tap") => {
+                tagged.decode("verification_google_one_tap").map(Self::GoogleOneTap)
+            }
+            _ => tagged.fallback().map(Self::Unknown),
+        }
+    }
+}
+impl ::clerk_sdk_runtime::__private::Modeled
+for ExternalAccountWithVerificationVerification {
+    fn schema() -> &'static ::clerk_sdk_runtime::__private::Schema {
+        static SCHEMA: ::clerk_sdk_runtime::__private::Schema = ::clerk_sdk_runtime::__private::Schema::Tagged(
+            &::clerk_sdk_runtime::__private::TaggedUnion {
+                name: "ExternalAccountWithVerificationVerification",
+                tag: "object",
+                variants: &[
+                    (
+                        "verification_oauth",
+                        <VerificationOauth as ::clerk_sdk_runtime::__private::Modeled>::schema,
+                    ),
+                    (
+                        "verification_google_one_tap",
+                        <VerificationGoogleOneTap as ::clerk_sdk_runtime::__private::Modeled>::schema,
+                    ),
+                ],
+            },
+        );
+        &SCHEMA
+    }
+}
+/// The HTTP request
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct HttpRequest {
+    /// The client IP address
+    ///
+    /// Optional `client_ip`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_ip: Option<String>,
+    /// The user agent
+    ///
+    /// Optional `user_agent`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_agent: Option<String>,
+}
+impl HttpRequest {
+    /// Creates a [`HttpRequest`] from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            client_ip: Default::default(),
+            user_agent: Default::default(),
+        }
+    }
+    /// Sets `client_ip`.
+    pub fn client_ip(mut self, value: impl Into<String>) -> Self {
+        self.client_ip = Some(value.into());
+        self
+    }
+    /// Sets `user_agent`.
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+}
+::clerk_sdk_runtime::__private::modeled_struct!(
+    HttpRequest { optional "client_ip" : String, optional "user_agent" : String, }
 );
 /// Generated from the schema at `#/components/schemas/IdentificationLink`.
 ///
@@ -2767,32 +2875,6 @@ impl InvitationStatus {
     InvitationStatus, Unknown, { "pending" => InvitationStatus::Pending, "accepted" =>
     InvitationStatus::Accepted, "revoked" => InvitationStatus::Revoked, "expired" =>
     InvitationStatus::Expired, }
-);
-/// Object type identifier for webhook events
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Object {
-    /// `commerce_subscription_item`
-    CommerceSubscriptionItem,
-    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
-    Unknown(String),
-}
-impl Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceSubscriptionItem => "commerce_subscription_item",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether this is a value this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-}
-::clerk_sdk_runtime::__private::impl_open_enum!(
-    Object, Unknown, { "commerce_subscription_item" => Object::CommerceSubscriptionItem,
-    }
 );
 /// Generated from the schema at `#/components/schemas/Organization`.
 ///
@@ -2997,7 +3079,7 @@ pub struct OrganizationCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -3030,7 +3112,7 @@ impl OrganizationCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -3038,7 +3120,7 @@ impl OrganizationCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationCreated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : Organization, }
 );
 /// Generated from the schema at `#/x-webhooks/organization.deleted/post/requestBody/content/application~1json/schema`.
@@ -3063,7 +3145,7 @@ pub struct OrganizationDeleted {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -3096,7 +3178,7 @@ impl OrganizationDeleted {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -3104,7 +3186,7 @@ impl OrganizationDeleted {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationDeleted { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : DeletedObject, }
 );
 /// An organization domain
@@ -3252,7 +3334,7 @@ pub struct OrganizationDomainCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -3285,7 +3367,7 @@ impl OrganizationDomainCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -3293,8 +3375,9 @@ impl OrganizationDomainCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationDomainCreated { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" : OrganizationDomain, }
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
+    OrganizationDomain, }
 );
 /// Generated from the schema at `#/x-webhooks/organizationDomain.deleted/post/requestBody/content/application~1json/schema`.
 ///
@@ -3318,7 +3401,7 @@ pub struct OrganizationDomainDeleted {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -3351,7 +3434,7 @@ impl OrganizationDomainDeleted {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -3359,8 +3442,9 @@ impl OrganizationDomainDeleted {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationDomainDeleted { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" : DeletedObject, }
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" : DeletedObject,
+    }
 );
 /// Mode of enrollment for the domain
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3448,7 +3532,7 @@ pub struct OrganizationDomainUpdated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -3481,7 +3565,7 @@ impl OrganizationDomainUpdated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -3489,8 +3573,9 @@ impl OrganizationDomainUpdated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationDomainUpdated { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" : OrganizationDomain, }
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
+    OrganizationDomain, }
 );
 /// The verification object from an organization domain
 ///
@@ -3567,7 +3652,7 @@ pub struct OrganizationInvitationAccepted {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -3600,7 +3685,7 @@ impl OrganizationInvitationAccepted {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -3608,7 +3693,7 @@ impl OrganizationInvitationAccepted {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationInvitationAccepted { required "object" : String, required "type" :
-    String, optional "event_attributes" : EmailCreatedEventAttributes, required
+    String, optional "event_attributes" : WebhookEventPayloadEventAttributes, required
     "timestamp" : i64, required "instance_id" : String, required "data" :
     OrganizationInvitationAcceptedPayload, }
 );
@@ -3621,7 +3706,7 @@ pub struct OrganizationInvitationAcceptedPayload {
     /// String representing the object's type. Objects of the same type share the same value.
     ///
     /// Required `object`.
-    pub object: OrganizationInvitationCreatedDataObject,
+    pub object: OrganizationInvitationObject,
     /// Required `id`.
     pub id: String,
     /// Required `email_address`.
@@ -3680,12 +3765,12 @@ pub struct OrganizationInvitationAcceptedPayload {
     /// Required `user_id`.
     pub user_id: String,
     /// Required `data`.
-    pub data: Data,
+    pub data: OrganizationInvitationAcceptedPayloadData,
 }
 impl OrganizationInvitationAcceptedPayload {
     /// Creates a [`OrganizationInvitationAcceptedPayload`] from its required fields; optional fields start unset.
     pub fn new(
-        object: impl Into<OrganizationInvitationCreatedDataObject>,
+        object: impl Into<OrganizationInvitationObject>,
         id: impl Into<String>,
         email_address: impl Into<String>,
         role: impl Into<String>,
@@ -3698,7 +3783,7 @@ impl OrganizationInvitationAcceptedPayload {
         created_at: impl Into<i64>,
         updated_at: impl Into<i64>,
         user_id: impl Into<String>,
-        data: impl Into<Data>,
+        data: impl Into<OrganizationInvitationAcceptedPayloadData>,
     ) -> Self {
         Self {
             object: object.into(),
@@ -3741,15 +3826,43 @@ impl OrganizationInvitationAcceptedPayload {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationInvitationAcceptedPayload { required "object" :
-    OrganizationInvitationCreatedDataObject, required "id" : String, required
-    "email_address" : String, required "role" : String, required "role_name" : String,
-    optional "organization_id" : String, required_nullable "inviter_id" : String,
+    OrganizationInvitationObject, required "id" : String, required "email_address" :
+    String, required "role" : String, required "role_name" : String, optional
+    "organization_id" : String, required_nullable "inviter_id" : String,
     required_nullable "public_inviter_data" : OrganizationInvitationPublicUserData,
     optional "status" : String, required "public_metadata" : serde_json::Map < String,
     serde_json::Value >, optional "private_metadata" : serde_json::Map < String,
     serde_json::Value >, required_nullable "url" : String, required_nullable "expires_at"
     : i64, required "created_at" : i64, required "updated_at" : i64, required "user_id" :
-    String, required "data" : Data, }
+    String, required "data" : OrganizationInvitationAcceptedPayloadData, }
+);
+/// Generated from the schema at `#/components/schemas/OrganizationInvitationAcceptedPayload/allOf/1/properties/data`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrganizationInvitationAcceptedPayloadData {
+    /// Optional `public_organization_data`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
+}
+impl OrganizationInvitationAcceptedPayloadData {
+    /// Creates a [`OrganizationInvitationAcceptedPayloadData`] from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            public_organization_data: Default::default(),
+        }
+    }
+    /// Sets `public_organization_data`.
+    pub fn public_organization_data(
+        mut self,
+        value: impl Into<OrganizationInvitationPublicOrganizationData>,
+    ) -> Self {
+        self.public_organization_data = Some(value.into());
+        self
+    }
+}
+::clerk_sdk_runtime::__private::modeled_struct!(
+    OrganizationInvitationAcceptedPayloadData { optional_nullable
+    "public_organization_data" : OrganizationInvitationPublicOrganizationData, }
 );
 /// Generated from the schema at `#/x-webhooks/organizationInvitation.created/post/requestBody/content/application~1json/schema`.
 ///
@@ -3773,7 +3886,7 @@ pub struct OrganizationInvitationCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -3806,7 +3919,7 @@ impl OrganizationInvitationCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -3814,8 +3927,8 @@ impl OrganizationInvitationCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationInvitationCreated { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" :
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
     OrganizationInvitationCreatedData, }
 );
 /// An organization invitation
@@ -3827,7 +3940,7 @@ pub struct OrganizationInvitationCreatedData {
     /// String representing the object's type. Objects of the same type share the same value.
     ///
     /// Required `object`.
-    pub object: OrganizationInvitationCreatedDataObject,
+    pub object: OrganizationInvitationObject,
     /// Required `id`.
     pub id: String,
     /// Required `email_address`.
@@ -3888,7 +4001,7 @@ pub struct OrganizationInvitationCreatedData {
 impl OrganizationInvitationCreatedData {
     /// Creates a [`OrganizationInvitationCreatedData`] from its required fields; optional fields start unset.
     pub fn new(
-        object: impl Into<OrganizationInvitationCreatedDataObject>,
+        object: impl Into<OrganizationInvitationObject>,
         id: impl Into<String>,
         email_address: impl Into<String>,
         role: impl Into<String>,
@@ -3948,27 +4061,27 @@ impl OrganizationInvitationCreatedData {
     }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
-    OrganizationInvitationCreatedData { required "object" :
-    OrganizationInvitationCreatedDataObject, required "id" : String, required
-    "email_address" : String, required "role" : String, required "role_name" : String,
-    optional "organization_id" : String, required_nullable "inviter_id" : String,
-    required_nullable "public_inviter_data" : OrganizationInvitationPublicUserData,
-    optional "status" : String, required "public_metadata" : serde_json::Map < String,
-    serde_json::Value >, optional "private_metadata" : serde_json::Map < String,
-    serde_json::Value >, required_nullable "url" : String, required_nullable "expires_at"
-    : i64, required "created_at" : i64, required "updated_at" : i64, optional_nullable
-    "public_organization_data" : OrganizationInvitationPublicOrganizationData, }
+    OrganizationInvitationCreatedData { required "object" : OrganizationInvitationObject,
+    required "id" : String, required "email_address" : String, required "role" : String,
+    required "role_name" : String, optional "organization_id" : String, required_nullable
+    "inviter_id" : String, required_nullable "public_inviter_data" :
+    OrganizationInvitationPublicUserData, optional "status" : String, required
+    "public_metadata" : serde_json::Map < String, serde_json::Value >, optional
+    "private_metadata" : serde_json::Map < String, serde_json::Value >, required_nullable
+    "url" : String, required_nullable "expires_at" : i64, required "created_at" : i64,
+    required "updated_at" : i64, optional_nullable "public_organization_data" :
+    OrganizationInvitationPublicOrganizationData, }
 );
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum OrganizationInvitationCreatedDataObject {
+pub enum OrganizationInvitationObject {
     /// `organization_invitation`
     OrganizationInvitation,
     /// A value this version of the SDK does not know, kept verbatim so it round-trips.
     Unknown(String),
 }
-impl OrganizationInvitationCreatedDataObject {
+impl OrganizationInvitationObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3982,8 +4095,8 @@ impl OrganizationInvitationCreatedDataObject {
     }
 }
 ::clerk_sdk_runtime::__private::impl_open_enum!(
-    OrganizationInvitationCreatedDataObject, Unknown, { "organization_invitation" =>
-    OrganizationInvitationCreatedDataObject::OrganizationInvitation, }
+    OrganizationInvitationObject, Unknown, { "organization_invitation" =>
+    OrganizationInvitationObject::OrganizationInvitation, }
 );
 /// Generated from the schema at `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
 ///
@@ -4102,7 +4215,7 @@ pub struct OrganizationInvitationRevoked {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -4135,7 +4248,7 @@ impl OrganizationInvitationRevoked {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -4143,8 +4256,8 @@ impl OrganizationInvitationRevoked {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationInvitationRevoked { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" :
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
     OrganizationInvitationRevokedData, }
 );
 /// An organization invitation
@@ -4156,7 +4269,7 @@ pub struct OrganizationInvitationRevokedData {
     /// String representing the object's type. Objects of the same type share the same value.
     ///
     /// Required `object`.
-    pub object: OrganizationInvitationCreatedDataObject,
+    pub object: OrganizationInvitationObject,
     /// Required `id`.
     pub id: String,
     /// Required `email_address`.
@@ -4217,7 +4330,7 @@ pub struct OrganizationInvitationRevokedData {
 impl OrganizationInvitationRevokedData {
     /// Creates a [`OrganizationInvitationRevokedData`] from its required fields; optional fields start unset.
     pub fn new(
-        object: impl Into<OrganizationInvitationCreatedDataObject>,
+        object: impl Into<OrganizationInvitationObject>,
         id: impl Into<String>,
         email_address: impl Into<String>,
         role: impl Into<String>,
@@ -4277,16 +4390,16 @@ impl OrganizationInvitationRevokedData {
     }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
-    OrganizationInvitationRevokedData { required "object" :
-    OrganizationInvitationCreatedDataObject, required "id" : String, required
-    "email_address" : String, required "role" : String, required "role_name" : String,
-    optional "organization_id" : String, required_nullable "inviter_id" : String,
-    required_nullable "public_inviter_data" : OrganizationInvitationPublicUserData,
-    optional "status" : String, required "public_metadata" : serde_json::Map < String,
-    serde_json::Value >, optional "private_metadata" : serde_json::Map < String,
-    serde_json::Value >, required_nullable "url" : String, required_nullable "expires_at"
-    : i64, required "created_at" : i64, required "updated_at" : i64, optional_nullable
-    "public_organization_data" : OrganizationInvitationPublicOrganizationData, }
+    OrganizationInvitationRevokedData { required "object" : OrganizationInvitationObject,
+    required "id" : String, required "email_address" : String, required "role" : String,
+    required "role_name" : String, optional "organization_id" : String, required_nullable
+    "inviter_id" : String, required_nullable "public_inviter_data" :
+    OrganizationInvitationPublicUserData, optional "status" : String, required
+    "public_metadata" : serde_json::Map < String, serde_json::Value >, optional
+    "private_metadata" : serde_json::Map < String, serde_json::Value >, required_nullable
+    "url" : String, required_nullable "expires_at" : i64, required "created_at" : i64,
+    required "updated_at" : i64, optional_nullable "public_organization_data" :
+    OrganizationInvitationPublicOrganizationData, }
 );
 /// A user's membership in an organization
 ///
@@ -4421,7 +4534,7 @@ pub struct OrganizationMembershipCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -4454,7 +4567,7 @@ impl OrganizationMembershipCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -4462,8 +4575,9 @@ impl OrganizationMembershipCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationMembershipCreated { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" : OrganizationMembership, }
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
+    OrganizationMembership, }
 );
 /// Generated from the schema at `#/x-webhooks/organizationMembership.deleted/post/requestBody/content/application~1json/schema`.
 ///
@@ -4487,7 +4601,7 @@ pub struct OrganizationMembershipDeleted {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -4520,7 +4634,7 @@ impl OrganizationMembershipDeleted {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -4528,8 +4642,9 @@ impl OrganizationMembershipDeleted {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationMembershipDeleted { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" : OrganizationMembership, }
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
+    OrganizationMembership, }
 );
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4672,7 +4787,7 @@ pub struct OrganizationMembershipUpdated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -4705,7 +4820,7 @@ impl OrganizationMembershipUpdated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -4713,8 +4828,9 @@ impl OrganizationMembershipUpdated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationMembershipUpdated { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" : OrganizationMembership, }
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
+    OrganizationMembership, }
 );
 /// Generated from the schema at `#/components/schemas/Organization/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4763,7 +4879,7 @@ pub struct OrganizationUpdated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -4796,7 +4912,7 @@ impl OrganizationUpdated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -4804,7 +4920,7 @@ impl OrganizationUpdated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationUpdated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : Organization, }
 );
 /// Generated from the schema at `#/components/schemas/Passkey`.
@@ -4974,7 +5090,7 @@ pub struct PaymentAttemptCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -5007,7 +5123,7 @@ impl PaymentAttemptCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -5015,8 +5131,9 @@ impl PaymentAttemptCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     PaymentAttemptCreated { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" : PaymentAttemptEventPayload, }
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
+    PaymentAttemptEventPayload, }
 );
 /// Generated from the schema at `#/components/schemas/PaymentAttemptEventPayload`.
 ///
@@ -5248,7 +5365,7 @@ pub struct PaymentAttemptUpdated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -5281,7 +5398,7 @@ impl PaymentAttemptUpdated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -5289,8 +5406,9 @@ impl PaymentAttemptUpdated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     PaymentAttemptUpdated { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" : PaymentAttemptEventPayload, }
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
+    PaymentAttemptEventPayload, }
 );
 /// Generated from the schema at `#/components/schemas/Permission`.
 ///
@@ -5370,7 +5488,7 @@ pub struct PermissionCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -5403,7 +5521,7 @@ impl PermissionCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -5411,7 +5529,7 @@ impl PermissionCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     PermissionCreated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : Permission, }
 );
 /// Generated from the schema at `#/x-webhooks/permission.deleted/post/requestBody/content/application~1json/schema`.
@@ -5436,7 +5554,7 @@ pub struct PermissionDeleted {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -5469,7 +5587,7 @@ impl PermissionDeleted {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -5477,7 +5595,7 @@ impl PermissionDeleted {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     PermissionDeleted { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : DeletedObject, }
 );
 /// Generated from the schema at `#/components/schemas/Permission/properties/object`.
@@ -5527,7 +5645,7 @@ pub struct PermissionUpdated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -5560,7 +5678,7 @@ impl PermissionUpdated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -5568,7 +5686,7 @@ impl PermissionUpdated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     PermissionUpdated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : Permission, }
 );
 /// Generated from the schema at `#/components/schemas/PhoneNumber`.
@@ -5870,7 +5988,7 @@ pub struct RoleCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -5903,7 +6021,7 @@ impl RoleCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -5911,7 +6029,7 @@ impl RoleCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     RoleCreated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : Role, }
 );
 /// Generated from the schema at `#/x-webhooks/role.deleted/post/requestBody/content/application~1json/schema`.
@@ -5936,7 +6054,7 @@ pub struct RoleDeleted {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -5969,7 +6087,7 @@ impl RoleDeleted {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -5977,7 +6095,7 @@ impl RoleDeleted {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     RoleDeleted { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : DeletedObject, }
 );
 /// Generated from the schema at `#/components/schemas/Role/properties/object`.
@@ -6027,7 +6145,7 @@ pub struct RoleUpdated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -6060,7 +6178,7 @@ impl RoleUpdated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -6068,7 +6186,7 @@ impl RoleUpdated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     RoleUpdated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : Role, }
 );
 /// Generated from the schema at `#/components/schemas/SAMLAccount`.
@@ -6594,7 +6712,7 @@ pub struct SessionCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -6627,7 +6745,7 @@ impl SessionCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -6635,7 +6753,7 @@ impl SessionCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SessionCreated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SessionEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/session.ended/post/requestBody/content/application~1json/schema`.
@@ -6660,7 +6778,7 @@ pub struct SessionEnded {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -6693,7 +6811,7 @@ impl SessionEnded {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -6701,7 +6819,7 @@ impl SessionEnded {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SessionEnded { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SessionEventPayload, }
 );
 /// Generated from the schema at `#/components/schemas/SessionEventPayload`.
@@ -6713,7 +6831,7 @@ pub struct SessionEventPayload {
     /// String representing the object's type. Objects of the same type share the same value.
     ///
     /// Required `object`.
-    pub object: SessionEventPayloadObject,
+    pub object: SessionObject,
     /// Required `id`.
     pub id: String,
     /// Required `user_id`.
@@ -6724,7 +6842,7 @@ pub struct SessionEventPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
     /// Required `status`.
-    pub status: SessionEventPayloadStatus,
+    pub status: SessionStatus,
     /// Optional `last_active_organization_id`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
@@ -6755,11 +6873,11 @@ pub struct SessionEventPayload {
 impl SessionEventPayload {
     /// Creates a [`SessionEventPayload`] from its required fields; optional fields start unset.
     pub fn new(
-        object: impl Into<SessionEventPayloadObject>,
+        object: impl Into<SessionObject>,
         id: impl Into<String>,
         user_id: impl Into<String>,
         client_id: impl Into<String>,
-        status: impl Into<SessionEventPayloadStatus>,
+        status: impl Into<SessionStatus>,
         last_active_at: impl Into<i64>,
         expire_at: impl Into<i64>,
         abandon_at: impl Into<i64>,
@@ -6804,24 +6922,24 @@ impl SessionEventPayload {
     }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
-    SessionEventPayload { required "object" : SessionEventPayloadObject, required "id" :
-    String, required "user_id" : String, required "client_id" : String, optional_nullable
-    "actor" : serde_json::Map < String, serde_json::Value >, required "status" :
-    SessionEventPayloadStatus, optional_nullable "last_active_organization_id" : String,
-    required "last_active_at" : i64, optional_nullable "latest_activity" :
-    SessionActivityResponse, required "expire_at" : i64, required "abandon_at" : i64,
-    required "updated_at" : i64, required "created_at" : i64, required "user" : User, }
+    SessionEventPayload { required "object" : SessionObject, required "id" : String,
+    required "user_id" : String, required "client_id" : String, optional_nullable "actor"
+    : serde_json::Map < String, serde_json::Value >, required "status" : SessionStatus,
+    optional_nullable "last_active_organization_id" : String, required "last_active_at" :
+    i64, optional_nullable "latest_activity" : SessionActivityResponse, required
+    "expire_at" : i64, required "abandon_at" : i64, required "updated_at" : i64, required
+    "created_at" : i64, required "user" : User, }
 );
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SessionEventPayloadObject {
+pub enum SessionObject {
     /// `session`
     Session,
     /// A value this version of the SDK does not know, kept verbatim so it round-trips.
     Unknown(String),
 }
-impl SessionEventPayloadObject {
+impl SessionObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6835,56 +6953,7 @@ impl SessionEventPayloadObject {
     }
 }
 ::clerk_sdk_runtime::__private::impl_open_enum!(
-    SessionEventPayloadObject, Unknown, { "session" =>
-    SessionEventPayloadObject::Session, }
-);
-/// Generated from the schema at `#/components/schemas/Session/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SessionEventPayloadStatus {
-    /// `active`
-    Active,
-    /// `revoked`
-    Revoked,
-    /// `ended`
-    Ended,
-    /// `expired`
-    Expired,
-    /// `removed`
-    Removed,
-    /// `abandoned`
-    Abandoned,
-    /// `replaced`
-    Replaced,
-    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
-    Unknown(String),
-}
-impl SessionEventPayloadStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Ended => "ended",
-            Self::Expired => "expired",
-            Self::Removed => "removed",
-            Self::Abandoned => "abandoned",
-            Self::Replaced => "replaced",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether this is a value this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-}
-::clerk_sdk_runtime::__private::impl_open_enum!(
-    SessionEventPayloadStatus, Unknown, { "active" => SessionEventPayloadStatus::Active,
-    "revoked" => SessionEventPayloadStatus::Revoked, "ended" =>
-    SessionEventPayloadStatus::Ended, "expired" => SessionEventPayloadStatus::Expired,
-    "removed" => SessionEventPayloadStatus::Removed, "abandoned" =>
-    SessionEventPayloadStatus::Abandoned, "replaced" =>
-    SessionEventPayloadStatus::Replaced, }
+    SessionObject, Unknown, { "session" => SessionObject::Session, }
 );
 /// Generated from the schema at `#/x-webhooks/session.pending/post/requestBody/content/application~1json/schema`.
 ///
@@ -6908,7 +6977,7 @@ pub struct SessionPending {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -6941,7 +7010,7 @@ impl SessionPending {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -6949,7 +7018,7 @@ impl SessionPending {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SessionPending { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SessionEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/session.removed/post/requestBody/content/application~1json/schema`.
@@ -6974,7 +7043,7 @@ pub struct SessionRemoved {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -7007,7 +7076,7 @@ impl SessionRemoved {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -7015,7 +7084,7 @@ impl SessionRemoved {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SessionRemoved { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SessionEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/session.revoked/post/requestBody/content/application~1json/schema`.
@@ -7040,7 +7109,7 @@ pub struct SessionRevoked {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -7073,7 +7142,7 @@ impl SessionRevoked {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -7081,8 +7150,54 @@ impl SessionRevoked {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SessionRevoked { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SessionEventPayload, }
+);
+/// Generated from the schema at `#/components/schemas/Session/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SessionStatus {
+    /// `active`
+    Active,
+    /// `revoked`
+    Revoked,
+    /// `ended`
+    Ended,
+    /// `expired`
+    Expired,
+    /// `removed`
+    Removed,
+    /// `abandoned`
+    Abandoned,
+    /// `replaced`
+    Replaced,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl SessionStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Revoked => "revoked",
+            Self::Ended => "ended",
+            Self::Expired => "expired",
+            Self::Removed => "removed",
+            Self::Abandoned => "abandoned",
+            Self::Replaced => "replaced",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+::clerk_sdk_runtime::__private::impl_open_enum!(
+    SessionStatus, Unknown, { "active" => SessionStatus::Active, "revoked" =>
+    SessionStatus::Revoked, "ended" => SessionStatus::Ended, "expired" =>
+    SessionStatus::Expired, "removed" => SessionStatus::Removed, "abandoned" =>
+    SessionStatus::Abandoned, "replaced" => SessionStatus::Replaced, }
 );
 /// Generated from the schema at `#/x-webhooks/sms.created/post/requestBody/content/application~1json/schema`.
 ///
@@ -7106,7 +7221,7 @@ pub struct SmsCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -7139,7 +7254,7 @@ impl SmsCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -7147,7 +7262,7 @@ impl SmsCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SmsCreated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SmsEventPayload, }
 );
 /// Generated from the schema at `#/components/schemas/SmsEventPayload`.
@@ -7260,59 +7375,6 @@ impl SmsEventPayload {
     : String, required "data" : serde_json::Map < String, serde_json::Value >, required
     "delivered_by_clerk" : bool, required "created_at_ms" : i64, }
 );
-/// Current status of the subscription item.
-///
-/// * **abandoned**: a subscription item that was scheduled and superseded before it started.
-/// * **active**: the subscription item describing the current state of the subscription.
-/// * **canceled**: a subscription item that will end at the end of the current billing period.
-/// * **ended**: a subscription item that was active and is no longer active.
-/// * **incomplete**: a subscription item that requires more user action before it can be active.
-/// * **past_due**: a subscription item that a payment is overdue on.
-/// * **upcoming**: a subscription item that is scheduled to start but has not started yet.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Status {
-    /// `abandoned`
-    Abandoned,
-    /// `active`
-    Active,
-    /// `canceled`
-    Canceled,
-    /// `ended`
-    Ended,
-    /// `incomplete`
-    Incomplete,
-    /// `past_due`
-    PastDue,
-    /// `upcoming`
-    Upcoming,
-    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
-    Unknown(String),
-}
-impl Status {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Abandoned => "abandoned",
-            Self::Active => "active",
-            Self::Canceled => "canceled",
-            Self::Ended => "ended",
-            Self::Incomplete => "incomplete",
-            Self::PastDue => "past_due",
-            Self::Upcoming => "upcoming",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether this is a value this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-}
-::clerk_sdk_runtime::__private::impl_open_enum!(
-    Status, Unknown, { "abandoned" => Status::Abandoned, "active" => Status::Active,
-    "canceled" => Status::Canceled, "ended" => Status::Ended, "incomplete" =>
-    Status::Incomplete, "past_due" => Status::PastDue, "upcoming" => Status::Upcoming, }
-);
 /// Generated from the schema at `#/x-webhooks/subscription.active/post/requestBody/content/application~1json/schema`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
@@ -7335,7 +7397,7 @@ pub struct SubscriptionActive {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -7368,7 +7430,7 @@ impl SubscriptionActive {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -7376,7 +7438,7 @@ impl SubscriptionActive {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionActive { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SubscriptionEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/subscription.created/post/requestBody/content/application~1json/schema`.
@@ -7401,7 +7463,7 @@ pub struct SubscriptionCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -7434,7 +7496,7 @@ impl SubscriptionCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -7442,7 +7504,7 @@ impl SubscriptionCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionCreated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SubscriptionEventPayload, }
 );
 /// Generated from the schema at `#/components/schemas/SubscriptionEventPayload`.
@@ -7654,7 +7716,7 @@ pub struct SubscriptionItemAbandoned {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -7687,7 +7749,7 @@ impl SubscriptionItemAbandoned {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -7695,8 +7757,8 @@ impl SubscriptionItemAbandoned {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionItemAbandoned { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" :
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.active/post/requestBody/content/application~1json/schema`.
@@ -7721,7 +7783,7 @@ pub struct SubscriptionItemActive {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -7754,7 +7816,7 @@ impl SubscriptionItemActive {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -7762,8 +7824,8 @@ impl SubscriptionItemActive {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionItemActive { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" :
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.canceled/post/requestBody/content/application~1json/schema`.
@@ -7788,7 +7850,7 @@ pub struct SubscriptionItemCanceled {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -7821,7 +7883,7 @@ impl SubscriptionItemCanceled {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -7829,8 +7891,8 @@ impl SubscriptionItemCanceled {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionItemCanceled { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" :
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.ended/post/requestBody/content/application~1json/schema`.
@@ -7855,7 +7917,7 @@ pub struct SubscriptionItemEnded {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -7888,7 +7950,7 @@ impl SubscriptionItemEnded {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -7896,8 +7958,8 @@ impl SubscriptionItemEnded {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionItemEnded { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" :
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.freeTrialEnding/post/requestBody/content/application~1json/schema`.
@@ -7922,7 +7984,7 @@ pub struct SubscriptionItemFreeTrialEnding {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -7955,7 +8017,7 @@ impl SubscriptionItemFreeTrialEnding {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -7963,7 +8025,7 @@ impl SubscriptionItemFreeTrialEnding {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionItemFreeTrialEnding { required "object" : String, required "type" :
-    String, optional "event_attributes" : EmailCreatedEventAttributes, required
+    String, optional "event_attributes" : WebhookEventPayloadEventAttributes, required
     "timestamp" : i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
@@ -7989,7 +8051,7 @@ pub struct SubscriptionItemIncomplete {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -8022,7 +8084,7 @@ impl SubscriptionItemIncomplete {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -8030,8 +8092,8 @@ impl SubscriptionItemIncomplete {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionItemIncomplete { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" :
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.pastDue/post/requestBody/content/application~1json/schema`.
@@ -8056,7 +8118,7 @@ pub struct SubscriptionItemPastDue {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -8089,7 +8151,7 @@ impl SubscriptionItemPastDue {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -8097,8 +8159,8 @@ impl SubscriptionItemPastDue {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionItemPastDue { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" :
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.upcoming/post/requestBody/content/application~1json/schema`.
@@ -8123,7 +8185,7 @@ pub struct SubscriptionItemUpcoming {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -8156,7 +8218,7 @@ impl SubscriptionItemUpcoming {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -8164,8 +8226,8 @@ impl SubscriptionItemUpcoming {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionItemUpcoming { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" :
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.updated/post/requestBody/content/application~1json/schema`.
@@ -8190,7 +8252,7 @@ pub struct SubscriptionItemUpdated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -8223,7 +8285,7 @@ impl SubscriptionItemUpdated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -8231,8 +8293,8 @@ impl SubscriptionItemUpdated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionItemUpdated { required "object" : String, required "type" : String,
-    optional "event_attributes" : EmailCreatedEventAttributes, required "timestamp" :
-    i64, required "instance_id" : String, required "data" :
+    optional "event_attributes" : WebhookEventPayloadEventAttributes, required
+    "timestamp" : i64, required "instance_id" : String, required "data" :
     BillingSubscriptionItemEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/subscription.pastDue/post/requestBody/content/application~1json/schema`.
@@ -8257,7 +8319,7 @@ pub struct SubscriptionPastDue {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -8290,7 +8352,7 @@ impl SubscriptionPastDue {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -8298,7 +8360,7 @@ impl SubscriptionPastDue {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionPastDue { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SubscriptionEventPayload, }
 );
 /// Generated from the schema at `#/x-webhooks/subscription.updated/post/requestBody/content/application~1json/schema`.
@@ -8323,7 +8385,7 @@ pub struct SubscriptionUpdated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -8356,7 +8418,7 @@ impl SubscriptionUpdated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -8364,7 +8426,7 @@ impl SubscriptionUpdated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SubscriptionUpdated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : SubscriptionEventPayload, }
 );
 /// Generated from the schema at `#/components/schemas/User`.
@@ -8755,7 +8817,7 @@ pub struct UserCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -8788,7 +8850,7 @@ impl UserCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -8796,7 +8858,7 @@ impl UserCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     UserCreated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : User, }
 );
 /// Generated from the schema at `#/x-webhooks/user.deleted/post/requestBody/content/application~1json/schema`.
@@ -8821,7 +8883,7 @@ pub struct UserDeleted {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -8854,7 +8916,7 @@ impl UserDeleted {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -8862,7 +8924,7 @@ impl UserDeleted {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     UserDeleted { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : DeletedObject, }
 );
 /// String representing the object's type. Objects of the same type share the same value.
@@ -8912,7 +8974,7 @@ pub struct UserUpdated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -8945,7 +9007,7 @@ impl UserUpdated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -8953,93 +9015,9 @@ impl UserUpdated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     UserUpdated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : User, }
 );
-/// Generated from the schema at `#/components/schemas/ExternalAccountWithVerification/properties/verification`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Verification {
-    /// The variant tagged `object: "verification_oauth"`.
-    Oauth(VerificationOauth),
-    /// The variant tagged `object: "verification_google_one_tap"`.
-    GoogleOneTap(VerificationGoogleOneTap),
-    /// A variant this version of the SDK does not know, or a value whose `object` tag is missing, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl Verification {
-    /// The value of the tag field that selects this variant.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Oauth(_) => Some("verification_oauth"),
-            Self::GoogleOneTap(_) => Some("verification_google_one_tap"),
-            Self::Unknown(raw) => raw.get("object").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-impl serde::Serialize for Verification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Oauth(value) => {
-                ::clerk_sdk_runtime::__private::serialize_tagged(
-                    serializer,
-                    "object",
-                    "verification_oauth",
-                    value,
-                )
-            }
-            Self::GoogleOneTap(value) => {
-                ::clerk_sdk_runtime::__private::serialize_tagged(
-                    serializer,
-                    "object",
-                    "verification_google_one_tap",
-                    value,
-                )
-            }
-            Self::Unknown(raw) => serde::Serialize::serialize(raw, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for Verification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let tagged = ::clerk_sdk_runtime::__private::Tagged::deserialize(
-            deserializer,
-            "object",
-        )?;
-        match tagged.tag() {
-            Some("verification_oauth") => {
-                tagged.decode("verification_oauth").map(Self::Oauth)
-            }
-            Some("verification_google_one_tap") => {
-                tagged.decode("verification_google_one_tap").map(Self::GoogleOneTap)
-            }
-            _ => tagged.fallback().map(Self::Unknown),
-        }
-    }
-}
-impl ::clerk_sdk_runtime::__private::Modeled for Verification {
-    fn schema() -> &'static ::clerk_sdk_runtime::__private::Schema {
-        static SCHEMA: ::clerk_sdk_runtime::__private::Schema = ::clerk_sdk_runtime::__private::Schema::Tagged(
-            &::clerk_sdk_runtime::__private::TaggedUnion {
-                name: "Verification",
-                tag: "object",
-                variants: &[
-                    (
-                        "verification_oauth",
-                        <VerificationOauth as ::clerk_sdk_runtime::__private::Modeled>::schema,
-                    ),
-                    (
-                        "verification_google_one_tap",
-                        <VerificationGoogleOneTap as ::clerk_sdk_runtime::__private::Modeled>::schema,
-                    ),
-                ],
-            },
-        );
-        &SCHEMA
-    }
-}
 /// Generated from the schema at `#/components/schemas/verification_admin`.
 ///
 /// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
@@ -10851,7 +10829,7 @@ pub struct WaitlistEntryCreated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -10884,7 +10862,7 @@ impl WaitlistEntryCreated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -10892,7 +10870,7 @@ impl WaitlistEntryCreated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     WaitlistEntryCreated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : WaitlistEntry, }
 );
 /// Generated from the schema at `#/components/schemas/WaitlistEntry/properties/object`.
@@ -10979,7 +10957,7 @@ pub struct WaitlistEntryUpdated {
         deserialize_with = "::clerk_sdk_runtime::__private::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub event_attributes: Option<EmailCreatedEventAttributes>,
+    pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     ///
     /// Required `timestamp`.
@@ -11012,7 +10990,7 @@ impl WaitlistEntryUpdated {
     /// Sets `event_attributes`.
     pub fn event_attributes(
         mut self,
-        value: impl Into<EmailCreatedEventAttributes>,
+        value: impl Into<WebhookEventPayloadEventAttributes>,
     ) -> Self {
         self.event_attributes = Some(value.into());
         self
@@ -11020,7 +10998,7 @@ impl WaitlistEntryUpdated {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     WaitlistEntryUpdated { required "object" : String, required "type" : String, optional
-    "event_attributes" : EmailCreatedEventAttributes, required "timestamp" : i64,
+    "event_attributes" : WebhookEventPayloadEventAttributes, required "timestamp" : i64,
     required "instance_id" : String, required "data" : WaitlistEntry, }
 );
 /// Generated from the schema at `#/components/schemas/Web3Wallet`.
@@ -11192,3 +11170,33 @@ impl ::clerk_sdk_runtime::__private::Modeled for Web3WalletVerification {
         &SCHEMA
     }
 }
+/// The event attributes
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct WebhookEventPayloadEventAttributes {
+    /// The HTTP request
+    ///
+    /// Optional `http_request`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub http_request: Option<HttpRequest>,
+}
+impl WebhookEventPayloadEventAttributes {
+    /// Creates a [`WebhookEventPayloadEventAttributes`] from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            http_request: Default::default(),
+        }
+    }
+    /// Sets `http_request`.
+    pub fn http_request(mut self, value: impl Into<HttpRequest>) -> Self {
+        self.http_request = Some(value.into());
+        self
+    }
+}
+::clerk_sdk_runtime::__private::modeled_struct!(
+    WebhookEventPayloadEventAttributes { optional "http_request" : HttpRequest, }
+);

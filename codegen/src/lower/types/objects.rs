@@ -20,18 +20,26 @@ struct PropertySlot<'a> {
     name: &'a String,
     slot: &'a ReferenceOr<Box<Schema>>,
     pointer: Pointer,
+    /// The component schema the property is written in, when the struct inherits it through an
+    /// `allOf` member's `$ref`: a type the property defines is that component's, shared by every
+    /// struct that inherits it, so it is named after the component, never after the first of
+    /// those structs to be lowered.
+    owner: Option<String>,
 }
 
 /// Adds an object schema's properties to `into` (replacing same-named ones), each to be lowered
-/// at its pointer under `schema_pointer`.
+/// at its pointer under `schema_pointer`; `owner` is the component they are written in, if they
+/// are inherited from one.
 fn add_properties<'a>(
     into: &mut IndexMap<&'a String, PropertySlot<'a>>,
     own: &'a Properties,
     schema_pointer: &Pointer,
+    owner: Option<&str>,
 ) {
     for (name, slot) in own {
         let pointer = schema_pointer.join("properties").join(name);
-        into.insert(name, PropertySlot { name, slot, pointer });
+        let owner = owner.map(str::to_owned);
+        into.insert(name, PropertySlot { name, slot, pointer, owner });
     }
 }
 
@@ -85,7 +93,7 @@ impl<'a> TypeLowerer<'a> {
         pointer: &Pointer,
     ) -> Result<TypeRef, Error> {
         let mut slots = IndexMap::new();
-        add_properties(&mut slots, properties, pointer);
+        add_properties(&mut slots, properties, pointer, None);
         self.define_struct_from(slots.into_values().collect(), required, hint, doc, pointer)
     }
 
@@ -106,9 +114,10 @@ impl<'a> TypeLowerer<'a> {
             name: wire_name,
             slot,
             pointer: field_pointer,
+            owner,
         } in properties
         {
-            let field_hint = self.nested_hint(&name, wire_name);
+            let field_hint = self.nested_hint(owner.as_deref().unwrap_or(&name), wire_name);
             let (field_doc, example) = match slot {
                 ReferenceOr::Item(schema) => (
                     schema.schema_data.description.clone(),
@@ -174,24 +183,26 @@ impl<'a> TypeLowerer<'a> {
         let mut member_doc = None;
         for &(index, member) in &members {
             let member_pointer = pointer.join("allOf").join(index.to_string());
-            let doc = self.collect_properties(member, &member_pointer, &mut properties, &mut required, 0)?;
+            let doc = self.collect_properties(member, &member_pointer, &mut properties, &mut required, None, 0)?;
             member_doc = member_doc.or(doc);
         }
-        add_properties(&mut properties, own_properties, pointer);
+        add_properties(&mut properties, own_properties, pointer, None);
         // A merged struct without a description of its own takes its first `$ref` member's.
         let doc = doc.or(member_doc);
         self.define_struct_from(properties.into_values().collect(), &required, hint, doc, pointer)
     }
 
     /// Adds the properties and required names of one `allOf` member (following `$ref`s and
-    /// nested `allOf`s) to `properties` and `required`. Returns the description of the schema
-    /// a `$ref` member leads to.
+    /// nested `allOf`s) to `properties` and `required`; `owner` is the component the member is
+    /// written in, if it is inside one a `$ref` led to. Returns the description of the schema a
+    /// `$ref` member leads to.
     fn collect_properties(
         &self,
         member: &'a ReferenceOr<Schema>,
         pointer: &Pointer,
         properties: &mut IndexMap<&'a String, PropertySlot<'a>>,
         required: &mut Vec<String>,
+        owner: Option<&str>,
         depth: usize,
     ) -> Result<Option<String>, Error> {
         if depth > 16 {
@@ -216,21 +227,28 @@ impl<'a> TypeLowerer<'a> {
                     ));
                 }
             };
+        // A `$ref` member's properties are its component's; inside it, they stay that
+        // component's through any depth of `allOf`.
+        let component = reference.as_ref().map(|(name, _)| type_name(name));
+        let owner = component.as_deref().or(owner);
         for (index, inner) in nested.iter().enumerate() {
             let inner_pointer = schema_pointer.join("allOf").join(index.to_string());
-            self.collect_properties(inner, &inner_pointer, properties, required, depth + 1)?;
+            self.collect_properties(inner, &inner_pointer, properties, required, owner, depth + 1)?;
         }
-        add_properties(properties, own, &schema_pointer);
+        add_properties(properties, own, &schema_pointer, owner);
         required.extend(own_required.iter().cloned());
         Ok(reference.and_then(|_| schema.schema_data.description.clone()))
     }
 
     /// The name hint for a type nested in `parent` at `property`: `{Parent}{Property}`, unless
-    /// that grows past [`READABLE_NAME_LEN`] characters and `{Property}` alone is still free.
+    /// that grows past [`READABLE_NAME_LEN`] characters, `{Property}` alone is still free, and it
+    /// says what it is on its own: two words at least (`PublicUserData`), never a bare `Object`,
+    /// `Data` or `Status`, which would name many unrelated types.
     fn nested_hint(&self, parent: &str, property: &str) -> String {
         let combined = format!("{parent}{}", type_name(property));
         let alone = type_name(property);
-        if combined.len() > READABLE_NAME_LEN && !self.type_names.contains(&alone) {
+        let words = alone.chars().filter(char::is_ascii_uppercase).count();
+        if combined.len() > READABLE_NAME_LEN && words >= 2 && !self.type_names.contains(&alone) {
             alone
         } else {
             combined
@@ -361,5 +379,42 @@ mod tests {
         let error = TypeRef::Named("Error".to_owned());
         assert_eq!(fields, [("error", &error, true), ("plain", &error, false)]);
         assert_eq!(types.len(), 2, "no merged type for the marker: {:?}", types.keys());
+    }
+
+    /// The struct `name` of `types`, as (field, type name) pairs.
+    fn field_types(types: &std::collections::BTreeMap<String, crate::model::TypeDef>, name: &str) -> Vec<(String, String)> {
+        let Some(TypeKind::Struct(def)) = types.get(name).map(|t| &t.kind) else {
+            panic!("{name} is a struct: {:?}", types.keys())
+        };
+        let name = |ty: &TypeRef| match ty {
+            TypeRef::Named(name) => name.clone(),
+            other => format!("{other:?}"),
+        };
+        def.fields.iter().map(|f| (f.wire_name.clone(), name(&f.ty))).collect()
+    }
+
+    #[test]
+    fn a_type_inherited_through_all_of_is_named_after_its_component_not_its_first_user() {
+        let schemas = "    Payload:\n      type: object\n      properties:\n        attributes: {type: object, properties: {ip: {type: string}}}\n    Created:\n      allOf:\n        - $ref: '#/components/schemas/Payload'\n        - {type: object, properties: {id: {type: string}}}\n    Deleted:\n      allOf:\n        - $ref: '#/components/schemas/Payload'\n        - {type: object, properties: {gone: {type: boolean}}}\n    Both:\n      type: object\n      properties:\n        created: {$ref: '#/components/schemas/Created'}\n        deleted: {$ref: '#/components/schemas/Deleted'}\n";
+        let (_, types) = lowered(schemas, "Both");
+        let attributes = ("attributes".to_owned(), "PayloadAttributes".to_owned());
+        assert!(field_types(&types, "Created").contains(&attributes), "{:?}", types.keys());
+        assert!(field_types(&types, "Deleted").contains(&attributes));
+        assert!(!types.contains_key("CreatedAttributes"), "{:?}", types.keys());
+    }
+
+    #[test]
+    fn a_long_name_falls_back_to_its_property_only_when_that_says_what_it_is() {
+        let schemas = "    ABillingSubscriptionItemEventPayloadThing:\n      type: object\n      properties:\n        object: {type: string, enum: [item]}\n        public_user_data: {type: object, properties: {id: {type: string}}}\n";
+        let (_, types) = lowered(schemas, "ABillingSubscriptionItemEventPayloadThing");
+        let fields = field_types(&types, "ABillingSubscriptionItemEventPayloadThing");
+        assert_eq!(
+            fields,
+            [
+                ("object".to_owned(), "ABillingSubscriptionItemEventPayloadThingObject".to_owned()),
+                ("public_user_data".to_owned(), "PublicUserData".to_owned()),
+            ]
+        );
+        assert!(!types.contains_key("Object"));
     }
 }
