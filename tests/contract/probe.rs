@@ -25,9 +25,9 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 
-use clerk_sdk::runtime::testing::{MockOperation, OperationVisitor, with_test_credentials};
-use clerk_sdk::runtime::{Api, Call, Client};
-use clerk_sdk::{Deviation, RetryConfig, SdkError};
+use api::runtime::testing::{MockOperation, OperationVisitor, with_test_credentials};
+use api::runtime::{Api, Call, Client};
+use api::{Deviation, RetryConfig, SdkError};
 
 /// Calls per operation in dynamic mode: Prism's answers differ each time.
 const DYNAMIC_CALLS: usize = 3;
@@ -249,7 +249,7 @@ async fn every_operation_decodes_what_prism_answers() {
     let context = Context {
         url: std::env::var("PRISM_URL").expect("PRISM_URL is set by `cargo xtask contract`"),
         http: {
-            clerk_sdk::tls::install_default_provider();
+            api::tls::install_default_provider();
             api::reqwest::Client::builder()
                 .redirect(api::reqwest::redirect::Policy::none())
                 .build()

@@ -11,12 +11,12 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::path::Path;
 
-use clerk_sdk::runtime::Api;
-use clerk_sdk::runtime::testing::{MockOperation, OperationVisitor, decode_as};
-use clerk_sdk::{Deviation, SdkError};
 use serde_json::Value;
 
 use super::api;
+use api::runtime::Api;
+use api::runtime::testing::{MockOperation, OperationVisitor, decode_as};
+use api::{Deviation, SdkError};
 
 #[path = "format.rs"]
 pub mod format;

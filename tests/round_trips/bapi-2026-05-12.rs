@@ -312,3 +312,67 @@ async fn users_created_between_pages_bring_no_duplicate_on_the_cursor_path() {
     assert_eq!(ids.len(), users.len(), "no user twice");
     assert_eq!(users.len(), 1234, "every user there at the start");
 }
+
+/// This crate's own client verifies a session token with the keys its own mock serves: the
+/// authenticator fetches them through the crate's `jwks().get_jwks()`, once.
+#[tokio::test]
+async fn a_session_token_verifies_through_the_crates_own_authenticator_and_mock() {
+    use bapi_2026_05_12::auth::AuthOptions;
+    use bapi_2026_05_12::auth::testing::{session_claims, sign_session_token};
+
+    let mock = MockClerk::start().await;
+    mock.serves_session_keys();
+    let auth = mock.clerk().authenticator(AuthOptions::new()).expect("an authenticator");
+    let token = sign_session_token(&session_claims("user_2g7np7Hrk0SN6kj5EDMLDaKNL0S"));
+    for _ in 0..3 {
+        let claims = auth.verify_token(&token).await.expect("verifies");
+        assert_eq!(claims.sub, "user_2g7np7Hrk0SN6kj5EDMLDaKNL0S");
+    }
+    let fetches: Vec<String> = mock.requests().iter().map(|request| request.path.clone()).collect();
+    assert_eq!(fetches, ["/jwks"], "the keys are fetched once, through the crate's own operation");
+    let forged = sign_session_token(&session_claims("user_1")).replace('.', ".x");
+    assert!(auth.verify_token(&forged).await.is_err());
+}
+
+/// A `user.created` delivery, signed as Clerk signs it, verifies into this crate's own events
+/// enum (generated from Clerk's webhooks spec into the same crate).
+#[test]
+fn a_signed_user_created_verifies_into_the_crates_own_events() {
+    use bapi_2026_05_12::events::WebhookEvent;
+    use bapi_2026_05_12::testing::webhooks::{fixtures, sign_event};
+    use bapi_2026_05_12::webhooks::Webhook;
+
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let delivery = sign_event(secret, &fixtures::user_created()).expect("signs");
+    let verified = Webhook::new(secret)
+        .expect("a secret")
+        .verify::<WebhookEvent>(&delivery.headers, &delivery.body)
+        .expect("verifies");
+    let WebhookEvent::UserCreated(event) = verified.event() else {
+        panic!("a user.created event, not {}", verified.event().event_type());
+    };
+    assert_eq!(event.r#type, "user.created");
+    assert!(verified.deviations().is_empty(), "{:?}", verified.deviations());
+    let mut tampered = delivery.body.clone();
+    tampered.push(b' ');
+    assert!(Webhook::new(secret).expect("a secret").verify::<WebhookEvent>(&delivery.headers, &tampered).is_err());
+}
+
+/// The blocking client and its kit: a mock started without `.await`, a list walked as an
+/// iterator.
+#[test]
+fn the_blocking_client_pages_through_a_list_of_its_mock() {
+    let mock = MockClerk::start_blocking();
+    let served = numbered_users(25);
+    mock.users().list().serves_list(served.clone());
+    let clerk = mock.blocking_clerk();
+    let ids: Vec<String> = clerk
+        .users()
+        .list(GetUserListQuery::default().limit(10))
+        .paginate()
+        .items()
+        .map(|user| user.expect("every page succeeds").id)
+        .collect();
+    let expected: Vec<String> = served.iter().map(|user| user.id.clone()).collect();
+    assert_eq!(ids, expected);
+}

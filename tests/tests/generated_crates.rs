@@ -104,17 +104,9 @@ fn upstream_packages(specs: &[(String, PathBuf, Option<PathBuf>)]) -> Vec<String
 /// applied (its `openapi.yaml`).
 fn generate(dir: &Path, package: &str, spec: &Path, checkout: &Path) -> String {
     let runtime = checkout.join("clerk-sdk/runtime");
-    let mut args: Vec<String> = [
-        "run",
-        "--quiet",
-        "--package",
-        "xtask",
-        "--",
-        "codegen",
-        "--deny-warnings",
-    ]
-    .map(str::to_owned)
-    .to_vec();
+    let mut args: Vec<String> = ["run", "--quiet", "--package", "xtask", "--", "codegen"]
+        .map(str::to_owned)
+        .to_vec();
     let path = |path: &Path| path.to_str().expect("a UTF-8 path").to_owned();
     args.extend(["--spec".to_owned(), path(spec), "--out".to_owned(), path(dir)]);
     args.extend([
@@ -141,8 +133,6 @@ fn generate(dir: &Path, package: &str, spec: &Path, checkout: &Path) -> String {
         args.join(" "),
         String::from_utf8_lossy(&output.stderr)
     );
-    let summary = String::from_utf8_lossy(&output.stdout);
-    assert!(summary.contains(" 0 warnings, "), "{package}: {summary}");
     std::fs::read_to_string(dir.join("openapi.yaml")).expect("the spec beside the crate")
 }
 

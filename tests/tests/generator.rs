@@ -39,7 +39,12 @@ fn checked_in_sdk_matches_the_generator() {
     };
     let generated =
         codegen::generate_with_events(&phone_numbers_spec(), Some(events), &Config::default()).expect("generates");
-    assert!(generated.files.iter().any(|file| file.path == "src/generated/events/mod.rs"));
+    assert!(
+        generated
+            .files
+            .iter()
+            .any(|file| file.path == "src/generated/events/mod.rs")
+    );
     for file in &generated.files {
         let relative = format!("clerk-sdk/{}", file.path);
         assert!(

@@ -23,9 +23,15 @@ fn assert_common_headers(sent: &common::Sent, has_body: bool) {
     let agent = sent.header("user-agent").unwrap_or_default();
     let products: Vec<(&str, &str)> = agent.split(' ').filter_map(|product| product.split_once('/')).collect();
     let names: Vec<&str> = products.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, ["clerk-sdk", "clerk-sdk-runtime"], "user-agent names the crate, then the runtime: {agent}");
+    assert_eq!(
+        names,
+        ["clerk-sdk", "clerk-sdk-runtime"],
+        "user-agent names the crate, then the runtime: {agent}"
+    );
     assert!(
-        products.iter().all(|(_, v)| !v.is_empty() && v.split('.').all(|n| n.parse::<u32>().is_ok())),
+        products
+            .iter()
+            .all(|(_, v)| !v.is_empty() && v.split('.').all(|n| n.parse::<u32>().is_ok())),
         "each with its version: {agent}"
     );
     assert_eq!(sent.header("accept"), Some("application/json"));

@@ -114,7 +114,10 @@ fn check_names_a_hand_edited_file_and_codegen_repairs_it() {
             && main.ends_with(" ms"),
         "{summary}"
     );
-    assert_eq!(overlay, "overlay applied: spec/overlays/webhooks.yaml (Fixes to Clerk's webhooks spec)");
+    assert_eq!(
+        overlay,
+        "overlay applied: spec/overlays/webhooks.yaml (Fixes to Clerk's webhooks spec)"
+    );
     assert_eq!(change, "api: no change for users of the crate");
     assert!(xtask(&["codegen", "--check", "--out", out]).status.success());
 }
@@ -198,7 +201,9 @@ fn generates_any_spec_into_any_folder() {
         .find_map(|line| line.strip_prefix("version = "))
         .expect("a version");
     assert!(
-        manifest.contains(&format!("clerk-sdk-runtime = {{ version = {runtime_version}, default-features = false }}")),
+        manifest.contains(&format!(
+            "clerk-sdk-runtime = {{ version = {runtime_version}, default-features = false }}"
+        )),
         "{manifest}"
     );
     // A spec outside the checkout is named by its file name alone: no path of this machine.
@@ -207,7 +212,10 @@ fn generates_any_spec_into_any_folder() {
         "{manifest}"
     );
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs written");
-    assert!(lib.starts_with("// @generated") && lib.contains("pub use generated::*;"), "{lib}");
+    assert!(
+        lib.starts_with("// @generated") && lib.contains("pub use generated::*;"),
+        "{lib}"
+    );
     assert!(
         module.contains("::clerk_sdk_runtime::__private::client_types!(ThingsApi, Error, \"Things\");"),
         "{module}"

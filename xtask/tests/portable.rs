@@ -67,8 +67,11 @@ fn cargo_xtask_in(dir: &Path, target: &Path, args: &[&str]) -> Output {
 fn edit_generated(dir: &Path) -> PathBuf {
     let models = dir.join("clerk-sdk/src/generated/models.rs");
     let text = std::fs::read_to_string(&models).expect("reads");
-    std::fs::write(&models, text.replace("pub struct PhoneNumber {", "pub struct PhoneNumber { // edited"))
-        .expect("writes");
+    std::fs::write(
+        &models,
+        text.replace("pub struct PhoneNumber {", "pub struct PhoneNumber { // edited"),
+    )
+    .expect("writes");
     models
 }
 
@@ -109,11 +112,19 @@ fn two_checkouts_sharing_a_target_folder_each_act_on_their_own() {
     let edited = edit_generated(&second);
 
     let checked = cargo_xtask_in(&first, &target, &["codegen", "--check"]);
-    assert!(checked.status.success(), "the first checkout is up to date: {}", stderr(&checked));
+    assert!(
+        checked.status.success(),
+        "the first checkout is up to date: {}",
+        stderr(&checked)
+    );
     // The same binary, reused from the shared folder, checks the second checkout, not the first.
     let stale = cargo_xtask_in(&second, &target, &["codegen", "--check"]);
     assert_eq!(stale.status.code(), Some(1), "{}", stderr(&stale));
-    assert!(stderr(&stale).contains("clerk-sdk/src/generated/models.rs is stale"), "{}", stderr(&stale));
+    assert!(
+        stderr(&stale).contains("clerk-sdk/src/generated/models.rs is stale"),
+        "{}",
+        stderr(&stale)
+    );
     let repaired = cargo_xtask_in(&second, &target, &["codegen"]);
     assert!(repaired.status.success(), "{}", stderr(&repaired));
     assert!(!std::fs::read_to_string(&edited).expect("reads").contains("// edited"));
@@ -121,10 +132,17 @@ fn two_checkouts_sharing_a_target_folder_each_act_on_their_own() {
     // A crate generated from the second checkout names that checkout's runtime, relatively.
     let out = dir.path().join("generated/api");
     let args = ["codegen", "--spec", "spec/phone_numbers.yaml", "--out", path_str(&out)];
-    let generated = cargo_xtask_in(&second, &target, &[&args[..], &["--runtime-path", "clerk-sdk/runtime"]].concat());
+    let generated = cargo_xtask_in(
+        &second,
+        &target,
+        &[&args[..], &["--runtime-path", "clerk-sdk/runtime"]].concat(),
+    );
     assert!(generated.status.success(), "{}", stderr(&generated));
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("a manifest");
-    assert!(manifest.contains("path = \"../../second/clerk-sdk/runtime\""), "{manifest}");
+    assert!(
+        manifest.contains("path = \"../../second/clerk-sdk/runtime\""),
+        "{manifest}"
+    );
 }
 
 #[test]
@@ -144,14 +162,22 @@ fn a_whole_crate_names_the_runtime_by_version_relative_path_or_git_never_absolut
     assert!(by_path.contains(&format!("path = \"{relative}\"")), "{by_path}");
     let by_git = generate(
         "by-git",
-        &["--runtime-git", "https://example.com/clerk-sdk-rs.git", "--runtime-rev", "v0.1.0"],
+        &[
+            "--runtime-git",
+            "https://example.com/clerk-sdk-rs.git",
+            "--runtime-rev",
+            "v0.1.0",
+        ],
     );
     assert!(
         by_git.contains("clerk-sdk-runtime = { git = \"https://example.com/clerk-sdk-rs.git\", rev = \"v0.1.0\", default-features = false }"),
         "{by_git}"
     );
     let by_version = generate("by-version", &[]);
-    assert!(by_version.contains("clerk-sdk-runtime = { version = \""), "{by_version}");
+    assert!(
+        by_version.contains("clerk-sdk-runtime = { version = \""),
+        "{by_version}"
+    );
     for manifest in [&by_path, &by_git, &by_version] {
         let absolute: Vec<&str> = manifest.lines().filter(|line| line.contains("\"/")).collect();
         assert!(absolute.is_empty(), "absolute paths: {absolute:?}");
@@ -163,11 +189,17 @@ fn a_whole_crate_names_the_runtime_by_version_relative_path_or_git_never_absolut
 /// The path from `from` to `to`, as the generator writes it (through `..` from the crate).
 fn pathdiff(to: &Path, from: &Path) -> String {
     let (to, from) = (to.canonicalize().expect("exists"), from.canonicalize().expect("exists"));
-    let common = to.ancestors().find(|ancestor| from.starts_with(ancestor)).expect("a common folder");
+    let common = to
+        .ancestors()
+        .find(|ancestor| from.starts_with(ancestor))
+        .expect("a common folder");
     let ups = from.strip_prefix(common).expect("below").components().count();
     let down = to.strip_prefix(common).expect("below");
     let mut parts = vec!["..".to_owned(); ups];
-    parts.extend(down.components().map(|part| part.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        down.components()
+            .map(|part| part.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 
@@ -182,10 +214,24 @@ fn runtime_flags_are_checked() {
         assert_eq!(output.status.code(), Some(1), "{extra:?} must fail");
         stderr(&output)
     };
-    let both = run(&["--runtime-path", "clerk-sdk/runtime", "--runtime-git", "https://example.com/x.git"], &out);
-    assert!(both.contains("--runtime-path and --runtime-git name two runtimes"), "{both}");
+    let both = run(
+        &[
+            "--runtime-path",
+            "clerk-sdk/runtime",
+            "--runtime-git",
+            "https://example.com/x.git",
+        ],
+        &out,
+    );
+    assert!(
+        both.contains("--runtime-path and --runtime-git name two runtimes"),
+        "{both}"
+    );
     let nowhere = run(&["--runtime-path", "spec"], &out);
-    assert!(nowhere.contains("--runtime-path spec: no Cargo.toml there"), "{nowhere}");
+    assert!(
+        nowhere.contains("--runtime-path spec: no Cargo.toml there"),
+        "{nowhere}"
+    );
     let rev = run(&["--runtime-rev", "v1"], &out);
     assert!(rev.contains("--runtime-rev needs --runtime-git"), "{rev}");
     // clerk-sdk's manifest is hand-written: runtime flags do not apply to it.
@@ -211,12 +257,16 @@ fn an_api_and_a_webhooks_spec_generate_into_one_crate() {
     assert!(output.status.success(), "{}", stderr(&output));
     let summary = String::from_utf8_lossy(&output.stdout);
     assert!(
-        summary.starts_with("codegen: 45 webhook events, 183 types, from spec/webhooks.yaml with spec/overlays/webhooks.yaml\n"),
+        summary.starts_with(
+            "codegen: 45 webhook events, 183 types, from spec/webhooks.yaml with spec/overlays/webhooks.yaml\n"
+        ),
         "{summary}"
     );
     let events = std::fs::read_to_string(out.join("src/generated/events/mod.rs")).expect("the events module");
     assert!(
-        events.starts_with("// @generated by cargo xtask codegen from spec/webhooks.yaml with spec/overlays/webhooks.yaml."),
+        events.starts_with(
+            "// @generated by cargo xtask codegen from spec/webhooks.yaml with spec/overlays/webhooks.yaml."
+        ),
         "{events}"
     );
     assert!(out.join("src/generated/events/models.rs").exists());
@@ -225,8 +275,20 @@ fn an_api_and_a_webhooks_spec_generate_into_one_crate() {
     // A webhooks spec with no webhooks is refused.
     let refused = xtask_in(
         &workspace(),
-        &["codegen", "--spec", "spec/phone_numbers.yaml", "--webhooks", "spec/phone_numbers.yaml", "--out", path_str(&dir.path().join("x"))],
+        &[
+            "codegen",
+            "--spec",
+            "spec/phone_numbers.yaml",
+            "--webhooks",
+            "spec/phone_numbers.yaml",
+            "--out",
+            path_str(&dir.path().join("x")),
+        ],
     );
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr(&refused).contains("declares no webhooks"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("declares no webhooks"),
+        "{}",
+        stderr(&refused)
+    );
 }

@@ -63,21 +63,10 @@ macro_rules! __expectation_methods {
 
             /// Answers with the value `compute` makes from the request, as
             /// [`received`](Self::received) reads it back, and the operation's success status:
-            /// for a response that echoes what was sent, or numbers what it creates.
-            ///
-            /// ```
-            /// # #[cfg(feature = "testing")]
-            /// # async fn run() {
-            /// use clerk_sdk::testing::{MockClerk, fixtures};
-            ///
-            /// let mock = MockClerk::start().await;
-            /// mock.phone_numbers().create().returns_with(|request| {
-            ///     let mut phone = fixtures::phone_number();
-            ///     phone.phone_number = request.body.phone_number.clone();
-            ///     phone
-            /// });
-            /// # }
-            /// ```
+            /// for a response that echoes what was sent, or numbers what it creates, such as
+            /// `mock.phone_numbers().create().returns_with(|request| { let mut phone =
+            /// fixtures::phone_number(); phone.phone_number = request.body.phone_number.clone();
+            /// phone })`.
             ///
             /// If the request's body does not decode, the mock answers as it does a request
             /// nothing expected, and fails the test.
@@ -161,17 +150,8 @@ macro_rules! __expectation_methods {
 
             /// Says that no request meeting this expectation's conditions may come: one that
             /// does gets the mock's failure answer, fails the call at once when it comes from
-            /// one of the mock's clients, and fails the test when the mock is checked.
-            ///
-            /// ```
-            /// # #[cfg(feature = "testing")]
-            /// # async fn run() {
-            /// use clerk_sdk::testing::MockClerk;
-            ///
-            /// let mock = MockClerk::start().await;
-            /// mock.phone_numbers().delete().phone_number_id("phone_keep").never();
-            /// # }
-            /// ```
+            /// one of the mock's clients, and fails the test when the mock is checked: such as
+            /// `mock.phone_numbers().delete().phone_number_id("phone_keep").never()`.
             ///
             /// # Panics
             ///

@@ -90,7 +90,7 @@ impl BillingPayee {
 );
 /// Generated from the schema at `#/components/schemas/BillingPayerEventPayload`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `user_id`: `""`, `first_name`: `""`, `last_name`: `""`, `email`: `""`, `organization_id`: `""`, `organization_name`: `""`, `image_url`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `user_id`: `""`, `first_name`: `""`, `last_name`: `""`, `email`: `""`, `image_url`: `""`. The SDK reports each deviation; see the crate's `drift` module.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingPayerEventPayload {
@@ -125,12 +125,22 @@ pub struct BillingPayerEventPayload {
     pub email: String,
     /// Unique identifier for the organization (only populated for organization payers)
     ///
-    /// Required `organization_id`.
-    pub organization_id: String,
+    /// Optional `organization_id`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organization_id: Option<String>,
     /// Name of the organization (only populated for organization payers)
     ///
-    /// Required `organization_name`.
-    pub organization_name: String,
+    /// Optional `organization_name`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organization_name: Option<String>,
     /// URL of the profile image for the payer (user avatar or organization logo)
     ///
     /// Required `image_url`.
@@ -162,8 +172,6 @@ impl BillingPayerEventPayload {
         first_name: impl Into<String>,
         last_name: impl Into<String>,
         email: impl Into<String>,
-        organization_id: impl Into<String>,
-        organization_name: impl Into<String>,
         image_url: impl Into<String>,
     ) -> Self {
         Self {
@@ -173,8 +181,8 @@ impl BillingPayerEventPayload {
             first_name: first_name.into(),
             last_name: last_name.into(),
             email: email.into(),
-            organization_id: organization_id.into(),
-            organization_name: organization_name.into(),
+            organization_id: Default::default(),
+            organization_name: Default::default(),
             image_url: image_url.into(),
             created_at: Default::default(),
             updated_at: Default::default(),
@@ -183,6 +191,16 @@ impl BillingPayerEventPayload {
     /// Sets `object`.
     pub fn object(mut self, value: impl Into<BillingPayerEventPayloadObject>) -> Self {
         self.object = Some(value.into());
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets `organization_name`.
+    pub fn organization_name(mut self, value: impl Into<String>) -> Self {
+        self.organization_name = Some(value.into());
         self
     }
     /// Sets `created_at`.
@@ -199,8 +217,8 @@ impl BillingPayerEventPayload {
 ::clerk_sdk_runtime::__private::modeled_struct!(
     BillingPayerEventPayload { optional "object" : BillingPayerEventPayloadObject,
     required "id" : String, required "user_id" : String, required "first_name" : String,
-    required "last_name" : String, required "email" : String, required "organization_id"
-    : String, required "organization_name" : String, required "image_url" : String,
+    required "last_name" : String, required "email" : String, optional "organization_id"
+    : String, optional "organization_name" : String, required "image_url" : String,
     optional "created_at" : i64, optional "updated_at" : i64, }
 );
 /// String representing the object's type
@@ -559,7 +577,7 @@ impl BillingSubscriptionCredits {
 );
 /// Generated from the schema at `#/components/schemas/BillingSubscriptionItem`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `Unknown("")`, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`, `period_start`: `0`, `period_end`: `0`, `interval`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `status`: `Unknown("")`, `period_start`: `0`, `period_end`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItem {
@@ -569,20 +587,35 @@ pub struct BillingSubscriptionItem {
     pub id: String,
     /// String representing the object's type
     ///
-    /// Required `object`.
-    pub object: BillingSubscriptionItemObject,
+    /// Optional `object`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object: Option<BillingSubscriptionItemObject>,
     /// Current status of the subscription item
     ///
     /// Required `status`.
     pub status: BillingSubscriptionItemStatus,
     /// Unix timestamp in milliseconds when the subscription item was created
     ///
-    /// Required `created_at`.
-    pub created_at: i64,
+    /// Optional `created_at`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription item was most recently updated
     ///
-    /// Required `updated_at`.
-    pub updated_at: i64,
+    /// Optional `updated_at`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription item period started
     ///
     /// Required `period_start`.
@@ -593,8 +626,13 @@ pub struct BillingSubscriptionItem {
     pub period_end: i64,
     /// How frequently the payer will be charged while this subscription item is active
     ///
-    /// Required `interval`.
-    pub interval: BillingSubscriptionItemInterval,
+    /// Optional `interval`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub interval: Option<BillingSubscriptionItemInterval>,
     /// Unique identifier for the plan associated with this subscription item
     ///
     /// Required `plan_id`; `None` is sent as `null`.
@@ -637,37 +675,128 @@ pub struct BillingSubscriptionItem {
     /// Optional `credits`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<BillingSubscriptionCredits>,
+    /// The date the item's proration is computed from, `YYYY-MM-DD`.
+    ///
+    /// Optional `proration_date`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub proration_date: Option<String>,
+    /// How often the plan bills, such as `month`.
+    ///
+    /// Optional `plan_period`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub plan_period: Option<String>,
+    /// Unix timestamp in milliseconds when the subscription item was canceled.
+    ///
+    /// Optional `canceled_at`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<i64>,
+    /// Unix timestamp in milliseconds when the subscription item became past due.
+    ///
+    /// Optional `past_due_at`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub past_due_at: Option<i64>,
+    /// What the payer has paid for the item in all, in the currency's smallest unit.
+    ///
+    /// Optional `lifetime_paid`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifetime_paid: Option<i64>,
+    /// The amount of the next payment, in the currency's smallest unit.
+    ///
+    /// Optional `next_payment_amount`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_payment_amount: Option<i64>,
+    /// Unix timestamp in milliseconds of the next payment.
+    ///
+    /// Optional `next_payment_date`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_payment_date: Option<i64>,
+    /// The item's amount.
+    ///
+    /// Optional `amount`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<BillingAmount>,
 }
 impl BillingSubscriptionItem {
     /// Creates a [`BillingSubscriptionItem`] from its required fields; optional fields start unset.
     pub fn new(
         id: impl Into<String>,
-        object: impl Into<BillingSubscriptionItemObject>,
         status: impl Into<BillingSubscriptionItemStatus>,
-        created_at: impl Into<i64>,
-        updated_at: impl Into<i64>,
         period_start: impl Into<i64>,
         period_end: impl Into<i64>,
-        interval: impl Into<BillingSubscriptionItemInterval>,
         plan_id: impl Into<Option<String>>,
         plan: impl Into<Option<BillingPlan>>,
     ) -> Self {
         Self {
             id: id.into(),
-            object: object.into(),
+            object: Default::default(),
             status: status.into(),
-            created_at: created_at.into(),
-            updated_at: updated_at.into(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
             period_start: period_start.into(),
             period_end: period_end.into(),
-            interval: interval.into(),
+            interval: Default::default(),
             plan_id: plan_id.into(),
             plan: plan.into(),
             payer: Default::default(),
             subscription_id: Default::default(),
             credit: Default::default(),
             credits: Default::default(),
+            proration_date: Default::default(),
+            plan_period: Default::default(),
+            canceled_at: Default::default(),
+            past_due_at: Default::default(),
+            lifetime_paid: Default::default(),
+            next_payment_amount: Default::default(),
+            next_payment_date: Default::default(),
+            amount: Default::default(),
         }
+    }
+    /// Sets `object`.
+    pub fn object(mut self, value: impl Into<BillingSubscriptionItemObject>) -> Self {
+        self.object = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<i64>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets `interval`.
+    pub fn interval(
+        mut self,
+        value: impl Into<BillingSubscriptionItemInterval>,
+    ) -> Self {
+        self.interval = Some(value.into());
+        self
     }
     /// Sets `payer`.
     pub fn payer(mut self, value: impl Into<BillingPayerEventPayload>) -> Self {
@@ -689,16 +818,60 @@ impl BillingSubscriptionItem {
         self.credits = Some(value.into());
         self
     }
+    /// Sets `proration_date`.
+    pub fn proration_date(mut self, value: impl Into<String>) -> Self {
+        self.proration_date = Some(value.into());
+        self
+    }
+    /// Sets `plan_period`.
+    pub fn plan_period(mut self, value: impl Into<String>) -> Self {
+        self.plan_period = Some(value.into());
+        self
+    }
+    /// Sets `canceled_at`.
+    pub fn canceled_at(mut self, value: impl Into<i64>) -> Self {
+        self.canceled_at = Some(value.into());
+        self
+    }
+    /// Sets `past_due_at`.
+    pub fn past_due_at(mut self, value: impl Into<i64>) -> Self {
+        self.past_due_at = Some(value.into());
+        self
+    }
+    /// Sets `lifetime_paid`.
+    pub fn lifetime_paid(mut self, value: impl Into<i64>) -> Self {
+        self.lifetime_paid = Some(value.into());
+        self
+    }
+    /// Sets `next_payment_amount`.
+    pub fn next_payment_amount(mut self, value: impl Into<i64>) -> Self {
+        self.next_payment_amount = Some(value.into());
+        self
+    }
+    /// Sets `next_payment_date`.
+    pub fn next_payment_date(mut self, value: impl Into<i64>) -> Self {
+        self.next_payment_date = Some(value.into());
+        self
+    }
+    /// Sets `amount`.
+    pub fn amount(mut self, value: impl Into<BillingAmount>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
-    BillingSubscriptionItem { required "id" : String, required "object" :
+    BillingSubscriptionItem { required "id" : String, optional "object" :
     BillingSubscriptionItemObject, required "status" : BillingSubscriptionItemStatus,
-    required "created_at" : i64, required "updated_at" : i64, required "period_start" :
-    i64, required "period_end" : i64, required "interval" :
+    optional "created_at" : i64, optional "updated_at" : i64, required "period_start" :
+    i64, required "period_end" : i64, optional "interval" :
     BillingSubscriptionItemInterval, required_nullable "plan_id" : String,
     required_nullable "plan" : BillingPlan, optional "payer" : BillingPayerEventPayload,
     optional "subscription_id" : String, optional "credit" : BillingSubscriptionCredit,
-    optional_nullable "credits" : BillingSubscriptionCredits, }
+    optional_nullable "credits" : BillingSubscriptionCredits, optional "proration_date" :
+    String, optional "plan_period" : String, optional_nullable "canceled_at" : i64,
+    optional_nullable "past_due_at" : i64, optional "lifetime_paid" : i64, optional
+    "next_payment_amount" : i64, optional "next_payment_date" : i64, optional "amount" :
+    BillingAmount, }
 );
 /// Generated from the schema at `#/components/schemas/BillingSubscriptionItemEventPayload`.
 ///
@@ -845,6 +1018,8 @@ impl BillingSubscriptionItemEventPayload {
 pub enum BillingSubscriptionItemEventPayloadObject {
     /// `commerce_subscription_item`
     CommerceSubscriptionItem,
+    /// `subscription_item`
+    SubscriptionItem,
     /// A value this version of the SDK does not know, kept verbatim so it round-trips.
     Unknown(String),
 }
@@ -853,6 +1028,7 @@ impl BillingSubscriptionItemEventPayloadObject {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CommerceSubscriptionItem => "commerce_subscription_item",
+            Self::SubscriptionItem => "subscription_item",
             Self::Unknown(value) => value,
         }
     }
@@ -863,7 +1039,8 @@ impl BillingSubscriptionItemEventPayloadObject {
 }
 ::clerk_sdk_runtime::__private::impl_open_enum!(
     BillingSubscriptionItemEventPayloadObject, Unknown, { "commerce_subscription_item" =>
-    BillingSubscriptionItemEventPayloadObject::CommerceSubscriptionItem, }
+    BillingSubscriptionItemEventPayloadObject::CommerceSubscriptionItem,
+    "subscription_item" => BillingSubscriptionItemEventPayloadObject::SubscriptionItem, }
 );
 /// Current status of the subscription item.
 ///
@@ -1424,11 +1601,7 @@ pub struct DeletedObject {
     )]
     pub id: Option<String>,
     /// Optional `slug`; left out when `None`.
-    #[serde(
-        default,
-        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Required `deleted`.
     pub deleted: bool,
@@ -1468,8 +1641,8 @@ impl DeletedObject {
     }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
-    DeletedObject { required "object" : String, optional "id" : String, optional "slug" :
-    String, required "deleted" : bool, optional "external_id" : String, }
+    DeletedObject { required "object" : String, optional "id" : String, optional_nullable
+    "slug" : String, required "deleted" : bool, optional "external_id" : String, }
 );
 /// Generated from the schema at `#/components/schemas/EmailAddress`.
 ///
@@ -2726,7 +2899,7 @@ impl IdentificationLink {
 );
 /// Generated from the schema at `#/components/schemas/Invitation`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `public_metadata`: empty, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Invitation {
@@ -2736,8 +2909,13 @@ pub struct Invitation {
     pub id: String,
     /// Required `email_address`.
     pub email_address: String,
-    /// Required `public_metadata`.
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    /// Optional `public_metadata`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Optional `revoked`; left out when `None`.
     #[serde(
         default,
@@ -2774,7 +2952,6 @@ impl Invitation {
         object: impl Into<InvitationObject>,
         id: impl Into<String>,
         email_address: impl Into<String>,
-        public_metadata: impl Into<serde_json::Map<String, serde_json::Value>>,
         status: impl Into<InvitationStatus>,
         created_at: impl Into<i64>,
         updated_at: impl Into<i64>,
@@ -2783,7 +2960,7 @@ impl Invitation {
             object: object.into(),
             id: id.into(),
             email_address: email_address.into(),
-            public_metadata: public_metadata.into(),
+            public_metadata: Default::default(),
             revoked: Default::default(),
             status: status.into(),
             url: Default::default(),
@@ -2791,6 +2968,14 @@ impl Invitation {
             created_at: created_at.into(),
             updated_at: updated_at.into(),
         }
+    }
+    /// Sets `public_metadata`.
+    pub fn public_metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.public_metadata = Some(value.into());
+        self
     }
     /// Sets `revoked`.
     pub fn revoked(mut self, value: impl Into<bool>) -> Self {
@@ -2810,7 +2995,7 @@ impl Invitation {
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     Invitation { required "object" : InvitationObject, required "id" : String, required
-    "email_address" : String, required "public_metadata" : serde_json::Map < String,
+    "email_address" : String, optional "public_metadata" : serde_json::Map < String,
     serde_json::Value >, optional "revoked" : bool, required "status" : InvitationStatus,
     optional "url" : String, optional_nullable "expires_at" : i64, required "created_at"
     : i64, required "updated_at" : i64, }
@@ -3222,13 +3407,13 @@ pub struct OrganizationDomain {
     pub affiliation_email_address: Option<String>,
     /// Verification details for the user-facing affiliation between the domain and the organization (e.g. affiliation_email_code).
     ///
-    /// Required `affiliation_verification`; `None` is sent as `null`.
-    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    /// Optional `affiliation_verification`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliation_verification: Option<OrganizationDomainVerification>,
     /// Verification details for the underlying DNS domain ownership proof (TXT challenge or dashboard override). Null until ownership has been attempted.
     ///
-    /// Required `ownership_verification`; `None` is sent as `null`.
-    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    /// Optional `ownership_verification`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership_verification: Option<OrganizationDomainVerification>,
     /// Deprecated alias for `affiliation_verification`. Kept for backward compatibility on the current API version; will be removed in the next API version. Prefer `affiliation_verification`.
     ///
@@ -3266,8 +3451,6 @@ impl OrganizationDomain {
         name: impl Into<String>,
         enrollment_mode: impl Into<OrganizationDomainEnrollmentMode>,
         affiliation_email_address: impl Into<Option<String>>,
-        affiliation_verification: impl Into<Option<OrganizationDomainVerification>>,
-        ownership_verification: impl Into<Option<OrganizationDomainVerification>>,
         verification: impl Into<Option<OrganizationDomainVerification>>,
         total_pending_invitations: impl Into<i32>,
         total_pending_suggestions: impl Into<i32>,
@@ -3281,8 +3464,8 @@ impl OrganizationDomain {
             name: name.into(),
             enrollment_mode: enrollment_mode.into(),
             affiliation_email_address: affiliation_email_address.into(),
-            affiliation_verification: affiliation_verification.into(),
-            ownership_verification: ownership_verification.into(),
+            affiliation_verification: Default::default(),
+            ownership_verification: Default::default(),
             verification: verification.into(),
             total_pending_invitations: total_pending_invitations.into(),
             total_pending_suggestions: total_pending_suggestions.into(),
@@ -3290,6 +3473,22 @@ impl OrganizationDomain {
             created_at: created_at.into(),
             updated_at: updated_at.into(),
         }
+    }
+    /// Sets `affiliation_verification`.
+    pub fn affiliation_verification(
+        mut self,
+        value: impl Into<OrganizationDomainVerification>,
+    ) -> Self {
+        self.affiliation_verification = Some(value.into());
+        self
+    }
+    /// Sets `ownership_verification`.
+    pub fn ownership_verification(
+        mut self,
+        value: impl Into<OrganizationDomainVerification>,
+    ) -> Self {
+        self.ownership_verification = Some(value.into());
+        self
     }
     /// Sets `public_organization_data`.
     pub fn public_organization_data(
@@ -3304,8 +3503,8 @@ impl OrganizationDomain {
     OrganizationDomain { required "object" : OrganizationDomainObject, required "id" :
     String, required "organization_id" : String, required "name" : String, required
     "enrollment_mode" : OrganizationDomainEnrollmentMode, required_nullable
-    "affiliation_email_address" : String, required_nullable "affiliation_verification" :
-    OrganizationDomainVerification, required_nullable "ownership_verification" :
+    "affiliation_email_address" : String, optional_nullable "affiliation_verification" :
+    OrganizationDomainVerification, optional_nullable "ownership_verification" :
     OrganizationDomainVerification, required_nullable "verification" :
     OrganizationDomainVerification, required "total_pending_invitations" : i32, required
     "total_pending_suggestions" : i32, optional_nullable "public_organization_data" :
@@ -3603,8 +3802,8 @@ pub struct OrganizationDomainVerification {
     pub expire_at: Option<i64>,
     /// Unix timestamp of when ownership was verified. Only populated on `ownership_verification`; null on `affiliation_verification`.
     ///
-    /// Required `verified_at`; `None` is sent as `null`.
-    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    /// Optional `verified_at`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<i64>,
 }
 impl OrganizationDomainVerification {
@@ -3614,21 +3813,25 @@ impl OrganizationDomainVerification {
         strategy: impl Into<String>,
         attempts: impl Into<Option<i64>>,
         expire_at: impl Into<Option<i64>>,
-        verified_at: impl Into<Option<i64>>,
     ) -> Self {
         Self {
             status: status.into(),
             strategy: strategy.into(),
             attempts: attempts.into(),
             expire_at: expire_at.into(),
-            verified_at: verified_at.into(),
+            verified_at: Default::default(),
         }
+    }
+    /// Sets `verified_at`.
+    pub fn verified_at(mut self, value: impl Into<i64>) -> Self {
+        self.verified_at = Some(value.into());
+        self
     }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationDomainVerification { required "status" : String, required "strategy" :
     String, required_nullable "attempts" : i64, required_nullable "expire_at" : i64,
-    required_nullable "verified_at" : i64, }
+    optional_nullable "verified_at" : i64, }
 );
 /// Generated from the schema at `#/x-webhooks/organizationInvitation.accepted/post/requestBody/content/application~1json/schema`.
 ///
@@ -3699,7 +3902,7 @@ impl OrganizationInvitationAccepted {
 );
 /// An organization invitation
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `role`: `""`, `role_name`: `""`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`, `user_id`: `""`, `data`: its fields' empty values; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `role`: `""`, `role_name`: `""`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`, `user_id`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationAcceptedPayload {
@@ -3722,11 +3925,11 @@ pub struct OrganizationInvitationAcceptedPayload {
         skip_serializing_if = "Option::is_none"
     )]
     pub organization_id: Option<String>,
-    /// Required `inviter_id`; `None` is sent as `null`.
-    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    /// Optional `inviter_id`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inviter_id: Option<String>,
-    /// Required `public_inviter_data`; `None` is sent as `null`.
-    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    /// Optional `public_inviter_data`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_inviter_data: Option<OrganizationInvitationPublicUserData>,
     /// Optional `status`; left out when `None`.
     #[serde(
@@ -3764,8 +3967,13 @@ pub struct OrganizationInvitationAcceptedPayload {
     ///
     /// Required `user_id`.
     pub user_id: String,
-    /// Required `data`.
-    pub data: OrganizationInvitationAcceptedPayloadData,
+    /// Optional `data`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub data: Option<OrganizationInvitationAcceptedPayloadData>,
 }
 impl OrganizationInvitationAcceptedPayload {
     /// Creates a [`OrganizationInvitationAcceptedPayload`] from its required fields; optional fields start unset.
@@ -3775,15 +3983,12 @@ impl OrganizationInvitationAcceptedPayload {
         email_address: impl Into<String>,
         role: impl Into<String>,
         role_name: impl Into<String>,
-        inviter_id: impl Into<Option<String>>,
-        public_inviter_data: impl Into<Option<OrganizationInvitationPublicUserData>>,
         public_metadata: impl Into<serde_json::Map<String, serde_json::Value>>,
         url: impl Into<Option<String>>,
         expires_at: impl Into<Option<i64>>,
         created_at: impl Into<i64>,
         updated_at: impl Into<i64>,
         user_id: impl Into<String>,
-        data: impl Into<OrganizationInvitationAcceptedPayloadData>,
     ) -> Self {
         Self {
             object: object.into(),
@@ -3792,8 +3997,8 @@ impl OrganizationInvitationAcceptedPayload {
             role: role.into(),
             role_name: role_name.into(),
             organization_id: Default::default(),
-            inviter_id: inviter_id.into(),
-            public_inviter_data: public_inviter_data.into(),
+            inviter_id: Default::default(),
+            public_inviter_data: Default::default(),
             status: Default::default(),
             public_metadata: public_metadata.into(),
             private_metadata: Default::default(),
@@ -3802,12 +4007,25 @@ impl OrganizationInvitationAcceptedPayload {
             created_at: created_at.into(),
             updated_at: updated_at.into(),
             user_id: user_id.into(),
-            data: data.into(),
+            data: Default::default(),
         }
     }
     /// Sets `organization_id`.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets `inviter_id`.
+    pub fn inviter_id(mut self, value: impl Into<String>) -> Self {
+        self.inviter_id = Some(value.into());
+        self
+    }
+    /// Sets `public_inviter_data`.
+    pub fn public_inviter_data(
+        mut self,
+        value: impl Into<OrganizationInvitationPublicUserData>,
+    ) -> Self {
+        self.public_inviter_data = Some(value.into());
         self
     }
     /// Sets `status`.
@@ -3823,18 +4041,26 @@ impl OrganizationInvitationAcceptedPayload {
         self.private_metadata = Some(value.into());
         self
     }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        value: impl Into<OrganizationInvitationAcceptedPayloadData>,
+    ) -> Self {
+        self.data = Some(value.into());
+        self
+    }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationInvitationAcceptedPayload { required "object" :
     OrganizationInvitationObject, required "id" : String, required "email_address" :
     String, required "role" : String, required "role_name" : String, optional
-    "organization_id" : String, required_nullable "inviter_id" : String,
-    required_nullable "public_inviter_data" : OrganizationInvitationPublicUserData,
+    "organization_id" : String, optional_nullable "inviter_id" : String,
+    optional_nullable "public_inviter_data" : OrganizationInvitationPublicUserData,
     optional "status" : String, required "public_metadata" : serde_json::Map < String,
     serde_json::Value >, optional "private_metadata" : serde_json::Map < String,
     serde_json::Value >, required_nullable "url" : String, required_nullable "expires_at"
     : i64, required "created_at" : i64, required "updated_at" : i64, required "user_id" :
-    String, required "data" : OrganizationInvitationAcceptedPayloadData, }
+    String, optional "data" : OrganizationInvitationAcceptedPayloadData, }
 );
 /// Generated from the schema at `#/components/schemas/OrganizationInvitationAcceptedPayload/allOf/1/properties/data`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3956,11 +4182,11 @@ pub struct OrganizationInvitationCreatedData {
         skip_serializing_if = "Option::is_none"
     )]
     pub organization_id: Option<String>,
-    /// Required `inviter_id`; `None` is sent as `null`.
-    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    /// Optional `inviter_id`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inviter_id: Option<String>,
-    /// Required `public_inviter_data`; `None` is sent as `null`.
-    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    /// Optional `public_inviter_data`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_inviter_data: Option<OrganizationInvitationPublicUserData>,
     /// Optional `status`; left out when `None`.
     #[serde(
@@ -4006,8 +4232,6 @@ impl OrganizationInvitationCreatedData {
         email_address: impl Into<String>,
         role: impl Into<String>,
         role_name: impl Into<String>,
-        inviter_id: impl Into<Option<String>>,
-        public_inviter_data: impl Into<Option<OrganizationInvitationPublicUserData>>,
         public_metadata: impl Into<serde_json::Map<String, serde_json::Value>>,
         url: impl Into<Option<String>>,
         expires_at: impl Into<Option<i64>>,
@@ -4021,8 +4245,8 @@ impl OrganizationInvitationCreatedData {
             role: role.into(),
             role_name: role_name.into(),
             organization_id: Default::default(),
-            inviter_id: inviter_id.into(),
-            public_inviter_data: public_inviter_data.into(),
+            inviter_id: Default::default(),
+            public_inviter_data: Default::default(),
             status: Default::default(),
             public_metadata: public_metadata.into(),
             private_metadata: Default::default(),
@@ -4036,6 +4260,19 @@ impl OrganizationInvitationCreatedData {
     /// Sets `organization_id`.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets `inviter_id`.
+    pub fn inviter_id(mut self, value: impl Into<String>) -> Self {
+        self.inviter_id = Some(value.into());
+        self
+    }
+    /// Sets `public_inviter_data`.
+    pub fn public_inviter_data(
+        mut self,
+        value: impl Into<OrganizationInvitationPublicUserData>,
+    ) -> Self {
+        self.public_inviter_data = Some(value.into());
         self
     }
     /// Sets `status`.
@@ -4063,8 +4300,8 @@ impl OrganizationInvitationCreatedData {
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationInvitationCreatedData { required "object" : OrganizationInvitationObject,
     required "id" : String, required "email_address" : String, required "role" : String,
-    required "role_name" : String, optional "organization_id" : String, required_nullable
-    "inviter_id" : String, required_nullable "public_inviter_data" :
+    required "role_name" : String, optional "organization_id" : String, optional_nullable
+    "inviter_id" : String, optional_nullable "public_inviter_data" :
     OrganizationInvitationPublicUserData, optional "status" : String, required
     "public_metadata" : serde_json::Map < String, serde_json::Value >, optional
     "private_metadata" : serde_json::Map < String, serde_json::Value >, required_nullable
@@ -4285,11 +4522,11 @@ pub struct OrganizationInvitationRevokedData {
         skip_serializing_if = "Option::is_none"
     )]
     pub organization_id: Option<String>,
-    /// Required `inviter_id`; `None` is sent as `null`.
-    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    /// Optional `inviter_id`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inviter_id: Option<String>,
-    /// Required `public_inviter_data`; `None` is sent as `null`.
-    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    /// Optional `public_inviter_data`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_inviter_data: Option<OrganizationInvitationPublicUserData>,
     /// Optional `status`; left out when `None`.
     #[serde(
@@ -4335,8 +4572,6 @@ impl OrganizationInvitationRevokedData {
         email_address: impl Into<String>,
         role: impl Into<String>,
         role_name: impl Into<String>,
-        inviter_id: impl Into<Option<String>>,
-        public_inviter_data: impl Into<Option<OrganizationInvitationPublicUserData>>,
         public_metadata: impl Into<serde_json::Map<String, serde_json::Value>>,
         url: impl Into<Option<String>>,
         expires_at: impl Into<Option<i64>>,
@@ -4350,8 +4585,8 @@ impl OrganizationInvitationRevokedData {
             role: role.into(),
             role_name: role_name.into(),
             organization_id: Default::default(),
-            inviter_id: inviter_id.into(),
-            public_inviter_data: public_inviter_data.into(),
+            inviter_id: Default::default(),
+            public_inviter_data: Default::default(),
             status: Default::default(),
             public_metadata: public_metadata.into(),
             private_metadata: Default::default(),
@@ -4365,6 +4600,19 @@ impl OrganizationInvitationRevokedData {
     /// Sets `organization_id`.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets `inviter_id`.
+    pub fn inviter_id(mut self, value: impl Into<String>) -> Self {
+        self.inviter_id = Some(value.into());
+        self
+    }
+    /// Sets `public_inviter_data`.
+    pub fn public_inviter_data(
+        mut self,
+        value: impl Into<OrganizationInvitationPublicUserData>,
+    ) -> Self {
+        self.public_inviter_data = Some(value.into());
         self
     }
     /// Sets `status`.
@@ -4392,8 +4640,8 @@ impl OrganizationInvitationRevokedData {
 ::clerk_sdk_runtime::__private::modeled_struct!(
     OrganizationInvitationRevokedData { required "object" : OrganizationInvitationObject,
     required "id" : String, required "email_address" : String, required "role" : String,
-    required "role_name" : String, optional "organization_id" : String, required_nullable
-    "inviter_id" : String, required_nullable "public_inviter_data" :
+    required "role_name" : String, optional "organization_id" : String, optional_nullable
+    "inviter_id" : String, optional_nullable "public_inviter_data" :
     OrganizationInvitationPublicUserData, optional "status" : String, required
     "public_metadata" : serde_json::Map < String, serde_json::Value >, optional
     "private_metadata" : serde_json::Map < String, serde_json::Value >, required_nullable
@@ -5137,7 +5385,7 @@ impl PaymentAttemptCreated {
 );
 /// Generated from the schema at `#/components/schemas/PaymentAttemptEventPayload`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `instance_id`: `""`, `payment_id`: `""`, `invoice_id`: `""`, `statement_id`: `""`, `gateway_external_id`: `""`, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`, `billing_date`: `0`, `charge_type`: `Unknown("")`, `payee`: its fields' empty values, `payer`: its fields' empty values, `totals`: its fields' empty values, `payment_source`: its fields' empty values, `subscription_items`: empty; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `instance_id`: `""`, `payment_id`: `""`, `statement_id`: `""`, `gateway_external_id`: `""`, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`, `billing_date`: `0`, `charge_type`: `Unknown("")`, `payee`: its fields' empty values, `payer`: its fields' empty values, `totals`: its fields' empty values, `payment_source`: its fields' empty values, `subscription_items`: empty; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAttemptEventPayload {
@@ -5155,8 +5403,13 @@ pub struct PaymentAttemptEventPayload {
     pub payment_id: String,
     /// Unique identifier for the invoice associated with this payment
     ///
-    /// Required `invoice_id`.
-    pub invoice_id: String,
+    /// Optional `invoice_id`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invoice_id: Option<String>,
     /// Unique identifier for the statement associated with this payment
     ///
     /// Required `statement_id`.
@@ -5227,7 +5480,6 @@ impl PaymentAttemptEventPayload {
         id: impl Into<String>,
         instance_id: impl Into<String>,
         payment_id: impl Into<String>,
-        invoice_id: impl Into<String>,
         statement_id: impl Into<String>,
         gateway_external_id: impl Into<String>,
         status: impl Into<PaymentAttemptEventPayloadStatus>,
@@ -5248,7 +5500,7 @@ impl PaymentAttemptEventPayload {
             id: id.into(),
             instance_id: instance_id.into(),
             payment_id: payment_id.into(),
-            invoice_id: invoice_id.into(),
+            invoice_id: Default::default(),
             statement_id: statement_id.into(),
             gateway_external_id: gateway_external_id.into(),
             status: status.into(),
@@ -5266,10 +5518,15 @@ impl PaymentAttemptEventPayload {
             subscription_items: subscription_items.into(),
         }
     }
+    /// Sets `invoice_id`.
+    pub fn invoice_id(mut self, value: impl Into<String>) -> Self {
+        self.invoice_id = Some(value.into());
+        self
+    }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     PaymentAttemptEventPayload { required "id" : String, required "instance_id" : String,
-    required "payment_id" : String, required "invoice_id" : String, required
+    required "payment_id" : String, optional "invoice_id" : String, required
     "statement_id" : String, required "gateway_external_id" : String, required "status" :
     PaymentAttemptEventPayloadStatus, required "created_at" : i64, required "updated_at"
     : i64, required_nullable "paid_at" : i64, required_nullable "failed_at" : i64,
@@ -5904,7 +6161,7 @@ impl ::clerk_sdk_runtime::__private::Modeled for PhoneNumberVerification {
 }
 /// Generated from the schema at `#/components/schemas/Role`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `name`: `""`, `key`: `""`, `is_creator_eligible`: `false`, `permissions`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `name`: `""`, `key`: `""`, `permissions`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Role {
@@ -5921,8 +6178,13 @@ pub struct Role {
     pub description: Option<String>,
     /// Whether this role is eligible to be an organization creator role
     ///
-    /// Required `is_creator_eligible`.
-    pub is_creator_eligible: bool,
+    /// Optional `is_creator_eligible`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_creator_eligible: Option<bool>,
     /// Required `permissions`.
     pub permissions: Vec<Permission>,
     /// Unix timestamp of creation.
@@ -5942,7 +6204,6 @@ impl Role {
         name: impl Into<String>,
         key: impl Into<String>,
         description: impl Into<Option<String>>,
-        is_creator_eligible: impl Into<bool>,
         permissions: impl Into<Vec<Permission>>,
         created_at: impl Into<i64>,
         updated_at: impl Into<i64>,
@@ -5953,16 +6214,21 @@ impl Role {
             name: name.into(),
             key: key.into(),
             description: description.into(),
-            is_creator_eligible: is_creator_eligible.into(),
+            is_creator_eligible: Default::default(),
             permissions: permissions.into(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
         }
     }
+    /// Sets `is_creator_eligible`.
+    pub fn is_creator_eligible(mut self, value: impl Into<bool>) -> Self {
+        self.is_creator_eligible = Some(value.into());
+        self
+    }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     Role { required "object" : RoleObject, required "id" : String, required "name" :
-    String, required "key" : String, required_nullable "description" : String, required
+    String, required "key" : String, required_nullable "description" : String, optional
     "is_creator_eligible" : bool, required "permissions" : Vec < Permission >, required
     "created_at" : i64, required "updated_at" : i64, }
 );
@@ -7171,6 +7437,8 @@ pub enum SessionStatus {
     Abandoned,
     /// `replaced`
     Replaced,
+    /// `pending`
+    Pending,
     /// A value this version of the SDK does not know, kept verbatim so it round-trips.
     Unknown(String),
 }
@@ -7185,6 +7453,7 @@ impl SessionStatus {
             Self::Removed => "removed",
             Self::Abandoned => "abandoned",
             Self::Replaced => "replaced",
+            Self::Pending => "pending",
             Self::Unknown(value) => value,
         }
     }
@@ -7197,7 +7466,8 @@ impl SessionStatus {
     SessionStatus, Unknown, { "active" => SessionStatus::Active, "revoked" =>
     SessionStatus::Revoked, "ended" => SessionStatus::Ended, "expired" =>
     SessionStatus::Expired, "removed" => SessionStatus::Removed, "abandoned" =>
-    SessionStatus::Abandoned, "replaced" => SessionStatus::Replaced, }
+    SessionStatus::Abandoned, "replaced" => SessionStatus::Replaced, "pending" =>
+    SessionStatus::Pending, }
 );
 /// Generated from the schema at `#/x-webhooks/sms.created/post/requestBody/content/application~1json/schema`.
 ///
@@ -7267,7 +7537,7 @@ impl SmsCreated {
 );
 /// Generated from the schema at `#/components/schemas/SmsEventPayload`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `id`: `""`, `from_phone_number`: `""`, `to_phone_number`: `""`, `message`: `""`, `status`: `""`, `data`: empty, `delivered_by_clerk`: `false`, `created_at_ms`: `0`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `id`: `""`, `from_phone_number`: `""`, `to_phone_number`: `""`, `message`: `""`, `status`: `""`, `data`: empty, `delivered_by_clerk`: `false`. The SDK reports each deviation; see the crate's `drift` module.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmsEventPayload {
@@ -7320,8 +7590,22 @@ pub struct SmsEventPayload {
     pub delivered_by_clerk: bool,
     /// Unix timestamp of creation.
     ///
-    /// Required `created_at_ms`.
-    pub created_at_ms: i64,
+    /// Optional `created_at_ms`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at_ms: Option<i64>,
+    /// Unix timestamp in milliseconds of creation.
+    ///
+    /// Optional `created_at`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<i64>,
 }
 impl SmsEventPayload {
     /// Creates a [`SmsEventPayload`] from its required fields; optional fields start unset.
@@ -7334,7 +7618,6 @@ impl SmsEventPayload {
         status: impl Into<String>,
         data: impl Into<serde_json::Map<String, serde_json::Value>>,
         delivered_by_clerk: impl Into<bool>,
-        created_at_ms: impl Into<i64>,
     ) -> Self {
         Self {
             object: object.into(),
@@ -7348,7 +7631,8 @@ impl SmsEventPayload {
             status: status.into(),
             data: data.into(),
             delivered_by_clerk: delivered_by_clerk.into(),
-            created_at_ms: created_at_ms.into(),
+            created_at_ms: Default::default(),
+            created_at: Default::default(),
         }
     }
     /// Sets `slug`.
@@ -7366,6 +7650,16 @@ impl SmsEventPayload {
         self.user_id = Some(value.into());
         self
     }
+    /// Sets `created_at_ms`.
+    pub fn created_at_ms(mut self, value: impl Into<i64>) -> Self {
+        self.created_at_ms = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
     SmsEventPayload { required "object" : String, required "id" : String,
@@ -7373,7 +7667,8 @@ impl SmsEventPayload {
     "to_phone_number" : String, optional_nullable "phone_number_id" : String,
     optional_nullable "user_id" : String, required "message" : String, required "status"
     : String, required "data" : serde_json::Map < String, serde_json::Value >, required
-    "delivered_by_clerk" : bool, required "created_at_ms" : i64, }
+    "delivered_by_clerk" : bool, optional "created_at_ms" : i64, optional "created_at" :
+    i64, }
 );
 /// Generated from the schema at `#/x-webhooks/subscription.active/post/requestBody/content/application~1json/schema`.
 ///

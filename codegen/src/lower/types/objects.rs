@@ -39,7 +39,15 @@ fn add_properties<'a>(
     for (name, slot) in own {
         let pointer = schema_pointer.join("properties").join(name);
         let owner = owner.map(str::to_owned);
-        into.insert(name, PropertySlot { name, slot, pointer, owner });
+        into.insert(
+            name,
+            PropertySlot {
+                name,
+                slot,
+                pointer,
+                owner,
+            },
+        );
     }
 }
 
@@ -382,7 +390,10 @@ mod tests {
     }
 
     /// The struct `name` of `types`, as (field, type name) pairs.
-    fn field_types(types: &std::collections::BTreeMap<String, crate::model::TypeDef>, name: &str) -> Vec<(String, String)> {
+    fn field_types(
+        types: &std::collections::BTreeMap<String, crate::model::TypeDef>,
+        name: &str,
+    ) -> Vec<(String, String)> {
         let Some(TypeKind::Struct(def)) = types.get(name).map(|t| &t.kind) else {
             panic!("{name} is a struct: {:?}", types.keys())
         };
@@ -398,7 +409,11 @@ mod tests {
         let schemas = "    Payload:\n      type: object\n      properties:\n        attributes: {type: object, properties: {ip: {type: string}}}\n    Created:\n      allOf:\n        - $ref: '#/components/schemas/Payload'\n        - {type: object, properties: {id: {type: string}}}\n    Deleted:\n      allOf:\n        - $ref: '#/components/schemas/Payload'\n        - {type: object, properties: {gone: {type: boolean}}}\n    Both:\n      type: object\n      properties:\n        created: {$ref: '#/components/schemas/Created'}\n        deleted: {$ref: '#/components/schemas/Deleted'}\n";
         let (_, types) = lowered(schemas, "Both");
         let attributes = ("attributes".to_owned(), "PayloadAttributes".to_owned());
-        assert!(field_types(&types, "Created").contains(&attributes), "{:?}", types.keys());
+        assert!(
+            field_types(&types, "Created").contains(&attributes),
+            "{:?}",
+            types.keys()
+        );
         assert!(field_types(&types, "Deleted").contains(&attributes));
         assert!(!types.contains_key("CreatedAttributes"), "{:?}", types.keys());
     }
@@ -411,7 +426,10 @@ mod tests {
         assert_eq!(
             fields,
             [
-                ("object".to_owned(), "ABillingSubscriptionItemEventPayloadThingObject".to_owned()),
+                (
+                    "object".to_owned(),
+                    "ABillingSubscriptionItemEventPayloadThingObject".to_owned()
+                ),
                 ("public_user_data".to_owned(), "PublicUserData".to_owned()),
             ]
         );
