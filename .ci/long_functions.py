@@ -6,7 +6,7 @@ its docs and attributes), starting `// Long:`. Prints every such exception with 
 every long function without one; exits 1 if there is any of those.
 
 Reads the Rust files of codegen/src, clerk-sdk/src (not src/generated/, which the generator
-writes) and xtask/src; test code (a `#[cfg(test)]` module, a `tests.rs` file) does not count.
+writes), clerk-sdk/runtime/src and xtask/src; test code (a `#[cfg(test)]` module, a `tests.rs` file) does not count.
 A function's length runs from its `fn` line to its closing brace.
 """
 
@@ -15,7 +15,7 @@ import re
 import sys
 
 LIMIT = 60
-ROOTS = ["codegen/src", "clerk-sdk/src", "xtask/src"]
+ROOTS = ["codegen/src", "clerk-sdk/src", "clerk-sdk/runtime/src", "xtask/src"]
 FN = re.compile(r"^\s*(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?(unsafe\s+)?fn\s+(\w+)")
 
 

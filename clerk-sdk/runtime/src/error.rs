@@ -2,13 +2,13 @@
 //!
 //! Every failure of a call is an [`SdkError`], generic over the body of the API's error
 //! responses: the schema the spec's error responses use (for Clerk's Backend API,
-//! [`ClerkErrors`](crate::models::ClerkErrors), and [`crate::Error`] names that instance). The
+//! `ClerkErrors`, and each generated crate's `Error` names its API's instance). The
 //! variants say where it failed:
 //!
 //! | variant | when |
 //! |---|---|
 //! | [`SdkError::Api`] | The server answered with a status the spec lists for the operation; the body is parsed into the error type. |
-//! | [`SdkError::UnexpectedStatus`] | Any other non-2xx status. The body is kept as text, and parsed as the error type if it is one. |
+//! | [`SdkError::UnexpectedStatus`] | Any other non-2xx status (and a 3xx the operation does not document). The body is kept as text, and parsed as the error type if it is one. |
 //! | [`SdkError::Decode`] | A response body could not be decoded: not JSON, the wrong shape at its top level, or (with strict responses) any deviation from the spec. A body that deviates is otherwise decoded leniently, see [`crate::drift`]. |
 //! | [`SdkError::Transport`] | The request could not be sent, or the response could not be read. |
 //! | [`SdkError::ResponseTooLarge`] | The response body was over the client's limit, so it was not read in full. |

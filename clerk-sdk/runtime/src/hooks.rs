@@ -9,12 +9,13 @@ use reqwest::{Method, StatusCode};
 pub type HookError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Callbacks around each attempt of each call. Register them with
-/// [`ClerkBuilder::hook`](crate::ClerkBuilder::hook); several hooks run in the order they were
-/// registered.
+/// [`ClientBuilder::hook`](crate::ClientBuilder::hook) (a generated crate's
+/// `ClerkBuilder::hook`); several hooks run in the order they were registered.
 ///
 /// Every method has a default that does nothing, so implement only what you need. Hooks run on
 /// every attempt, retries included: `before_request` before each send, then exactly one of
-/// `after_success` (2xx) or `after_error` (any other status, or no response at all). Once per
+/// `after_success` (a 2xx or 3xx response) or `after_error` (a 4xx or 5xx, or no response at
+/// all). Once per
 /// call, `on_deviations` learns where the final response strayed from the spec, if it did.
 ///
 /// Hooks are synchronous and run on the task making the call; keep them quick.
@@ -41,7 +42,7 @@ pub type HookError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// ```
 pub trait Hooks: Send + Sync + 'static {
     /// Runs before each attempt is sent. It may change the request, for example add a header.
-    /// Returning an error stops the call with [`Error::Hook`](crate::Error::Hook); nothing is
+    /// Returning an error stops the call with [`SdkError::Hook`](crate::SdkError::Hook); nothing is
     /// sent.
     ///
     /// The request carries the call's credentials: the `Authorization` and `Cookie` headers
@@ -52,12 +53,14 @@ pub trait Hooks: Send + Sync + 'static {
         Ok(())
     }
 
-    /// Runs after an attempt got a 2xx response, before the body is decoded.
+    /// Runs after an attempt got a 2xx or 3xx response, before the body is decoded. The SDK
+    /// follows no redirect, so a 3xx is an answer: the operations that document one return it,
+    /// and for any other the call then fails with `SdkError::UnexpectedStatus`.
     fn after_success(&self, context: &HookContext, response: &HookResponse<'_>) {
         let _ = (context, response);
     }
 
-    /// Runs after an attempt failed: a non-2xx response, or no response at all. It runs whether
+    /// Runs after an attempt failed: a 4xx or 5xx response, or no response at all. It runs whether
     /// or not the attempt will be retried; [`HookContext::attempt`] tells which attempt it was.
     fn after_error(&self, context: &HookContext, failure: &AttemptFailure<'_>) {
         let _ = (context, failure);

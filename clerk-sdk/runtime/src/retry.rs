@@ -44,8 +44,8 @@ impl Default for BackoffStrategy {
 }
 
 /// When failed attempts are retried, set on the client with
-/// [`ClerkBuilder::retries`](crate::ClerkBuilder::retries) and per call with
-/// [`Call::retries`](crate::Call::retries).
+/// [`ClientBuilder::retries`](crate::ClientBuilder::retries) (a generated crate's
+/// `ClerkBuilder::retries`) and per call with [`Call::retries`](crate::Call::retries).
 ///
 /// # What is retried by default
 ///

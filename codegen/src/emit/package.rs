@@ -41,10 +41,10 @@ pub const DEPENDENCIES: &str = r#"serde = { version = "1", features = ["derive"]
 serde_json = "1"
 "#;
 
-/// Every generated crate's docs.rs settings: every feature but the TLS alternatives, and the
-/// `docsrs` cfg that labels feature-gated items.
+/// Every generated crate's docs.rs settings: every feature, and the `docsrs` cfg that labels
+/// feature-gated items.
 pub const DOCS_RS: &str = r#"[package.metadata.docs.rs]
-features = ["blocking", "testing", "webhooks", "auth", "tower", "http2"]
+all-features = true
 rustdoc-args = ["--cfg", "docsrs"]
 "#;
 
@@ -69,6 +69,7 @@ pub(crate) fn cargo_toml(api: &Api, config: &Config, manifest: &Manifest) -> Str
          edition = \"2024\"\n\
          rust-version = {rust_version}\n\
          description = {description}\n\
+         documentation = {documentation}\n\
          {license}\
          keywords = [\"clerk\", \"api\", \"sdk\", \"openapi\"]\n\
          categories = [\"api-bindings\"]\n\
@@ -87,6 +88,7 @@ pub(crate) fn cargo_toml(api: &Api, config: &Config, manifest: &Manifest) -> Str
         name = toml_string(&config.package_name),
         rust_version = toml_string(&manifest.rust_version),
         description = toml_string(&description),
+        documentation = toml_string(&format!("https://docs.rs/{}", config.package_name)),
         runtime = runtime_dependency(manifest),
     )
 }

@@ -85,15 +85,13 @@ pub(crate) fn file(api: &Api, events: bool) -> TokenStream {
 
     let handles: Vec<TokenStream> = handles.collect();
     let operation_tokens = operations.iter().map(|(_, tokens)| tokens);
-    let fixtures = fixtures::module(api);
+    let extras = extras(api, events);
     let descriptors = api.resources.iter().flat_map(|r| &r.operations).flat_map(|op| {
         let paging = op.pagination.as_ref().map(|_| pagination::paging_ident(op));
         std::iter::once(ident(&op.const_name)).chain(paging)
     });
     let helpers = use_items(&helpers(api));
     let for_each = for_each_operation(&marker, operations.iter().map(|(name, _)| name.as_str()));
-    let webhooks = webhooks_module(events);
-    let session_keys = session_keys(api);
     quote! {
         #(#![doc = #module_doc])*
         use super::models;
@@ -111,10 +109,17 @@ pub(crate) fn file(api: &Api, events: bool) -> TokenStream {
         #(#operation_tokens)*
         #(#handles)*
         #for_each
-        #fixtures
-        #webhooks
-        #session_keys
+        #extras
     }
+}
+
+/// What the kit has beside the mocks: the fixtures, signed webhook deliveries where the crate
+/// has events, and the session keys where its spec has a key set.
+fn extras(api: &Api, events: bool) -> TokenStream {
+    let fixtures = fixtures::module(api);
+    let webhooks = webhooks_module(events);
+    let session_keys = session_keys(api);
+    quote!(#fixtures #webhooks #session_keys)
 }
 
 /// `webhooks`: signed deliveries of the crate's events, for testing a webhook handler, where

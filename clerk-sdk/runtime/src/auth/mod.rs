@@ -42,7 +42,7 @@
 //! # Keys
 //!
 //! - **Fetched** from the Backend API's `GET /jwks` through the client the authenticator was
-//!   made from ([`Clerk::authenticator`](crate::Clerk::authenticator)), so its retries,
+//!   made from (a generated crate's `Clerk::authenticator`), so its retries,
 //!   timeouts, TLS settings and hooks apply. They are kept for a fixed
 //!   [time to live](AuthOptions::jwks_ttl) that use never extends; a token with a `kid` the
 //!   set lacks refreshes it at most once per [window](AuthOptions::refresh_window); concurrent
@@ -255,7 +255,7 @@ struct JwtHeader {
 impl Authenticator {
     /// An authenticator that fetches the instance's keys with `fetcher`, or, with
     /// [`AuthOptions::jwt_key`], uses that key and never calls `fetcher`.
-    /// [`Clerk::authenticator`](crate::Clerk::authenticator) makes one that fetches through the
+    /// A generated crate's `Clerk::authenticator` makes one that fetches through the
     /// client.
     ///
     /// # Errors

@@ -3,7 +3,7 @@
 //!
 //! The kit has one RSA key pair, made for tests and published here, so it must never be trusted
 //! outside them: [`sign_session_token`] signs with its private half, and the mock Clerk serves
-//! its public half at `GET /jwks` ([`MockClerk::serves_session_keys`](crate::testing::MockClerk::serves_session_keys)),
+//! its public half at `GET /jwks` (a generated kit's `MockClerk::serves_session_keys`),
 //! so an authenticator made from the mock's client verifies the tokens:
 //!
 //! ```

@@ -37,6 +37,7 @@ pub(crate) use response::decode_bytes;
 pub use response::decode_response;
 #[cfg(feature = "testing")]
 pub(crate) use response::parse_json;
+pub(crate) use settings::runtime_settings;
 
 /// The encoded `name=value` pairs the SDK sends for a serialized query struct, for the mock to
 /// compare with what it received.

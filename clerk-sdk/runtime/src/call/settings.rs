@@ -152,13 +152,14 @@ macro_rules! __call_settings {
     };
 }
 
-/// Writes the settings as methods of the runtime's `Call` (`[generics] Type`), each running its
-/// body on the call.
+/// Writes the settings as methods of the runtime's `Call` or `ClientBuilder` (`[generics]
+/// Type`, each generic with its bound if it has one), each running its body on the value it is
+/// called on.
 macro_rules! runtime_settings {
-    ([$($generic:ident),*] $call:ty;
+    ([$($generic:ident $(: $bound:path)?),*] $call:ty;
         $($(#[$attr:meta])* fn $name:ident($receiver:ident $(, $arg:ident: $ty:ty)* $(,)?) $body:block)*
     ) => {
-        impl<$($generic),*> $call {
+        impl<$($generic $(: $bound)?),*> $call {
             $(
                 $(#[$attr])*
                 pub fn $name(mut self $(, $arg: $ty)*) -> Self {
@@ -171,7 +172,7 @@ macro_rules! runtime_settings {
     };
 }
 
-pub(super) use runtime_settings;
+pub(crate) use runtime_settings;
 
 /// Writes the settings as methods of a call type (`[generics] Type`) that wraps the runtime's
 /// and has a `map` method that changes the wrapped call: each forwards to the wrapped call's

@@ -229,7 +229,7 @@ impl<A: Api> fmt::Debug for ClientBuilder<A> {
 
 // The builder's settings, from their one declaration (`settings.rs`), each running its body on
 // the builder.
-crate::__builder_settings!(settings::runtime_builder_settings, [A: Api] ClientBuilder<A>);
+crate::__builder_settings!(crate::call::runtime_settings, [A: Api] ClientBuilder<A>);
 
 impl<A: Api> ClientBuilder<A> {
     /// Builds the client.

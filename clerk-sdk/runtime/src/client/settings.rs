@@ -5,7 +5,8 @@
 //! [`ClientBuilder`](super::ClientBuilder). Every builder type is written from that one list by
 //! a macro it passes in:
 //!
-//! - the runtime's builder runs each body ([`runtime_builder_settings!`] below);
+//! - the runtime's builder runs each body (as the runtime's call runs its settings', through
+//!   `call/settings.rs`'s `runtime_settings!`);
 //! - each generated crate's `ClerkBuilder` forwards each method to the builder it wraps
 //!   ([`__forward_builder_settings!`](crate::__forward_builder_settings), expanded by
 //!   `__client_types!`).
@@ -125,27 +126,6 @@ macro_rules! __builder_settings {
         }
     };
 }
-
-/// Writes the settings as methods of the runtime's `ClientBuilder` (`[generics] Type`), each
-/// running its body on the builder.
-macro_rules! runtime_builder_settings {
-    ([$($generic:ident: $bound:path),*] $builder:ty;
-        $($(#[$attr:meta])* fn $name:ident($receiver:ident $(, $arg:ident: $ty:ty)* $(,)?) $body:block)*
-    ) => {
-        impl<$($generic: $bound),*> $builder {
-            $(
-                $(#[$attr])*
-                pub fn $name(mut self $(, $arg: $ty)*) -> Self {
-                    let $receiver = &mut self;
-                    $body
-                    self
-                }
-            )*
-        }
-    };
-}
-
-pub(super) use runtime_builder_settings;
 
 /// Writes the settings as methods of a builder type (`Type`) that wraps the runtime's in a
 /// field `inner`: each forwards to the wrapped builder's method of the same name. For each

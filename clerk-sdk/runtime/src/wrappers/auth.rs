@@ -7,6 +7,8 @@
 /// generated code puts it behind the crate's `auth` feature.
 #[doc(hidden)]
 #[macro_export]
+// `crate::` is the invoking crate on purpose: the generated crate whose types these are.
+#[allow(clippy::crate_in_macro_def)]
 macro_rules! __session_authenticator {
     ($resource:ident, $operation:ident) => {
         /// The instance's keys, fetched with the API's JWKS operation through this client.
@@ -44,6 +46,8 @@ macro_rules! __session_authenticator {
 /// feature.
 #[doc(hidden)]
 #[macro_export]
+// `crate::` is the invoking crate on purpose: the generated crate whose types these are.
+#[allow(clippy::crate_in_macro_def)]
 macro_rules! __serves_session_keys {
     ($resource:ident, $operation:ident) => {
         impl MockClerk {

@@ -9,6 +9,8 @@
 /// async client and call (from `__client_types!`) are `crate::Clerk` and `crate::Call`.
 #[doc(hidden)]
 #[macro_export]
+// `crate::` is the invoking crate on purpose: the generated crate whose types these are.
+#[allow(clippy::crate_in_macro_def)]
 macro_rules! __blocking_types {
     ($api:ty) => {
         /// A blocking client for the API, for programs without an async runtime. Build one with
@@ -99,10 +101,14 @@ macro_rules! __blocking_types {
         impl<T: $crate::__private::IntoPage, P> Call<T, P> {
             /// Pages through the list this call asks for, as iterators of items or pages. See
             /// [`pagination`](crate::pagination).
-            pub fn paginate(self) -> $crate::pagination::blocking::Paginator<$api, T, P> {
+            pub fn paginate(self) -> Paginator<T, P> {
                 self.inner.paginate()
             }
         }
+
+        /// What a list operation's blocking [`Call::paginate`] returns, for this API: its items
+        /// or pages as iterators.
+        pub type Paginator<T, P = ()> = $crate::pagination::blocking::Paginator<$api, T, P>;
 
         impl<T, P> Call<T, P>
         where

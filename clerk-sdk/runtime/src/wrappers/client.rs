@@ -11,6 +11,8 @@
 /// client is `crate::blocking::Clerk`, which `build_blocking` returns.
 #[doc(hidden)]
 #[macro_export]
+// `crate::` is the invoking crate on purpose: the generated crate whose types these are.
+#[allow(clippy::crate_in_macro_def)]
 macro_rules! __client_types {
     ($api:ident, $error:ty, $title:literal) => {
         #[doc = ::core::concat!(" A client for ", $title, ". Cheap to clone: clones share one connection pool.")]
@@ -177,10 +179,20 @@ macro_rules! __client_types {
         impl<T: $crate::__private::IntoPage, P> Call<T, P> {
             /// Pages through the list this call asks for: its items or pages as a stream,
             /// resumable after a failure. See [`pagination`](crate::pagination).
-            pub fn paginate(self) -> $crate::pagination::Paginator<$api, T, P> {
+            pub fn paginate(self) -> Paginator<T, P> {
                 self.inner.paginate()
             }
         }
+
+        /// What a list operation's [`Call::paginate`] returns, for this API: its items or pages
+        /// as streams. See [`pagination`](crate::pagination).
+        pub type Paginator<T, P = ()> = $crate::pagination::Paginator<$api, T, P>;
+
+        /// A page of a list of this API, or why it could not be read.
+        pub type PageResult<T> = $crate::pagination::PageResult<T, <$api as $crate::Api>::ErrorBody>;
+
+        /// Why a page of a list of this API could not be read, with where to resume.
+        pub type PageError = $crate::pagination::PageError<<$api as $crate::Api>::ErrorBody>;
 
         impl<T, P> Call<T, P>
         where

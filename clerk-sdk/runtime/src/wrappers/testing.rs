@@ -12,6 +12,8 @@
 /// feature its blocking client is `crate::blocking::Clerk`.
 #[doc(hidden)]
 #[macro_export]
+// `crate::` is the invoking crate on purpose: the generated crate whose types these are.
+#[allow(clippy::crate_in_macro_def)]
 macro_rules! __testing_types {
     ($api:ty) => {
         /// A mock of the API on loopback, in process: it hands out clients that point at it and
