@@ -1,7 +1,7 @@
 //! Load: 2,000 requests, 64 in flight, through one client, against a loopback server that
 //! injects a fault into the first attempt of 15% of them, GETs and POSTs alike: a 503, a 500,
 //! or a connection reset after the request was read. Each request's outcome and the number of
-//! times the server saw it are checked exactly, following the retry table in the README:
+//! times the server saw it are checked exactly, following the retry table of `RetryConfig`'s docs:
 //!
 //! | fault | GET | POST |
 //! |---|---|---|

@@ -1,7 +1,7 @@
 //! The regeneration report on a real pair of Clerk's specs, Backend API 2025-11-10 to
 //! 2026-05-12, checked against counts read straight from the YAML, and against the report
 //! committed in `tests/fixtures/` (refresh it with `UPDATE_EXPECT=1` after an intended change).
-//! Also: the README's table of rules lists every rule with its reason.
+//! Also: MAINTAINING.md's table of rules lists every rule with its reason.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -128,8 +128,8 @@ fn the_json_is_the_same_on_every_run() {
 }
 
 #[test]
-fn the_readme_lists_every_rule_with_its_class_and_reason() {
-    let readme = std::fs::read_to_string(workspace().join("README.md")).expect("README");
+fn the_maintainers_guide_lists_every_rule_with_its_class_and_reason() {
+    let readme = std::fs::read_to_string(workspace().join("MAINTAINING.md")).expect("MAINTAINING.md");
     for rule in Rule::ALL {
         let name = serde_json::to_value(rule).expect("a name");
         let class = if rule.class() == Class::Breaking {
@@ -142,6 +142,6 @@ fn the_readme_lists_every_rule_with_its_class_and_reason() {
             name.as_str().unwrap_or_default(),
             rule.reason()
         );
-        assert!(readme.contains(&row), "README lacks the row\n{row}");
+        assert!(readme.contains(&row), "MAINTAINING.md lacks the row\n{row}");
     }
 }

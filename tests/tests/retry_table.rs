@@ -1,5 +1,6 @@
-//! The README's retry table, row by row, end to end: each row's failure is produced by a real
-//! loopback server, and the number of attempts the server saw is asserted exactly.
+//! The retry table of `RetryConfig`'s docs (`clerk-sdk/runtime/src/retry.rs`), row by row, end
+//! to end: each row's failure is produced by a real loopback server, and the number of attempts
+//! the server saw is asserted exactly.
 //!
 //! | failure | GET, PATCH, DELETE | POST |
 //! |---|---|---|
@@ -8,7 +9,7 @@
 //! | 429, 503 | retried | retried |
 //! | other 5xx | retried | not retried |
 //!
-//! The defaults the README states are checked exactly too: a 60 s retry budget and a 30 s
+//! The defaults those docs state are checked exactly too: a 60 s retry budget and a 30 s
 //! timeout per attempt.
 
 mod common;

@@ -108,7 +108,7 @@ impl Rule {
         }
     }
 
-    /// Why, for the README's table.
+    /// Why, for the table of MAINTAINING.md.
     pub fn reason(self) -> &'static str {
         match self {
             Rule::OperationRemoved => "its method is gone: calls to it stop compiling",
