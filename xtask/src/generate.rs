@@ -239,7 +239,7 @@ fn manifest(flags: &Flags, root: &Path, out_dir: &Path) -> Result<codegen::Manif
     })
 }
 
-/// The package name of a crate generated on its own without `--crate-name`: its spec's
+/// The package name of a crate generated whole without `--crate-name`: its spec's
 /// `info.title` in kebab case (`Clerk Frontend API` gives `clerk-frontend-api`), so that crates
 /// generated from different APIs never share a name, which would make cargo take one for the
 /// other in a shared target folder. `clerk-api` when the title gives no name.

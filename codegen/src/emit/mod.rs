@@ -98,7 +98,7 @@ pub(crate) fn emit(api: &Api, events: Option<EventsModule<'_>>, config: &Config)
         files.push(rust(
             &config.spec_label,
             "src/lib.rs".to_owned(),
-            package::lib_rs(api, config),
+            package::lib_rs(api, config, has_events),
         )?);
         files.push(GeneratedFile {
             path: "Cargo.toml".to_owned(),

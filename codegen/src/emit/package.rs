@@ -113,8 +113,8 @@ fn toml_string(text: &str) -> String {
 }
 
 /// `src/lib.rs`: the crate's docs, and its generated modules re-exported at its root.
-pub(crate) fn lib_rs(api: &Api, config: &Config) -> TokenStream {
-    let doc = own_doc_attrs(&lib_doc(api, &config.lib_name()), true);
+pub(crate) fn lib_rs(api: &Api, config: &Config, events: bool) -> TokenStream {
+    let doc = own_doc_attrs(&lib_doc(api, &config.lib_name(), events), true);
     // Produces the crate root.
     quote! {
         #doc
@@ -132,8 +132,9 @@ pub(crate) fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     }
 }
 
-/// The crate's docs: what it is, how to call it, and a map of what it offers.
-fn lib_doc(api: &Api, lib: &str) -> String {
+/// The crate's docs: what it is, how to call it, and a map of what it offers; `events` says
+/// whether it has an `events` module.
+fn lib_doc(api: &Api, lib: &str, events: bool) -> String {
     let lists = api
         .resources
         .iter()
@@ -159,10 +160,10 @@ fn lib_doc(api: &Api, lib: &str) -> String {
          - `testing`: typed mocks of every operation and fixtures, `{lib}::testing`, for the tests of applications.\n\
          - `webhooks`: webhooks verified, `{lib}::webhooks`{events}.\n\
          - `auth`: session tokens verified, `{lib}::auth`{authenticator}; `tower` adds its tower layer.\n",
-        events = if api.webhooks.is_empty() {
-            ""
-        } else {
+        events = if events {
             ", and their events typed, `events`"
+        } else {
+            ""
         },
         authenticator = if api.key_set.is_some() {
             ", with `Clerk::authenticator`"
@@ -214,5 +215,14 @@ mod tests {
             runtime_dependency(&manifest(git(Some("v0.3.1")))),
             r#"clerk-sdk-runtime = { git = "https://example.com/clerk-sdk-rs.git", rev = "v0.3.1", default-features = false }"#
         );
+    }
+
+    #[test]
+    fn the_crate_docs_mention_the_events_when_the_crate_has_them() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
+        let api = crate::lower(spec, &Config::default()).expect("lowers").api;
+        assert!(lib_doc(&api, "t", true).contains("and their events typed, `events`"));
+        assert!(!lib_doc(&api, "t", false).contains("`events`"));
+        assert!(!lib_doc(&api, "t", false).contains("authenticator"), "no key set, no authenticator");
     }
 }

@@ -16,7 +16,7 @@ use crate::model::{HeaderParam, HttpMethod, Operation, Resource, SecuritySchemeD
 use crate::names::{Scope, avoiding, constant_name, has_word, snake_name, type_name, unraw};
 
 /// Names a resource accessor must not take, with `_api` appended if it would: the client's own
-/// methods (async, blocking and standalone), the methods of traits it implements, which an
+/// methods (async and blocking), the methods of traits it implements, which an
 /// inherent method would hide, and `models`, the name of the models' Markdown page.
 const RESERVED_ACCESSORS: &[&str] = &[
     "as_async",
@@ -60,7 +60,7 @@ pub(super) const RESERVED_HANDLES: &[&str] = &[
     "RetryConfig",
     "SdkError",
 ];
-/// The methods of a call (async, blocking and standalone), which a parameter's setter must not
+/// The methods of a call (async and blocking), which a parameter's setter must not
 /// take: a setter named like one gets a `_param` suffix.
 const RESERVED_SETTERS: &[&str] = &[
     "cookie_param",

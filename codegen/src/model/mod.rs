@@ -46,7 +46,7 @@ pub struct Api {
     /// Every type reachable from an operation, sorted by name.
     pub types: Vec<TypeDef>,
     /// The type error responses decode into (the configured error schema's type); `None` for a
-    /// standalone crate whose operations map no error response.
+    /// crate whose operations map no error response.
     pub error_type: Option<String>,
     /// Operations grouped by resource, in the order their first operation appears in the spec.
     pub resources: Vec<Resource>,

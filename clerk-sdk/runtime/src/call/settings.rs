@@ -7,14 +7,14 @@
 //! it passes in:
 //!
 //! - the runtime's async call runs each body ([`runtime_settings!`] below);
-//! - the blocking call and a standalone crate's call forward each method to the call they wrap
-//!   (`blocking_client.rs`, `standalone.rs`).
+//! - the runtime's blocking call and every generated crate's `Call` and `blocking::Call`
+//!   forward each method to the call they wrap (`blocking_client.rs`, `wrappers/`).
 //!
 //! A new setting is one entry here, and its tests. A body that needs more than a line or two
 //! calls a private method of `Call` (in `call/mod.rs`).
 //!
-//! The docs are every call type's: their links must resolve in `clerk_sdk` and in a crate
-//! generated on its own, which re-exports `SdkError`, `RetryConfig`, `drift` and `error`.
+//! The docs are every call type's: their links must resolve in this crate and in every generated
+//! crate, which re-exports `SdkError`, `RetryConfig`, `drift` and `error`.
 
 /// Calls `$apply!` with `$context` (whatever the caller needs back), a `;`, and every setting
 /// as `/// docs fn name(call, argument: Type, ...) { body }`, where `call` names the runtime
@@ -176,7 +176,7 @@ pub(crate) use runtime_settings;
 
 /// Writes the settings as methods of a call type (`[generics] Type`) that wraps the runtime's
 /// and has a `map` method that changes the wrapped call: each forwards to the wrapped call's
-/// method of the same name. For the blocking call and a standalone crate's call.
+/// method of the same name. For the runtime's blocking call and every generated crate's calls.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __forward_call_settings {

@@ -30,11 +30,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// broken or hostile server can make a call take.
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 * 1024 * 1024;
 
-/// A client for one API. Each generated crate names its own: `clerk_sdk::Clerk` is the
-/// client of Clerk's Backend API.
+/// A client for one API, generic over the [`Api`] it calls. Each generated crate's `Clerk`
+/// wraps one (`clerk_sdk::Clerk` wraps `Client<ClerkBackendApi>`), adding the resource handles,
+/// such as `clerk.phone_numbers()`, and converts to and from it with `From`.
 ///
-/// Cheap to clone: clones share one connection pool. Build one with a builder, then call
-/// operations through the resource handles, such as `clerk.phone_numbers()`.
+/// Cheap to clone: clones share one connection pool.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), clerk_sdk::Error> {
@@ -176,8 +176,9 @@ impl<A> Client<A> {
     }
 }
 
-/// Configures and builds a [`Client`]. Generated code adds a method per security scheme, such
-/// as `bearer_auth`.
+/// Configures and builds a [`Client`]. Each generated crate's `ClerkBuilder` wraps one, with
+/// the same settings (declared once, in `client/settings.rs`) and a method per security scheme
+/// of its API, such as `bearer_auth`.
 ///
 /// ```no_run
 /// # fn run() -> Result<(), clerk_sdk::Error> {

@@ -5,9 +5,9 @@
 //! expectation types are written from that one list:
 //!
 //! - the runtime's `Expectation` runs each body (`expectation.rs`);
-//! - the `MockExpectation` of a crate generated on its own forwards each method to the
+//! - every generated crate's `MockExpectation` forwards each method to the
 //!   expectation it wraps ([`__forward_expectation_methods!`](crate::__forward_expectation_methods),
-//!   invoked by `standalone.rs`).
+//!   invoked by `wrappers/testing.rs`).
 //!
 //! A new way to script a mock is one entry here, and its tests. A body calls a private method
 //! of `Expectation` (in `expectation.rs`), so that it reads the same wherever the list expands.
