@@ -223,6 +223,9 @@ mod tests {
         let api = crate::lower(spec, &Config::default()).expect("lowers").api;
         assert!(lib_doc(&api, "t", true).contains("and their events typed, `events`"));
         assert!(!lib_doc(&api, "t", false).contains("`events`"));
-        assert!(!lib_doc(&api, "t", false).contains("authenticator"), "no key set, no authenticator");
+        assert!(
+            !lib_doc(&api, "t", false).contains("authenticator"),
+            "no key set, no authenticator"
+        );
     }
 }
