@@ -22,7 +22,7 @@ const CONTRACT_TOKEN: &str = "contract_token_9b1e";
 struct Violations(Arc<Mutex<Vec<String>>>);
 
 impl Violations {
-    fn record(&self, context: &HookContext, headers: &fapi_2025_11_10::__private::reqwest::header::HeaderMap) {
+    fn record(&self, context: &HookContext, headers: &fapi_2025_11_10::reqwest::header::HeaderMap) {
         if let Some(violations) = headers.get("sl-violations") {
             let text = String::from_utf8_lossy(violations.as_bytes()).into_owned();
             // Prism also flags its own generated responses; only request violations are ours.
