@@ -6,7 +6,7 @@
 //! features of `fea` and the permissions of `o.per`). [`SessionClaims::org`] reads either into
 //! one [`OrganizationClaims`].
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 
@@ -100,7 +100,8 @@ pub struct Actor {
 /// What the claims are checked against.
 #[derive(Debug, Clone)]
 pub(crate) struct ClaimRules<'a> {
-    pub(crate) now: i64,
+    /// The time the claims are checked at, at the clock's full precision.
+    pub(crate) now: SystemTime,
     pub(crate) skew: Duration,
     pub(crate) issuer: Option<&'a str>,
     pub(crate) authorized_parties: &'a [String],
@@ -174,27 +175,43 @@ struct Times {
 }
 
 impl Times {
+    /// The rules of RFC 7519 §4.1.4–4.1.6 widened by the skew, compared in nanoseconds, as
+    /// `@clerk/backend` does in milliseconds: a token is good from `nbf - skew` (and
+    /// `iat - skew`) up to, but not at, `exp + skew`.
     fn check(raw: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<Times, AuthError> {
-        let skew_secs = rules.skew.as_secs();
-        let skew = i64::try_from(skew_secs).unwrap_or(i64::MAX);
-        let now = rules.now;
+        let now = unix_nanos(rules.now);
+        let skew = i128::try_from(rules.skew.as_nanos()).unwrap_or(i128::MAX);
+        let (at, skew_of) = (rules.now, rules.skew);
         let exp = timestamp(raw, "exp")?.ok_or(AuthError::MissingClaim { claim: "exp" })?;
-        if now > exp.saturating_add(skew) {
-            return Err(AuthError::Expired { exp, now, skew_secs });
+        if now >= seconds_to_nanos(exp).saturating_add(skew) {
+            return Err(AuthError::Expired { exp, now: at, skew: skew_of });
         }
         let nbf = timestamp(raw, "nbf")?;
         if let Some(nbf) = nbf
-            && now < nbf.saturating_sub(skew)
+            && now < seconds_to_nanos(nbf).saturating_sub(skew)
         {
-            return Err(AuthError::NotActiveYet { nbf, now, skew_secs });
+            return Err(AuthError::NotActiveYet { nbf, now: at, skew: skew_of });
         }
         let iat = timestamp(raw, "iat")?;
         if let Some(iat) = iat
-            && iat > now.saturating_add(skew)
+            && now < seconds_to_nanos(iat).saturating_sub(skew)
         {
-            return Err(AuthError::IssuedInTheFuture { iat, now, skew_secs });
+            return Err(AuthError::IssuedInTheFuture { iat, now: at, skew: skew_of });
         }
         Ok(Times { exp, nbf, iat })
+    }
+}
+
+/// A NumericDate in nanoseconds since the Unix epoch; exact for every `i64`.
+fn seconds_to_nanos(seconds: i64) -> i128 {
+    i128::from(seconds) * 1_000_000_000
+}
+
+/// Nanoseconds since the Unix epoch (negative before it); exact for every `SystemTime`.
+fn unix_nanos(time: SystemTime) -> i128 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i128::try_from(after.as_nanos()).unwrap_or(i128::MAX),
+        Err(before) => -i128::try_from(before.duration().as_nanos()).unwrap_or(i128::MAX),
     }
 }
 

@@ -1,5 +1,7 @@
 //! Why a session token was refused.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 /// Why a request or a session token was not authenticated: one reason per check, in the
 /// vocabulary of Clerk's JavaScript SDK (`@clerk/backend`).
 ///
@@ -51,39 +53,47 @@ pub enum AuthError {
     /// The signature does not verify with the key. `@clerk/backend`: `TokenInvalidSignature`.
     #[error("the session token's signature is invalid")]
     InvalidSignature,
-    /// `exp` has passed, beyond the allowed clock skew. `@clerk/backend`: `TokenExpired`.
-    #[error("the session token expired at {exp} (now {now}, with {skew_secs} s of clock skew allowed)")]
+    /// `exp` has passed, beyond the allowed clock skew: the token is refused from `exp` + skew
+    /// exactly. `@clerk/backend`: `TokenExpired`.
+    #[error(
+        "the session token expired at {exp} (now {}, with {skew:?} of clock skew allowed)",
+        unix_time(now)
+    )]
     Expired {
         /// The token's `exp`, in seconds since the Unix epoch.
         exp: i64,
-        /// The time it was checked at, in seconds since the Unix epoch.
-        now: i64,
-        /// The clock skew allowed, in seconds.
-        skew_secs: u64,
+        /// The time it was checked at.
+        now: SystemTime,
+        /// The clock skew allowed.
+        skew: Duration,
     },
-    /// `nbf` is still ahead, beyond the allowed clock skew. `@clerk/backend`:
-    /// `TokenNotActiveYet`.
-    #[error("the session token is not valid before {nbf} (now {now}, with {skew_secs} s of clock skew allowed)")]
+    /// `nbf` is still ahead, beyond the allowed clock skew: the token is refused before
+    /// `nbf` − skew. `@clerk/backend`: `TokenNotActiveYet`.
+    #[error(
+        "the session token is not valid before {nbf} (now {}, with {skew:?} of clock skew allowed)",
+        unix_time(now)
+    )]
     NotActiveYet {
-        /// The token's `nbf`.
+        /// The token's `nbf`, in seconds since the Unix epoch.
         nbf: i64,
         /// The time it was checked at.
-        now: i64,
-        /// The clock skew allowed, in seconds.
-        skew_secs: u64,
+        now: SystemTime,
+        /// The clock skew allowed.
+        skew: Duration,
     },
-    /// `iat` is in the future, beyond the allowed clock skew. `@clerk/backend`:
-    /// `TokenIatInTheFuture`.
+    /// `iat` is in the future, beyond the allowed clock skew: the token is refused before
+    /// `iat` − skew. `@clerk/backend`: `TokenIatInTheFuture`.
     #[error(
-        "the session token was issued at {iat}, in the future (now {now}, with {skew_secs} s of clock skew allowed)"
+        "the session token was issued at {iat}, in the future (now {}, with {skew:?} of clock skew allowed)",
+        unix_time(now)
     )]
     IssuedInTheFuture {
-        /// The token's `iat`.
+        /// The token's `iat`, in seconds since the Unix epoch.
         iat: i64,
         /// The time it was checked at.
-        now: i64,
-        /// The clock skew allowed, in seconds.
-        skew_secs: u64,
+        now: SystemTime,
+        /// The clock skew allowed.
+        skew: Duration,
     },
     /// A claim every session token has is missing or not of its type (`sub`, `exp`, `iss`).
     #[error("the session token's `{claim}` claim is missing or not of its type")]
@@ -117,4 +127,15 @@ pub enum AuthError {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+/// A time as seconds since the Unix epoch, to the millisecond: `1700000005.000`.
+fn unix_time(time: &SystemTime) -> String {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => format!("{}.{:03}", after.as_secs(), after.subsec_millis()),
+        Err(before) => {
+            let before = before.duration();
+            format!("-{}.{:03}", before.as_secs(), before.subsec_millis())
+        }
+    }
 }

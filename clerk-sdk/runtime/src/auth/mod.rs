@@ -31,7 +31,9 @@
 //!    issuer given; `azp` must be one of the [authorized
 //!    parties](AuthOptions::authorized_parties) when there are any, and a token without `azp`
 //!    is then refused; `exp`, `nbf` and `iat` hold with [5 s](DEFAULT_CLOCK_SKEW) of clock skew
-//!    either way ([`AuthOptions::clock_skew`]).
+//!    either way ([`AuthOptions::clock_skew`]), compared at the clock's full precision: a token
+//!    is good from `nbf` − skew (and `iat` − skew) up to, not at, `exp` + skew, as RFC 7519
+//!    §4.1.4 and `@clerk/backend` have it.
 //!
 //! No error and no log line holds the token or a key.
 //!
@@ -65,7 +67,7 @@ pub mod testing;
 mod token;
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -344,7 +346,7 @@ impl Authenticator {
         let raw = signed_claims(token, &key.key, algorithm)?;
         let options = &self.inner.options;
         let rules = ClaimRules {
-            now: unix_seconds(self.now.unwrap_or_else(SystemTime::now)),
+            now: self.now.unwrap_or_else(SystemTime::now),
             skew: options.clock_skew,
             issuer: options.issuer.as_deref(),
             authorized_parties: &options.authorized_parties,
@@ -391,14 +393,6 @@ fn signed_claims(
             | jsonwebtoken::errors::ErrorKind::Crypto(_) => AuthError::InvalidSignature,
             _ => AuthError::Malformed("the signature or the payload does not decode"),
         }),
-    }
-}
-
-/// Seconds since the Unix epoch (negative before it).
-fn unix_seconds(time: SystemTime) -> i64 {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
     }
 }
 

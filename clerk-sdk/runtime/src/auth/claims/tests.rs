@@ -1,4 +1,4 @@
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
@@ -6,9 +6,16 @@ use super::*;
 
 const NOW: i64 = 1_700_000_000;
 
+/// `NOW` moved by `offset_ms` milliseconds.
+fn instant(offset_ms: i64) -> SystemTime {
+    let now = UNIX_EPOCH + Duration::from_secs(NOW.unsigned_abs());
+    let offset = Duration::from_millis(offset_ms.unsigned_abs());
+    if offset_ms < 0 { now - offset } else { now + offset }
+}
+
 fn rules<'a>(parties: &'a [String], issuer: Option<&'a str>) -> ClaimRules<'a> {
     ClaimRules {
-        now: NOW,
+        now: instant(0),
         skew: Duration::from_secs(5),
         issuer,
         authorized_parties: parties,
@@ -28,27 +35,80 @@ fn check(extra: Value) -> Result<SessionClaims, AuthError> {
     SessionClaims::check(claims(extra), &rules(&[], None))
 }
 
+/// Checks a token whose `claim` is `NOW`, at `NOW` + `offset_ms`, with `skew_ms` of skew.
+fn time_claim_at(claim: &str, offset_ms: i64, skew_ms: u64) -> Result<SessionClaims, AuthError> {
+    let rules = ClaimRules {
+        now: instant(offset_ms),
+        skew: Duration::from_millis(skew_ms),
+        ..rules(&[], None)
+    };
+    let mut raw = claims(json!({}));
+    raw.insert(claim.to_owned(), json!(NOW));
+    if claim != "exp" {
+        raw.insert("exp".to_owned(), json!(NOW + 3600));
+    }
+    SessionClaims::check(raw, &rules)
+}
+
 #[test]
-fn the_time_claims_hold_at_the_skew_boundary_and_fail_a_second_past_it() {
-    assert!(check(json!({"exp": NOW - 5})).is_ok());
-    assert_eq!(
-        check(json!({"exp": NOW - 6})),
-        Err(AuthError::Expired {
-            exp: NOW - 6,
-            now: NOW,
-            skew_secs: 5
-        })
-    );
-    assert!(check(json!({"nbf": NOW + 5})).is_ok());
-    assert!(matches!(
-        check(json!({"nbf": NOW + 6})),
-        Err(AuthError::NotActiveYet { .. })
-    ));
-    assert!(check(json!({"iat": NOW + 5})).is_ok());
-    assert!(matches!(
-        check(json!({"iat": NOW + 6})),
-        Err(AuthError::IssuedInTheFuture { .. })
-    ));
+fn exp_is_refused_from_exp_plus_skew_exactly_at_the_millisecond() {
+    // (checked this long after `exp`, the skew, whether the token is good)
+    let cases = [
+        (4_999, 5_000, true),
+        (5_000, 5_000, false),
+        (5_001, 5_000, false),
+        (-1, 0, true),
+        (0, 0, false),
+        (4_999, 0, false),
+        (5_000, 0, false),
+        (5_001, 0, false),
+    ];
+    for (offset, skew, good) in cases {
+        let outcome = time_claim_at("exp", offset, skew);
+        assert_eq!(outcome.is_ok(), good, "{offset} ms after exp, skew {skew} ms: {outcome:?}");
+        if !good {
+            assert_eq!(
+                outcome,
+                Err(AuthError::Expired {
+                    exp: NOW,
+                    now: instant(offset),
+                    skew: Duration::from_millis(skew)
+                })
+            );
+        }
+    }
+}
+
+#[test]
+fn nbf_and_iat_hold_from_the_claim_minus_skew_exactly_at_the_millisecond() {
+    // (checked this long before the claim, the skew, whether the token is good)
+    let cases = [
+        (4_999, 5_000, true),
+        (5_000, 5_000, true),
+        (5_001, 5_000, false),
+        (0, 0, true),
+        (1, 0, false),
+        (4_999, 0, false),
+        (5_000, 0, false),
+        (5_001, 0, false),
+    ];
+    for claim in ["nbf", "iat"] {
+        for (before, skew, good) in cases {
+            let outcome = time_claim_at(claim, -before, skew);
+            assert_eq!(outcome.is_ok(), good, "{before} ms before {claim}, skew {skew} ms: {outcome:?}");
+            let refused = match (claim, outcome) {
+                (_, Ok(_)) => continue,
+                ("nbf", Err(AuthError::NotActiveYet { nbf, now, .. })) => (nbf, now),
+                ("iat", Err(AuthError::IssuedInTheFuture { iat, now, .. })) => (iat, now),
+                (_, Err(other)) => panic!("{claim}: {other:?}"),
+            };
+            assert_eq!(refused, (NOW, instant(-before)));
+        }
+    }
+}
+
+#[test]
+fn the_time_claims_are_whole_seconds_of_64_bits() {
     // `iat` ten seconds after `nbf` is fine (clerk-sdk-go #587 failed it with no leeway).
     assert!(check(json!({"nbf": NOW - 10, "iat": NOW})).is_ok());
     // Timestamps are 64-bit: one past 2038 works.
@@ -59,6 +119,16 @@ fn the_time_claims_hold_at_the_skew_boundary_and_fail_a_second_past_it() {
     assert_eq!(
         check(json!({"exp": "soon"})),
         Err(AuthError::MissingClaim { claim: "exp" })
+    );
+    assert_eq!(check(json!({"exp": i64::MAX})).map(|c| c.exp), Ok(i64::MAX));
+    assert!(matches!(
+        check(json!({"exp": i64::MIN})),
+        Err(AuthError::Expired { .. })
+    ));
+    let message = time_claim_at("exp", 5_250, 5_000).expect_err("expired").to_string();
+    assert_eq!(
+        message,
+        "the session token expired at 1700000000 (now 1700000005.250, with 5s of clock skew allowed)"
     );
 }
 

@@ -215,9 +215,11 @@ async fn the_claims_are_checked_after_the_signature() {
         let auth = auth.clone();
         async move { auth.verify_token(&token).await }
     };
-    assert!(check(with(json!({"exp": now - 5}))).await.is_ok());
+    // The token is good up to, not at, `exp` + skew; from `nbf` - skew and `iat` - skew on
+    // (the claims' own tests hold the boundaries to the millisecond).
+    assert!(check(with(json!({"exp": now - 4}))).await.is_ok());
     assert!(matches!(
-        check(with(json!({"exp": now - 6}))).await,
+        check(with(json!({"exp": now - 5}))).await,
         Err(AuthError::Expired { .. })
     ));
     assert!(check(with(json!({"nbf": now + 5}))).await.is_ok());
@@ -254,7 +256,8 @@ async fn the_claims_are_checked_after_the_signature() {
     assert!(open.verify_token(&no_azp).await.is_ok());
     // A wider clock skew moves the boundary.
     let (lenient, _) = authenticator(AuthOptions::new().clock_skew(Duration::from_secs(30)));
-    assert!(lenient.verify_token(&with(json!({"exp": now - 30}))).await.is_ok());
+    assert!(lenient.verify_token(&with(json!({"exp": now - 29}))).await.is_ok());
+    assert!(lenient.verify_token(&with(json!({"exp": now - 30}))).await.is_err());
 }
 
 #[tokio::test]
