@@ -115,6 +115,8 @@ runtime_paths! {
     PAGE_BY = "::clerk_sdk_runtime::__private::PageBy";
     /// Where a cursor list finds its next cursor.
     CURSOR_FROM = "::clerk_sdk_runtime::__private::CursorFrom";
+    /// What a cursor list's API accepts with its cursor.
+    CURSOR_RULES = "::clerk_sdk_runtime::__private::CursorRules";
     /// Takes a list response apart.
     INTO_PAGE = "::clerk_sdk_runtime::__private::IntoPage";
     /// A list response taken apart.

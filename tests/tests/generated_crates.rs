@@ -154,6 +154,13 @@ fn add_tests(dir: &Path, package: &str, text: &str, round_trip: Option<&Path>, u
     std::fs::write(dir.join("tests/fixtures.rs"), fixtures).expect("writes the fixtures test");
     if let Some(round_trip) = round_trip {
         std::fs::copy(round_trip, dir.join("tests/round_trip.rs")).expect("copies round trip");
+        // More round trips, each a test of its own, in the folder of the same name.
+        let more = round_trip.with_extension("");
+        let names = if more.is_dir() { stems(&more, ".rs") } else { Vec::new() };
+        for name in names {
+            let file = format!("{name}.rs");
+            std::fs::copy(more.join(&file), dir.join("tests").join(&file)).expect("copies a round trip");
+        }
     }
     if upstream {
         write_drift_test(dir, package, text);

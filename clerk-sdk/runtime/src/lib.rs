@@ -150,7 +150,7 @@ pub mod __private {
     pub use crate::drift::untagged::decode_untagged;
     pub use crate::impl_open_enum;
     pub use crate::multipart::{MultipartBody, Part, ToParts};
-    pub use crate::pagination::{CursorFrom, IntoPage, PageBy, PageParts, Paging};
+    pub use crate::pagination::{CursorFrom, CursorRules, IntoPage, PageBy, PageParts, Paging};
     pub use crate::retry::RetryClass;
     pub use crate::union::{Tagged, serialize_tagged, try_decode};
     #[cfg(feature = "webhooks")]

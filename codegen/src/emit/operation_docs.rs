@@ -3,7 +3,7 @@
 
 use super::docs::sentence;
 use super::examples::Example;
-use crate::model::{Api, KeyLocation, Operation, PageBy, Resource};
+use crate::model::{Api, CursorRules, KeyLocation, Operation, PageBy, Resource};
 
 /// The prose of a method's rustdoc: summary, description and arguments, which quote the spec.
 pub(super) fn method_doc(operation: &Operation) -> String {
@@ -59,7 +59,7 @@ pub(super) fn pages_sentence(operation: &Operation) -> Option<String> {
     let pagination = operation.pagination.as_ref()?;
     let by = match &pagination.by {
         PageBy::Offset(param) => format!("by `{param}`"),
-        PageBy::Cursor { param, .. } => format!("by the `{param}` cursor"),
+        PageBy::Cursor { param, rules, .. } => format!("by the `{param}` cursor{}", cursor_rules_clause(param, rules)),
     };
     let size = match (&pagination.limit, pagination.max_page_size) {
         (Some(limit), Some(max)) => format!(", {max} items a request (`{limit}`)"),
@@ -68,6 +68,33 @@ pub(super) fn pages_sentence(operation: &Operation) -> Option<String> {
     Some(format!(
         "A list: `.paginate()` on the returned call pages through it {by}{size}, as a stream of items or pages"
     ))
+}
+
+/// What a cursor's rules make of a call outside them, as a clause; empty without rules.
+fn cursor_rules_clause(cursor: &str, rules: &CursorRules) -> String {
+    let mut broken: Vec<String> = rules
+        .allows
+        .iter()
+        .map(|(param, values)| {
+            let values: Vec<String> = values.iter().map(|value| format!("`{value}`")).collect();
+            format!("`{param}` other than {}", values.join(", "))
+        })
+        .collect();
+    broken.extend(rules.excludes.iter().map(|(param, default)| match default {
+        Some(default) => format!("`{param}` other than `{default}`"),
+        None => format!("`{param}`"),
+    }));
+    if broken.is_empty() {
+        return String::new();
+    }
+    let outcome = match &rules.fallback {
+        Some(offset) => format!("pages by `{offset}` instead"),
+        None => "fails before it is sent".to_owned(),
+    };
+    format!(
+        " (a call with {}, which the `{cursor}` cursor does not allow, {outcome})",
+        broken.join(" or ")
+    )
 }
 
 /// The `# Arguments` lines of a method: its path parameters, required header and cookie

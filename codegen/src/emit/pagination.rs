@@ -6,8 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, model_type_tokens};
-use crate::model::{Api, CursorFrom, Envelope, Operation, PageBy, Results};
-use crate::runtime::{CURSOR_FROM, INTO_PAGE, PAGE_BY, PAGE_PARTS, PAGING};
+use crate::model::{Api, CursorFrom, CursorRules, Envelope, Operation, PageBy, Results};
+use crate::runtime::{CURSOR_FROM, CURSOR_RULES, INTO_PAGE, PAGE_BY, PAGE_PARTS, PAGING};
 
 /// The name of an operation's paging descriptor: `GET_USER_LIST_PAGING`.
 pub(super) fn paging_ident(operation: &Operation) -> proc_macro2::Ident {
@@ -22,12 +22,13 @@ pub(super) fn descriptor(operation: &Operation) -> TokenStream {
     let name = paging_ident(operation);
     let by = match &pagination.by {
         PageBy::Offset(param) => quote!(#PAGE_BY::Offset(#param)),
-        PageBy::Cursor { param, from } => {
+        PageBy::Cursor { param, from, rules } => {
             let from = match from {
                 CursorFrom::LastItem(field) => quote!(#CURSOR_FROM::LastItem(#field)),
                 CursorFrom::Envelope(field) => quote!(#CURSOR_FROM::Field(#field)),
             };
-            quote!(#PAGE_BY::Cursor { param: #param, from: #from })
+            let rules = cursor_rules(rules);
+            quote!(#PAGE_BY::Cursor { param: #param, from: #from, rules: #rules })
         }
     };
     let limit = option(pagination.limit.as_ref().map(|limit| quote!(#limit)));
@@ -52,6 +53,28 @@ pub(super) fn descriptor(operation: &Operation) -> TokenStream {
             total: #total,
         };
     }
+}
+
+/// A cursor's rules: the runtime's `CursorRules::NONE` when there are none.
+fn cursor_rules(rules: &CursorRules) -> TokenStream {
+    if *rules == CursorRules::default() {
+        return quote!(#CURSOR_RULES::NONE);
+    }
+    let allows = rules
+        .allows
+        .iter()
+        .map(|(param, values)| quote!((#param, &[#(#values),*])));
+    let excludes = rules.excludes.iter().map(|(param, default)| {
+        let default = option(default.as_ref().map(|default| quote!(#default)));
+        quote!((#param, #default))
+    });
+    let fallback = option(rules.fallback.as_ref().map(|fallback| quote!(#fallback)));
+    // Produces the rules the paginator checks a call against before it pages by cursor.
+    quote!(#CURSOR_RULES {
+        allows: &[#(#allows),*],
+        excludes: &[#(#excludes),*],
+        fallback: #fallback,
+    })
 }
 
 fn option(value: Option<TokenStream>) -> TokenStream {

@@ -47,6 +47,8 @@ pub(super) struct QueryFacts {
     pub(super) numeric: bool,
     /// Its schema's `maximum`, when it is a whole number.
     pub(super) maximum: Option<u64>,
+    /// Its schema's `default`, as a query sends it, when it is a string, number or boolean.
+    pub(super) default: Option<String>,
 }
 
 /// The facts of a query parameter's schema, `schema` resolved.
@@ -58,10 +60,19 @@ pub(super) fn facts(name: &str, schema: Option<&Schema>) -> QueryFacts {
         Some(SchemaKind::Type(Type::Number(number))) => (true, number.maximum.and_then(whole)),
         _ => (false, None),
     };
+    let default = schema
+        .and_then(|schema| schema.schema_data.default.as_ref())
+        .and_then(|default| match default {
+            serde_json::Value::String(text) => Some(text.clone()),
+            serde_json::Value::Number(number) => Some(number.to_string()),
+            serde_json::Value::Bool(flag) => Some(flag.to_string()),
+            _ => None,
+        });
     QueryFacts {
         name: name.to_owned(),
         numeric,
         maximum,
+        default,
     }
 }
 
@@ -72,17 +83,26 @@ fn whole(value: f64) -> Option<u64> {
     (value.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&value)).then_some(value as u64)
 }
 
-/// The pagination `x-speakeasy-pagination` declares, if the operation has the extension.
-/// `Err` says why a declaration cannot be used (a warning: the operation is then no list).
+/// The pagination `x-speakeasy-pagination` declares, with the cursor's `x-cursor-rules`, if
+/// the operation has the extensions. `Err` says why a declaration cannot be used (a warning:
+/// the operation is then no list).
 pub(super) fn declared(
     extensions: &IndexMap<String, serde_json::Value>,
     query: &[QueryFacts],
 ) -> Option<Result<Pagination, String>> {
-    let value = extensions.get(EXTENSION)?;
-    Some(read_declaration(value, query))
+    let Some(value) = extensions.get(EXTENSION) else {
+        return extensions
+            .contains_key(cursor_rules::EXTENSION)
+            .then(|| Err(format!("`{}` without `{EXTENSION}`", cursor_rules::EXTENSION)));
+    };
+    Some(read_declaration(value, extensions, query))
 }
 
-fn read_declaration(value: &serde_json::Value, query: &[QueryFacts]) -> Result<Pagination, String> {
+fn read_declaration(
+    value: &serde_json::Value,
+    extensions: &IndexMap<String, serde_json::Value>,
+    query: &[QueryFacts],
+) -> Result<Pagination, String> {
     let output = |name: &str| {
         value
             .get("outputs")
@@ -90,6 +110,12 @@ fn read_declaration(value: &serde_json::Value, query: &[QueryFacts]) -> Result<P
             .and_then(serde_json::Value::as_str)
     };
     let kind = value.get("type").and_then(serde_json::Value::as_str);
+    if kind != Some("cursor") && extensions.contains_key(cursor_rules::EXTENSION) {
+        return Err(format!(
+            "`{}` on a list that pages by no cursor",
+            cursor_rules::EXTENSION
+        ));
+    }
     let by = match kind.unwrap_or_default() {
         "offsetLimit" => PageBy::Offset(
             input(value, "offset", query)?
@@ -101,6 +127,7 @@ fn read_declaration(value: &serde_json::Value, query: &[QueryFacts]) -> Result<P
             PageBy::Cursor {
                 param,
                 from: cursor_from(path)?,
+                rules: cursor_rules::read(extensions, query)?,
             }
         }
         other => {
@@ -393,5 +420,6 @@ fn is_count(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64)
 }
 
+mod cursor_rules;
 #[cfg(test)]
 mod tests;

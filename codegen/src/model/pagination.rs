@@ -37,7 +37,23 @@ pub enum PageBy {
         param: String,
         /// Where the next cursor comes from.
         from: CursorFrom,
+        /// What the API accepts with the cursor (`x-cursor-rules`).
+        rules: CursorRules,
     },
+}
+
+/// What a cursor list's API accepts with its cursor, as the spec declares it with
+/// `x-cursor-rules`; a call outside these rules pages by [`fallback`](Self::fallback), or is
+/// refused before it is sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CursorRules {
+    /// Query parameters (wire names) that the cursor allows only these values of.
+    pub allows: Vec<(String, Vec<String>)>,
+    /// Query parameters (wire names) that the cursor cannot be combined with, unless at this
+    /// value (the parameter's default, as sent).
+    pub excludes: Vec<(String, Option<String>)>,
+    /// The offset parameter (wire name) that pages a call outside the rules.
+    pub fallback: Option<String>,
 }
 
 /// Where a cursor list finds its next cursor.

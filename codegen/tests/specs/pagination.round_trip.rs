@@ -119,6 +119,34 @@ async fn an_envelope_list_pages_by_offset_to_its_total_and_sends_its_constant() 
 }
 
 #[tokio::test]
+async fn a_call_outside_the_cursor_rules_pages_by_offset() {
+    let mock = MockClerk::start().await;
+    mock.users().list_users().serves_list(users(1234));
+    let clerk = mock.clerk();
+
+    let query = ListUsersQuery::new().order_by("email");
+    let listed = clerk.users().list_users(query).paginate().collect_items().await.expect("succeeds");
+
+    assert_eq!(listed.len(), 1234);
+    assert_eq!(
+        queries(&mock),
+        [
+            "order_by=email&limit=500",
+            "order_by=email&offset=500&limit=500",
+            "order_by=email&offset=1000&limit=500"
+        ]
+    );
+    let refused = clerk
+        .users()
+        .list_users(ListUsersQuery::new().offset(3).starting_after("user_0001"))
+        .paginate()
+        .collect_items()
+        .await
+        .expect_err("a cursor with an offset");
+    assert!(refused.to_string().contains("`offset` is `3`"), "{refused}");
+}
+
+#[tokio::test]
 async fn the_kit_scripts_pages_and_its_query_matcher_leaves_the_paging_parameters_aside() {
     let mock = MockClerk::start().await;
     let token = |id: &str| Token::new(id);

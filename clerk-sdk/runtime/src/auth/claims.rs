@@ -184,19 +184,31 @@ impl Times {
         let (at, skew_of) = (rules.now, rules.skew);
         let exp = timestamp(raw, "exp")?.ok_or(AuthError::MissingClaim { claim: "exp" })?;
         if now >= seconds_to_nanos(exp).saturating_add(skew) {
-            return Err(AuthError::Expired { exp, now: at, skew: skew_of });
+            return Err(AuthError::Expired {
+                exp,
+                now: at,
+                skew: skew_of,
+            });
         }
         let nbf = timestamp(raw, "nbf")?;
         if let Some(nbf) = nbf
             && now < seconds_to_nanos(nbf).saturating_sub(skew)
         {
-            return Err(AuthError::NotActiveYet { nbf, now: at, skew: skew_of });
+            return Err(AuthError::NotActiveYet {
+                nbf,
+                now: at,
+                skew: skew_of,
+            });
         }
         let iat = timestamp(raw, "iat")?;
         if let Some(iat) = iat
             && now < seconds_to_nanos(iat).saturating_sub(skew)
         {
-            return Err(AuthError::IssuedInTheFuture { iat, now: at, skew: skew_of });
+            return Err(AuthError::IssuedInTheFuture {
+                iat,
+                now: at,
+                skew: skew_of,
+            });
         }
         Ok(Times { exp, nbf, iat })
     }

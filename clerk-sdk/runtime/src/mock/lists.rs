@@ -22,12 +22,19 @@ pub(super) fn page_body(paging: &Paging, items: &[Value], query: &[(String, Stri
         PageBy::Cursor {
             param,
             from: CursorFrom::LastItem(field),
-        } => value(param).map_or(0, |after| {
-            items
+            rules,
+        } => match value(param) {
+            Some(after) => items
                 .iter()
                 .position(|item| cursor_text(item, field).as_deref() == Some(after))
-                .map_or(items.len(), |index| index + 1)
-        }),
+                .map_or(items.len(), |index| index + 1),
+            // A call the cursor's rules do not allow pages by their fallback offset.
+            None => rules
+                .fallback
+                .and_then(value)
+                .and_then(|offset| offset.parse().ok())
+                .unwrap_or(0),
+        },
         // The kit's own cursor for a list whose responses carry one: the next item's index.
         PageBy::Cursor { param, .. } => value(param).and_then(|next| next.parse().ok()).unwrap_or(0),
         PageBy::Once => 0,
@@ -74,6 +81,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::pagination::CursorRules;
 
     fn things(count: usize) -> Vec<Value> {
         (0..count).map(|i| json!({"id": format!("t{i}")})).collect()
@@ -113,6 +121,7 @@ mod tests {
             by: PageBy::Cursor {
                 param: "after",
                 from: CursorFrom::LastItem("id"),
+                rules: CursorRules::NONE,
             },
             limit: Some("limit"),
             max_page_size: None,
@@ -121,10 +130,32 @@ mod tests {
         };
         let body = page_body(&BY_ITEM, &things(25), &query(&[("after", "t9"), ("limit", "3")]));
         assert_eq!(body, json!([{"id": "t10"}, {"id": "t11"}, {"id": "t12"}]));
+        static WITH_FALLBACK: Paging = Paging {
+            by: PageBy::Cursor {
+                param: "after",
+                from: CursorFrom::LastItem("id"),
+                rules: CursorRules {
+                    allows: &[],
+                    excludes: &[("offset", Some("0"))],
+                    fallback: Some("offset"),
+                },
+            },
+            limit: Some("limit"),
+            max_page_size: None,
+            items: None,
+            total: None,
+        };
+        let by_offset = page_body(&WITH_FALLBACK, &things(25), &query(&[("offset", "20"), ("limit", "2")]));
+        assert_eq!(
+            by_offset,
+            json!([{"id": "t20"}, {"id": "t21"}]),
+            "a walk outside the rules pages by offset"
+        );
         static BY_FIELD: Paging = Paging {
             by: PageBy::Cursor {
                 param: "after",
                 from: CursorFrom::Field("next"),
+                rules: CursorRules::NONE,
             },
             limit: None,
             max_page_size: None,

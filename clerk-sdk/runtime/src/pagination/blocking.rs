@@ -153,7 +153,7 @@ mod tests {
 
     use crate::api::tests::TestApi;
     use crate::call::Operation;
-    use crate::pagination::{CursorFrom, PageBy, Paging};
+    use crate::pagination::{CursorFrom, CursorRules, PageBy, Paging};
     use crate::retry::RetryClass;
 
     const LIST: Operation = Operation {
@@ -170,6 +170,7 @@ mod tests {
         by: PageBy::Cursor {
             param: "after",
             from: CursorFrom::LastItem("id"),
+            rules: CursorRules::NONE,
         },
         limit: Some("limit"),
         max_page_size: Some(5),

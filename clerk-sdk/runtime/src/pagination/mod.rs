@@ -24,10 +24,26 @@
 //!   [`Paginator::max_items`] items.
 //! - **Shapes.** A bare array, an envelope such as `{data, total_count}`, or any other envelope
 //!   the spec (or an overlay) names: the items come out the same.
-//! - **Offsets and cursors.** An offset list asks for `offset` = the items read so far; a
-//!   cursor list (such as `starting_after`) passes on the last item's id or the cursor the
-//!   response gives. A cursor the API repeats ends the list with an error instead of reading
-//!   it forever.
+//! - **Offsets and cursors.** An offset list asks for `offset` = the items the API returned so
+//!   far; a cursor list (such as `starting_after`) passes on the last item's id or the cursor
+//!   the response gives.
+//! - **Cursor rules.** Where the spec declares what a cursor cannot be combined with (for
+//!   `GET /users`: an `order_by` other than `created_at`, or a non-zero `offset`), a call
+//!   outside those rules pages by the list's offset instead, so no page is a request the API
+//!   refuses. A call that sets the cursor itself outside the rules, or on a list with no
+//!   offset, fails before anything is sent ([`SdkError::InvalidRequest`]), with the rule it
+//!   breaks.
+//! - **Nothing twice, nothing forever.** An item whose `id` came before is not given again (an
+//!   item created while an offset walk runs shifts the list by one). A page that brings
+//!   nothing new (each of its items came before, or, for items without an `id`, the previous
+//!   page again), or a cursor the API points to a second time, ends the walk with
+//!   [`SdkError::Pagination`], and none of that page's items reaches the application: an API
+//!   that ignores `offset`, or answers one cursor forever, is not read forever.
+//! - **Nothing made up.** A paging field that deviated from the spec is not trusted: a
+//!   `total_count` the lenient decoding filled in is not used (the walk goes on by page size,
+//!   and [`Page::total_count`] is `None`); a full page whose next cursor deviated, or whose
+//!   items field did, ends the walk with [`SdkError::Pagination`]. In strict mode such a page
+//!   fails, as any deviation does.
 //! - **Failures.** Each page is an ordinary call, retried by the client's retry policy. When
 //!   it still fails, the stream yields a [`PageError`] holding the error and a [`PageCursor`]
 //!   of the failed page, and ends. The cursor is `serde`-serializable:
@@ -39,6 +55,8 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 mod paginator;
+mod rules;
+mod trust;
 mod walk;
 
 use std::fmt;
@@ -78,9 +96,35 @@ pub enum PageBy {
         param: &'static str,
         /// Where the cursor of the next page comes from.
         from: CursorFrom,
+        /// What the API accepts with the cursor.
+        rules: CursorRules,
     },
     /// Not at all: the operation returns its whole list at once.
     Once,
+}
+
+/// What a cursor list's API accepts with its cursor, as the spec declares it (the generator
+/// reads `x-cursor-rules`); a call outside these rules pages by [`fallback`](Self::fallback).
+#[derive(Debug)]
+pub struct CursorRules {
+    /// Query parameters that a cursor allows only some values of, when the call sets them:
+    /// each parameter with the values allowed.
+    pub allows: &'static [(&'static str, &'static [&'static str])],
+    /// Query parameters that a cursor cannot be combined with, when the call sets them to
+    /// anything but the value given (their default, such as `offset`'s `0`).
+    pub excludes: &'static [(&'static str, Option<&'static str>)],
+    /// The offset parameter that pages a call outside these rules; `None` refuses such a call
+    /// before anything is sent.
+    pub fallback: Option<&'static str>,
+}
+
+impl CursorRules {
+    /// No rules: the cursor goes with any call.
+    pub const NONE: CursorRules = CursorRules {
+        allows: &[],
+        excludes: &[],
+        fallback: None,
+    };
 }
 
 /// Where a cursor list finds the cursor of its next page.

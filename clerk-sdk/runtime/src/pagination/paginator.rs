@@ -7,7 +7,8 @@ use std::pin::Pin;
 use futures_core::Stream;
 use serde::Serialize;
 
-use super::walk::{Request, Seen, Walk};
+use super::trust::Untrusted;
+use super::walk::{ItemKey, Request, Seen, Walk};
 use super::{CursorFrom, IntoPage, Page, PageBy, PageCursor, PageError, PageResult, Paging};
 use crate::api::Api;
 use crate::call::{Call, FromResponse};
@@ -41,8 +42,8 @@ pub struct Paginator<A, T, P = ()> {
     call: Call<A, T, P>,
     paging: &'static Paging,
     walk: Walk,
-    /// An error to give before any further page: a setting that cannot be used, or a repeated
-    /// cursor found after the page that carried it was given.
+    /// An error to give before any further page: a setting or a call that cannot be used, or
+    /// a repeated cursor found after the page that carried it was given.
     pending: Option<SdkError<std::convert::Infallible>>,
 }
 
@@ -60,13 +61,17 @@ impl<A, T: IntoPage, P> Call<A, T, P> {
     pub fn paginate(self) -> Paginator<A, T, P> {
         let paging = self.paging().unwrap_or(&ONCE);
         let mut walk = Walk::new(self.operation_id(), paging);
-        walk.start_from_query(|name| self.query_value(name));
-        Paginator {
+        let start = walk.start_from_query(|name| self.query_value(name));
+        let mut paginator = Paginator {
             call: self,
             paging,
             walk,
             pending: None,
+        };
+        if let Err(reason) = start {
+            paginator.refuse(reason);
         }
+        paginator
     }
 }
 
@@ -145,45 +150,81 @@ where
             }
         };
         let deviations = response.deviations().to_vec();
-        Some(Ok(self.take_page(&request, response.into_inner(), deviations)))
+        match self.take_page(&request, response.into_inner(), deviations) {
+            Ok(page) => Some(Ok(page)),
+            Err(reason) => {
+                self.walk.end();
+                let error = SdkError::Pagination {
+                    operation: self.call.operation_id(),
+                    reason,
+                };
+                let resume = self.walk.cursor();
+                Some(Err(PageError { error, resume }))
+            }
+        }
     }
 
-    /// Moves the walk past a page that came back, and makes it a [`Page`].
-    fn take_page(&mut self, request: &Request, value: T, deviations: Vec<crate::Deviation>) -> Page<T::Item> {
+    /// Moves the walk past a page that came back, and makes it a [`Page`] of the items not
+    /// given before. Fails when the page brings nothing new, or its items field deviated from
+    /// the spec, so what it held is not known.
+    fn take_page(
+        &mut self,
+        request: &Request,
+        value: T,
+        deviations: Vec<crate::Deviation>,
+    ) -> Result<Page<T::Item>, String> {
         let parts = value.into_page();
-        let mut items = parts.items;
-        if let Some(remaining) = self.walk.remaining() {
-            // An API that gives more than was asked for still gives no more than `max_items`.
-            items.truncate(usize::try_from(remaining).unwrap_or(usize::MAX));
+        let count = parts.items.len();
+        let untrusted = Untrusted::of(self.paging, &deviations, count);
+        if let Some(reason) = untrusted.items {
+            return Err(format!(
+                "the page's items deviated from the spec ({reason}), so what the page held is not known"
+            ));
         }
+        let values: Vec<Option<serde_json::Value>> =
+            parts.items.iter().map(|item| serde_json::to_value(item).ok()).collect();
+        let keys: Vec<ItemKey> = values.iter().map(item_key).collect();
+        let new = self.walk.sift(&keys)?;
         let next_cursor = match &self.paging.by {
+            _ if !self.walk.follows_cursor() => None,
             PageBy::Cursor {
                 from: CursorFrom::LastItem(field),
                 ..
-            } => items.last().and_then(|item| field_text(item, field)),
+            } => values.last().and_then(|last| field_text(last.as_ref()?, field)),
             PageBy::Cursor {
                 from: CursorFrom::Field(_),
                 ..
             } => parts.next_cursor,
             PageBy::Offset(_) | PageBy::Once => None,
         };
+        let mut items: Vec<T::Item> = parts
+            .items
+            .into_iter()
+            .zip(new)
+            .filter_map(|(item, new)| new.then_some(item))
+            .collect();
+        if let Some(remaining) = self.walk.remaining() {
+            // An API that gives more than was asked for still gives no more than `max_items`.
+            items.truncate(usize::try_from(remaining).unwrap_or(usize::MAX));
+        }
         let seen = Seen {
-            count: items.len() as u64,
-            total: parts.total_count,
+            count: count as u64,
+            total: parts.total_count.filter(|_| untrusted.total.is_none()),
             next_cursor,
+            untrusted_cursor: untrusted.cursor,
         };
-        if let Err(reason) = self.walk.advance(request, &seen) {
+        if let Err(reason) = self.walk.advance(request, &seen, items.len() as u64) {
             self.pending = Some(SdkError::Pagination {
                 operation: self.call.operation_id(),
                 reason,
             });
         }
-        Page {
+        Ok(Page {
             items,
-            total_count: parts.total_count,
+            total_count: seen.total,
             next: (!self.walk.is_done()).then(|| self.walk.cursor()),
             deviations,
-        }
+        })
     }
 }
 
@@ -237,11 +278,23 @@ where
     }
 }
 
-/// Field `field` of `item` as a cursor: a string as it is, a number as written.
-fn field_text<I: Serialize>(item: &I, field: &str) -> Option<String> {
-    match serde_json::to_value(item).ok()?.get(field)? {
-        serde_json::Value::String(text) => Some(text.clone()),
+/// Field `field` of `item` as a cursor: a string as it is, a number as written; an empty
+/// string is no cursor.
+fn field_text(item: &serde_json::Value, field: &str) -> Option<String> {
+    match item.get(field)? {
+        serde_json::Value::String(text) if !text.is_empty() => Some(text.clone()),
         serde_json::Value::Number(number) => Some(number.to_string()),
         _ => None,
+    }
+}
+
+/// Who an item is: its `id`, where it has one, else its whole JSON.
+fn item_key(value: &Option<serde_json::Value>) -> ItemKey {
+    match value {
+        Some(value) => match field_text(value, "id") {
+            Some(id) => ItemKey::Id(id),
+            None => ItemKey::Body(value.to_string()),
+        },
+        None => ItemKey::Body(String::new()),
     }
 }

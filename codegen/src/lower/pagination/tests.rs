@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::CursorRules;
 
 fn query(params: &[(&str, bool, Option<u64>)]) -> Vec<QueryFacts> {
     params
@@ -7,6 +8,7 @@ fn query(params: &[(&str, bool, Option<u64>)]) -> Vec<QueryFacts> {
             name: (*name).to_owned(),
             numeric: *numeric,
             maximum: *maximum,
+            default: None,
         })
         .collect()
 }
@@ -53,7 +55,8 @@ fn a_cursor_declaration_names_its_cursor_and_results() {
         cursor.by,
         PageBy::Cursor {
             param: "starting_after".to_owned(),
-            from: CursorFrom::LastItem("id".to_owned())
+            from: CursorFrom::LastItem("id".to_owned()),
+            rules: CursorRules::default(),
         }
     );
     assert_eq!((cursor.results, cursor.max_page_size), (Results::Root, Some(500)));

@@ -65,7 +65,11 @@ fn exp_is_refused_from_exp_plus_skew_exactly_at_the_millisecond() {
     ];
     for (offset, skew, good) in cases {
         let outcome = time_claim_at("exp", offset, skew);
-        assert_eq!(outcome.is_ok(), good, "{offset} ms after exp, skew {skew} ms: {outcome:?}");
+        assert_eq!(
+            outcome.is_ok(),
+            good,
+            "{offset} ms after exp, skew {skew} ms: {outcome:?}"
+        );
         if !good {
             assert_eq!(
                 outcome,
@@ -95,7 +99,11 @@ fn nbf_and_iat_hold_from_the_claim_minus_skew_exactly_at_the_millisecond() {
     for claim in ["nbf", "iat"] {
         for (before, skew, good) in cases {
             let outcome = time_claim_at(claim, -before, skew);
-            assert_eq!(outcome.is_ok(), good, "{before} ms before {claim}, skew {skew} ms: {outcome:?}");
+            assert_eq!(
+                outcome.is_ok(),
+                good,
+                "{before} ms before {claim}, skew {skew} ms: {outcome:?}"
+            );
             let refused = match (claim, outcome) {
                 (_, Ok(_)) => continue,
                 ("nbf", Err(AuthError::NotActiveYet { nbf, now, .. })) => (nbf, now),
