@@ -23,6 +23,8 @@ pub(crate) struct Example {
     /// A comment on the set-up, for the complete program.
     setup_comment: &'static str,
     call: String,
+    /// Whether the call pages through a list, and so reads a stream.
+    paged: bool,
 }
 
 impl Example {
@@ -46,23 +48,31 @@ impl Example {
         if let Some(body) = &operation.body {
             args.push(builder.body(&body.ty));
         }
-        let call = format!(
-            "let res = clerk\n    .{}()\n    .{}({})\n    .await?;\nprintln!(\"{{res:?}}\");",
-            resource.accessor,
-            unraw(&operation.method_name),
-            args.join(", ")
-        );
+        let (accessor, method, args) = (&resource.accessor, unraw(&operation.method_name), args.join(", "));
+        let paged = operation.pagination.is_some();
+        let call = if paged {
+            // A list walks its pages: the items come as a stream.
+            format!(
+                "let mut items = clerk\n    .{accessor}()\n    .{method}({args})\n    .paginate()\n    .items();\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}"
+            )
+        } else {
+            format!("let res = clerk\n    .{accessor}()\n    .{method}({args})\n    .await?;\nprintln!(\"{{res:?}}\");")
+        };
         let (setup, setup_comment) = setup(api, operation);
         Example {
             imports: builder.imports,
             setup,
             setup_comment,
             call,
+            paged,
         }
     }
 
     fn use_lines(&self, lib: &str) -> String {
         let mut lines = String::new();
+        if self.paged {
+            lines.push_str(&format!("use {lib}::pagination::StreamExt;\n"));
+        }
         match self.imports.len() {
             0 => {}
             1 => lines.push_str(&format!("use {lib}::models::{};\n", first(&self.imports))),

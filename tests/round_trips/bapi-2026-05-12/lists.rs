@@ -43,8 +43,18 @@ struct ClerkUsers {
 
 impl ClerkUsers {
     fn answer(&self, request: &Request) -> Result<Vec<Value>, String> {
-        let query = |name: &str| request.url.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.into_owned());
-        let number = |name: &str, default: usize| query(name).map_or(Ok(default), |value| value.parse().map_err(|_| format!("`{name}` is no number")));
+        let query = |name: &str| {
+            request
+                .url
+                .query_pairs()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.into_owned())
+        };
+        let number = |name: &str, default: usize| {
+            query(name).map_or(Ok(default), |value| {
+                value.parse().map_err(|_| format!("`{name}` is no number"))
+            })
+        };
         let (limit, offset) = (number("limit", 10)?, number("offset", 0)?);
         if !(1..=500).contains(&limit) {
             return Err("`limit` is out of range".to_owned());
@@ -57,7 +67,10 @@ impl ClerkUsers {
         let key = |user: &Value| -> String {
             match field.as_str() {
                 "created_at" => format!("{:020}", user["created_at"].as_i64().unwrap_or_default()),
-                _ => user["email_addresses"][0]["email_address"].as_str().unwrap_or_default().to_owned(),
+                _ => user["email_addresses"][0]["email_address"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             }
         };
         if !["created_at", "email_address"].contains(&field.as_str()) {
@@ -69,9 +82,16 @@ impl ClerkUsers {
             sorted.reverse();
         }
         let start = match query("starting_after") {
-            Some(_) if field != "created_at" => return Err("`starting_after` requires ordering by `created_at`".to_owned()),
-            Some(_) if offset != 0 => return Err("`starting_after` cannot be combined with a non-zero `offset`".to_owned()),
-            Some(after) => sorted.iter().position(|user| user["id"] == after.as_str()).map_or(sorted.len(), |i| i + 1),
+            Some(_) if field != "created_at" => {
+                return Err("`starting_after` requires ordering by `created_at`".to_owned());
+            }
+            Some(_) if offset != 0 => {
+                return Err("`starting_after` cannot be combined with a non-zero `offset`".to_owned());
+            }
+            Some(after) => sorted
+                .iter()
+                .position(|user| user["id"] == after.as_str())
+                .map_or(sorted.len(), |i| i + 1),
             None => offset,
         };
         Ok(sorted.into_iter().skip(start).take(limit).collect())
@@ -80,7 +100,10 @@ impl ClerkUsers {
 
 impl Respond for ClerkUsers {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        self.queries.lock().expect("not poisoned").push(request.url.query().unwrap_or_default().to_owned());
+        self.queries
+            .lock()
+            .expect("not poisoned")
+            .push(request.url.query().unwrap_or_default().to_owned());
         match self.answer(request) {
             Ok(page) => ResponseTemplate::new(200).set_body_json(page),
             Err(message) => {
@@ -111,7 +134,11 @@ async fn clerk_users() -> (MockServer, Clerk, Arc<AtomicUsize>, Arc<Mutex<Vec<St
         refused: refused.clone(),
         queries: queries.clone(),
     };
-    Mock::given(method("GET")).and(path("/users")).respond_with(responder).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/users"))
+        .respond_with(responder)
+        .mount(&server)
+        .await;
     let clerk = client(&server);
     (server, clerk, refused, queries)
 }
@@ -123,40 +150,87 @@ fn distinct(users: &[User]) -> usize {
 #[tokio::test]
 async fn the_default_walk_follows_the_cursor_and_reads_every_user_once() {
     let (_server, clerk, refused, queries) = clerk_users().await;
-    let all = clerk.users().list(GetUserListQuery::new()).paginate().collect_items().await.expect("walks");
-    assert_eq!((all.len(), distinct(&all), refused.load(Ordering::SeqCst)), (1100, 1100, 0));
+    let all = clerk
+        .users()
+        .list(GetUserListQuery::new())
+        .paginate()
+        .collect_items()
+        .await
+        .expect("walks");
+    assert_eq!(
+        (all.len(), distinct(&all), refused.load(Ordering::SeqCst)),
+        (1100, 1100, 0)
+    );
     let queries = queries.lock().expect("not poisoned").clone();
-    assert_eq!(queries[1], "starting_after=user_0600&limit=500", "newest first, after the last of page 1");
+    assert_eq!(
+        queries[1], "starting_after=user_0600&limit=500",
+        "newest first, after the last of page 1"
+    );
 }
 
 #[tokio::test]
 async fn an_ordering_the_cursor_refuses_walks_every_user_by_offset() {
     let (_server, clerk, refused, queries) = clerk_users().await;
     let query = GetUserListQuery::new().order_by("-email_address");
-    let all = clerk.users().list(query).paginate().collect_items().await.expect("walks");
-    assert_eq!((all.len(), distinct(&all), refused.load(Ordering::SeqCst)), (1100, 1100, 0));
+    let all = clerk
+        .users()
+        .list(query)
+        .paginate()
+        .collect_items()
+        .await
+        .expect("walks");
+    assert_eq!(
+        (all.len(), distinct(&all), refused.load(Ordering::SeqCst)),
+        (1100, 1100, 0)
+    );
     let queries = queries.lock().expect("not poisoned").clone();
-    assert!(queries.iter().all(|query| !query.contains("starting_after")), "{queries:?}");
+    assert!(
+        queries.iter().all(|query| !query.contains("starting_after")),
+        "{queries:?}"
+    );
     assert_eq!(queries[1], "order_by=-email_address&offset=500&limit=500");
 }
 
 #[tokio::test]
 async fn an_offset_the_cursor_refuses_walks_the_rest_by_offset() {
     let (_server, clerk, refused, queries) = clerk_users().await;
-    let all = clerk.users().list(GetUserListQuery::new().offset(100)).paginate().collect_items().await.expect("walks");
-    assert_eq!((all.len(), distinct(&all), refused.load(Ordering::SeqCst)), (1000, 1000, 0));
+    let all = clerk
+        .users()
+        .list(GetUserListQuery::new().offset(100))
+        .paginate()
+        .collect_items()
+        .await
+        .expect("walks");
+    assert_eq!(
+        (all.len(), distinct(&all), refused.load(Ordering::SeqCst)),
+        (1000, 1000, 0)
+    );
     assert_eq!(queries.lock().expect("not poisoned")[1], "offset=600&limit=500");
 }
 
 #[tokio::test]
 async fn a_cursor_the_call_sets_against_the_rules_is_refused_before_sending() {
     let (_server, clerk, refused, queries) = clerk_users().await;
-    let query = GetUserListQuery::new().order_by("-email_address").starting_after("user_0001");
-    let error = clerk.users().list(query).paginate().collect_items().await.expect_err("refused");
+    let query = GetUserListQuery::new()
+        .order_by("-email_address")
+        .starting_after("user_0001");
+    let error = clerk
+        .users()
+        .list(query)
+        .paginate()
+        .collect_items()
+        .await
+        .expect_err("refused");
     let message = error.to_string();
     assert!(matches!(error.error(), Error::InvalidRequest { .. }), "{message}");
     assert!(message.contains("`order_by` is `-email_address`"), "{message}");
-    assert_eq!((refused.load(Ordering::SeqCst), queries.lock().expect("not poisoned").len()), (0, 0));
+    assert_eq!(
+        (
+            refused.load(Ordering::SeqCst),
+            queries.lock().expect("not poisoned").len()
+        ),
+        (0, 0)
+    );
 }
 
 /// Organizations as pages of `{data, total_count}`, `total_count` left out when `with_total`
@@ -173,10 +247,21 @@ impl Respond for ClerkOrganizations {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         self.requests.fetch_add(1, Ordering::SeqCst);
         let query = |name: &str, default: usize| {
-            request.url.query_pairs().find(|(key, _)| key == name).and_then(|(_, value)| value.parse().ok()).unwrap_or(default)
+            request
+                .url
+                .query_pairs()
+                .find(|(key, _)| key == name)
+                .and_then(|(_, value)| value.parse().ok())
+                .unwrap_or(default)
         };
         let offset = if self.ignores_offset { 0 } else { query("offset", 0) };
-        let page: Vec<Value> = self.organizations.iter().skip(offset).take(query("limit", 10)).cloned().collect();
+        let page: Vec<Value> = self
+            .organizations
+            .iter()
+            .skip(offset)
+            .take(query("limit", 10))
+            .cloned()
+            .collect();
         let mut body = json!({"data": page});
         match (self.with_total, self.ignores_offset) {
             (_, true) => body["total_count"] = json!(1_000_000),
@@ -203,7 +288,11 @@ async fn clerk_organizations(with_total: bool, ignores_offset: bool) -> (MockSer
         ignores_offset,
         requests: requests.clone(),
     };
-    Mock::given(method("GET")).and(path("/organizations")).respond_with(responder).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/organizations"))
+        .respond_with(responder)
+        .mount(&server)
+        .await;
     let clerk = client(&server);
     (server, clerk, requests)
 }
@@ -211,13 +300,35 @@ async fn clerk_organizations(with_total: bool, ignores_offset: bool) -> (MockSer
 #[tokio::test]
 async fn a_page_without_its_total_does_not_end_the_walk() {
     let (_server, clerk, requests) = clerk_organizations(false, false).await;
-    let mut pages = clerk.organizations().list(ListOrganizationsQuery::new()).paginate().pages();
+    let mut pages = clerk
+        .organizations()
+        .list(ListOrganizationsQuery::new())
+        .paginate()
+        .pages();
     let first = pages.next().await.expect("a page").expect("decodes");
-    assert_eq!(first.total_count(), None, "the total the lenient decoding filled in is not trusted");
-    assert!(first.deviations().iter().any(|deviation| deviation.pointer() == "/total_count"));
-    let mut ids: Vec<String> = first.items().iter().map(|organization| organization.id.clone()).collect();
+    assert_eq!(
+        first.total_count(),
+        None,
+        "the total the lenient decoding filled in is not trusted"
+    );
+    assert!(
+        first
+            .deviations()
+            .iter()
+            .any(|deviation| deviation.pointer() == "/total_count")
+    );
+    let mut ids: Vec<String> = first
+        .items()
+        .iter()
+        .map(|organization| organization.id.clone())
+        .collect();
     while let Some(page) = pages.next().await {
-        ids.extend(page.expect("decodes").into_items().into_iter().map(|organization| organization.id));
+        ids.extend(
+            page.expect("decodes")
+                .into_items()
+                .into_iter()
+                .map(|organization| organization.id),
+        );
     }
     assert_eq!((ids.len(), ids.iter().collect::<HashSet<_>>().len()), (1100, 1100));
     assert_eq!(requests.load(Ordering::SeqCst), 3);
@@ -226,15 +337,33 @@ async fn a_page_without_its_total_does_not_end_the_walk() {
 #[tokio::test]
 async fn a_page_without_its_total_fails_in_strict_mode() {
     let (server, _, _) = clerk_organizations(false, false).await;
-    let strict = Clerk::builder().bearer_auth("sk_test_lists").server_url(server.uri()).strict_responses(true).build().expect("builds");
-    let error = strict.organizations().list(ListOrganizationsQuery::new()).paginate().collect_items().await.expect_err("strict");
-    assert!(matches!(error.error(), Error::Decode(decode) if decode.pointer() == "/total_count"), "{error}");
+    let strict = Clerk::builder()
+        .bearer_auth("sk_test_lists")
+        .server_url(server.uri())
+        .strict_responses(true)
+        .build()
+        .expect("builds");
+    let error = strict
+        .organizations()
+        .list(ListOrganizationsQuery::new())
+        .paginate()
+        .collect_items()
+        .await
+        .expect_err("strict");
+    assert!(
+        matches!(error.error(), Error::Decode(decode) if decode.pointer() == "/total_count"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
 async fn an_offset_server_that_ignores_offset_ends_after_two_requests_with_no_item_twice() {
     let (_server, clerk, requests) = clerk_organizations(true, true).await;
-    let mut items = clerk.organizations().list(ListOrganizationsQuery::new()).paginate().items();
+    let mut items = clerk
+        .organizations()
+        .list(ListOrganizationsQuery::new())
+        .paginate()
+        .items();
     let mut ids = Vec::new();
     let mut failure = None;
     while let Some(item) = items.next().await {
@@ -266,7 +395,13 @@ async fn a_cursor_server_that_repeats_its_page_gives_the_error_and_no_item_twice
             Err(error) => failure = Some(error),
         }
     }
-    assert!(matches!(failure.as_ref().map(|error| error.error()), Some(Error::Pagination { .. })), "{failure:?}");
+    assert!(
+        matches!(
+            failure.as_ref().map(|error| error.error()),
+            Some(Error::Pagination { .. })
+        ),
+        "{failure:?}"
+    );
     assert_eq!((ids.len(), ids.iter().collect::<HashSet<_>>().len()), (500, 500));
     assert_eq!(server.received_requests().await.map(|requests| requests.len()), Some(2));
 }

@@ -7,7 +7,7 @@
 //! ```ignore
 //! // With a crate generated from the whole Backend API (see the README), whose `users().list`
 //! // is a list operation.
-//! use futures_util::StreamExt; // or any other way to poll a `Stream`
+//! use clerk_sdk::pagination::StreamExt; // `futures-util`'s, re-exported
 //!
 //! let mut users = clerk.users().list(GetUserListQuery::default()).paginate().items();
 //! while let Some(user) = users.next().await {
@@ -64,6 +64,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use paginator::{Items, Pages, Paginator};
+
+/// `futures-util`'s extension trait for streams, so that `.next().await` reads
+/// [`Paginator::items`] and [`Paginator::pages`] with no dependency of the application's own.
+pub use futures_util::StreamExt;
 
 use crate::drift::Deviation;
 use crate::error::SdkError;
