@@ -6,7 +6,9 @@ use quote::quote;
 use super::schemas::{lenient_doc, refuses_null, struct_schema, tagged_schema, untagged_schema};
 use super::tokens::rust_type_tokens;
 use super::{doc_attrs, ident, type_tokens};
-use crate::model::{EnumDef, Field, Presence, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef};
+use crate::model::{
+    Constraint, EnumDef, Field, Presence, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UntaggedDef,
+};
 use crate::names::unraw;
 use crate::runtime::{
     DECODE_UNTAGGED, IMPL_OPEN_ENUM, MULTIPART_BODY, NON_NULL, NULLABLE, PART, REQUIRED_NULLABLE, SERIALIZE_TAGGED,
@@ -73,7 +75,7 @@ fn field_serde(field: &Field, presence: Presence) -> TokenStream {
     }
 }
 
-fn field_doc(field: &Field, presence: Presence) -> TokenStream {
+fn field_doc(field: &Field, presence: Presence, sent: bool) -> TokenStream {
     let wire = &field.wire_name;
     let shape = match presence {
         Presence::Required => format!("Required `{wire}`."),
@@ -83,11 +85,38 @@ fn field_doc(field: &Field, presence: Presence) -> TokenStream {
             format!("Optional, nullable `{wire}`: left out when unset, sent as `null` when set to `Nullable::Null`.")
         }
     };
+    let shape = match constraints_doc(&field.constraints).filter(|_| sent) {
+        Some(range) => format!("{shape} A value outside {range} is refused before the request is sent."),
+        None => shape,
+    };
     let text = match &field.doc {
         Some(doc) if !doc.trim().is_empty() => format!("{}\n\n{shape}", doc.trim_end()),
         _ => shape,
     };
     doc_attrs(&text, false)
+}
+
+/// The spec's constraints on a field's values, as the runtime checks them: "at least 1 and at
+/// most 500"; `None` without constraints.
+fn constraints_doc(constraints: &[Constraint]) -> Option<String> {
+    let number = |value: &f64| {
+        let text = value.to_string();
+        text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
+    };
+    let parts: Vec<String> = constraints
+        .iter()
+        .map(|constraint| match constraint {
+            Constraint::Minimum(min) => format!("at least {}", number(min)),
+            Constraint::Maximum(max) => format!("at most {}", number(max)),
+            Constraint::Above(min) => format!("above {}", number(min)),
+            Constraint::Below(max) => format!("below {}", number(max)),
+            Constraint::MinLength(min) => format!("at least {min} characters"),
+            Constraint::MaxLength(max) => format!("at most {max} characters"),
+            Constraint::MinItems(min) => format!("at least {min} items"),
+            Constraint::MaxItems(max) => format!("at most {max} items"),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| format!("the spec's range ({})", parts.join(", ")))
 }
 
 fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStream {
@@ -113,7 +142,9 @@ fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStre
     };
     let field_items = fields.fields.iter().map(|field| {
         let presence = field.presence;
-        let doc = field_doc(field, presence);
+        // Query structs are in no body; what is sent is checked, what only comes back is not.
+        let sent = fields.used_in_request || !fields.used_in_response;
+        let doc = field_doc(field, presence, sent);
         let serde = if fields.multipart {
             quote!()
         } else {

@@ -147,6 +147,29 @@ async fn a_call_outside_the_cursor_rules_pages_by_offset() {
 }
 
 #[tokio::test]
+async fn page_size_and_max_items_take_the_limits_integer_type_and_refuse_what_cannot_be_sent() {
+    let mock = MockClerk::start().await;
+    mock.users().list_users().serves_list(users(30));
+    let clerk = mock.clerk();
+    let limit: i64 = 7;
+    let listed = clerk.users().list_users(ListUsersQuery::new()).paginate().page_size(limit).max_items(20_i64);
+    let listed = listed.collect_items().await.expect("succeeds");
+    assert_eq!(listed.len(), 20);
+    assert_eq!(queries(&mock)[..2], ["limit=7", "starting_after=user_0006&limit=7"]);
+    let sent = mock.requests().len();
+    for (walk, reason) in [
+        (clerk.users().list_users(ListUsersQuery::new()).paginate().page_size(-1_i64), "at least 1"),
+        (clerk.users().list_users(ListUsersQuery::new()).paginate().page_size(501_u32), "maximum of 500"),
+        (clerk.users().list_users(ListUsersQuery::new()).paginate().max_items(-1_i32), "must not be negative"),
+    ] {
+        let error = walk.collect_items().await.expect_err("refused");
+        assert!(matches!(error.error(), pagination::Error::InvalidRequest { .. }), "{error}");
+        assert!(error.to_string().contains(reason), "{error}");
+    }
+    assert_eq!(mock.requests().len(), sent, "nothing is sent");
+}
+
+#[tokio::test]
 async fn the_kit_scripts_pages_and_its_query_matcher_leaves_the_paging_parameters_aside() {
     let mock = MockClerk::start().await;
     let token = |id: &str| Token::new(id);

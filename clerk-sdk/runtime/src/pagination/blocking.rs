@@ -62,12 +62,12 @@ impl<A, T, P> Paginator<A, T, P> {
     }
 
     /// As the async [`Paginator::page_size`](super::Paginator::page_size).
-    pub fn page_size(self, size: u64) -> Self {
+    pub fn page_size(self, size: impl TryInto<u64>) -> Self {
         self.map(|inner| inner.page_size(size))
     }
 
     /// As the async [`Paginator::max_items`](super::Paginator::max_items).
-    pub fn max_items(self, max: u64) -> Self {
+    pub fn max_items(self, max: impl TryInto<u64>) -> Self {
         self.map(|inner| inner.max_items(max))
     }
 

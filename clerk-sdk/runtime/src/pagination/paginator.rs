@@ -76,20 +76,29 @@ impl<A, T: IntoPage, P> Call<A, T, P> {
 }
 
 impl<A, T, P> Paginator<A, T, P> {
-    /// Asks for pages of `size` items instead of the operation's largest. A size of 0, or over
-    /// the operation's maximum, fails the first page with
-    /// [`SdkError::InvalidRequest`] (nothing is sent).
-    pub fn page_size(mut self, size: u64) -> Self {
-        if let Err(reason) = self.walk.set_page_size(size) {
+    /// Asks for pages of `size` items instead of the operation's largest. `size` is any
+    /// integer, such as the type of the query's `limit`. A size under 1, or over the
+    /// operation's maximum, fails the first page with [`SdkError::InvalidRequest`] (nothing is
+    /// sent).
+    pub fn page_size(mut self, size: impl TryInto<u64>) -> Self {
+        let set = match size.try_into() {
+            Ok(size) => self.walk.set_page_size(size),
+            Err(_) => Err("the page size must be at least 1".to_owned()),
+        };
+        if let Err(reason) = set {
             self.refuse(reason);
         }
         self
     }
 
     /// Stops after `max` items in all, asking for no more than that (a resumed walk counts the
-    /// items before its cursor).
-    pub fn max_items(mut self, max: u64) -> Self {
-        self.walk.set_max_items(max);
+    /// items before its cursor). `max` is any integer; a negative one fails the first page
+    /// with [`SdkError::InvalidRequest`] (nothing is sent).
+    pub fn max_items(mut self, max: impl TryInto<u64>) -> Self {
+        match max.try_into() {
+            Ok(max) => self.walk.set_max_items(max),
+            Err(_) => self.refuse("the number of items must not be negative".to_owned()),
+        }
         self
     }
 
