@@ -113,6 +113,46 @@ async fn keeps_unknown_enum_values() {
     assert_eq!(reencoded["object"], "phone_number_v2");
 }
 
+/// OTP `strategy` carries `x-speakeasy-unknown-values: allow`: the spec allows values it does
+/// not list, so a strict client takes `ticket` with no deviation, while an unlisted `status`
+/// (a closed enum in the spec) is still one.
+#[tokio::test]
+async fn a_value_the_spec_allows_unlisted_is_no_deviation_even_strictly() {
+    let (server, _) = setup().await;
+    let strict = common::builder(&server)
+        .retries(clerk_sdk::RetryConfig::none())
+        .strict_responses(true)
+        .build()
+        .expect("builds");
+    let mut body = phone_number_json();
+    body["verification"]["strategy"] = json!("ticket");
+    respond_json(&server, 200, body.clone()).await;
+    let response = strict
+        .phone_numbers()
+        .get("phone_1")
+        .send_with_response()
+        .await
+        .expect("no deviation");
+    assert!(response.deviations().is_empty());
+    let Some(PhoneNumberVerification::Otp(otp)) = &response.into_inner().verification else {
+        panic!("an OTP verification")
+    };
+    assert_eq!(otp.strategy, VerificationOtpStrategy::Unknown("ticket".to_owned()));
+
+    server.reset().await;
+    body["verification"]["status"] = json!("brand_new");
+    respond_json(&server, 200, body).await;
+    let error = strict
+        .phone_numbers()
+        .get("phone_1")
+        .await
+        .expect_err("an unlisted status");
+    assert!(
+        matches!(&error, clerk_sdk::Error::Decode(decode) if decode.pointer() == "/verification/status"),
+        "{error:?}"
+    );
+}
+
 #[tokio::test]
 async fn ignores_unknown_fields() {
     let mut body = phone_number_json();

@@ -1836,7 +1836,7 @@ impl VerificationAdminStatus {
 pub enum VerificationAdminStrategy {
     /// `admin`
     Admin,
-    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    /// A value the spec does not list, which it allows (`x-speakeasy-unknown-values`): kept verbatim so it round-trips, and no deviation, even in strict mode.
     Unknown(String),
 }
 impl VerificationAdminStrategy {
@@ -1853,7 +1853,8 @@ impl VerificationAdminStrategy {
     }
 }
 ::clerk_sdk_runtime::__private::impl_open_enum!(
-    VerificationAdminStrategy, Unknown, { "admin" => VerificationAdminStrategy::Admin, }
+    VerificationAdminStrategy, Unknown, unknown_values_allowed, { "admin" =>
+    VerificationAdminStrategy::Admin, }
 );
 /// Generated from the schema at `#/components/schemas/verification_otp`.
 ///
@@ -2000,7 +2001,7 @@ pub enum VerificationOtpStrategy {
     EmailCode,
     /// `reset_password_email_code`
     ResetPasswordEmailCode,
-    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    /// A value the spec does not list, which it allows (`x-speakeasy-unknown-values`): kept verbatim so it round-trips, and no deviation, even in strict mode.
     Unknown(String),
 }
 impl VerificationOtpStrategy {
@@ -2019,7 +2020,7 @@ impl VerificationOtpStrategy {
     }
 }
 ::clerk_sdk_runtime::__private::impl_open_enum!(
-    VerificationOtpStrategy, Unknown, { "phone_code" =>
+    VerificationOtpStrategy, Unknown, unknown_values_allowed, { "phone_code" =>
     VerificationOtpStrategy::PhoneCode, "email_code" =>
     VerificationOtpStrategy::EmailCode, "reset_password_email_code" =>
     VerificationOtpStrategy::ResetPasswordEmailCode, }

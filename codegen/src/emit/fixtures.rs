@@ -290,6 +290,7 @@ mod tests {
                     rust_name: "Active".to_owned(),
                 }],
                 fallback: "Unknown".to_owned(),
+                unknown_allowed: false,
             }),
         );
         let user = def(

@@ -398,6 +398,7 @@ mod tests {
                 kind: TypeKind::Enum(EnumDef {
                     variants: Vec::new(),
                     fallback: "Unknown".to_owned(),
+                    unknown_allowed: false,
                 }),
             }],
             error_type: None,

@@ -303,6 +303,16 @@ fn enum_def(def: &TypeDef, values: &EnumDef) -> TokenStream {
         let wire = Literal::string(&variant.wire);
         quote!(#wire => #name::#variant_name,)
     });
+    let (fallback_doc, allowed) = match values.unknown_allowed {
+        true => (
+            " A value the spec does not list, which it allows (`x-speakeasy-unknown-values`): kept verbatim so it round-trips, and no deviation, even in strict mode.",
+            quote!(unknown_values_allowed,),
+        ),
+        false => (
+            " A value this version of the SDK does not know, kept verbatim so it round-trips.",
+            quote!(),
+        ),
+    };
     // Produces the open enum and `as_str`; the runtime macro adds the conversions from strings
     // (from the known values listed here) and the serde impls.
     quote! {
@@ -311,7 +321,7 @@ fn enum_def(def: &TypeDef, values: &EnumDef) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+            #[doc = #fallback_doc]
             #fallback(String),
         }
 
@@ -330,7 +340,7 @@ fn enum_def(def: &TypeDef, values: &EnumDef) -> TokenStream {
             }
         }
 
-        #IMPL_OPEN_ENUM!(#name, #fallback, { #(#from_arms)* });
+        #IMPL_OPEN_ENUM!(#name, #fallback, #allowed { #(#from_arms)* });
     }
 }
 

@@ -304,6 +304,9 @@ pub struct EnumDef {
     pub variants: Vec<EnumVariant>,
     /// Name of the variant that keeps unknown values.
     pub fallback: String,
+    /// The spec allows values it does not list (`x-speakeasy-unknown-values: allow`), so one
+    /// is no deviation, even in strict mode.
+    pub unknown_allowed: bool,
 }
 
 /// One known value of an enum.

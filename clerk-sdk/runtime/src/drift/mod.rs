@@ -11,8 +11,8 @@
 //! |---|---|---|---|
 //! | a required field is missing, or `null` where the spec does not allow it | `None` if the field is an `Option`; otherwise its type's empty value: `""`, `0`, `false`, an empty `Vec` or map, a struct of empty values, an enum's `Unknown("")` | `Missing`, `Null` | `None`, `Empty` |
 //! | an optional field is `null` where the spec does not allow it | `None` | `Null` | `None` |
-//! | a scalar of another JSON type whose text is a value of the right type: `"12"` for an integer, `12` for a string, `"true"` for a boolean, `3.0` for an integer | the converted value | `WrongType` | `Converted` |
-//! | any other value of the wrong JSON type | as if the field were missing | `WrongType` | `None`, `Empty` |
+//! | a scalar of another JSON type whose text is exactly a value of the right type: `"12"` for an integer, `12` for a string, `"true"` for a boolean, `3.0` for an integer | the converted value | `WrongType` | `Converted` |
+//! | any other value of the wrong JSON type, and a conversion that would not be exact: a float for a string (`1.5e10` would become `"15000000000.0"`), a whole float from 2^53 on for an integer (`9007199254740993.0` reads as another integer), an integer beyond 2^53 in a string for a number | as if the field were missing | `WrongType` | `None`, `Empty` |
 //! | an array item or map value that is `null` or of the wrong JSON type | left out; the other items are kept | `Null`, `WrongType` | `Dropped` |
 //! | an array item or map value of the right JSON type that deviates inside | kept, with its own deviations repaired as above | (those inside) | |
 //! | a string enum value the spec does not list | the enum's `Unknown(value)` | `UnknownValue` | `KeptUnknown` |

@@ -284,12 +284,18 @@ fn to_boolean(value: &Value) -> Conversion {
     }
 }
 
-/// An integer in `min..=max`: an integral number, or a string holding one.
+/// 2^53: below it, a whole `f64` is the one number that reads as it; from it on, the float a
+/// JSON number was read as may not be the number that was sent (`9007199254740993.0` reads as
+/// 2^53 itself).
+const EXACT_FLOAT_LIMIT: f64 = 9_007_199_254_740_992.0;
+
+/// An integer in `min..=max`: an integral number, or a string holding one. A float converts
+/// only where it is exact: whole, and below 2^53.
 fn to_integer(value: &Value, min: i64, max: i64) -> Conversion {
     let in_range = |n: i64| (min..=max).contains(&n);
     let from_float = |f: f64| {
-        // Exactly representable and within i64; `as` saturates, so the range is checked first.
-        (f.is_finite() && f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64)
+        // Whole and below 2^53: the float is the number sent, and `as` is exact.
+        (f.is_finite() && f.fract() == 0.0 && f.abs() < EXACT_FLOAT_LIMIT)
             .then_some(f as i64)
             .filter(|&n| in_range(n))
     };
@@ -314,21 +320,41 @@ fn to_integer(value: &Value, min: i64, max: i64) -> Conversion {
     }
 }
 
+/// A number: a JSON number, or a string holding one that an `f64` reads as the number it
+/// says (an integer within 2^53, or a decimal, read as JSON reads one).
 fn to_number(value: &Value) -> Conversion {
     match value {
         Value::Number(_) => Conversion::Fits,
-        Value::String(text) => match text.parse::<f64>().ok().and_then(Number::from_f64) {
-            Some(number) => Conversion::To(Value::Number(number)),
-            None => Conversion::Impossible,
-        },
+        Value::String(text) => {
+            if let Ok(integer) = text.parse::<i64>() {
+                // An integer beyond 2^53 has no exact `f64`; one within it converts exactly.
+                return match integer.unsigned_abs() <= 1 << 53 {
+                    true => Conversion::To(Value::from(integer)),
+                    false => Conversion::Impossible,
+                };
+            }
+            match text.parse::<f64>().ok().and_then(Number::from_f64) {
+                Some(number) if !looks_integral(text) => Conversion::To(Value::Number(number)),
+                _ => Conversion::Impossible,
+            }
+        }
         _ => Conversion::Impossible,
     }
 }
 
+/// Whether `text` is digits only (with a sign): an integer too large for `i64`.
+fn looks_integral(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// A string: a string, a boolean as `true` or `false`, or an integer as its digits. A float
+/// does not convert: its text is not what was sent (`1.5555550147e10` would become
+/// `"15555550147.0"`).
 fn to_string(value: &Value) -> Conversion {
     match value {
         Value::String(_) => Conversion::Fits,
-        Value::Number(number) => Conversion::To(Value::String(number.to_string())),
+        Value::Number(number) if !number.is_f64() => Conversion::To(Value::String(number.to_string())),
         Value::Bool(flag) => Conversion::To(Value::String(flag.to_string())),
         _ => Conversion::Impossible,
     }

@@ -1735,7 +1735,7 @@ impl EmailAddress {
 pub enum EmailAddressObject {
     /// `email_address`
     EmailAddress,
-    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    /// A value the spec does not list, which it allows (`x-speakeasy-unknown-values`): kept verbatim so it round-trips, and no deviation, even in strict mode.
     Unknown(String),
 }
 impl EmailAddressObject {
@@ -1752,7 +1752,8 @@ impl EmailAddressObject {
     }
 }
 ::clerk_sdk_runtime::__private::impl_open_enum!(
-    EmailAddressObject, Unknown, { "email_address" => EmailAddressObject::EmailAddress, }
+    EmailAddressObject, Unknown, unknown_values_allowed, { "email_address" =>
+    EmailAddressObject::EmailAddress, }
 );
 /// Generated from the schema at `#/components/schemas/EmailAddress/properties/verification`.
 #[derive(Debug, Clone, PartialEq)]
@@ -9432,7 +9433,7 @@ impl VerificationAdminStatus {
 pub enum VerificationAdminStrategy {
     /// `admin`
     Admin,
-    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    /// A value the spec does not list, which it allows (`x-speakeasy-unknown-values`): kept verbatim so it round-trips, and no deviation, even in strict mode.
     Unknown(String),
 }
 impl VerificationAdminStrategy {
@@ -9449,7 +9450,8 @@ impl VerificationAdminStrategy {
     }
 }
 ::clerk_sdk_runtime::__private::impl_open_enum!(
-    VerificationAdminStrategy, Unknown, { "admin" => VerificationAdminStrategy::Admin, }
+    VerificationAdminStrategy, Unknown, unknown_values_allowed, { "admin" =>
+    VerificationAdminStrategy::Admin, }
 );
 /// Generated from the schema at `#/components/schemas/verification_email_link`.
 ///
@@ -10008,7 +10010,7 @@ pub enum VerificationOauthStatus {
     Expired,
     /// `transferable`
     Transferable,
-    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    /// A value the spec does not list, which it allows (`x-speakeasy-unknown-values`): kept verbatim so it round-trips, and no deviation, even in strict mode.
     Unknown(String),
 }
 impl VerificationOauthStatus {
@@ -10029,7 +10031,7 @@ impl VerificationOauthStatus {
     }
 }
 ::clerk_sdk_runtime::__private::impl_open_enum!(
-    VerificationOauthStatus, Unknown, { "unverified" =>
+    VerificationOauthStatus, Unknown, unknown_values_allowed, { "unverified" =>
     VerificationOauthStatus::Unverified, "verified" => VerificationOauthStatus::Verified,
     "failed" => VerificationOauthStatus::Failed, "expired" =>
     VerificationOauthStatus::Expired, "transferable" =>
@@ -10180,7 +10182,7 @@ pub enum VerificationOtpStrategy {
     EmailCode,
     /// `reset_password_email_code`
     ResetPasswordEmailCode,
-    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    /// A value the spec does not list, which it allows (`x-speakeasy-unknown-values`): kept verbatim so it round-trips, and no deviation, even in strict mode.
     Unknown(String),
 }
 impl VerificationOtpStrategy {
@@ -10199,7 +10201,7 @@ impl VerificationOtpStrategy {
     }
 }
 ::clerk_sdk_runtime::__private::impl_open_enum!(
-    VerificationOtpStrategy, Unknown, { "phone_code" =>
+    VerificationOtpStrategy, Unknown, unknown_values_allowed, { "phone_code" =>
     VerificationOtpStrategy::PhoneCode, "email_code" =>
     VerificationOtpStrategy::EmailCode, "reset_password_email_code" =>
     VerificationOtpStrategy::ResetPasswordEmailCode, }
@@ -10824,7 +10826,7 @@ impl VerificationTicketStatus {
 pub enum VerificationTicketStrategy {
     /// `ticket`
     Ticket,
-    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    /// A value the spec does not list, which it allows (`x-speakeasy-unknown-values`): kept verbatim so it round-trips, and no deviation, even in strict mode.
     Unknown(String),
 }
 impl VerificationTicketStrategy {
@@ -10841,7 +10843,7 @@ impl VerificationTicketStrategy {
     }
 }
 ::clerk_sdk_runtime::__private::impl_open_enum!(
-    VerificationTicketStrategy, Unknown, { "ticket" =>
+    VerificationTicketStrategy, Unknown, unknown_values_allowed, { "ticket" =>
     VerificationTicketStrategy::Ticket, }
 );
 /// Generated from the schema at `#/components/schemas/verification_web3`.

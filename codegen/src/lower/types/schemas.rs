@@ -195,7 +195,10 @@ impl<'a> TypeLowerer<'a> {
         let doc = schema.schema_data.description.clone();
         let ty = match form {
             Form::Builtin(ty) => ty,
-            Form::Enum(values) => self.define_enum(hint, doc, &values, pointer),
+            Form::Enum(values) => {
+                let unknown_allowed = crate::lower::extensions::unknown_values_allowed(&schema.schema_data.extensions);
+                self.define_enum(hint, doc, &values, unknown_allowed, pointer)
+            }
             Form::Array(items) => self.lower_array(items, hint, pointer)?,
             Form::Object {
                 properties,

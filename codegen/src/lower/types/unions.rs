@@ -83,6 +83,7 @@ impl<'a> TypeLowerer<'a> {
         hint: &str,
         doc: Option<String>,
         values: &[&str],
+        unknown_allowed: bool,
         pointer: &Pointer,
     ) -> TypeRef {
         let name = self.claim(hint, pointer);
@@ -97,7 +98,16 @@ impl<'a> TypeLowerer<'a> {
             })
             .collect();
         let fallback = claim_fallback(&mut variant_names);
-        self.define(&name, doc, pointer, TypeKind::Enum(EnumDef { variants, fallback }));
+        self.define(
+            &name,
+            doc,
+            pointer,
+            TypeKind::Enum(EnumDef {
+                variants,
+                fallback,
+                unknown_allowed,
+            }),
+        );
         TypeRef::Named(name)
     }
 

@@ -131,6 +131,34 @@ fn values_that_do_not_convert_are_taken_as_absent() {
 }
 
 #[test]
+fn a_conversion_that_would_change_the_value_is_no_conversion() {
+    // 2^53 + 1 as a float reads as 2^53; a float as text would gain a `.0`.
+    let body = r#"{"id": 1.5555550147e10, "attempts": 1, "expire_at": 9007199254740993.0}"#;
+    let (value, deviations) = walk(serde_json::from_str(body).expect("JSON"), phone());
+    assert_eq!(value, json!({"id": "", "attempts": 1, "expire_at": null}));
+    assert_eq!(
+        deviations,
+        [
+            "/id: a number where the spec requires a string; decoded as the empty value",
+            "/expire_at: a number where the spec requires an integer; decoded as None",
+        ]
+    );
+    assert!(matches!(to_number(&json!("9007199254740993")), Conversion::Impossible));
+    assert!(matches!(
+        to_number(&json!("123456789012345678901234")),
+        Conversion::Impossible
+    ));
+    assert!(
+        matches!(to_number(&json!("9007199254740992")), Conversion::To(n) if n == json!(9_007_199_254_740_992_i64))
+    );
+    assert!(matches!(to_number(&json!("0.25")), Conversion::To(n) if n == json!(0.25)));
+    assert!(matches!(
+        to_integer(&json!(9_007_199_254_740_991.0), i64::MIN, i64::MAX),
+        Conversion::To(_)
+    ));
+}
+
+#[test]
 fn integers_out_of_the_rust_type_range_do_not_fit() {
     let (value, deviations) = walk(
         json!({"id": "p", "attempts": 3_000_000_000i64, "expire_at": 1}),
