@@ -140,20 +140,7 @@ fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStre
     } else {
         quote!(serde::Serialize, serde::Deserialize)
     };
-    let field_items = fields.fields.iter().map(|field| {
-        let presence = field.presence;
-        // Query structs are in no body; what is sent is checked, what only comes back is not.
-        let sent = fields.used_in_request || !fields.used_in_response;
-        let doc = field_doc(field, presence, sent);
-        let serde = if fields.multipart {
-            quote!()
-        } else {
-            field_serde(field, presence)
-        };
-        let name = ident(&field.rust_name);
-        let ty = field_type(field);
-        quote! { #doc #serde pub #name: #ty, }
-    });
+    let field_items = fields.fields.iter().map(|field| field_item(field, fields));
     let constructor = constructor(&def.name, fields);
     let setters = fields
         .fields
@@ -180,6 +167,22 @@ fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStre
         #multipart
         #schema
     }
+}
+
+/// One field of a struct: its docs, its serde attributes and its declaration.
+fn field_item(field: &Field, fields: &StructDef) -> TokenStream {
+    let presence = field.presence;
+    // Query structs are in no body; what is sent is checked, what only comes back is not.
+    let sent = fields.used_in_request || !fields.used_in_response;
+    let doc = field_doc(field, presence, sent);
+    let serde = if fields.multipart {
+        quote!()
+    } else {
+        field_serde(field, presence)
+    };
+    let name = ident(&field.rust_name);
+    let ty = field_type(field);
+    quote! { #doc #serde pub #name: #ty, }
 }
 
 /// `MultipartBody` for a form body: one part (or none, or several) per field, in order.

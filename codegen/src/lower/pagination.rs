@@ -116,26 +116,7 @@ fn read_declaration(
             cursor_rules::EXTENSION
         ));
     }
-    let by = match kind.unwrap_or_default() {
-        "offsetLimit" => PageBy::Offset(
-            input(value, "offset", query)?
-                .ok_or("an `offsetLimit` list needs an `offset` input (`page` inputs are not supported)")?,
-        ),
-        "cursor" => {
-            let param = input(value, "cursor", query)?.ok_or("a `cursor` list needs a `cursor` input")?;
-            let path = output("nextCursor").ok_or("a `cursor` list needs a `nextCursor` output")?;
-            PageBy::Cursor {
-                param,
-                from: cursor_from(path)?,
-                rules: cursor_rules::read(extensions, query)?,
-            }
-        }
-        other => {
-            return Err(format!(
-                "pagination of type `{other}` is not supported (only `offsetLimit` and `cursor`)"
-            ));
-        }
-    };
+    let by = page_by(kind.unwrap_or_default(), value, extensions, query)?;
     let limit = input(value, "limit", query)?;
     let results = match output("results") {
         None => Results::Infer,
@@ -161,6 +142,36 @@ fn read_declaration(
         item: None,
         declared: true,
     })
+}
+
+/// How a declaration of type `kind` asks for its next page.
+fn page_by(
+    kind: &str,
+    value: &serde_json::Value,
+    extensions: &IndexMap<String, serde_json::Value>,
+    query: &[QueryFacts],
+) -> Result<PageBy, String> {
+    match kind {
+        "offsetLimit" => Ok(PageBy::Offset(input(value, "offset", query)?.ok_or(
+            "an `offsetLimit` list needs an `offset` input (`page` inputs are not supported)",
+        )?)),
+        "cursor" => {
+            let param = input(value, "cursor", query)?.ok_or("a `cursor` list needs a `cursor` input")?;
+            let path = value
+                .get("outputs")
+                .and_then(|outputs| outputs.get("nextCursor"))
+                .and_then(serde_json::Value::as_str)
+                .ok_or("a `cursor` list needs a `nextCursor` output")?;
+            Ok(PageBy::Cursor {
+                param,
+                from: cursor_from(path)?,
+                rules: cursor_rules::read(extensions, query)?,
+            })
+        }
+        other => Err(format!(
+            "pagination of type `{other}` is not supported (only `offsetLimit` and `cursor`)"
+        )),
+    }
 }
 
 /// The query parameter a declaration's input of type `wanted` names, if it has one.
