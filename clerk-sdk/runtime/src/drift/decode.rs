@@ -1,11 +1,11 @@
 //! Decoding a JSON body: strictly at full speed, and leniently only when that fails.
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::repair::Walker;
 use super::schema::Modeled;
 use super::strict::with_strictness;
+use super::tree::{self, Tree};
 use super::{Deviation, JsonType};
 
 /// How a body that deviates from the spec is taken.
@@ -55,7 +55,11 @@ pub(crate) fn decode_json<T: DeserializeOwned + Modeled>(bytes: &[u8], mode: Mod
             deviations: Vec::new(),
         });
     }
-    let Ok(mut tree) = serde_json::from_slice::<Value>(bytes) else {
+    let Ok(Tree {
+        value: mut tree,
+        deviations: mut found,
+    }) = tree::parse(bytes)
+    else {
         return Err(locate(
             || serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_slice(bytes)),
             Vec::new(),
@@ -67,13 +71,15 @@ pub(crate) fn decode_json<T: DeserializeOwned + Modeled>(bytes: &[u8], mode: Mod
         return Err(Failure::Located {
             pointer: String::new(),
             message: format!("expected {}, found {}", schema.expected(), JsonType::of(&tree)),
-            deviations: Vec::new(),
+            deviations: found,
         });
     }
-    let deviations = walker.deviations;
+    // What the parse found (a key twice, a tree too deep), then the walk's, in the spec's order.
+    found.append(&mut walker.deviations);
+    let deviations = found;
     if deviations.is_empty() {
-        // The strict decode refused something the walk finds in order, such as a duplicate
-        // key: report it where serde found it.
+        // The strict decode refused something the walk finds in order: report it where serde
+        // found it.
         return Err(locate(
             || with_strictness(true, || serde_path_to_error::deserialize::<_, T>(&tree)),
             deviations,
@@ -208,5 +214,43 @@ mod tests {
         let (pointer, message) = located(br#"[{"id": "a", "count": 1}, {"id": "#);
         assert_eq!(pointer, "/1/id");
         assert!(message.starts_with("EOF while parsing"), "{message}");
+    }
+
+    #[test]
+    fn a_key_twice_is_a_deviation_at_the_key_keeping_the_last_value() {
+        let body = br#"[{"id": "a", "count": 1, "id": "b"}]"#;
+        let decoded = decode_json::<Vec<Item>>(body, Mode::Lenient).expect("decodes");
+        assert_eq!(decoded.value, [item("b", 1)]);
+        let shown: Vec<String> = decoded.deviations.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            ["/0/id: a key that comes more than once in its object; the last value kept"]
+        );
+        assert_eq!(decoded.deviations[0].dropped_value(), Some(&serde_json::json!("a")));
+        let Err(Failure::Deviates(deviations)) = decode_json::<Vec<Item>>(body, Mode::Strict) else {
+            panic!("a strict decode fails")
+        };
+        assert_eq!(deviations, decoded.deviations);
+    }
+
+    #[test]
+    fn a_member_200_levels_deep_beside_a_real_deviation_is_one_deviation_more() {
+        let deep = format!("{}0{}", "[".repeat(200), "]".repeat(200));
+        let conforming = format!(r#"[{{"id": "a", "count": 1, "extra": {deep}}}]"#);
+        let decoded = decode_json::<Vec<Item>>(conforming.as_bytes(), Mode::Strict).expect("an unknown member");
+        assert!(
+            decoded.deviations.is_empty(),
+            "the fast decode skips what it does not model"
+        );
+        let drifted = format!(r#"[{{"id": "a", "count": "x", "extra": {deep}}}]"#);
+        let decoded = decode_json::<Vec<Item>>(drifted.as_bytes(), Mode::Lenient).expect("decodes");
+        assert_eq!(decoded.value, [item("a", 0)]);
+        let pointers: Vec<&str> = decoded.deviations.iter().map(Deviation::pointer).collect();
+        let too_deep = format!("/0/extra{}", "/0".repeat(super::super::MAX_DEPTH - 1));
+        assert_eq!(pointers, [too_deep.as_str(), "/0/count"]);
+        assert!(matches!(
+            decode_json::<Vec<Item>>(drifted.as_bytes(), Mode::Strict),
+            Err(Failure::Deviates(deviations)) if deviations.len() == 2
+        ));
     }
 }

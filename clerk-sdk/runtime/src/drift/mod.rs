@@ -40,6 +40,7 @@ mod decode;
 mod repair;
 pub(crate) mod schema;
 pub(crate) mod strict;
+mod tree;
 pub(crate) mod untagged;
 
 use std::fmt;
@@ -47,6 +48,7 @@ use std::fmt;
 #[doc(hidden)]
 pub use decode::decode_json_body;
 pub(crate) use decode::{Decoded, Failure, Mode, decode_json};
+pub use tree::MAX_DEPTH;
 
 /// One place where a response differs from the spec, and what the SDK made of it.
 ///
@@ -59,6 +61,25 @@ pub struct Deviation {
     pub(crate) expected: Expected,
     pub(crate) found: JsonType,
     pub(crate) resolution: Resolution,
+    /// The value the decoded body does not hold, where one came and lost (a key twice).
+    pub(crate) dropped: Option<DroppedValue>,
+}
+
+/// A value a deviation kept out of the decoded body, beside it. Its `Debug` hides it, as a
+/// deviation's `Display` does every value: it may be personal data.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct DroppedValue(Box<serde_json::Value>);
+
+impl DroppedValue {
+    pub(crate) fn new(value: serde_json::Value) -> Self {
+        DroppedValue(Box::new(value))
+    }
+}
+
+impl fmt::Debug for DroppedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DroppedValue(..)")
+    }
 }
 
 impl Deviation {
@@ -87,6 +108,12 @@ impl Deviation {
     pub fn resolution(&self) -> Resolution {
         self.resolution
     }
+
+    /// The value that came but is not in the decoded body: for a key that came twice in one
+    /// object ([`DeviationKind::DuplicateKey`]), the earlier value, which lost to the last.
+    pub fn dropped_value(&self) -> Option<&serde_json::Value> {
+        self.dropped.as_ref().map(|dropped| &*dropped.0)
+    }
 }
 
 impl Deviation {
@@ -102,6 +129,8 @@ impl Deviation {
             DeviationKind::MissingTag => format!("no tag, which {} requires", self.expected),
             DeviationKind::NoAlternative => format!("{} that fits none of {}", self.found, self.expected),
             DeviationKind::UnexpectedBody => format!("{} where the spec documents no body", self.found),
+            DeviationKind::DuplicateKey => "a key that comes more than once in its object".to_owned(),
+            DeviationKind::TooDeep => format!("{} nested more than {} levels deep", self.found, tree::MAX_DEPTH),
         }
     }
 }
@@ -137,6 +166,12 @@ pub enum DeviationKind {
     NoAlternative,
     /// A body where the spec documents none.
     UnexpectedBody,
+    /// A key that comes more than once in one object: the last value is kept, the earlier
+    /// one is [`Deviation::dropped_value`].
+    DuplicateKey,
+    /// An array or object nested deeper than the lenient decoding follows
+    /// ([`MAX_DEPTH`] levels): it decodes as an empty one.
+    TooDeep,
 }
 
 /// What the decoded value holds where the response deviated.
@@ -156,6 +191,8 @@ pub enum Resolution {
     KeptUnknown,
     /// The body was ignored.
     Ignored,
+    /// Of a key that came more than once, the last value is kept.
+    LastKept,
 }
 
 impl fmt::Display for Resolution {
@@ -167,6 +204,7 @@ impl fmt::Display for Resolution {
             Resolution::Dropped => "left out",
             Resolution::KeptUnknown => "kept as Unknown",
             Resolution::Ignored => "ignored",
+            Resolution::LastKept => "the last value kept",
         })
     }
 }
@@ -297,6 +335,7 @@ mod tests {
             expected: Expected::Integer,
             found,
             resolution,
+            dropped: None,
         }
     }
 

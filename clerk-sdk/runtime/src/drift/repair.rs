@@ -249,6 +249,7 @@ impl Walker {
             expected,
             found,
             resolution,
+            dropped: None,
         });
     }
 

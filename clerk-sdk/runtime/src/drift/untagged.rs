@@ -72,7 +72,11 @@ fn is_taken_as_is(deviation: &Deviation) -> bool {
         | DeviationKind::NoAlternative => true,
         // `null` in an optional field, which decodes as `None`.
         DeviationKind::Null => deviation.resolution == Resolution::None,
-        DeviationKind::Missing | DeviationKind::WrongType | DeviationKind::UnexpectedBody => false,
+        DeviationKind::Missing
+        | DeviationKind::WrongType
+        | DeviationKind::UnexpectedBody
+        | DeviationKind::DuplicateKey
+        | DeviationKind::TooDeep => false,
     }
 }
 

@@ -71,6 +71,7 @@ mod tests {
             expected: Expected::Integer,
             found: JsonType::Missing,
             resolution: Resolution::Empty,
+            dropped: None,
         }
     }
 
