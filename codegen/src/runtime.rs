@@ -203,6 +203,8 @@ runtime_paths! {
     JSON_RESPONSE = "::clerk_sdk_runtime::__private::testing::json_response";
     /// The three-state wrapper of optional nullable request fields.
     NULLABLE = "crate::Nullable";
+    /// What a response's model keeps beside its fields.
+    UNKNOWN_FIELDS = "crate::UnknownFields";
     /// A file in a multipart body.
     FILE_PART = "crate::FilePart";
     /// Every call's error.
@@ -234,6 +236,7 @@ pub(crate) const REEXPORTS: &[&str] = &[
     "RetryConfig",
     "SECRET_KEY_ENV",
     "SdkError",
+    "UnknownFields",
 ];
 
 /// The runtime's modules a generated crate re-exports with the feature of the same name.

@@ -153,14 +153,55 @@ async fn a_value_the_spec_allows_unlisted_is_no_deviation_even_strictly() {
     );
 }
 
+/// Clerk adds fields before its spec lists them: a model keeps them, at every level, and
+/// serializes them back; they are no deviation, even strictly.
 #[tokio::test]
-async fn ignores_unknown_fields() {
+async fn keeps_unknown_fields_at_every_level_and_serializes_them_back() {
     let mut body = phone_number_json();
     body["brand_new_field"] = json!({"nested": [1, 2, 3]});
     body["verification"]["another_new_field"] = json!(true);
-    let phone = get_phone_number(body).await;
+    body["linked_to"][0]["linked_at"] = json!(1_716_883_200_000_i64);
+    let phone = get_phone_number(body.clone()).await;
     assert_eq!(phone.phone_number, "+15555550100");
-    assert!(matches!(phone.verification, Some(PhoneNumberVerification::Otp(_))));
+    assert_eq!(
+        phone.unknown_fields.get("brand_new_field"),
+        Some(&json!({"nested": [1, 2, 3]}))
+    );
+    let Some(PhoneNumberVerification::Otp(otp)) = &phone.verification else {
+        panic!("an OTP verification")
+    };
+    assert_eq!(otp.unknown_fields.get("another_new_field"), Some(&json!(true)));
+    assert_eq!(
+        phone.linked_to[0].unknown_fields.get("linked_at"),
+        Some(&json!(1_716_883_200_000_i64))
+    );
+    // The one difference the model's docs state: an optional field's `null` is `None`, which
+    // serializes as absent.
+    body.as_object_mut().expect("an object").remove("backup_codes");
+    assert_eq!(
+        serde_json::to_value(&phone).expect("serializes"),
+        body,
+        "the same JSON back"
+    );
+}
+
+/// A required field the lenient decoding filled in is marked so on the value itself: a
+/// `created_at` of 0 is not mistaken for 1970.
+#[tokio::test]
+async fn a_value_the_lenient_decoding_filled_in_says_so() {
+    let mut body = phone_number_json();
+    body.as_object_mut().expect("an object").remove("created_at");
+    body["verification"]["attempts"] = json!("many");
+    let phone = get_phone_number(body).await;
+    assert_eq!(phone.created_at, 0);
+    assert!(phone.unknown_fields.is_filled("created_at"));
+    assert!(!phone.unknown_fields.is_filled("updated_at"));
+    let Some(PhoneNumberVerification::Otp(otp)) = &phone.verification else {
+        panic!("an OTP verification")
+    };
+    assert_eq!(otp.unknown_fields.filled().collect::<Vec<_>>(), ["attempts"]);
+    let conforming = get_phone_number(phone_number_json()).await;
+    assert_eq!(conforming.unknown_fields.filled().count(), 0);
 }
 
 #[tokio::test]

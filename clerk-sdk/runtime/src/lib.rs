@@ -72,6 +72,7 @@ pub mod pagination;
 mod retry;
 pub mod tls;
 mod union;
+mod unknown_fields;
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
@@ -90,6 +91,7 @@ pub use nullable::Nullable;
 /// application uses this one rather than another version of its own.
 pub use reqwest;
 pub use retry::{BackoffStrategy, RetryConfig};
+pub use unknown_fields::UnknownFields;
 
 /// What the spec says each type looks like on the wire, as the lenient decoder reads it (see
 /// [`drift`]). Every generated model implements [`Modeled`](schema::Modeled) with a static

@@ -15,7 +15,7 @@ pub use operations::*;
 pub use ::clerk_sdk_runtime::{
     drift, error, hooks, pagination, reqwest, tls, BackoffStrategy,
     DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT, Deviation, FilePart, Nullable, Outcome,
-    Redirect, Response, RetryConfig, SECRET_KEY_ENV, SdkError,
+    Redirect, Response, RetryConfig, SECRET_KEY_ENV, SdkError, UnknownFields,
 };
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]

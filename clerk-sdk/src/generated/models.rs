@@ -30,7 +30,7 @@ impl AttemptPhoneNumberVerificationRequest {
 );
 /// Generated from the schema at `#/components/schemas/ClerkError`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `message`: `""`, `long_message`: `""`, `code`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `message`: `""`, `long_message`: `""`, `code`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClerkError {
@@ -47,6 +47,11 @@ pub struct ClerkError {
         skip_serializing_if = "Option::is_none"
     )]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl ClerkError {
     /// Creates a [`ClerkError`] from its required fields; optional fields start unset.
@@ -60,6 +65,7 @@ impl ClerkError {
             long_message: long_message.into(),
             code: code.into(),
             meta: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `meta`.
@@ -77,7 +83,7 @@ impl ClerkError {
 );
 /// Generated from the schema at `#/components/schemas/ClerkErrors`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `errors`: empty. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `errors`: empty. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClerkErrors {
@@ -97,6 +103,11 @@ pub struct ClerkErrors {
         skip_serializing_if = "Option::is_none"
     )]
     pub clerk_trace_id: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl ClerkErrors {
     /// Creates a [`ClerkErrors`] from its required fields; optional fields start unset.
@@ -105,6 +116,7 @@ impl ClerkErrors {
             errors: errors.into(),
             meta: Default::default(),
             clerk_trace_id: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `meta`.
@@ -191,7 +203,7 @@ impl CreatePhoneNumberRequest {
 );
 /// Generated from the schema at `#/components/schemas/DeletedObject`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `deleted`: `false`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `deleted`: `false`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeletedObject {
@@ -220,6 +232,11 @@ pub struct DeletedObject {
         skip_serializing_if = "Option::is_none"
     )]
     pub external_id: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl DeletedObject {
     /// Creates a [`DeletedObject`] from its required fields; optional fields start unset.
@@ -230,6 +247,7 @@ impl DeletedObject {
             slug: Default::default(),
             deleted: deleted.into(),
             external_id: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `id`.
@@ -262,6 +280,11 @@ pub struct IdentificationLink {
     pub r#type: String,
     /// Required `id`.
     pub id: String,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl IdentificationLink {
     /// Creates a [`IdentificationLink`] from its required fields; optional fields start unset.
@@ -269,6 +292,7 @@ impl IdentificationLink {
         Self {
             r#type: r#type.into(),
             id: id.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -276,6 +300,8 @@ impl IdentificationLink {
     IdentificationLink { required "type" : String, required "id" : String, }
 );
 /// Generated from the schema at `#/components/schemas/JWKS`.
+///
+/// An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Jwks {
@@ -286,11 +312,19 @@ pub struct Jwks {
         skip_serializing_if = "Option::is_none"
     )]
     pub keys: Option<Vec<JwksKeysItem>>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl Jwks {
     /// Creates a [`Jwks`] from its required fields; optional fields start unset.
     pub fn new() -> Self {
-        Self { keys: Default::default() }
+        Self {
+            keys: Default::default(),
+            unknown_fields: Default::default(),
+        }
     }
     /// Sets `keys`.
     pub fn keys(mut self, value: impl Into<Vec<JwksKeysItem>>) -> Self {
@@ -303,7 +337,7 @@ impl Jwks {
 );
 /// Generated from the schema at `#/components/schemas/JWKS.ecdsa.PrivateKey`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `""`, `x`: `""`, `y`: `""`, `d`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `""`, `x`: `""`, `y`: `""`, `d`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct JwksEcdsaPrivateKey {
@@ -352,6 +386,11 @@ pub struct JwksEcdsaPrivateKey {
         skip_serializing_if = "Option::is_none"
     )]
     pub x5u: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl JwksEcdsaPrivateKey {
     /// Creates a [`JwksEcdsaPrivateKey`] from its required fields; optional fields start unset.
@@ -378,6 +417,7 @@ impl JwksEcdsaPrivateKey {
             x5t: Default::default(),
             x5t_s256: Default::default(),
             x5u: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `x5c`.
@@ -435,7 +475,7 @@ impl JwksEcdsaPrivateKeyKty {
 );
 /// Generated from the schema at `#/components/schemas/JWKS.ecdsa.PublicKey`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `""`, `x`: `""`, `y`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `""`, `x`: `""`, `y`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct JwksEcdsaPublicKey {
@@ -482,6 +522,11 @@ pub struct JwksEcdsaPublicKey {
         skip_serializing_if = "Option::is_none"
     )]
     pub x5u: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl JwksEcdsaPublicKey {
     /// Creates a [`JwksEcdsaPublicKey`] from its required fields; optional fields start unset.
@@ -506,6 +551,7 @@ impl JwksEcdsaPublicKey {
             x5t: Default::default(),
             x5t_s256: Default::default(),
             x5u: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `x5c`.
@@ -562,7 +608,7 @@ impl JwksEcdsaPublicKeyKty {
 );
 /// Generated from the schema at `#/components/schemas/JWKS.ed25519.PrivateKey`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `Unknown("")`, `x`: `""`, `d`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `Unknown("")`, `x`: `""`, `d`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct JwksEd25519PrivateKey {
@@ -609,6 +655,11 @@ pub struct JwksEd25519PrivateKey {
         skip_serializing_if = "Option::is_none"
     )]
     pub x5u: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl JwksEd25519PrivateKey {
     /// Creates a [`JwksEd25519PrivateKey`] from its required fields; optional fields start unset.
@@ -633,6 +684,7 @@ impl JwksEd25519PrivateKey {
             x5t: Default::default(),
             x5t_s256: Default::default(),
             x5u: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `x5c`.
@@ -716,7 +768,7 @@ impl JwksEd25519PrivateKeyKty {
 );
 /// Generated from the schema at `#/components/schemas/JWKS.ed25519.PublicKey`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `Unknown("")`, `x`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `crv`: `Unknown("")`, `x`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct JwksEd25519PublicKey {
@@ -761,6 +813,11 @@ pub struct JwksEd25519PublicKey {
         skip_serializing_if = "Option::is_none"
     )]
     pub x5u: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl JwksEd25519PublicKey {
     /// Creates a [`JwksEd25519PublicKey`] from its required fields; optional fields start unset.
@@ -783,6 +840,7 @@ impl JwksEd25519PublicKey {
             x5t: Default::default(),
             x5t_s256: Default::default(),
             x5u: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `x5c`.
@@ -1034,7 +1092,7 @@ impl ::clerk_sdk_runtime::__private::Modeled for JwksKeysItem {
 }
 /// Generated from the schema at `#/components/schemas/JWKS.rsa.PrivateKey`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `n`: `""`, `e`: `""`, `d`: `""`, `p`: `""`, `q`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `n`: `""`, `e`: `""`, `d`: `""`, `p`: `""`, `q`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct JwksRsaPrivateKey {
@@ -1106,6 +1164,11 @@ pub struct JwksRsaPrivateKey {
         skip_serializing_if = "Option::is_none"
     )]
     pub x5u: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl JwksRsaPrivateKey {
     /// Creates a [`JwksRsaPrivateKey`] from its required fields; optional fields start unset.
@@ -1137,6 +1200,7 @@ impl JwksRsaPrivateKey {
             x5t: Default::default(),
             x5t_s256: Default::default(),
             x5u: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `dp`.
@@ -1210,7 +1274,7 @@ impl JwksRsaPrivateKeyKty {
 );
 /// Generated from the schema at `#/components/schemas/JWKS.rsa.PublicKey`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `n`: `""`, `e`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `n`: `""`, `e`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct JwksRsaPublicKey {
@@ -1255,6 +1319,11 @@ pub struct JwksRsaPublicKey {
         skip_serializing_if = "Option::is_none"
     )]
     pub x5u: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl JwksRsaPublicKey {
     /// Creates a [`JwksRsaPublicKey`] from its required fields; optional fields start unset.
@@ -1277,6 +1346,7 @@ impl JwksRsaPublicKey {
             x5t: Default::default(),
             x5t_s256: Default::default(),
             x5u: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `x5c`.
@@ -1333,7 +1403,7 @@ impl JwksRsaPublicKeyKty {
 );
 /// Generated from the schema at `#/components/schemas/JWKS.symmetric.Key`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `k`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `kid`: `""`, `alg`: `""`, `use`: `""`, `kty`: `Unknown("")`, `k`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct JwksSymmetricKey {
@@ -1376,6 +1446,11 @@ pub struct JwksSymmetricKey {
         skip_serializing_if = "Option::is_none"
     )]
     pub x5u: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl JwksSymmetricKey {
     /// Creates a [`JwksSymmetricKey`] from its required fields; optional fields start unset.
@@ -1396,6 +1471,7 @@ impl JwksSymmetricKey {
             x5t: Default::default(),
             x5t_s256: Default::default(),
             x5u: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `x5c`.
@@ -1452,7 +1528,7 @@ impl JwksSymmetricKeyKty {
 );
 /// Generated from the schema at `#/components/schemas/PhoneNumber`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `phone_number`: `""`, `reserved`: `false`, `linked_to`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `phone_number`: `""`, `reserved`: `false`, `linked_to`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PhoneNumber {
@@ -1501,6 +1577,11 @@ pub struct PhoneNumber {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl PhoneNumber {
     /// Creates a [`PhoneNumber`] from its required fields; optional fields start unset.
@@ -1525,6 +1606,7 @@ impl PhoneNumber {
             backup_codes: Default::default(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `id`.
@@ -1719,7 +1801,7 @@ impl UpdatePhoneNumberRequest {
 );
 /// Generated from the schema at `#/components/schemas/verification_admin`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationAdmin {
@@ -1743,6 +1825,11 @@ pub struct VerificationAdmin {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationAdmin {
     /// Creates a [`VerificationAdmin`] from its required fields; optional fields start unset.
@@ -1759,6 +1846,7 @@ impl VerificationAdmin {
             attempts: attempts.into(),
             expire_at: expire_at.into(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -1858,7 +1946,7 @@ impl VerificationAdminStrategy {
 );
 /// Generated from the schema at `#/components/schemas/verification_otp`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationOtp {
@@ -1887,6 +1975,11 @@ pub struct VerificationOtp {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationOtp {
     /// Creates a [`VerificationOtp`] from its required fields; optional fields start unset.
@@ -1904,6 +1997,7 @@ impl VerificationOtp {
             expire_at: expire_at.into(),
             channel: Default::default(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -2026,6 +2120,8 @@ impl VerificationOtpStrategy {
     VerificationOtpStrategy::ResetPasswordEmailCode, }
 );
 /// Generated from the schema at `#/components/responses/_VerificationResponse/content/application~1json/schema`.
+///
+/// An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationResponse {
@@ -2080,6 +2176,11 @@ pub struct VerificationResponse {
     /// Optional `channel`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationResponse {
     /// Creates a [`VerificationResponse`] from its required fields; optional fields start unset.
@@ -2092,6 +2193,7 @@ impl VerificationResponse {
             attempts: Default::default(),
             expire_at: Default::default(),
             channel: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.

@@ -12,7 +12,7 @@ use crate::model::{
 use crate::names::unraw;
 use crate::runtime::{
     DECODE_UNTAGGED, IMPL_OPEN_ENUM, MULTIPART_BODY, NON_NULL, NULLABLE, PART, REQUIRED_NULLABLE, SERIALIZE_TAGGED,
-    TAGGED, TO_PARTS, TRY_DECODE,
+    TAGGED, TO_PARTS, TRY_DECODE, UNKNOWN_FIELDS,
 };
 
 /// `models.rs`: the module docs and every type.
@@ -121,7 +121,7 @@ fn constraints_doc(constraints: &[Constraint]) -> Option<String> {
 
 fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStream {
     let name = ident(&def.name);
-    let lenient = fields.used_in_response.then(|| lenient_doc(fields, types)).flatten();
+    let lenient = response_doc(fields, types);
     let doc = match lenient {
         Some(lenient) => {
             let text = match &def.doc {
@@ -141,7 +141,19 @@ fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStre
         quote!(serde::Serialize, serde::Deserialize)
     };
     let field_items = fields.fields.iter().map(|field| field_item(field, fields));
-    let constructor = constructor(&def.name, fields);
+    let unknown = unknown_fields_name(fields);
+    let unknown_item = unknown.as_ref().map(|name| {
+        let name = ident(name);
+        // Produces the field that keeps the members the schema does not list.
+        quote! {
+            /// The members of the JSON object that the spec does not list, kept as they came and
+            /// serialized back, and the fields the lenient decoding filled in; see
+            /// [`UnknownFields`](crate::UnknownFields).
+            #[serde(flatten)]
+            pub #name: #UNKNOWN_FIELDS,
+        }
+    });
+    let constructor = constructor(&def.name, fields, unknown.as_deref());
     let setters = fields
         .fields
         .iter()
@@ -157,6 +169,7 @@ fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStre
         #[non_exhaustive]
         pub struct #name {
             #(#field_items)*
+            #unknown_item
         }
 
         impl #name {
@@ -166,6 +179,26 @@ fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStre
 
         #multipart
         #schema
+    }
+}
+
+/// What the docs of a response's model say of decoding: what a deviating field decodes as,
+/// and that `null` in an optional field is not kept apart from absent. `None` for a model no
+/// response holds.
+fn response_doc(fields: &StructDef, types: &[TypeDef]) -> Option<String> {
+    if !fields.used_in_response {
+        return None;
+    }
+    let null = fields
+        .fields
+        .iter()
+        .any(|field| field.presence == Presence::Optional)
+        .then_some(
+            "An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.",
+        );
+    match (lenient_doc(fields, types), null) {
+        (Some(lenient), Some(null)) => Some(format!("{lenient} {null}")),
+        (lenient, null) => lenient.or(null.map(str::to_owned)),
     }
 }
 
@@ -220,7 +253,21 @@ fn wrapped_param(wrapper: TokenStream, ty: &TypeRef, arg: &Ident) -> (TokenStrea
     }
 }
 
-fn constructor(type_name: &str, def: &StructDef) -> TokenStream {
+/// The name of a response model's field of members its schema does not list:
+/// `unknown_fields`, unless a field of the spec has that name. `None` for a model that no
+/// response holds, or a multipart body.
+fn unknown_fields_name(def: &StructDef) -> Option<String> {
+    if !def.used_in_response || def.multipart {
+        return None;
+    }
+    let mut name = "unknown_fields".to_owned();
+    while def.fields.iter().any(|field| unraw(&field.rust_name) == name) {
+        name.push('_');
+    }
+    Some(name)
+}
+
+fn constructor(type_name: &str, def: &StructDef, unknown_fields: Option<&str>) -> TokenStream {
     let fields = &def.fields;
     let args = fields.iter().filter(|f| f.presence.is_required()).map(|field| {
         let name = ident(&field.rust_name);
@@ -244,11 +291,15 @@ fn constructor(type_name: &str, def: &StructDef) -> TokenStream {
             Presence::Optional | Presence::ThreeState => quote!(#name: Default::default()),
         }
     });
+    let unknown = unknown_fields.map(|name| {
+        let name = ident(name);
+        quote!(#name: Default::default(),)
+    });
     let doc = format!(" Creates a [`{type_name}`] from its required fields; optional fields start unset.");
     quote! {
         #[doc = #doc]
         pub fn new(#(#args),*) -> Self {
-            Self { #(#inits),* }
+            Self { #(#inits,)* #unknown }
         }
     }
 }

@@ -16,6 +16,9 @@
 //! | an array item or map value that is `null` or of the wrong JSON type | left out; the other items are kept | `Null`, `WrongType` | `Dropped` |
 //! | an array item or map value of the right JSON type that deviates inside | kept, with its own deviations repaired as above | (those inside) | |
 //! | a string enum value the spec does not list | the enum's `Unknown(value)` | `UnknownValue` | `KeptUnknown` |
+//! | a value the spec does not list for an enum it marks open (`x-speakeasy-unknown-values: allow`) | the enum's `Unknown(value)`, and no deviation, even in strict mode | | |
+//! | a key that comes more than once in one object | the last value; the earlier one is [`Deviation::dropped_value`] | `DuplicateKey` | `LastKept` |
+//! | an array or object nested more than [`MAX_DEPTH`] levels deep (only when the body deviates elsewhere: a conforming body is decoded at full speed, unknown members of any depth skipped) | an empty array or object | `TooDeep` | `Empty` |
 //! | a union member whose tag is one the spec does not list | the union's `Unknown(raw JSON)` | `UnknownTag` | `KeptUnknown` |
 //! | a union member without its tag | the union's `Unknown(raw JSON)` | `MissingTag` | `KeptUnknown` |
 //! | a member of an untagged union that fits no alternative exactly | the first alternative whose constant properties (such as `object: "token"`) it has, repaired as above; if none, the fallback variant with the raw JSON | `NoAlternative` (only in the second case) | `KeptUnknown` |

@@ -8,6 +8,7 @@ use serde_json::{Map, Number, Value};
 
 use super::schema::{Enum, Field, Schema, Struct, TaggedUnion};
 use super::{Deviation, DeviationKind, Expected, JsonType, Resolution, untagged};
+use crate::unknown_fields::FILLED_MARKER;
 
 /// How deep the empty value of a struct may nest: a struct that requires itself has no finite
 /// empty value, and stops here (its decode then fails with the path of the cut).
@@ -134,35 +135,46 @@ impl Walker {
         }
     }
 
-    /// Repairs each field of a struct, in the spec's order.
+    /// Repairs each field of a struct, in the spec's order, and names those it filled in
+    /// (see [`UnknownFields::filled`](crate::UnknownFields::filled)).
     fn repair_fields(&mut self, object: &mut Map<String, Value>, def: &'static Struct) {
+        let mut filled = Vec::new();
         for field in def.fields {
-            self.at(field.name, |walker| walker.repair_field(object, field));
+            if self.at(field.name, |walker| walker.repair_field(object, field)) {
+                filled.push(Value::from(field.name));
+            }
+        }
+        if !filled.is_empty() {
+            object.insert(FILLED_MARKER.to_owned(), Value::Array(filled));
         }
     }
 
-    /// Repairs one field: present, absent, `null` or of the wrong type.
-    fn repair_field(&mut self, object: &mut Map<String, Value>, field: &'static Field) {
+    /// Repairs one field: present, absent, `null` or of the wrong type. Returns whether the
+    /// field now holds a value the repair filled in, not one that came.
+    fn repair_field(&mut self, object: &mut Map<String, Value>, field: &'static Field) -> bool {
         let schema = (field.schema)();
         let Some(value) = object.get_mut(field.name) else {
             if field.required {
                 let resolution = self.absent(object, field, schema);
                 self.report(DeviationKind::Missing, schema.expected(), JsonType::Missing, resolution);
             }
-            return;
+            return field.required;
         };
         if value.is_null() {
-            if !field.nullable && !schema.takes_null() {
+            let refused = !field.nullable && !schema.takes_null();
+            if refused {
                 let resolution = self.absent(object, field, schema);
                 self.report(DeviationKind::Null, schema.expected(), JsonType::Null, resolution);
             }
-            return;
+            return refused;
         }
         if !self.repair(value, schema) {
             let found = JsonType::of(value);
             let resolution = self.absent(object, field, schema);
             self.report(DeviationKind::WrongType, schema.expected(), found, resolution);
+            return true;
         }
+        false
     }
 
     /// Makes `field` what an absent field decodes as: left out when optional, `null` when
@@ -372,8 +384,9 @@ pub(super) fn empty(schema: &'static Schema, depth: usize) -> Value {
         Schema::Object | Schema::Map(_) => Value::Object(Map::new()),
         Schema::Array(_) => Value::Array(Vec::new()),
         Schema::Struct(_) if depth >= MAX_EMPTY_DEPTH => Value::Null,
-        Schema::Struct(def) => Value::Object(
-            def.fields
+        Schema::Struct(def) => {
+            let mut object: Map<String, Value> = def
+                .fields
                 .iter()
                 .filter(|field| field.required)
                 .map(|field| {
@@ -385,8 +398,14 @@ pub(super) fn empty(schema: &'static Schema, depth: usize) -> Value {
                     };
                     (field.name.to_owned(), value)
                 })
-                .collect(),
-        ),
+                .collect();
+            // Every field of a struct that did not come is filled in.
+            let filled: Vec<Value> = object.keys().map(|name| Value::from(name.as_str())).collect();
+            if !filled.is_empty() {
+                object.insert(FILLED_MARKER.to_owned(), Value::Array(filled));
+            }
+            Value::Object(object)
+        }
     }
 }
 

@@ -187,7 +187,7 @@ mod tests {
         let depth = 200;
         let body = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
         let tree = parse(body.as_bytes()).expect("parses however deep");
-        let pointer = format!("{}", "/0".repeat(MAX_DEPTH + 1));
+        let pointer = "/0".repeat(MAX_DEPTH + 1);
         assert_eq!(tree.deviations.len(), 1);
         assert_eq!(tree.deviations[0].pointer(), pointer);
         assert_eq!(tree.deviations[0].kind(), DeviationKind::TooDeep);

@@ -24,6 +24,11 @@ pub struct BillingAmount {
     ///
     /// Required `currency_symbol`.
     pub currency_symbol: String,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingAmount {
     /// Creates a [`BillingAmount`] from its required fields; optional fields start unset.
@@ -38,6 +43,7 @@ impl BillingAmount {
             amount_formatted: amount_formatted.into(),
             currency: currency.into(),
             currency_symbol: currency_symbol.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -67,6 +73,11 @@ pub struct BillingPayee {
     ///
     /// Required `gateway_status`.
     pub gateway_status: String,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingPayee {
     /// Creates a [`BillingPayee`] from its required fields; optional fields start unset.
@@ -81,6 +92,7 @@ impl BillingPayee {
             gateway_type: gateway_type.into(),
             gateway_external_id: gateway_external_id.into(),
             gateway_status: gateway_status.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -90,7 +102,7 @@ impl BillingPayee {
 );
 /// Generated from the schema at `#/components/schemas/BillingPayerEventPayload`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `user_id`: `""`, `first_name`: `""`, `last_name`: `""`, `email`: `""`, `image_url`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `user_id`: `""`, `first_name`: `""`, `last_name`: `""`, `email`: `""`, `image_url`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingPayerEventPayload {
@@ -163,6 +175,11 @@ pub struct BillingPayerEventPayload {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<i64>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingPayerEventPayload {
     /// Creates a [`BillingPayerEventPayload`] from its required fields; optional fields start unset.
@@ -186,6 +203,7 @@ impl BillingPayerEventPayload {
             image_url: image_url.into(),
             created_at: Default::default(),
             updated_at: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -261,6 +279,11 @@ pub struct BillingPaymentFailedReason {
     ///
     /// Required `decline_code`.
     pub decline_code: String,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingPaymentFailedReason {
     /// Creates a [`BillingPaymentFailedReason`] from its required fields; optional fields start unset.
@@ -268,6 +291,7 @@ impl BillingPaymentFailedReason {
         Self {
             code: code.into(),
             decline_code: decline_code.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -316,6 +340,11 @@ pub struct BillingPaymentSource {
     /// Required `last4`; `None` is sent as `null`.
     #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
     pub last4: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingPaymentSource {
     /// Creates a [`BillingPaymentSource`] from its required fields; optional fields start unset.
@@ -338,6 +367,7 @@ impl BillingPaymentSource {
             status: status.into(),
             card_type: card_type.into(),
             last4: last4.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -438,6 +468,11 @@ pub struct BillingPlan {
     ///
     /// Required `currency`.
     pub currency: String,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingPlan {
     /// Creates a [`BillingPlan`] from its required fields; optional fields start unset.
@@ -456,6 +491,7 @@ impl BillingPlan {
             is_recurring: is_recurring.into(),
             amount: amount.into(),
             currency: currency.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -475,11 +511,19 @@ pub struct BillingSeats {
     /// Required `quantity`; `None` is sent as `null`.
     #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
     pub quantity: Option<i64>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingSeats {
     /// Creates a [`BillingSeats`] from its required fields; optional fields start unset.
     pub fn new(quantity: impl Into<Option<i64>>) -> Self {
-        Self { quantity: quantity.into() }
+        Self {
+            quantity: quantity.into(),
+            unknown_fields: Default::default(),
+        }
     }
 }
 ::clerk_sdk_runtime::__private::modeled_struct!(
@@ -507,6 +551,11 @@ pub struct BillingSubscriptionCredit {
     ///
     /// Required `cycle_remaining_percent`.
     pub cycle_remaining_percent: f64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingSubscriptionCredit {
     /// Creates a [`BillingSubscriptionCredit`] from its required fields; optional fields start unset.
@@ -521,6 +570,7 @@ impl BillingSubscriptionCredit {
             cycle_days_remaining: cycle_days_remaining.into(),
             cycle_days_total: cycle_days_total.into(),
             cycle_remaining_percent: cycle_remaining_percent.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -531,7 +581,7 @@ impl BillingSubscriptionCredit {
 );
 /// Unified credits breakdown including proration and account credits
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `total`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `total`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionCredits {
@@ -549,6 +599,11 @@ pub struct BillingSubscriptionCredits {
     ///
     /// Required `total`.
     pub total: BillingAmount,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingSubscriptionCredits {
     /// Creates a [`BillingSubscriptionCredits`] from its required fields; optional fields start unset.
@@ -557,6 +612,7 @@ impl BillingSubscriptionCredits {
             proration: Default::default(),
             payer: Default::default(),
             total: total.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `proration`.
@@ -577,7 +633,7 @@ impl BillingSubscriptionCredits {
 );
 /// Generated from the schema at `#/components/schemas/BillingSubscriptionItem`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `status`: `Unknown("")`, `period_start`: `0`, `period_end`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `status`: `Unknown("")`, `period_start`: `0`, `period_end`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItem {
@@ -739,6 +795,11 @@ pub struct BillingSubscriptionItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub amount: Option<BillingAmount>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingSubscriptionItem {
     /// Creates a [`BillingSubscriptionItem`] from its required fields; optional fields start unset.
@@ -773,6 +834,7 @@ impl BillingSubscriptionItem {
             next_payment_amount: Default::default(),
             next_payment_date: Default::default(),
             amount: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -875,7 +937,7 @@ impl BillingSubscriptionItem {
 );
 /// Generated from the schema at `#/components/schemas/BillingSubscriptionItemEventPayload`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `status`: `Unknown("")`, `is_free_trial`: `false`, `created_at`: `0`, `updated_at`: `0`, `period_start`: `0`, `interval`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `status`: `Unknown("")`, `is_free_trial`: `false`, `created_at`: `0`, `updated_at`: `0`, `period_start`: `0`, `interval`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPayload {
@@ -957,6 +1019,11 @@ pub struct BillingSubscriptionItemEventPayload {
         skip_serializing_if = "Option::is_none"
     )]
     pub seats: Option<BillingSeats>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingSubscriptionItemEventPayload {
     /// Creates a [`BillingSubscriptionItemEventPayload`] from its required fields; optional fields start unset.
@@ -989,6 +1056,7 @@ impl BillingSubscriptionItemEventPayload {
             payer: Default::default(),
             subscription_id: subscription_id.into(),
             seats: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `payer`.
@@ -1102,7 +1170,7 @@ impl BillingSubscriptionItemEventPayloadStatus {
 );
 /// Generated from the schema at `#/components/schemas/BillingSubscriptionItemEventPlan`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `slug`: `""`, `name`: `""`, `is_recurring`: `false`, `amount`: `0`, `currency`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `slug`: `""`, `name`: `""`, `is_recurring`: `false`, `amount`: `0`, `currency`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlan {
@@ -1139,6 +1207,11 @@ pub struct BillingSubscriptionItemEventPlan {
         skip_serializing_if = "Option::is_none"
     )]
     pub unit_prices: Option<Vec<BillingSubscriptionItemEventPlanUnitPrice>>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingSubscriptionItemEventPlan {
     /// Creates a [`BillingSubscriptionItemEventPlan`] from its required fields; optional fields start unset.
@@ -1158,6 +1231,7 @@ impl BillingSubscriptionItemEventPlan {
             amount: amount.into(),
             currency: currency.into(),
             unit_prices: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `unit_prices`.
@@ -1193,6 +1267,11 @@ pub struct BillingSubscriptionItemEventPlanUnitPrice {
     ///
     /// Required `tiers`.
     pub tiers: Vec<BillingSubscriptionItemEventPlanUnitPriceTier>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingSubscriptionItemEventPlanUnitPrice {
     /// Creates a [`BillingSubscriptionItemEventPlanUnitPrice`] from its required fields; optional fields start unset.
@@ -1205,6 +1284,7 @@ impl BillingSubscriptionItemEventPlanUnitPrice {
             name: name.into(),
             block_size: block_size.into(),
             tiers: tiers.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -1236,6 +1316,11 @@ pub struct BillingSubscriptionItemEventPlanUnitPriceTier {
     ///
     /// Required `currency`.
     pub currency: String,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingSubscriptionItemEventPlanUnitPriceTier {
     /// Creates a [`BillingSubscriptionItemEventPlanUnitPriceTier`] from its required fields; optional fields start unset.
@@ -1250,6 +1335,7 @@ impl BillingSubscriptionItemEventPlanUnitPriceTier {
             ends_after_block: ends_after_block.into(),
             amount_per_block: amount_per_block.into(),
             currency: currency.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -1382,6 +1468,11 @@ pub struct BillingSubscriptionPayerCredit {
     ///
     /// Required `remaining_balance`.
     pub remaining_balance: BillingAmount,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingSubscriptionPayerCredit {
     /// Creates a [`BillingSubscriptionPayerCredit`] from its required fields; optional fields start unset.
@@ -1392,6 +1483,7 @@ impl BillingSubscriptionPayerCredit {
         Self {
             applied_amount: applied_amount.into(),
             remaining_balance: remaining_balance.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -1401,7 +1493,7 @@ impl BillingSubscriptionPayerCredit {
 );
 /// Generated from the schema at `#/components/schemas/BillingTotals`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `subtotal`: its fields' empty values, `tax_total`: its fields' empty values, `grand_total`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `subtotal`: its fields' empty values, `tax_total`: its fields' empty values, `grand_total`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingTotals {
@@ -1426,6 +1518,11 @@ pub struct BillingTotals {
         skip_serializing_if = "Option::is_none"
     )]
     pub per_unit_totals: Option<Vec<BillingUnitTotal>>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingTotals {
     /// Creates a [`BillingTotals`] from its required fields; optional fields start unset.
@@ -1439,6 +1536,7 @@ impl BillingTotals {
             tax_total: tax_total.into(),
             grand_total: grand_total.into(),
             per_unit_totals: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `per_unit_totals`.
@@ -1453,6 +1551,8 @@ impl BillingTotals {
     Vec < BillingUnitTotal >, }
 );
 /// Generated from the schema at `#/components/schemas/BillingUnitTotal`.
+///
+/// An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingUnitTotal {
@@ -1495,6 +1595,11 @@ pub struct BillingUnitTotal {
         skip_serializing_if = "Option::is_none"
     )]
     pub currency: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl BillingUnitTotal {
     /// Creates a [`BillingUnitTotal`] from its required fields; optional fields start unset.
@@ -1505,6 +1610,7 @@ impl BillingUnitTotal {
             quantity: Default::default(),
             total: Default::default(),
             currency: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `name`.
@@ -1540,7 +1646,7 @@ impl BillingUnitTotal {
 );
 /// Generated from the schema at `#/components/schemas/ClerkError`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `message`: `""`, `long_message`: `""`, `code`: `""`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `message`: `""`, `long_message`: `""`, `code`: `""`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClerkError {
@@ -1557,6 +1663,11 @@ pub struct ClerkError {
         skip_serializing_if = "Option::is_none"
     )]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl ClerkError {
     /// Creates a [`ClerkError`] from its required fields; optional fields start unset.
@@ -1570,6 +1681,7 @@ impl ClerkError {
             long_message: long_message.into(),
             code: code.into(),
             meta: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `meta`.
@@ -1587,7 +1699,7 @@ impl ClerkError {
 );
 /// Generated from the schema at `#/components/schemas/DeletedObject`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `deleted`: `false`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `deleted`: `false`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeletedObject {
@@ -1612,6 +1724,11 @@ pub struct DeletedObject {
         skip_serializing_if = "Option::is_none"
     )]
     pub external_id: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl DeletedObject {
     /// Creates a [`DeletedObject`] from its required fields; optional fields start unset.
@@ -1622,6 +1739,7 @@ impl DeletedObject {
             slug: Default::default(),
             deleted: deleted.into(),
             external_id: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `id`.
@@ -1646,7 +1764,7 @@ impl DeletedObject {
 );
 /// Generated from the schema at `#/components/schemas/EmailAddress`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `email_address`: `""`, `reserved`: `false`, `linked_to`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `email_address`: `""`, `reserved`: `false`, `linked_to`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailAddress {
@@ -1687,6 +1805,11 @@ pub struct EmailAddress {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl EmailAddress {
     /// Creates a [`EmailAddress`] from its required fields; optional fields start unset.
@@ -1709,6 +1832,7 @@ impl EmailAddress {
             matches_sso_connection: Default::default(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `id`.
@@ -1929,7 +2053,7 @@ impl ::clerk_sdk_runtime::__private::Modeled for EmailAddressVerification {
 }
 /// Generated from the schema at `#/x-webhooks/email.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailCreated {
@@ -1960,6 +2084,11 @@ pub struct EmailCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: EmailEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl EmailCreated {
     /// Creates a [`EmailCreated`] from its required fields; optional fields start unset.
@@ -1977,6 +2106,7 @@ impl EmailCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -1995,7 +2125,7 @@ impl EmailCreated {
 );
 /// Generated from the schema at `#/components/schemas/EmailEventPayload`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `""`, `from_email_name`: `""`, `data`: empty, `delivered_by_clerk`: `false`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `""`, `from_email_name`: `""`, `data`: empty, `delivered_by_clerk`: `false`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailEventPayload {
@@ -2076,6 +2206,11 @@ pub struct EmailEventPayload {
     ///
     /// Required `delivered_by_clerk`.
     pub delivered_by_clerk: bool,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl EmailEventPayload {
     /// Creates a [`EmailEventPayload`] from its required fields; optional fields start unset.
@@ -2102,6 +2237,7 @@ impl EmailEventPayload {
             status: Default::default(),
             data: data.into(),
             delivered_by_clerk: delivered_by_clerk.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `reply_to_email_name`.
@@ -2156,7 +2292,7 @@ impl EmailEventPayload {
 );
 /// Generated from the schema at `#/components/schemas/EnterpriseAccount`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `Unknown("")`, `provider`: `""`, `active`: `false`, `email_address`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `Unknown("")`, `provider`: `""`, `active`: `false`, `email_address`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
@@ -2213,6 +2349,11 @@ pub struct EnterpriseAccount {
     /// Optional `last_authenticated_at`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl EnterpriseAccount {
     /// Creates a [`EnterpriseAccount`] from its required fields; optional fields start unset.
@@ -2239,6 +2380,7 @@ impl EnterpriseAccount {
             verification: verification.into(),
             enterprise_connection: Default::default(),
             last_authenticated_at: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `protocol`.
@@ -2301,7 +2443,7 @@ impl EnterpriseAccount {
 );
 /// Set at least one of: `domain`; or `domains`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `protocol`: `""`, `provider`: `""`, `name`: `""`, `active`: `false`, `sync_user_attributes`: `false`, `allow_subdomains`: `false`, `allow_idp_initiated`: `false`, `disable_additional_identifications`: `false`, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `protocol`: `""`, `provider`: `""`, `name`: `""`, `active`: `false`, `sync_user_attributes`: `false`, `allow_subdomains`: `false`, `allow_idp_initiated`: `false`, `disable_additional_identifications`: `false`, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccountConnection {
@@ -2348,6 +2490,11 @@ pub struct EnterpriseAccountConnection {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl EnterpriseAccountConnection {
     /// Creates a [`EnterpriseAccountConnection`] from its required fields; optional fields start unset.
@@ -2381,6 +2528,7 @@ impl EnterpriseAccountConnection {
                 .into(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `domain`.
@@ -2562,7 +2710,7 @@ impl ::clerk_sdk_runtime::__private::Modeled for EnterpriseAccountVerification {
 }
 /// Generated from the schema at `#/components/schemas/ExternalAccountWithVerification`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `provider`: `""`, `identification_id`: `""`, `provider_user_id`: `""`, `approved_scopes`: `""`, `email_address`: `""`, `first_name`: `""`, `last_name`: `""`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `provider`: `""`, `identification_id`: `""`, `provider_user_id`: `""`, `approved_scopes`: `""`, `email_address`: `""`, `first_name`: `""`, `last_name`: `""`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExternalAccountWithVerification {
@@ -2627,6 +2775,11 @@ pub struct ExternalAccountWithVerification {
     /// Required `verification`; `None` is sent as `null`.
     #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
     pub verification: Option<ExternalAccountWithVerificationVerification>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl ExternalAccountWithVerification {
     /// Creates a [`ExternalAccountWithVerification`] from its required fields; optional fields start unset.
@@ -2665,6 +2818,7 @@ impl ExternalAccountWithVerification {
             created_at: created_at.into(),
             updated_at: updated_at.into(),
             verification: verification.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `email_address_verified`.
@@ -2831,6 +2985,8 @@ for ExternalAccountWithVerificationVerification {
     }
 }
 /// The HTTP request
+///
+/// An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HttpRequest {
@@ -2852,6 +3008,11 @@ pub struct HttpRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_agent: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl HttpRequest {
     /// Creates a [`HttpRequest`] from its required fields; optional fields start unset.
@@ -2859,6 +3020,7 @@ impl HttpRequest {
         Self {
             client_ip: Default::default(),
             user_agent: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `client_ip`.
@@ -2885,6 +3047,11 @@ pub struct IdentificationLink {
     pub r#type: String,
     /// Required `id`.
     pub id: String,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl IdentificationLink {
     /// Creates a [`IdentificationLink`] from its required fields; optional fields start unset.
@@ -2892,6 +3059,7 @@ impl IdentificationLink {
         Self {
             r#type: r#type.into(),
             id: id.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -2900,7 +3068,7 @@ impl IdentificationLink {
 );
 /// Generated from the schema at `#/components/schemas/Invitation`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Invitation {
@@ -2946,6 +3114,11 @@ pub struct Invitation {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl Invitation {
     /// Creates a [`Invitation`] from its required fields; optional fields start unset.
@@ -2968,6 +3141,7 @@ impl Invitation {
             expires_at: Default::default(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `public_metadata`.
@@ -3064,7 +3238,7 @@ impl InvitationStatus {
 );
 /// Generated from the schema at `#/components/schemas/Organization`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `name`: `""`, `slug`: `""`, `has_image`: `false`, `max_allowed_memberships`: `0`, `admin_delete_enabled`: `false`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `name`: `""`, `slug`: `""`, `has_image`: `false`, `max_allowed_memberships`: `0`, `admin_delete_enabled`: `false`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Organization {
@@ -3148,6 +3322,11 @@ pub struct Organization {
     /// Optional `role_set_key`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl Organization {
     /// Creates a [`Organization`] from its required fields; optional fields start unset.
@@ -3182,6 +3361,7 @@ impl Organization {
             updated_at: updated_at.into(),
             last_active_at: Default::default(),
             role_set_key: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `image_url`.
@@ -3245,7 +3425,7 @@ impl Organization {
 );
 /// Generated from the schema at `#/x-webhooks/organization.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationCreated {
@@ -3276,6 +3456,11 @@ pub struct OrganizationCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: Organization,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationCreated {
     /// Creates a [`OrganizationCreated`] from its required fields; optional fields start unset.
@@ -3293,6 +3478,7 @@ impl OrganizationCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -3311,7 +3497,7 @@ impl OrganizationCreated {
 );
 /// Generated from the schema at `#/x-webhooks/organization.deleted/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDeleted {
@@ -3342,6 +3528,11 @@ pub struct OrganizationDeleted {
     pub instance_id: String,
     /// Required `data`.
     pub data: DeletedObject,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationDeleted {
     /// Creates a [`OrganizationDeleted`] from its required fields; optional fields start unset.
@@ -3359,6 +3550,7 @@ impl OrganizationDeleted {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -3377,7 +3569,7 @@ impl OrganizationDeleted {
 );
 /// An organization domain
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `organization_id`: `""`, `name`: `""`, `enrollment_mode`: `Unknown("")`, `total_pending_invitations`: `0`, `total_pending_suggestions`: `0`, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `organization_id`: `""`, `name`: `""`, `enrollment_mode`: `Unknown("")`, `total_pending_invitations`: `0`, `total_pending_suggestions`: `0`, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomain {
@@ -3442,6 +3634,11 @@ pub struct OrganizationDomain {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationDomain {
     /// Creates a [`OrganizationDomain`] from its required fields; optional fields start unset.
@@ -3473,6 +3670,7 @@ impl OrganizationDomain {
             public_organization_data: Default::default(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `affiliation_verification`.
@@ -3514,7 +3712,7 @@ impl OrganizationDomain {
 );
 /// Generated from the schema at `#/x-webhooks/organizationDomain.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomainCreated {
@@ -3545,6 +3743,11 @@ pub struct OrganizationDomainCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: OrganizationDomain,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationDomainCreated {
     /// Creates a [`OrganizationDomainCreated`] from its required fields; optional fields start unset.
@@ -3562,6 +3765,7 @@ impl OrganizationDomainCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -3581,7 +3785,7 @@ impl OrganizationDomainCreated {
 );
 /// Generated from the schema at `#/x-webhooks/organizationDomain.deleted/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomainDeleted {
@@ -3612,6 +3816,11 @@ pub struct OrganizationDomainDeleted {
     pub instance_id: String,
     /// Required `data`.
     pub data: DeletedObject,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationDomainDeleted {
     /// Creates a [`OrganizationDomainDeleted`] from its required fields; optional fields start unset.
@@ -3629,6 +3838,7 @@ impl OrganizationDomainDeleted {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -3712,7 +3922,7 @@ impl OrganizationDomainObject {
 );
 /// Generated from the schema at `#/x-webhooks/organizationDomain.updated/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomainUpdated {
@@ -3743,6 +3953,11 @@ pub struct OrganizationDomainUpdated {
     pub instance_id: String,
     /// Required `data`.
     pub data: OrganizationDomain,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationDomainUpdated {
     /// Creates a [`OrganizationDomainUpdated`] from its required fields; optional fields start unset.
@@ -3760,6 +3975,7 @@ impl OrganizationDomainUpdated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -3779,7 +3995,7 @@ impl OrganizationDomainUpdated {
 );
 /// The verification object from an organization domain
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `""`, `strategy`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `""`, `strategy`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomainVerification {
@@ -3806,6 +4022,11 @@ pub struct OrganizationDomainVerification {
     /// Optional `verified_at`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<i64>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationDomainVerification {
     /// Creates a [`OrganizationDomainVerification`] from its required fields; optional fields start unset.
@@ -3821,6 +4042,7 @@ impl OrganizationDomainVerification {
             attempts: attempts.into(),
             expire_at: expire_at.into(),
             verified_at: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `verified_at`.
@@ -3836,7 +4058,7 @@ impl OrganizationDomainVerification {
 );
 /// Generated from the schema at `#/x-webhooks/organizationInvitation.accepted/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationAccepted {
@@ -3867,6 +4089,11 @@ pub struct OrganizationInvitationAccepted {
     pub instance_id: String,
     /// Required `data`.
     pub data: OrganizationInvitationAcceptedPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationInvitationAccepted {
     /// Creates a [`OrganizationInvitationAccepted`] from its required fields; optional fields start unset.
@@ -3884,6 +4111,7 @@ impl OrganizationInvitationAccepted {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -3903,7 +4131,7 @@ impl OrganizationInvitationAccepted {
 );
 /// An organization invitation
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `role`: `""`, `role_name`: `""`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`, `user_id`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `role`: `""`, `role_name`: `""`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`, `user_id`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationAcceptedPayload {
@@ -3975,6 +4203,11 @@ pub struct OrganizationInvitationAcceptedPayload {
         skip_serializing_if = "Option::is_none"
     )]
     pub data: Option<OrganizationInvitationAcceptedPayloadData>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationInvitationAcceptedPayload {
     /// Creates a [`OrganizationInvitationAcceptedPayload`] from its required fields; optional fields start unset.
@@ -4009,6 +4242,7 @@ impl OrganizationInvitationAcceptedPayload {
             updated_at: updated_at.into(),
             user_id: user_id.into(),
             data: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `organization_id`.
@@ -4064,18 +4298,26 @@ impl OrganizationInvitationAcceptedPayload {
     String, optional "data" : OrganizationInvitationAcceptedPayloadData, }
 );
 /// Generated from the schema at `#/components/schemas/OrganizationInvitationAcceptedPayload/allOf/1/properties/data`.
+///
+/// An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationAcceptedPayloadData {
     /// Optional `public_organization_data`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationInvitationAcceptedPayloadData {
     /// Creates a [`OrganizationInvitationAcceptedPayloadData`] from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {
             public_organization_data: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `public_organization_data`.
@@ -4093,7 +4335,7 @@ impl OrganizationInvitationAcceptedPayloadData {
 );
 /// Generated from the schema at `#/x-webhooks/organizationInvitation.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationCreated {
@@ -4124,6 +4366,11 @@ pub struct OrganizationInvitationCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: OrganizationInvitationCreatedData,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationInvitationCreated {
     /// Creates a [`OrganizationInvitationCreated`] from its required fields; optional fields start unset.
@@ -4141,6 +4388,7 @@ impl OrganizationInvitationCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -4160,7 +4408,7 @@ impl OrganizationInvitationCreated {
 );
 /// An organization invitation
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `role`: `""`, `role_name`: `""`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `role`: `""`, `role_name`: `""`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationCreatedData {
@@ -4224,6 +4472,11 @@ pub struct OrganizationInvitationCreatedData {
     /// Optional `public_organization_data`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationInvitationCreatedData {
     /// Creates a [`OrganizationInvitationCreatedData`] from its required fields; optional fields start unset.
@@ -4256,6 +4509,7 @@ impl OrganizationInvitationCreatedData {
             created_at: created_at.into(),
             updated_at: updated_at.into(),
             public_organization_data: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `organization_id`.
@@ -4338,7 +4592,7 @@ impl OrganizationInvitationObject {
 );
 /// Generated from the schema at `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `name`: `""`, `slug`: `""`, `has_image`: `false`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `name`: `""`, `slug`: `""`, `has_image`: `false`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
@@ -4357,6 +4611,11 @@ pub struct OrganizationInvitationPublicOrganizationData {
     pub image_url: Option<String>,
     /// Required `has_image`.
     pub has_image: bool,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationInvitationPublicOrganizationData {
     /// Creates a [`OrganizationInvitationPublicOrganizationData`] from its required fields; optional fields start unset.
@@ -4372,6 +4631,7 @@ impl OrganizationInvitationPublicOrganizationData {
             slug: slug.into(),
             image_url: Default::default(),
             has_image: has_image.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `image_url`.
@@ -4405,6 +4665,11 @@ pub struct OrganizationInvitationPublicUserData {
     pub has_image: bool,
     /// Required `identifier`.
     pub identifier: String,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationInvitationPublicUserData {
     /// Creates a [`OrganizationInvitationPublicUserData`] from its required fields; optional fields start unset.
@@ -4423,6 +4688,7 @@ impl OrganizationInvitationPublicUserData {
             image_url: image_url.into(),
             has_image: has_image.into(),
             identifier: identifier.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -4433,7 +4699,7 @@ impl OrganizationInvitationPublicUserData {
 );
 /// Generated from the schema at `#/x-webhooks/organizationInvitation.revoked/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationRevoked {
@@ -4464,6 +4730,11 @@ pub struct OrganizationInvitationRevoked {
     pub instance_id: String,
     /// Required `data`.
     pub data: OrganizationInvitationRevokedData,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationInvitationRevoked {
     /// Creates a [`OrganizationInvitationRevoked`] from its required fields; optional fields start unset.
@@ -4481,6 +4752,7 @@ impl OrganizationInvitationRevoked {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -4500,7 +4772,7 @@ impl OrganizationInvitationRevoked {
 );
 /// An organization invitation
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `role`: `""`, `role_name`: `""`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `role`: `""`, `role_name`: `""`, `public_metadata`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationRevokedData {
@@ -4564,6 +4836,11 @@ pub struct OrganizationInvitationRevokedData {
     /// Optional `public_organization_data`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationInvitationRevokedData {
     /// Creates a [`OrganizationInvitationRevokedData`] from its required fields; optional fields start unset.
@@ -4596,6 +4873,7 @@ impl OrganizationInvitationRevokedData {
             created_at: created_at.into(),
             updated_at: updated_at.into(),
             public_organization_data: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `organization_id`.
@@ -4652,7 +4930,7 @@ impl OrganizationInvitationRevokedData {
 );
 /// A user's membership in an organization
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `Unknown("")`, `role`: `""`, `permissions`: empty, `public_metadata`: empty, `organization`: its fields' empty values, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `Unknown("")`, `role`: `""`, `permissions`: empty, `public_metadata`: empty, `organization`: its fields' empty values, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
@@ -4703,6 +4981,11 @@ pub struct OrganizationMembership {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationMembership {
     /// Creates a [`OrganizationMembership`] from its required fields; optional fields start unset.
@@ -4728,6 +5011,7 @@ impl OrganizationMembership {
             public_user_data: Default::default(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `role_name`.
@@ -4763,7 +5047,7 @@ impl OrganizationMembership {
 );
 /// Generated from the schema at `#/x-webhooks/organizationMembership.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipCreated {
@@ -4794,6 +5078,11 @@ pub struct OrganizationMembershipCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: OrganizationMembership,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationMembershipCreated {
     /// Creates a [`OrganizationMembershipCreated`] from its required fields; optional fields start unset.
@@ -4811,6 +5100,7 @@ impl OrganizationMembershipCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -4830,7 +5120,7 @@ impl OrganizationMembershipCreated {
 );
 /// Generated from the schema at `#/x-webhooks/organizationMembership.deleted/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipDeleted {
@@ -4861,6 +5151,11 @@ pub struct OrganizationMembershipDeleted {
     pub instance_id: String,
     /// Required `data`.
     pub data: OrganizationMembership,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationMembershipDeleted {
     /// Creates a [`OrganizationMembershipDeleted`] from its required fields; optional fields start unset.
@@ -4878,6 +5173,7 @@ impl OrganizationMembershipDeleted {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -4923,7 +5219,7 @@ impl OrganizationMembershipObject {
 );
 /// An organization membership with public user data populated
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `user_id`: `""`, `image_url`: `""`, `has_image`: `false`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `user_id`: `""`, `image_url`: `""`, `has_image`: `false`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
@@ -4962,6 +5258,11 @@ pub struct OrganizationMembershipPublicUserData {
         skip_serializing_if = "Option::is_none"
     )]
     pub deprovisioned: Option<bool>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationMembershipPublicUserData {
     /// Creates a [`OrganizationMembershipPublicUserData`] from its required fields; optional fields start unset.
@@ -4984,6 +5285,7 @@ impl OrganizationMembershipPublicUserData {
             username: Default::default(),
             banned: Default::default(),
             deprovisioned: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `identifier`.
@@ -5016,7 +5318,7 @@ impl OrganizationMembershipPublicUserData {
 );
 /// Generated from the schema at `#/x-webhooks/organizationMembership.updated/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipUpdated {
@@ -5047,6 +5349,11 @@ pub struct OrganizationMembershipUpdated {
     pub instance_id: String,
     /// Required `data`.
     pub data: OrganizationMembership,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationMembershipUpdated {
     /// Creates a [`OrganizationMembershipUpdated`] from its required fields; optional fields start unset.
@@ -5064,6 +5371,7 @@ impl OrganizationMembershipUpdated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -5108,7 +5416,7 @@ impl OrganizationObject {
 );
 /// Generated from the schema at `#/x-webhooks/organization.updated/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationUpdated {
@@ -5139,6 +5447,11 @@ pub struct OrganizationUpdated {
     pub instance_id: String,
     /// Required `data`.
     pub data: Organization,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl OrganizationUpdated {
     /// Creates a [`OrganizationUpdated`] from its required fields; optional fields start unset.
@@ -5156,6 +5469,7 @@ impl OrganizationUpdated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -5174,7 +5488,7 @@ impl OrganizationUpdated {
 );
 /// Generated from the schema at `#/components/schemas/Passkey`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `name`: `""`, `last_used_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `name`: `""`, `last_used_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Passkey {
@@ -5198,6 +5512,11 @@ pub struct Passkey {
     /// Required `verification`; `None` is sent as `null`.
     #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
     pub verification: Option<PasskeyVerification>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl Passkey {
     /// Creates a [`Passkey`] from its required fields; optional fields start unset.
@@ -5213,6 +5532,7 @@ impl Passkey {
             name: name.into(),
             last_used_at: last_used_at.into(),
             verification: verification.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `id`.
@@ -5319,7 +5639,7 @@ impl ::clerk_sdk_runtime::__private::Modeled for PasskeyVerification {
 }
 /// Generated from the schema at `#/x-webhooks/paymentAttempt.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAttemptCreated {
@@ -5350,6 +5670,11 @@ pub struct PaymentAttemptCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: PaymentAttemptEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl PaymentAttemptCreated {
     /// Creates a [`PaymentAttemptCreated`] from its required fields; optional fields start unset.
@@ -5367,6 +5692,7 @@ impl PaymentAttemptCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -5386,7 +5712,7 @@ impl PaymentAttemptCreated {
 );
 /// Generated from the schema at `#/components/schemas/PaymentAttemptEventPayload`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `instance_id`: `""`, `payment_id`: `""`, `statement_id`: `""`, `gateway_external_id`: `""`, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`, `billing_date`: `0`, `charge_type`: `Unknown("")`, `payee`: its fields' empty values, `payer`: its fields' empty values, `totals`: its fields' empty values, `payment_source`: its fields' empty values, `subscription_items`: empty; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `instance_id`: `""`, `payment_id`: `""`, `statement_id`: `""`, `gateway_external_id`: `""`, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`, `billing_date`: `0`, `charge_type`: `Unknown("")`, `payee`: its fields' empty values, `payer`: its fields' empty values, `totals`: its fields' empty values, `payment_source`: its fields' empty values, `subscription_items`: empty; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAttemptEventPayload {
@@ -5474,6 +5800,11 @@ pub struct PaymentAttemptEventPayload {
     ///
     /// Required `subscription_items`.
     pub subscription_items: Vec<BillingSubscriptionItem>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl PaymentAttemptEventPayload {
     /// Creates a [`PaymentAttemptEventPayload`] from its required fields; optional fields start unset.
@@ -5517,6 +5848,7 @@ impl PaymentAttemptEventPayload {
             totals: totals.into(),
             payment_source: payment_source.into(),
             subscription_items: subscription_items.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `invoice_id`.
@@ -5603,7 +5935,7 @@ impl PaymentAttemptEventPayloadStatus {
 );
 /// Generated from the schema at `#/x-webhooks/paymentAttempt.updated/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAttemptUpdated {
@@ -5634,6 +5966,11 @@ pub struct PaymentAttemptUpdated {
     pub instance_id: String,
     /// Required `data`.
     pub data: PaymentAttemptEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl PaymentAttemptUpdated {
     /// Creates a [`PaymentAttemptUpdated`] from its required fields; optional fields start unset.
@@ -5651,6 +5988,7 @@ impl PaymentAttemptUpdated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -5694,6 +6032,11 @@ pub struct Permission {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl Permission {
     /// Creates a [`Permission`] from its required fields; optional fields start unset.
@@ -5716,6 +6059,7 @@ impl Permission {
             r#type: r#type.into(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -5726,7 +6070,7 @@ impl Permission {
 );
 /// Generated from the schema at `#/x-webhooks/permission.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PermissionCreated {
@@ -5757,6 +6101,11 @@ pub struct PermissionCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: Permission,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl PermissionCreated {
     /// Creates a [`PermissionCreated`] from its required fields; optional fields start unset.
@@ -5774,6 +6123,7 @@ impl PermissionCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -5792,7 +6142,7 @@ impl PermissionCreated {
 );
 /// Generated from the schema at `#/x-webhooks/permission.deleted/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PermissionDeleted {
@@ -5823,6 +6173,11 @@ pub struct PermissionDeleted {
     pub instance_id: String,
     /// Required `data`.
     pub data: DeletedObject,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl PermissionDeleted {
     /// Creates a [`PermissionDeleted`] from its required fields; optional fields start unset.
@@ -5840,6 +6195,7 @@ impl PermissionDeleted {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -5883,7 +6239,7 @@ impl PermissionObject {
 );
 /// Generated from the schema at `#/x-webhooks/permission.updated/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PermissionUpdated {
@@ -5914,6 +6270,11 @@ pub struct PermissionUpdated {
     pub instance_id: String,
     /// Required `data`.
     pub data: Permission,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl PermissionUpdated {
     /// Creates a [`PermissionUpdated`] from its required fields; optional fields start unset.
@@ -5931,6 +6292,7 @@ impl PermissionUpdated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -5949,7 +6311,7 @@ impl PermissionUpdated {
 );
 /// Generated from the schema at `#/components/schemas/PhoneNumber`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `phone_number`: `""`, `reserved`: `false`, `linked_to`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `phone_number`: `""`, `reserved`: `false`, `linked_to`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PhoneNumber {
@@ -5998,6 +6360,11 @@ pub struct PhoneNumber {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl PhoneNumber {
     /// Creates a [`PhoneNumber`] from its required fields; optional fields start unset.
@@ -6022,6 +6389,7 @@ impl PhoneNumber {
             backup_codes: Default::default(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `id`.
@@ -6162,7 +6530,7 @@ impl ::clerk_sdk_runtime::__private::Modeled for PhoneNumberVerification {
 }
 /// Generated from the schema at `#/components/schemas/Role`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `name`: `""`, `key`: `""`, `permissions`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `name`: `""`, `key`: `""`, `permissions`: empty, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Role {
@@ -6196,6 +6564,11 @@ pub struct Role {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl Role {
     /// Creates a [`Role`] from its required fields; optional fields start unset.
@@ -6219,6 +6592,7 @@ impl Role {
             permissions: permissions.into(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `is_creator_eligible`.
@@ -6235,7 +6609,7 @@ impl Role {
 );
 /// Generated from the schema at `#/x-webhooks/role.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoleCreated {
@@ -6266,6 +6640,11 @@ pub struct RoleCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: Role,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl RoleCreated {
     /// Creates a [`RoleCreated`] from its required fields; optional fields start unset.
@@ -6283,6 +6662,7 @@ impl RoleCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -6301,7 +6681,7 @@ impl RoleCreated {
 );
 /// Generated from the schema at `#/x-webhooks/role.deleted/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoleDeleted {
@@ -6332,6 +6712,11 @@ pub struct RoleDeleted {
     pub instance_id: String,
     /// Required `data`.
     pub data: DeletedObject,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl RoleDeleted {
     /// Creates a [`RoleDeleted`] from its required fields; optional fields start unset.
@@ -6349,6 +6734,7 @@ impl RoleDeleted {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -6392,7 +6778,7 @@ impl RoleObject {
 );
 /// Generated from the schema at `#/x-webhooks/role.updated/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoleUpdated {
@@ -6423,6 +6809,11 @@ pub struct RoleUpdated {
     pub instance_id: String,
     /// Required `data`.
     pub data: Role,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl RoleUpdated {
     /// Creates a [`RoleUpdated`] from its required fields; optional fields start unset.
@@ -6440,6 +6831,7 @@ impl RoleUpdated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -6458,7 +6850,7 @@ impl RoleUpdated {
 );
 /// Generated from the schema at `#/components/schemas/SAMLAccount`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `Unknown("")`, `provider`: `""`, `active`: `false`, `email_address`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `Unknown("")`, `provider`: `""`, `active`: `false`, `email_address`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SamlAccount {
@@ -6501,6 +6893,11 @@ pub struct SamlAccount {
     /// Optional `saml_connection`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<SamlAccountConnection>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SamlAccount {
     /// Creates a [`SamlAccount`] from its required fields; optional fields start unset.
@@ -6525,6 +6922,7 @@ impl SamlAccount {
             public_metadata: Default::default(),
             verification: verification.into(),
             saml_connection: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `first_name`.
@@ -6572,7 +6970,7 @@ impl SamlAccount {
 );
 /// Set at least one of: `domain`; or `domains`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `name`: `""`, `active`: `false`, `provider`: `""`, `sync_user_attributes`: `false`, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `name`: `""`, `active`: `false`, `provider`: `""`, `sync_user_attributes`: `false`, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SamlAccountConnection {
@@ -6629,6 +7027,11 @@ pub struct SamlAccountConnection {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SamlAccountConnection {
     /// Creates a [`SamlAccountConnection`] from its required fields; optional fields start unset.
@@ -6654,6 +7057,7 @@ impl SamlAccountConnection {
             disable_additional_identifications: Default::default(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `domain`.
@@ -6801,7 +7205,7 @@ impl ::clerk_sdk_runtime::__private::Modeled for SamlAccountVerification {
 }
 /// Metadata describing a user's linkage to a directory. This object is only delivered on `user.created` and `user.updated` webhook events, and only when the user is provisioned through a directory. Its absence does not necessarily mean the user is not managed by a directory.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `directory_id`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `directory_id`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScimUserMetadata {
@@ -6823,6 +7227,11 @@ pub struct ScimUserMetadata {
     /// Required `external_id`; `None` is sent as `null`.
     #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
     pub external_id: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl ScimUserMetadata {
     /// Creates a [`ScimUserMetadata`] from its required fields; optional fields start unset.
@@ -6834,6 +7243,7 @@ impl ScimUserMetadata {
             directory_id: directory_id.into(),
             directory_enabled: Default::default(),
             external_id: external_id.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `directory_enabled`.
@@ -6848,7 +7258,7 @@ impl ScimUserMetadata {
 );
 /// Generated from the schema at `#/components/schemas/SessionActivityResponse`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `id`: `""`, `is_mobile`: `false`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `id`: `""`, `is_mobile`: `false`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionActivityResponse {
@@ -6900,6 +7310,11 @@ pub struct SessionActivityResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub country: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SessionActivityResponse {
     /// Creates a [`SessionActivityResponse`] from its required fields; optional fields start unset.
@@ -6918,6 +7333,7 @@ impl SessionActivityResponse {
             ip_address: Default::default(),
             city: Default::default(),
             country: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `device_type`.
@@ -6959,7 +7375,7 @@ impl SessionActivityResponse {
 );
 /// Generated from the schema at `#/x-webhooks/session.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionCreated {
@@ -6990,6 +7406,11 @@ pub struct SessionCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: SessionEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SessionCreated {
     /// Creates a [`SessionCreated`] from its required fields; optional fields start unset.
@@ -7007,6 +7428,7 @@ impl SessionCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -7025,7 +7447,7 @@ impl SessionCreated {
 );
 /// Generated from the schema at `#/x-webhooks/session.ended/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionEnded {
@@ -7056,6 +7478,11 @@ pub struct SessionEnded {
     pub instance_id: String,
     /// Required `data`.
     pub data: SessionEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SessionEnded {
     /// Creates a [`SessionEnded`] from its required fields; optional fields start unset.
@@ -7073,6 +7500,7 @@ impl SessionEnded {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -7091,7 +7519,7 @@ impl SessionEnded {
 );
 /// Generated from the schema at `#/components/schemas/SessionEventPayload`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `user_id`: `""`, `client_id`: `""`, `status`: `Unknown("")`, `last_active_at`: `0`, `expire_at`: `0`, `abandon_at`: `0`, `updated_at`: `0`, `created_at`: `0`, `user`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `user_id`: `""`, `client_id`: `""`, `status`: `Unknown("")`, `last_active_at`: `0`, `expire_at`: `0`, `abandon_at`: `0`, `updated_at`: `0`, `created_at`: `0`, `user`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionEventPayload {
@@ -7136,6 +7564,11 @@ pub struct SessionEventPayload {
     pub created_at: i64,
     /// Required `user`.
     pub user: User,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SessionEventPayload {
     /// Creates a [`SessionEventPayload`] from its required fields; optional fields start unset.
@@ -7167,6 +7600,7 @@ impl SessionEventPayload {
             updated_at: updated_at.into(),
             created_at: created_at.into(),
             user: user.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `actor`.
@@ -7224,7 +7658,7 @@ impl SessionObject {
 );
 /// Generated from the schema at `#/x-webhooks/session.pending/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionPending {
@@ -7255,6 +7689,11 @@ pub struct SessionPending {
     pub instance_id: String,
     /// Required `data`.
     pub data: SessionEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SessionPending {
     /// Creates a [`SessionPending`] from its required fields; optional fields start unset.
@@ -7272,6 +7711,7 @@ impl SessionPending {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -7290,7 +7730,7 @@ impl SessionPending {
 );
 /// Generated from the schema at `#/x-webhooks/session.removed/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionRemoved {
@@ -7321,6 +7761,11 @@ pub struct SessionRemoved {
     pub instance_id: String,
     /// Required `data`.
     pub data: SessionEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SessionRemoved {
     /// Creates a [`SessionRemoved`] from its required fields; optional fields start unset.
@@ -7338,6 +7783,7 @@ impl SessionRemoved {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -7356,7 +7802,7 @@ impl SessionRemoved {
 );
 /// Generated from the schema at `#/x-webhooks/session.revoked/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionRevoked {
@@ -7387,6 +7833,11 @@ pub struct SessionRevoked {
     pub instance_id: String,
     /// Required `data`.
     pub data: SessionEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SessionRevoked {
     /// Creates a [`SessionRevoked`] from its required fields; optional fields start unset.
@@ -7404,6 +7855,7 @@ impl SessionRevoked {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -7472,7 +7924,7 @@ impl SessionStatus {
 );
 /// Generated from the schema at `#/x-webhooks/sms.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmsCreated {
@@ -7503,6 +7955,11 @@ pub struct SmsCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: SmsEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SmsCreated {
     /// Creates a [`SmsCreated`] from its required fields; optional fields start unset.
@@ -7520,6 +7977,7 @@ impl SmsCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -7538,7 +7996,7 @@ impl SmsCreated {
 );
 /// Generated from the schema at `#/components/schemas/SmsEventPayload`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `id`: `""`, `from_phone_number`: `""`, `to_phone_number`: `""`, `message`: `""`, `status`: `""`, `data`: empty, `delivered_by_clerk`: `false`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `id`: `""`, `from_phone_number`: `""`, `to_phone_number`: `""`, `message`: `""`, `status`: `""`, `data`: empty, `delivered_by_clerk`: `false`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmsEventPayload {
@@ -7607,6 +8065,11 @@ pub struct SmsEventPayload {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<i64>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SmsEventPayload {
     /// Creates a [`SmsEventPayload`] from its required fields; optional fields start unset.
@@ -7634,6 +8097,7 @@ impl SmsEventPayload {
             delivered_by_clerk: delivered_by_clerk.into(),
             created_at_ms: Default::default(),
             created_at: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `slug`.
@@ -7673,7 +8137,7 @@ impl SmsEventPayload {
 );
 /// Generated from the schema at `#/x-webhooks/subscription.active/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionActive {
@@ -7704,6 +8168,11 @@ pub struct SubscriptionActive {
     pub instance_id: String,
     /// Required `data`.
     pub data: SubscriptionEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionActive {
     /// Creates a [`SubscriptionActive`] from its required fields; optional fields start unset.
@@ -7721,6 +8190,7 @@ impl SubscriptionActive {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -7739,7 +8209,7 @@ impl SubscriptionActive {
 );
 /// Generated from the schema at `#/x-webhooks/subscription.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionCreated {
@@ -7770,6 +8240,11 @@ pub struct SubscriptionCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: SubscriptionEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionCreated {
     /// Creates a [`SubscriptionCreated`] from its required fields; optional fields start unset.
@@ -7787,6 +8262,7 @@ impl SubscriptionCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -7871,6 +8347,11 @@ pub struct SubscriptionEventPayload {
     ///
     /// Required `items`.
     pub items: Vec<BillingSubscriptionItemEventPayload>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionEventPayload {
     /// Creates a [`SubscriptionEventPayload`] from its required fields; optional fields start unset.
@@ -7905,6 +8386,7 @@ impl SubscriptionEventPayload {
             payer: payer.into(),
             payment_source_id: payment_source_id.into(),
             items: items.into(),
+            unknown_fields: Default::default(),
         }
     }
 }
@@ -7992,7 +8474,7 @@ impl SubscriptionEventPayloadStatus {
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.abandoned/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionItemAbandoned {
@@ -8023,6 +8505,11 @@ pub struct SubscriptionItemAbandoned {
     pub instance_id: String,
     /// Required `data`.
     pub data: BillingSubscriptionItemEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionItemAbandoned {
     /// Creates a [`SubscriptionItemAbandoned`] from its required fields; optional fields start unset.
@@ -8040,6 +8527,7 @@ impl SubscriptionItemAbandoned {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8059,7 +8547,7 @@ impl SubscriptionItemAbandoned {
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.active/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionItemActive {
@@ -8090,6 +8578,11 @@ pub struct SubscriptionItemActive {
     pub instance_id: String,
     /// Required `data`.
     pub data: BillingSubscriptionItemEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionItemActive {
     /// Creates a [`SubscriptionItemActive`] from its required fields; optional fields start unset.
@@ -8107,6 +8600,7 @@ impl SubscriptionItemActive {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8126,7 +8620,7 @@ impl SubscriptionItemActive {
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.canceled/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionItemCanceled {
@@ -8157,6 +8651,11 @@ pub struct SubscriptionItemCanceled {
     pub instance_id: String,
     /// Required `data`.
     pub data: BillingSubscriptionItemEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionItemCanceled {
     /// Creates a [`SubscriptionItemCanceled`] from its required fields; optional fields start unset.
@@ -8174,6 +8673,7 @@ impl SubscriptionItemCanceled {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8193,7 +8693,7 @@ impl SubscriptionItemCanceled {
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.ended/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionItemEnded {
@@ -8224,6 +8724,11 @@ pub struct SubscriptionItemEnded {
     pub instance_id: String,
     /// Required `data`.
     pub data: BillingSubscriptionItemEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionItemEnded {
     /// Creates a [`SubscriptionItemEnded`] from its required fields; optional fields start unset.
@@ -8241,6 +8746,7 @@ impl SubscriptionItemEnded {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8260,7 +8766,7 @@ impl SubscriptionItemEnded {
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.freeTrialEnding/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionItemFreeTrialEnding {
@@ -8291,6 +8797,11 @@ pub struct SubscriptionItemFreeTrialEnding {
     pub instance_id: String,
     /// Required `data`.
     pub data: BillingSubscriptionItemEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionItemFreeTrialEnding {
     /// Creates a [`SubscriptionItemFreeTrialEnding`] from its required fields; optional fields start unset.
@@ -8308,6 +8819,7 @@ impl SubscriptionItemFreeTrialEnding {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8327,7 +8839,7 @@ impl SubscriptionItemFreeTrialEnding {
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.incomplete/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionItemIncomplete {
@@ -8358,6 +8870,11 @@ pub struct SubscriptionItemIncomplete {
     pub instance_id: String,
     /// Required `data`.
     pub data: BillingSubscriptionItemEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionItemIncomplete {
     /// Creates a [`SubscriptionItemIncomplete`] from its required fields; optional fields start unset.
@@ -8375,6 +8892,7 @@ impl SubscriptionItemIncomplete {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8394,7 +8912,7 @@ impl SubscriptionItemIncomplete {
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.pastDue/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionItemPastDue {
@@ -8425,6 +8943,11 @@ pub struct SubscriptionItemPastDue {
     pub instance_id: String,
     /// Required `data`.
     pub data: BillingSubscriptionItemEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionItemPastDue {
     /// Creates a [`SubscriptionItemPastDue`] from its required fields; optional fields start unset.
@@ -8442,6 +8965,7 @@ impl SubscriptionItemPastDue {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8461,7 +8985,7 @@ impl SubscriptionItemPastDue {
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.upcoming/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionItemUpcoming {
@@ -8492,6 +9016,11 @@ pub struct SubscriptionItemUpcoming {
     pub instance_id: String,
     /// Required `data`.
     pub data: BillingSubscriptionItemEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionItemUpcoming {
     /// Creates a [`SubscriptionItemUpcoming`] from its required fields; optional fields start unset.
@@ -8509,6 +9038,7 @@ impl SubscriptionItemUpcoming {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8528,7 +9058,7 @@ impl SubscriptionItemUpcoming {
 );
 /// Generated from the schema at `#/x-webhooks/subscriptionItem.updated/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionItemUpdated {
@@ -8559,6 +9089,11 @@ pub struct SubscriptionItemUpdated {
     pub instance_id: String,
     /// Required `data`.
     pub data: BillingSubscriptionItemEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionItemUpdated {
     /// Creates a [`SubscriptionItemUpdated`] from its required fields; optional fields start unset.
@@ -8576,6 +9111,7 @@ impl SubscriptionItemUpdated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8595,7 +9131,7 @@ impl SubscriptionItemUpdated {
 );
 /// Generated from the schema at `#/x-webhooks/subscription.pastDue/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionPastDue {
@@ -8626,6 +9162,11 @@ pub struct SubscriptionPastDue {
     pub instance_id: String,
     /// Required `data`.
     pub data: SubscriptionEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionPastDue {
     /// Creates a [`SubscriptionPastDue`] from its required fields; optional fields start unset.
@@ -8643,6 +9184,7 @@ impl SubscriptionPastDue {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8661,7 +9203,7 @@ impl SubscriptionPastDue {
 );
 /// Generated from the schema at `#/x-webhooks/subscription.updated/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionUpdated {
@@ -8692,6 +9234,11 @@ pub struct SubscriptionUpdated {
     pub instance_id: String,
     /// Required `data`.
     pub data: SubscriptionEventPayload,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl SubscriptionUpdated {
     /// Creates a [`SubscriptionUpdated`] from its required fields; optional fields start unset.
@@ -8709,6 +9256,7 @@ impl SubscriptionUpdated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -8727,7 +9275,7 @@ impl SubscriptionUpdated {
 );
 /// Generated from the schema at `#/components/schemas/User`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `Unknown("")`, `has_image`: `false`, `public_metadata`: empty, `email_addresses`: empty, `phone_numbers`: empty, `web3_wallets`: empty, `passkeys`: empty, `password_enabled`: `false`, `two_factor_enabled`: `false`, `totp_enabled`: `false`, `backup_code_enabled`: `false`, `external_accounts`: empty, `saml_accounts`: empty, `enterprise_accounts`: empty, `banned`: `false`, `locked`: `false`, `updated_at`: `0`, `created_at`: `0`, `delete_self_enabled`: `false`, `create_organization_enabled`: `false`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `id`: `""`, `object`: `Unknown("")`, `has_image`: `false`, `public_metadata`: empty, `email_addresses`: empty, `phone_numbers`: empty, `web3_wallets`: empty, `passkeys`: empty, `password_enabled`: `false`, `two_factor_enabled`: `false`, `totp_enabled`: `false`, `backup_code_enabled`: `false`, `external_accounts`: empty, `saml_accounts`: empty, `enterprise_accounts`: empty, `banned`: `false`, `locked`: `false`, `updated_at`: `0`, `created_at`: `0`, `delete_self_enabled`: `false`, `create_organization_enabled`: `false`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
@@ -8908,6 +9456,11 @@ pub struct User {
     /// Optional `scim`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimUserMetadata>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl User {
     /// Creates a [`User`] from its required fields; optional fields start unset.
@@ -8995,6 +9548,7 @@ impl User {
             legal_accepted_at: legal_accepted_at.into(),
             bypass_client_trust: Default::default(),
             scim: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `locale`.
@@ -9093,7 +9647,7 @@ impl User {
 );
 /// Generated from the schema at `#/x-webhooks/user.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserCreated {
@@ -9124,6 +9678,11 @@ pub struct UserCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: User,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl UserCreated {
     /// Creates a [`UserCreated`] from its required fields; optional fields start unset.
@@ -9141,6 +9700,7 @@ impl UserCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -9159,7 +9719,7 @@ impl UserCreated {
 );
 /// Generated from the schema at `#/x-webhooks/user.deleted/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserDeleted {
@@ -9190,6 +9750,11 @@ pub struct UserDeleted {
     pub instance_id: String,
     /// Required `data`.
     pub data: DeletedObject,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl UserDeleted {
     /// Creates a [`UserDeleted`] from its required fields; optional fields start unset.
@@ -9207,6 +9772,7 @@ impl UserDeleted {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -9250,7 +9816,7 @@ impl UserObject {
 );
 /// Generated from the schema at `#/x-webhooks/user.updated/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserUpdated {
@@ -9281,6 +9847,11 @@ pub struct UserUpdated {
     pub instance_id: String,
     /// Required `data`.
     pub data: User,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl UserUpdated {
     /// Creates a [`UserUpdated`] from its required fields; optional fields start unset.
@@ -9298,6 +9869,7 @@ impl UserUpdated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -9316,7 +9888,7 @@ impl UserUpdated {
 );
 /// Generated from the schema at `#/components/schemas/verification_admin`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationAdmin {
@@ -9340,6 +9912,11 @@ pub struct VerificationAdmin {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationAdmin {
     /// Creates a [`VerificationAdmin`] from its required fields; optional fields start unset.
@@ -9356,6 +9933,7 @@ impl VerificationAdmin {
             attempts: attempts.into(),
             expire_at: expire_at.into(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -9455,7 +10033,7 @@ impl VerificationAdminStrategy {
 );
 /// Generated from the schema at `#/components/schemas/verification_email_link`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationEmailLink {
@@ -9479,6 +10057,11 @@ pub struct VerificationEmailLink {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationEmailLink {
     /// Creates a [`VerificationEmailLink`] from its required fields; optional fields start unset.
@@ -9495,6 +10078,7 @@ impl VerificationEmailLink {
             attempts: attempts.into(),
             expire_at: expire_at.into(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -9606,7 +10190,7 @@ impl VerificationEmailLinkStrategy {
 );
 /// Generated from the schema at `#/components/schemas/verification_from_oauth`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `""`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationFromOauth {
@@ -9633,6 +10217,11 @@ pub struct VerificationFromOauth {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationFromOauth {
     /// Creates a [`VerificationFromOauth`] from its required fields; optional fields start unset.
@@ -9650,6 +10239,7 @@ impl VerificationFromOauth {
             expire_at: expire_at.into(),
             attempts: attempts.into(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -9733,7 +10323,7 @@ impl VerificationFromOauthStatus {
 );
 /// Generated from the schema at `#/components/schemas/verification_google_one_tap`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationGoogleOneTap {
@@ -9760,6 +10350,11 @@ pub struct VerificationGoogleOneTap {
     /// Optional `error`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationGoogleOneTap {
     /// Creates a [`VerificationGoogleOneTap`] from its required fields; optional fields start unset.
@@ -9777,6 +10372,7 @@ impl VerificationGoogleOneTap {
             attempts: attempts.into(),
             verified_at_client: Default::default(),
             error: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -9886,7 +10482,7 @@ impl VerificationGoogleOneTapStrategy {
 );
 /// Generated from the schema at `#/components/schemas/verification_oauth`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `""`, `expire_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `""`, `expire_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationOauth {
@@ -9919,6 +10515,11 @@ pub struct VerificationOauth {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationOauth {
     /// Creates a [`VerificationOauth`] from its required fields; optional fields start unset.
@@ -9937,6 +10538,7 @@ impl VerificationOauth {
             expire_at: expire_at.into(),
             attempts: attempts.into(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -10039,7 +10641,7 @@ impl VerificationOauthStatus {
 );
 /// Generated from the schema at `#/components/schemas/verification_otp`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationOtp {
@@ -10068,6 +10670,11 @@ pub struct VerificationOtp {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationOtp {
     /// Creates a [`VerificationOtp`] from its required fields; optional fields start unset.
@@ -10085,6 +10692,7 @@ impl VerificationOtp {
             expire_at: expire_at.into(),
             channel: Default::default(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -10208,7 +10816,7 @@ impl VerificationOtpStrategy {
 );
 /// Generated from the schema at `#/components/schemas/verification_passkey`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationPasskey {
@@ -10242,6 +10850,11 @@ pub struct VerificationPasskey {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationPasskey {
     /// Creates a [`VerificationPasskey`] from its required fields; optional fields start unset.
@@ -10260,6 +10873,7 @@ impl VerificationPasskey {
             attempts: attempts.into(),
             expire_at: expire_at.into(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -10396,7 +11010,7 @@ impl VerificationPasskeyStrategy {
 );
 /// Generated from the schema at `#/components/schemas/verification_saml`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationSaml {
@@ -10426,6 +11040,11 @@ pub struct VerificationSaml {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationSaml {
     /// Creates a [`VerificationSaml`] from its required fields; optional fields start unset.
@@ -10443,6 +11062,7 @@ impl VerificationSaml {
             expire_at: Default::default(),
             attempts: attempts.into(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -10575,7 +11195,7 @@ impl VerificationSamlStrategy {
 );
 /// Generated from the schema at `#/components/schemas/verification_scim`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationScim {
@@ -10596,6 +11216,11 @@ pub struct VerificationScim {
     /// Required `expire_at`; `None` is sent as `null`.
     #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
     pub expire_at: Option<i64>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationScim {
     /// Creates a [`VerificationScim`] from its required fields; optional fields start unset.
@@ -10611,6 +11236,7 @@ impl VerificationScim {
             strategy: strategy.into(),
             attempts: attempts.into(),
             expire_at: expire_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -10702,7 +11328,7 @@ impl VerificationScimStrategy {
 );
 /// Generated from the schema at `#/components/schemas/verification_ticket`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationTicket {
@@ -10726,6 +11352,11 @@ pub struct VerificationTicket {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationTicket {
     /// Creates a [`VerificationTicket`] from its required fields; optional fields start unset.
@@ -10742,6 +11373,7 @@ impl VerificationTicket {
             attempts: attempts.into(),
             expire_at: expire_at.into(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -10848,7 +11480,7 @@ impl VerificationTicketStrategy {
 );
 /// Generated from the schema at `#/components/schemas/verification_web3`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `status`: `Unknown("")`, `strategy`: `Unknown("")`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationWeb3 {
@@ -10878,6 +11510,11 @@ pub struct VerificationWeb3 {
     /// Optional `verified_at_client`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl VerificationWeb3 {
     /// Creates a [`VerificationWeb3`] from its required fields; optional fields start unset.
@@ -10896,6 +11533,7 @@ impl VerificationWeb3 {
             attempts: attempts.into(),
             expire_at: expire_at.into(),
             verified_at_client: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `object`.
@@ -11033,7 +11671,7 @@ impl VerificationWeb3Strategy {
 );
 /// Generated from the schema at `#/components/schemas/WaitlistEntry`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `email_address`: `""`, `status`: `Unknown("")`, `created_at`: `0`, `updated_at`: `0`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
@@ -11065,6 +11703,11 @@ pub struct WaitlistEntry {
     /// Optional `invitation`; left out when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<Invitation>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl WaitlistEntry {
     /// Creates a [`WaitlistEntry`] from its required fields; optional fields start unset.
@@ -11085,6 +11728,7 @@ impl WaitlistEntry {
             created_at: created_at.into(),
             updated_at: updated_at.into(),
             invitation: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `is_locked`.
@@ -11106,7 +11750,7 @@ impl WaitlistEntry {
 );
 /// Generated from the schema at `#/x-webhooks/waitlistEntry.created/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WaitlistEntryCreated {
@@ -11137,6 +11781,11 @@ pub struct WaitlistEntryCreated {
     pub instance_id: String,
     /// Required `data`.
     pub data: WaitlistEntry,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl WaitlistEntryCreated {
     /// Creates a [`WaitlistEntryCreated`] from its required fields; optional fields start unset.
@@ -11154,6 +11803,7 @@ impl WaitlistEntryCreated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -11234,7 +11884,7 @@ impl WaitlistEntryStatus {
 );
 /// Generated from the schema at `#/x-webhooks/waitlistEntry.updated/post/requestBody/content/application~1json/schema`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `""`, `type`: `""`, `timestamp`: `0`, `instance_id`: `""`, `data`: its fields' empty values. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WaitlistEntryUpdated {
@@ -11265,6 +11915,11 @@ pub struct WaitlistEntryUpdated {
     pub instance_id: String,
     /// Required `data`.
     pub data: WaitlistEntry,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl WaitlistEntryUpdated {
     /// Creates a [`WaitlistEntryUpdated`] from its required fields; optional fields start unset.
@@ -11282,6 +11937,7 @@ impl WaitlistEntryUpdated {
             timestamp: timestamp.into(),
             instance_id: instance_id.into(),
             data: data.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `event_attributes`.
@@ -11300,7 +11956,7 @@ impl WaitlistEntryUpdated {
 );
 /// Generated from the schema at `#/components/schemas/Web3Wallet`.
 ///
-/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `web3_wallet`: `""`, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `web3_wallet`: `""`, `created_at`: `0`, `updated_at`: `0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Web3Wallet {
@@ -11328,6 +11984,11 @@ pub struct Web3Wallet {
     ///
     /// Required `updated_at`.
     pub updated_at: i64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl Web3Wallet {
     /// Creates a [`Web3Wallet`] from its required fields; optional fields start unset.
@@ -11345,6 +12006,7 @@ impl Web3Wallet {
             verification: verification.into(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `id`.
@@ -11468,6 +12130,8 @@ impl ::clerk_sdk_runtime::__private::Modeled for Web3WalletVerification {
     }
 }
 /// The event attributes
+///
+/// An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookEventPayloadEventAttributes {
@@ -11480,12 +12144,18 @@ pub struct WebhookEventPayloadEventAttributes {
         skip_serializing_if = "Option::is_none"
     )]
     pub http_request: Option<HttpRequest>,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 impl WebhookEventPayloadEventAttributes {
     /// Creates a [`WebhookEventPayloadEventAttributes`] from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {
             http_request: Default::default(),
+            unknown_fields: Default::default(),
         }
     }
     /// Sets `http_request`.

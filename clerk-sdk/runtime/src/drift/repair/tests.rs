@@ -58,11 +58,34 @@ fn phones() -> &'static Schema {
     &SCHEMA
 }
 
-/// The repaired value and each deviation's `Display`.
+/// The repaired value, without the markers of filled fields, and each deviation's `Display`.
 fn walk(mut value: Value, schema: &'static Schema) -> (Value, Vec<String>) {
     let mut walker = Walker::new();
     assert!(walker.repair(&mut value, schema), "the top level fits");
+    unmark(&mut value);
     (value, walker.deviations.iter().map(ToString::to_string).collect())
+}
+
+fn unmark(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            object.remove(FILLED_MARKER);
+            object.values_mut().for_each(unmark);
+        }
+        Value::Array(items) => items.iter_mut().for_each(unmark),
+        _ => {}
+    }
+}
+
+#[test]
+fn each_object_names_the_fields_it_filled_in() {
+    let mut value = json!({"attempts": "x", "reserved": null, "note": null, "status": "verified"});
+    let mut walker = Walker::new();
+    assert!(walker.repair(&mut value, phone()));
+    assert_eq!(value[FILLED_MARKER], json!(["id", "attempts", "expire_at", "reserved"]));
+    let mut conforming = json!({"id": "p", "attempts": 1, "expire_at": null});
+    assert!(Walker::new().repair(&mut conforming, phone()));
+    assert_eq!(conforming.get(FILLED_MARKER), None, "nothing filled, no marker");
 }
 
 #[test]
