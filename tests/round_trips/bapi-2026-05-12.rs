@@ -17,7 +17,11 @@ use wiremock::ResponseTemplate;
 /// Each request's query, decoded: `name=value&..`.
 fn queries(mock: &MockClerk) -> Vec<String> {
     let query = |request: &LoggedRequest| -> String {
-        let pairs: Vec<String> = request.query.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        let pairs: Vec<String> = request
+            .query
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
         pairs.join("&")
     };
     mock.requests().iter().map(query).collect()
@@ -36,7 +40,12 @@ fn numbered_users(count: usize) -> Vec<User> {
 
 /// A request's offset and page size, as a list answers them (0 and 10 when not sent).
 fn offset_and_limit(query: &[(String, String)]) -> (usize, usize) {
-    let value = |name: &str| query.iter().find(|(sent, _)| sent == name).map(|(_, value)| value.parse().expect("a count"));
+    let value = |name: &str| {
+        query
+            .iter()
+            .find(|(sent, _)| sent == name)
+            .map(|(_, value)| value.parse().expect("a count"))
+    };
     (value("offset").unwrap_or(0), value("limit").unwrap_or(10))
 }
 
@@ -46,9 +55,12 @@ async fn users_1234_come_through_in_3_requests_with_no_duplicate_and_no_gap() {
     let all = numbered_users(1234);
     let served = all.clone();
     mock.users().list().returns_with(move |request| {
-        let start = request
-            .query_value("starting_after")
-            .map_or(0, |after| served.iter().position(|user| user.id == after).map_or(served.len(), |i| i + 1));
+        let start = request.query_value("starting_after").map_or(0, |after| {
+            served
+                .iter()
+                .position(|user| user.id == after)
+                .map_or(served.len(), |i| i + 1)
+        });
         let (_, limit) = offset_and_limit(&request.query);
         served.iter().skip(start).take(limit).cloned().collect()
     });
@@ -94,9 +106,15 @@ async fn a_data_and_total_count_list_pages_by_offset_to_its_total() {
         .await
         .expect("succeeds");
 
-    let unique: HashSet<&str> = organizations.iter().map(|organization| organization.id.as_str()).collect();
+    let unique: HashSet<&str> = organizations
+        .iter()
+        .map(|organization| organization.id.as_str())
+        .collect();
     assert_eq!((organizations.len(), unique.len()), (1100, 1100));
-    assert_eq!(queries(&mock), ["limit=500", "offset=500&limit=500", "offset=1000&limit=500"]);
+    assert_eq!(
+        queries(&mock),
+        ["limit=500", "offset=500&limit=500", "offset=1000&limit=500"]
+    );
 }
 
 #[tokio::test]
@@ -119,7 +137,11 @@ async fn a_paginated_list_sends_the_flag_and_decodes_its_page() {
     assert!(pages.next().await.is_none());
     assert_eq!(queries(&mock), ["user_id=user_1&paginated=true&limit=500"]);
 
-    let one = clerk.sessions().list(GetSessionListQuery::default().user_id("user_1")).await.expect("one call");
+    let one = clerk
+        .sessions()
+        .list(GetSessionListQuery::default().user_id("user_1"))
+        .await
+        .expect("one call");
     assert_eq!(one.total_count, 2, "a plain call decodes the page too");
 }
 
@@ -148,7 +170,10 @@ async fn m2m_tokens_decode_their_own_envelope_and_send_integer_counts() {
 
     assert_eq!(tokens.len(), 150);
     assert_eq!(tokens[149].id, "mt_149");
-    assert_eq!(queries(&mock), ["subject=mch_1&limit=100", "subject=mch_1&offset=100&limit=100"]);
+    assert_eq!(
+        queries(&mock),
+        ["subject=mch_1&limit=100", "subject=mch_1&offset=100&limit=100"]
+    );
 }
 
 /// 500 users, from the drift corpus's user, each with its own id.
@@ -174,7 +199,9 @@ async fn one_bad_user_in_a_list_of_500_neither_fails_the_others_nor_loses_them()
         .expect("object")
         .remove("email_address");
     let mock = MockClerk::start().await;
-    mock.users().list().respond_with(ResponseTemplate::new(200).set_body_json(&users));
+    mock.users()
+        .list()
+        .respond_with(ResponseTemplate::new(200).set_body_json(&users));
     let clerk = mock.builder().strict_responses(false).build().expect("builds");
     let response = clerk
         .users()
@@ -187,11 +214,19 @@ async fn one_bad_user_in_a_list_of_500_neither_fails_the_others_nor_loses_them()
     let users = response.into_inner();
     assert_eq!(users.len(), 499, "only the null item is left out");
     assert_eq!(users[100].id, "user_101");
-    assert_eq!(users[299].email_addresses[0].email_address, "", "the user that lacks a field is kept");
+    assert_eq!(
+        users[299].email_addresses[0].email_address, "",
+        "the user that lacks a field is kept"
+    );
     assert_eq!(users[498].id, "user_499");
 
     // The testing kit's own client is strict: the same list fails at its first deviation.
-    let error = mock.clerk().users().list(GetUserListQuery::default()).await.expect_err("strict");
+    let error = mock
+        .clerk()
+        .users()
+        .list(GetUserListQuery::default())
+        .await
+        .expect_err("strict");
     assert!(matches!(&error, Error::Decode(d) if d.pointer() == "/100"), "{error:?}");
 }
 
@@ -206,10 +241,21 @@ async fn requests_that_break_the_specs_constraints_fail_before_anything_is_sent(
         other => panic!("not refused before sending: {other}"),
     };
 
-    let too_many = clerk.users().list(GetUserListQuery::default().limit(501)).await.expect_err("over 500");
-    assert_eq!(invalid(too_many), "query parameter `limit` must be at most 500 (`maximum`)");
+    let too_many = clerk
+        .users()
+        .list(GetUserListQuery::default().limit(501))
+        .await
+        .expect_err("over 500");
+    assert_eq!(
+        invalid(too_many),
+        "query parameter `limit` must be at most 500 (`maximum`)"
+    );
 
-    let nameless = clerk.machines().create(CreateMachineRequest::new("")).await.expect_err("an empty name");
+    let nameless = clerk
+        .machines()
+        .create(CreateMachineRequest::new(""))
+        .await
+        .expect_err("an empty name");
     assert_eq!(
         invalid(nameless),
         "body field `/name` must be at least 1 character long (`minLength`)"
@@ -217,7 +263,11 @@ async fn requests_that_break_the_specs_constraints_fail_before_anything_is_sent(
 
     let unknown = GetApiKeysQueryIncludeInvalid::Unknown("maybe".to_owned());
     let query = GetApiKeysQuery::new("user_1").include_invalid(unknown);
-    let outside = clerk.api_keys().get_api_keys(query).await.expect_err("not a listed value");
+    let outside = clerk
+        .api_keys()
+        .get_api_keys(query)
+        .await
+        .expect_err("not a listed value");
     assert_eq!(
         invalid(outside),
         "query parameter `include_invalid` must be one of the values the spec lists"
@@ -228,15 +278,26 @@ async fn requests_that_break_the_specs_constraints_fail_before_anything_is_sent(
     // With the checks off, the request goes out as it is, for when Clerk's limits change first.
     mock.users().list().returns(Vec::new());
     let unchecked = mock.builder().check_requests(false).build().expect("builds");
-    let users = unchecked.users().list(GetUserListQuery::default().limit(501)).await.expect("sent");
+    let users = unchecked
+        .users()
+        .list(GetUserListQuery::default().limit(501))
+        .await
+        .expect("sent");
     assert!(users.is_empty());
     assert_eq!(queries(&mock), ["limit=501"]);
 }
 
 /// The page of `list` a `/users` request asks for: after `starting_after`, `limit` users.
 fn users_after(list: &[User], query: &[(String, String)]) -> Vec<User> {
-    let after = query.iter().find(|(name, _)| name == "starting_after").map(|(_, value)| value.as_str());
-    let start = after.map_or(0, |after| list.iter().position(|user| user.id == after).map_or(list.len(), |i| i + 1));
+    let after = query
+        .iter()
+        .find(|(name, _)| name == "starting_after")
+        .map(|(_, value)| value.as_str());
+    let start = after.map_or(0, |after| {
+        list.iter()
+            .position(|user| user.id == after)
+            .map_or(list.len(), |i| i + 1)
+    });
     let (_, limit) = offset_and_limit(query);
     list.iter().skip(start).take(limit).cloned().collect()
 }
@@ -246,7 +307,9 @@ async fn a_page_that_fails_after_its_retries_gives_a_cursor_that_finishes_the_cr
     let mock = MockClerk::start().await;
     let all = numbered_users(1234);
     let served = all.clone();
-    mock.users().list().returns_with(move |request| users_after(&served, &request.query));
+    mock.users()
+        .list()
+        .returns_with(move |request| users_after(&served, &request.query));
     // The second page fails every attempt the mock's client makes (4), then answers again.
     mock.users()
         .list()
@@ -322,14 +385,21 @@ async fn a_session_token_verifies_through_the_crates_own_authenticator_and_mock(
 
     let mock = MockClerk::start().await;
     mock.serves_session_keys();
-    let auth = mock.clerk().authenticator(AuthOptions::new()).expect("an authenticator");
+    let auth = mock
+        .clerk()
+        .authenticator(AuthOptions::new())
+        .expect("an authenticator");
     let token = sign_session_token(&session_claims("user_2g7np7Hrk0SN6kj5EDMLDaKNL0S"));
     for _ in 0..3 {
         let claims = auth.verify_token(&token).await.expect("verifies");
         assert_eq!(claims.sub, "user_2g7np7Hrk0SN6kj5EDMLDaKNL0S");
     }
     let fetches: Vec<String> = mock.requests().iter().map(|request| request.path.clone()).collect();
-    assert_eq!(fetches, ["/jwks"], "the keys are fetched once, through the crate's own operation");
+    assert_eq!(
+        fetches,
+        ["/jwks"],
+        "the keys are fetched once, through the crate's own operation"
+    );
     let forged = sign_session_token(&session_claims("user_1")).replace('.', ".x");
     assert!(auth.verify_token(&forged).await.is_err());
 }
@@ -355,7 +425,12 @@ fn a_signed_user_created_verifies_into_the_crates_own_events() {
     assert!(verified.deviations().is_empty(), "{:?}", verified.deviations());
     let mut tampered = delivery.body.clone();
     tampered.push(b' ');
-    assert!(Webhook::new(secret).expect("a secret").verify::<WebhookEvent>(&delivery.headers, &tampered).is_err());
+    assert!(
+        Webhook::new(secret)
+            .expect("a secret")
+            .verify::<WebhookEvent>(&delivery.headers, &tampered)
+            .is_err()
+    );
 }
 
 /// The blocking client and its kit: a mock started without `.await`, a list walked as an
@@ -375,4 +450,37 @@ fn the_blocking_client_pages_through_a_list_of_its_mock() {
         .collect();
     let expected: Vec<String> = served.iter().map(|user| user.id.clone()).collect();
     assert_eq!(ids, expected);
+}
+
+/// `value` without the members that are `null`, at every level.
+fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(object) => object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, value)| (key.clone(), without_nulls(value)))
+            .collect(),
+        serde_json::Value::Array(items) => items.iter().map(without_nulls).collect(),
+        other => other.clone(),
+    }
+}
+
+/// The drift corpus's conforming users decode and serialize back to their JSON: every member
+/// kept, and only `null`s of optional fields absent (as each model's docs say). A member
+/// added at three levels comes back too.
+#[test]
+fn conforming_users_serialize_back_to_their_json_with_members_the_spec_does_not_list() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/drift/user-list.json"))
+        .expect("the drift corpus's users are copied beside this test");
+    let mut body: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    body[0]["new_field"] = serde_json::json!({"since": 2027});
+    body[0]["email_addresses"][0]["new_field"] = serde_json::json!([1]);
+    body[0]["email_addresses"][0]["verification"]["new_field"] = serde_json::json!("x");
+    let users: Vec<User> = serde_json::from_value(body.clone()).expect("decodes");
+    assert_eq!(
+        users[0].unknown_fields.get("new_field"),
+        Some(&serde_json::json!({"since": 2027}))
+    );
+    let back = serde_json::to_value(&users).expect("serializes");
+    assert_eq!(without_nulls(&back), without_nulls(&body));
 }
