@@ -307,3 +307,6 @@ fn item_key(value: &Option<serde_json::Value>) -> ItemKey {
         None => ItemKey::Body(String::new()),
     }
 }
+
+#[cfg(test)]
+mod tests;
