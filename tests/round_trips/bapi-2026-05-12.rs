@@ -120,10 +120,13 @@ async fn a_data_and_total_count_list_pages_by_offset_to_its_total() {
 #[tokio::test]
 async fn a_paginated_list_sends_the_flag_and_decodes_its_page() {
     let mock = MockClerk::start().await;
+    // Two sessions of their own: a walk gives an id once.
+    let (mut first, mut second) = (fixtures::session(), fixtures::session());
+    (first.id, second.id) = ("sess_1".to_owned(), "sess_2".to_owned());
     mock.sessions()
         .list()
         .query(GetSessionListQuery::default().user_id("user_1"))
-        .returns(SessionPage::new(vec![fixtures::session(), fixtures::session()], 2));
+        .returns(SessionPage::new(vec![first, second], 2));
     let clerk = mock.clerk();
 
     let mut pages = clerk
