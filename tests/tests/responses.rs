@@ -185,6 +185,33 @@ async fn keeps_unknown_fields_at_every_level_and_serializes_them_back() {
     );
 }
 
+/// Members the spec does not list are listed apart from deviations, and a strict client takes
+/// them: they are forward compatibility, not drift.
+#[tokio::test]
+async fn unknown_members_are_listed_apart_from_deviations() {
+    let (server, _) = setup().await;
+    let strict = common::builder(&server)
+        .retries(clerk_sdk::RetryConfig::none())
+        .strict_responses(true)
+        .build()
+        .expect("builds");
+    let mut body = phone_number_json();
+    body["brand_new_field"] = json!(1);
+    body["linked_to"][0]["linked_at"] = json!(2);
+    respond_json(&server, 200, body).await;
+    let response = strict
+        .phone_numbers()
+        .get("phone_1")
+        .send_with_response()
+        .await
+        .expect("no deviation");
+    assert!(response.deviations().is_empty());
+    assert_eq!(
+        response.unknown_members(),
+        ["/brand_new_field", "/linked_to/0/linked_at"]
+    );
+}
+
 /// A required field the lenient decoding filled in is marked so on the value itself: a
 /// `created_at` of 0 is not mistaken for 1970.
 #[tokio::test]

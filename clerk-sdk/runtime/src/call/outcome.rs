@@ -161,3 +161,16 @@ impl<T> Response<T> {
         (self.status, self.headers, self.value)
     }
 }
+
+impl<T: serde::Serialize + Modeled> Response<T> {
+    /// The JSON pointers of the members of the body that its models do not list, such as a
+    /// field Clerk added before its spec did: forward compatibility, not drift, so not among
+    /// [`deviations`](Self::deviations) and never logged as one. Each is kept in its model's
+    /// `unknown_fields`.
+    pub fn unknown_members(&self) -> Vec<String> {
+        match serde_json::to_value(&self.value) {
+            Ok(value) => crate::drift::unknown_members(&value, T::schema()),
+            Err(_) => Vec::new(),
+        }
+    }
+}

@@ -24,6 +24,13 @@
 //! | a member of an untagged union that fits no alternative exactly | the first alternative whose constant properties (such as `object: "token"`) it has, repaired as above; if none, the fallback variant with the raw JSON | `NoAlternative` (only in the second case) | `KeptUnknown` |
 //! | a body for an operation that documents none | `()` | `UnexpectedBody` | `Ignored` |
 //!
+//! A member the spec does not list is not a deviation: Clerk adds fields before its spec does.
+//! Each model keeps such members in its `unknown_fields` ([`UnknownFields`](crate::UnknownFields))
+//! and serializes them back, and [`Response::unknown_members`](crate::Response::unknown_members)
+//! lists their pointers, apart from the deviations. The same `unknown_fields` names the fields
+//! the lenient decoding filled in ([`UnknownFields::is_filled`](crate::UnknownFields::is_filled)),
+//! so a made-up value is told from a real one on the value itself.
+//!
 //! A body that is not JSON at all, or whose top level has the wrong shape (an array where an
 //! object is expected), still fails the call with [`SdkError::Decode`](crate::SdkError::Decode).
 //! Requests are never lenient: what an application sends is checked exactly.
@@ -44,6 +51,7 @@ mod repair;
 pub(crate) mod schema;
 pub(crate) mod strict;
 mod tree;
+mod unknown;
 pub(crate) mod untagged;
 
 use std::fmt;
@@ -52,6 +60,7 @@ use std::fmt;
 pub use decode::decode_json_body;
 pub(crate) use decode::{Decoded, Failure, Mode, decode_json};
 pub use tree::MAX_DEPTH;
+pub(crate) use unknown::unknown_members;
 
 /// One place where a response differs from the spec, and what the SDK made of it.
 ///
