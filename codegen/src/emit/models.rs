@@ -142,17 +142,7 @@ fn struct_def(def: &TypeDef, fields: &StructDef, types: &[TypeDef]) -> TokenStre
     };
     let field_items = fields.fields.iter().map(|field| field_item(field, fields));
     let unknown = unknown_fields_name(fields);
-    let unknown_item = unknown.as_ref().map(|name| {
-        let name = ident(name);
-        // Produces the field that keeps the members the schema does not list.
-        quote! {
-            /// The members of the JSON object that the spec does not list, kept as they came and
-            /// serialized back, and the fields the lenient decoding filled in; see
-            /// [`UnknownFields`](crate::UnknownFields).
-            #[serde(flatten)]
-            pub #name: #UNKNOWN_FIELDS,
-        }
-    });
+    let unknown_item = unknown.as_deref().map(unknown_fields_item);
     let constructor = constructor(&def.name, fields, unknown.as_deref());
     let setters = fields
         .fields
@@ -250,6 +240,18 @@ fn wrapped_param(wrapper: TokenStream, ty: &TypeRef, arg: &Ident) -> (TokenStrea
             let ty = type_tokens(ty);
             (quote!(impl Into<#wrapper<#ty>>), quote!(#arg.into()))
         }
+    }
+}
+
+/// The field of a response model that keeps the members its schema does not list.
+fn unknown_fields_item(name: &str) -> TokenStream {
+    let name = ident(name);
+    quote! {
+        /// The members of the JSON object that the spec does not list, kept as they came and
+        /// serialized back, and the fields the lenient decoding filled in; see
+        /// [`UnknownFields`](crate::UnknownFields).
+        #[serde(flatten)]
+        pub #name: #UNKNOWN_FIELDS,
     }
 }
 
