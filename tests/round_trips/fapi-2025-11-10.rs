@@ -55,26 +55,43 @@ async fn a_form_body_with_an_array_and_three_state_fields() {
         .create_me_enterprise_connection(CreateMeEnterpriseConnectionQuery::new(), body)
         .await
         .expect_err("422");
-    assert!(matches!(&error, Error::Api(api) if api.code() == Some("form_param_invalid")), "{error:?}");
+    assert!(
+        matches!(&error, Error::Api(api) if api.code() == Some("form_param_invalid")),
+        "{error:?}"
+    );
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), "/v1/me/enterprise_connections");
     assert_eq!(request.url.query(), Some("__dev_session=dvb_1"));
-    assert_eq!(header(&request, "content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        header(&request, "content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
     assert_eq!(
         String::from_utf8_lossy(&request.body),
         "domains=example.com&domains=example.org&name=Okta+SSO&organization_id=&provider=saml_okta"
     );
-    assert_eq!(header(&request, "clerk-api-version"), None, "the Frontend API takes no version header");
+    assert_eq!(
+        header(&request, "clerk-api-version"),
+        None,
+        "the Frontend API takes no version header"
+    );
 }
 
 #[tokio::test]
 async fn a_header_parameter_and_a_cookie_credential() {
     let server = mock(ResponseTemplate::new(307).insert_header("location", "https://accounts.example.com/sync")).await;
-    let clerk = builder(&server).production_browser("client_cookie").build().expect("builds");
+    let clerk = builder(&server)
+        .production_browser("client_cookie")
+        .build()
+        .expect("builds");
     let outcome = clerk
         .sign_ins()
-        .create_sign_in(CreateSignInRequest::default().identifier("ann@example.com").strategy("email_code"))
+        .create_sign_in(
+            CreateSignInRequest::default()
+                .identifier("ann@example.com")
+                .strategy("email_code"),
+        )
         .origin("https://app.example.com")
         .await
         .expect("a documented redirect");
@@ -96,8 +113,15 @@ async fn a_header_parameter_and_a_cookie_credential() {
 async fn the_spec_level_alternatives_pick_the_first_configured() {
     // A cookie alone.
     let server = mock(ResponseTemplate::new(307).insert_header("location", "/next")).await;
-    let clerk = builder(&server).production_browser("client_cookie").build().expect("builds");
-    let outcome = clerk.client().sync_client(SyncClientQuery::new()).await.expect("redirect");
+    let clerk = builder(&server)
+        .production_browser("client_cookie")
+        .build()
+        .expect("builds");
+    let outcome = clerk
+        .client()
+        .sync_client(SyncClientQuery::new())
+        .await
+        .expect("redirect");
     assert!(matches!(outcome, Outcome::Redirect(ref r) if r.status() == 307 && r.location() == Some("/next")));
     let request = only_request(&server).await;
     assert_eq!(header(&request, "cookie"), Some("__client=client_cookie"));
@@ -110,7 +134,11 @@ async fn the_spec_level_alternatives_pick_the_first_configured() {
         .production_native_flag("true")
         .build()
         .expect("builds");
-    clerk.client().sync_client(SyncClientQuery::new()).await.expect("redirect");
+    clerk
+        .client()
+        .sync_client(SyncClientQuery::new())
+        .await
+        .expect("redirect");
     let request = only_request(&server).await;
     assert_eq!(header(&request, "authorization"), Some("Bearer sess_token"));
     assert_eq!(request.url.query(), Some("_is_native=true"));
@@ -132,7 +160,10 @@ async fn basic_credentials_a_missing_one_and_public_operations() {
         .expect("revoked");
     let request = only_request(&server).await;
     // base64("client_id:client_secret")
-    assert_eq!(header(&request, "authorization"), Some("Basic Y2xpZW50X2lkOmNsaWVudF9zZWNyZXQ="));
+    assert_eq!(
+        header(&request, "authorization"),
+        Some("Basic Y2xpZW50X2lkOmNsaWVudF9zZWNyZXQ=")
+    );
     assert_eq!(request.url.query(), None);
 
     // `revokeOAuthToken` needs Basic credentials: without them nothing is sent.
@@ -175,4 +206,30 @@ async fn a_text_html_response_is_a_string() {
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/v1/enterprise_connections/ec_1/test_runs/tr_1");
     assert_eq!(request.url.query(), Some("token=token_1"));
+}
+
+/// `value` without the members that are `null`, at every level.
+fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(object) => object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, value)| (key.clone(), without_nulls(value)))
+            .collect(),
+        serde_json::Value::Array(items) => items.iter().map(without_nulls).collect(),
+        other => other.clone(),
+    }
+}
+
+/// The drift corpus's conforming email address decodes and serializes back to its JSON: every
+/// member kept, and only `null`s of optional fields absent (as each model's docs say).
+#[test]
+fn the_conforming_email_address_serializes_back_to_its_json() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/drift/email-address.json"))
+        .expect("the drift corpus's email address is copied beside this test");
+    let body: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let wrapped: fapi_2025_11_10::models::ClientClientWrappedEmailAddress =
+        serde_json::from_value(body.clone()).expect("decodes");
+    let back = serde_json::to_value(&wrapped).expect("serializes");
+    assert_eq!(without_nulls(&back), without_nulls(&body));
 }
