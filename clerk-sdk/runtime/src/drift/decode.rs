@@ -253,4 +253,38 @@ mod tests {
             Err(Failure::Deviates(deviations)) if deviations.len() == 2
         ));
     }
+
+    #[test]
+    fn a_conversion_that_would_not_be_exact_is_a_deviation_in_both_modes() {
+        // 2^53 + 1 as a float reads as 2^53: no integer is made of it.
+        let body = br#"[{"id": "a", "count": 9007199254740993.0}]"#;
+        let decoded = decode_json::<Vec<Item>>(body, Mode::Lenient).expect("decodes");
+        assert_eq!(decoded.value, [item("a", 0)]);
+        let shown: Vec<String> = decoded.deviations.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            ["/0/count: a number where the spec requires an integer; decoded as the empty value"]
+        );
+        assert!(
+            matches!(decode_json::<Vec<Item>>(body, Mode::Strict), Err(Failure::Deviates(d)) if d == decoded.deviations)
+        );
+        // A float is no string: its text would not be the one sent.
+        let float_id = br#"[{"id": 1.5555550147e10, "count": 1}]"#;
+        let decoded = decode_json::<Vec<Item>>(float_id, Mode::Lenient).expect("decodes");
+        assert_eq!(decoded.value, [item("", 1)]);
+        assert!(matches!(
+            decode_json::<Vec<Item>>(float_id, Mode::Strict),
+            Err(Failure::Deviates(_))
+        ));
+        // An exact one converts, and is reported as converted.
+        let exact =
+            decode_json::<Vec<Item>>(br#"[{"id": 15555550147, "count": "3"}]"#, Mode::Lenient).expect("decodes");
+        assert_eq!(exact.value, [item("15555550147", 3)]);
+        assert!(
+            exact
+                .deviations
+                .iter()
+                .all(|d| d.resolution() == super::super::Resolution::Converted)
+        );
+    }
 }
