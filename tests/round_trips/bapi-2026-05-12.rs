@@ -455,19 +455,6 @@ fn the_blocking_client_pages_through_a_list_of_its_mock() {
     assert_eq!(ids, expected);
 }
 
-/// `value` without the members that are `null`, at every level.
-fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
-    match value {
-        serde_json::Value::Object(object) => object
-            .iter()
-            .filter(|(_, value)| !value.is_null())
-            .map(|(key, value)| (key.clone(), without_nulls(value)))
-            .collect(),
-        serde_json::Value::Array(items) => items.iter().map(without_nulls).collect(),
-        other => other.clone(),
-    }
-}
-
 /// The drift corpus's conforming users decode and serialize back to their JSON: every member
 /// kept, and only `null`s of optional fields absent (as each model's docs say). A member
 /// added at three levels comes back too.
@@ -485,5 +472,6 @@ fn conforming_users_serialize_back_to_their_json_with_members_the_spec_does_not_
         Some(&serde_json::json!({"since": 2027}))
     );
     let back = serde_json::to_value(&users).expect("serializes");
+    use bapi_2026_05_12::runtime::testing::without_nulls;
     assert_eq!(without_nulls(&back), without_nulls(&body));
 }

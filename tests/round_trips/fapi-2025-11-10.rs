@@ -208,19 +208,6 @@ async fn a_text_html_response_is_a_string() {
     assert_eq!(request.url.query(), Some("token=token_1"));
 }
 
-/// `value` without the members that are `null`, at every level.
-fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
-    match value {
-        serde_json::Value::Object(object) => object
-            .iter()
-            .filter(|(_, value)| !value.is_null())
-            .map(|(key, value)| (key.clone(), without_nulls(value)))
-            .collect(),
-        serde_json::Value::Array(items) => items.iter().map(without_nulls).collect(),
-        other => other.clone(),
-    }
-}
-
 /// The drift corpus's conforming email address decodes and serializes back to its JSON: every
 /// member kept, and only `null`s of optional fields absent (as each model's docs say).
 #[test]
@@ -231,5 +218,6 @@ fn the_conforming_email_address_serializes_back_to_its_json() {
     let wrapped: fapi_2025_11_10::models::ClientClientWrappedEmailAddress =
         serde_json::from_value(body.clone()).expect("decodes");
     let back = serde_json::to_value(&wrapped).expect("serializes");
+    use fapi_2025_11_10::runtime::testing::without_nulls;
     assert_eq!(without_nulls(&back), without_nulls(&body));
 }

@@ -113,17 +113,23 @@ async fn keeps_unknown_enum_values() {
     assert_eq!(reencoded["object"], "phone_number_v2");
 }
 
-/// OTP `strategy` carries `x-speakeasy-unknown-values: allow`: the spec allows values it does
-/// not list, so a strict client takes `ticket` with no deviation, while an unlisted `status`
-/// (a closed enum in the spec) is still one.
-#[tokio::test]
-async fn a_value_the_spec_allows_unlisted_is_no_deviation_even_strictly() {
+/// A mock server and a strict client of it, without retries.
+async fn strict_setup() -> (wiremock::MockServer, clerk_sdk::Clerk) {
     let (server, _) = setup().await;
     let strict = common::builder(&server)
         .retries(clerk_sdk::RetryConfig::none())
         .strict_responses(true)
         .build()
         .expect("builds");
+    (server, strict)
+}
+
+/// OTP `strategy` carries `x-speakeasy-unknown-values: allow`: the spec allows values it does
+/// not list, so a strict client takes `ticket` with no deviation, while an unlisted `status`
+/// (a closed enum in the spec) is still one.
+#[tokio::test]
+async fn a_value_the_spec_allows_unlisted_is_no_deviation_even_strictly() {
+    let (server, strict) = strict_setup().await;
     let mut body = phone_number_json();
     body["verification"]["strategy"] = json!("ticket");
     respond_json(&server, 200, body.clone()).await;
@@ -189,12 +195,7 @@ async fn keeps_unknown_fields_at_every_level_and_serializes_them_back() {
 /// them: they are forward compatibility, not drift.
 #[tokio::test]
 async fn unknown_members_are_listed_apart_from_deviations() {
-    let (server, _) = setup().await;
-    let strict = common::builder(&server)
-        .retries(clerk_sdk::RetryConfig::none())
-        .strict_responses(true)
-        .build()
-        .expect("builds");
+    let (server, strict) = strict_setup().await;
     let mut body = phone_number_json();
     body["brand_new_field"] = json!(1);
     body["linked_to"][0]["linked_at"] = json!(2);

@@ -109,7 +109,7 @@ pub mod schema {
 pub mod testing {
     pub use crate::mock::{
         AnsweredBy, Expectation, LoggedRequest, MOCK_MAX_ATTEMPTS, Mock, MockOperation, OperationVisitor, Received,
-        ResponseBody, TEST_CREDENTIAL, decode_as, with_test_credentials,
+        ResponseBody, TEST_CREDENTIAL, decode_as, with_test_credentials, without_nulls,
     };
     /// The wiremock the kit is built on, for
     /// [`respond_with`](Expectation::respond_with)'s `ResponseTemplate` and the raw

@@ -143,25 +143,49 @@ async fn clerk_users() -> (MockServer, Clerk, Arc<AtomicUsize>, Arc<Mutex<Vec<St
     (server, clerk, refused, queries)
 }
 
-fn distinct(users: &[User]) -> usize {
-    users.iter().map(|user| user.id.as_str()).collect::<HashSet<_>>().len()
-}
-
-#[tokio::test]
-async fn the_default_walk_follows_the_cursor_and_reads_every_user_once() {
+/// Walks every user of a server that answers as Clerk does, with `query`: the users, how many
+/// requests it refused (422), and each request's query.
+async fn walk_users(query: GetUserListQuery) -> (Vec<User>, usize, Vec<String>) {
     let (_server, clerk, refused, queries) = clerk_users().await;
     let all = clerk
         .users()
-        .list(GetUserListQuery::new())
+        .list(query)
         .paginate()
         .collect_items()
         .await
         .expect("walks");
-    assert_eq!(
-        (all.len(), distinct(&all), refused.load(Ordering::SeqCst)),
-        (1100, 1100, 0)
-    );
     let queries = queries.lock().expect("not poisoned").clone();
+    (all, refused.load(Ordering::SeqCst), queries)
+}
+
+/// How many of `ids` are distinct.
+fn distinct<'a>(ids: impl IntoIterator<Item = &'a str>) -> usize {
+    ids.into_iter().collect::<HashSet<_>>().len()
+}
+
+/// The ids of the items a stream gives, and the error it ends with, if any.
+async fn drain<T, E>(
+    mut items: impl futures_util::Stream<Item = Result<T, E>> + Unpin,
+    id: impl Fn(T) -> String,
+) -> (Vec<String>, Option<E>) {
+    let (mut ids, mut failure) = (Vec::new(), None);
+    while let Some(item) = items.next().await {
+        match item {
+            Ok(item) => ids.push(id(item)),
+            Err(error) => failure = Some(error),
+        }
+    }
+    (ids, failure)
+}
+
+fn ids(users: &[User]) -> impl Iterator<Item = &str> {
+    users.iter().map(|user| user.id.as_str())
+}
+
+#[tokio::test]
+async fn the_default_walk_follows_the_cursor_and_reads_every_user_once() {
+    let (all, refused, queries) = walk_users(GetUserListQuery::new()).await;
+    assert_eq!((all.len(), distinct(ids(&all)), refused), (1100, 1100, 0));
     assert_eq!(
         queries[1], "starting_after=user_0600&limit=500",
         "newest first, after the last of page 1"
@@ -170,20 +194,8 @@ async fn the_default_walk_follows_the_cursor_and_reads_every_user_once() {
 
 #[tokio::test]
 async fn an_ordering_the_cursor_refuses_walks_every_user_by_offset() {
-    let (_server, clerk, refused, queries) = clerk_users().await;
-    let query = GetUserListQuery::new().order_by("-email_address");
-    let all = clerk
-        .users()
-        .list(query)
-        .paginate()
-        .collect_items()
-        .await
-        .expect("walks");
-    assert_eq!(
-        (all.len(), distinct(&all), refused.load(Ordering::SeqCst)),
-        (1100, 1100, 0)
-    );
-    let queries = queries.lock().expect("not poisoned").clone();
+    let (all, refused, queries) = walk_users(GetUserListQuery::new().order_by("-email_address")).await;
+    assert_eq!((all.len(), distinct(ids(&all)), refused), (1100, 1100, 0));
     assert!(
         queries.iter().all(|query| !query.contains("starting_after")),
         "{queries:?}"
@@ -193,19 +205,9 @@ async fn an_ordering_the_cursor_refuses_walks_every_user_by_offset() {
 
 #[tokio::test]
 async fn an_offset_the_cursor_refuses_walks_the_rest_by_offset() {
-    let (_server, clerk, refused, queries) = clerk_users().await;
-    let all = clerk
-        .users()
-        .list(GetUserListQuery::new().offset(100))
-        .paginate()
-        .collect_items()
-        .await
-        .expect("walks");
-    assert_eq!(
-        (all.len(), distinct(&all), refused.load(Ordering::SeqCst)),
-        (1000, 1000, 0)
-    );
-    assert_eq!(queries.lock().expect("not poisoned")[1], "offset=600&limit=500");
+    let (all, refused, queries) = walk_users(GetUserListQuery::new().offset(100)).await;
+    assert_eq!((all.len(), distinct(ids(&all)), refused), (1000, 1000, 0));
+    assert_eq!(queries[1], "offset=600&limit=500");
 }
 
 #[tokio::test]
@@ -330,7 +332,7 @@ async fn a_page_without_its_total_does_not_end_the_walk() {
                 .map(|organization| organization.id),
         );
     }
-    assert_eq!((ids.len(), ids.iter().collect::<HashSet<_>>().len()), (1100, 1100));
+    assert_eq!((ids.len(), distinct(ids.iter().map(String::as_str))), (1100, 1100));
     assert_eq!(requests.load(Ordering::SeqCst), 3);
 }
 
@@ -359,22 +361,15 @@ async fn a_page_without_its_total_fails_in_strict_mode() {
 #[tokio::test]
 async fn an_offset_server_that_ignores_offset_ends_after_two_requests_with_no_item_twice() {
     let (_server, clerk, requests) = clerk_organizations(true, true).await;
-    let mut items = clerk
+    let items = clerk
         .organizations()
         .list(ListOrganizationsQuery::new())
         .paginate()
         .items();
-    let mut ids = Vec::new();
-    let mut failure = None;
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(organization) => ids.push(organization.id),
-            Err(error) => failure = Some(error),
-        }
-    }
+    let (ids, failure) = drain(items, |organization| organization.id).await;
     let error = failure.expect("the walk ends with an error");
     assert!(matches!(error.error(), Error::Pagination { .. }), "{error}");
-    assert_eq!((ids.len(), ids.iter().collect::<HashSet<_>>().len()), (500, 500));
+    assert_eq!((ids.len(), distinct(ids.iter().map(String::as_str))), (500, 500));
     assert_eq!(requests.load(Ordering::SeqCst), 2);
 }
 
@@ -387,14 +382,8 @@ async fn a_cursor_server_that_repeats_its_page_gives_the_error_and_no_item_twice
         .respond_with(ResponseTemplate::new(200).set_body_json(first))
         .mount(&server)
         .await;
-    let mut items = client(&server).users().list(GetUserListQuery::new()).paginate().items();
-    let (mut ids, mut failure) = (Vec::new(), None);
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(user) => ids.push(user.id),
-            Err(error) => failure = Some(error),
-        }
-    }
+    let items = client(&server).users().list(GetUserListQuery::new()).paginate().items();
+    let (ids, failure) = drain(items, |user| user.id).await;
     assert!(
         matches!(
             failure.as_ref().map(|error| error.error()),
@@ -402,6 +391,6 @@ async fn a_cursor_server_that_repeats_its_page_gives_the_error_and_no_item_twice
         ),
         "{failure:?}"
     );
-    assert_eq!((ids.len(), ids.iter().collect::<HashSet<_>>().len()), (500, 500));
+    assert_eq!((ids.len(), distinct(ids.iter().map(String::as_str))), (500, 500));
     assert_eq!(server.received_requests().await.map(|requests| requests.len()), Some(2));
 }

@@ -365,6 +365,21 @@ pub fn decode_as<O: MockOperation>(
     crate::call::decode_bytes(O::OPERATION, status, headers, body, strict)
 }
 
+/// `value` without its `null` members, at every level: what a model serializes a body back
+/// as, since `null` in an optional field is `None`, which serializes as absent. Compare a
+/// body with its round trip through the models as `without_nulls(&back) == without_nulls(&body)`.
+pub fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(object) => object
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, value)| (key.clone(), without_nulls(value)))
+            .collect(),
+        serde_json::Value::Array(items) => items.iter().map(without_nulls).collect(),
+        other => other.clone(),
+    }
+}
+
 /// `builder` with [`TEST_CREDENTIAL`] as the credential of every security scheme of the API
 /// (for HTTP Basic, as the password of user `clerk_sdk_mock`), as the mock's clients have.
 pub fn with_test_credentials<A: Api>(builder: ClientBuilder<A>) -> ClientBuilder<A> {
