@@ -118,3 +118,69 @@ impl PhoneNumbers<'_> {
             )
     }
 }
+/// Blocking version of [`ApiKeys`](crate::ApiKeys): the `api_keys` operations.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiKeys<'a> {
+    client: &'a Clerk,
+}
+impl Clerk {
+    /// The `api_keys` operations, blocking.
+    pub fn api_keys(&self) -> ApiKeys<'_> {
+        ApiKeys { client: self }
+    }
+}
+impl ApiKeys<'_> {
+    /// Verify an API Key.
+    ///
+    /// Blocking version of [`ApiKeys::verify_api_key`](crate::ApiKeys::verify_api_key), which documents the arguments and errors.
+    pub fn verify_api_key(
+        &self,
+        body: models::VerifyApiKeyRequest,
+    ) -> Call<models::VerifyApiKeyResponse> {
+        self.client.wrap(self.client.as_async().api_keys().verify_api_key(body))
+    }
+}
+/// Blocking version of [`M2m`](crate::M2m): the `m2m` operations.
+#[derive(Debug, Clone, Copy)]
+pub struct M2m<'a> {
+    client: &'a Clerk,
+}
+impl Clerk {
+    /// The `m2m` operations, blocking.
+    pub fn m2m(&self) -> M2m<'_> {
+        M2m { client: self }
+    }
+}
+impl M2m<'_> {
+    /// Verify a M2M Token.
+    ///
+    /// Blocking version of [`M2m::verify_token`](crate::M2m::verify_token), which documents the arguments and errors.
+    pub fn verify_token(
+        &self,
+        body: models::VerifyM2mTokenRequest,
+    ) -> Call<models::VerifyM2mTokenResponse> {
+        self.client.wrap(self.client.as_async().m2m().verify_token(body))
+    }
+}
+/// Blocking version of [`OauthAccessTokens`](crate::OauthAccessTokens): the `oauth_access_tokens` operations.
+#[derive(Debug, Clone, Copy)]
+pub struct OauthAccessTokens<'a> {
+    client: &'a Clerk,
+}
+impl Clerk {
+    /// The `oauth_access_tokens` operations, blocking.
+    pub fn oauth_access_tokens(&self) -> OauthAccessTokens<'_> {
+        OauthAccessTokens { client: self }
+    }
+}
+impl OauthAccessTokens<'_> {
+    /// Verify an OAuth Access Token.
+    ///
+    /// Blocking version of [`OauthAccessTokens::verify`](crate::OauthAccessTokens::verify), which documents the arguments and errors.
+    pub fn verify(
+        &self,
+        body: models::VerifyOAuthAccessTokenRequest,
+    ) -> Call<models::VerifyOAuthAccessTokenResponse> {
+        self.client.wrap(self.client.as_async().oauth_access_tokens().verify(body))
+    }
+}

@@ -94,3 +94,12 @@ struct JwksMarkdown;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/phone_numbers.md")]
 struct PhoneNumbersMarkdown;
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/api_keys.md")]
+struct ApiKeysMarkdown;
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/m2m.md")]
+struct M2mMarkdown;
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/oauth_access_tokens.md")]
+struct OauthAccessTokensMarkdown;

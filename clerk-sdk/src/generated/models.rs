@@ -2237,3 +2237,560 @@ impl VerificationResponse {
     "status" : String, optional "strategy" : String, optional_nullable "attempts" : i64,
     optional_nullable "expire_at" : i64, optional_nullable "channel" : String, }
 );
+/// Generated from the schema at `#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VerifyApiKeyRequest {
+    /// Required `secret`.
+    pub secret: String,
+}
+impl VerifyApiKeyRequest {
+    /// Creates a [`VerifyApiKeyRequest`] from its required fields; optional fields start unset.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self { secret: secret.into() }
+    }
+}
+::clerk_sdk_runtime::__private::modeled_struct!(
+    VerifyApiKeyRequest { required "secret" : String, }
+);
+/// Generated from the schema at `#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `type`: `""`, `subject`: `""`, `name`: `""`, `scopes`: empty, `revoked`: `false`, `expired`: `false`, `created_at`: `0.0`, `updated_at`: `0.0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VerifyApiKeyResponse {
+    /// Required `object`.
+    pub object: VerifyApiKeyResponseObject,
+    /// Required `id`.
+    pub id: String,
+    /// Required `type`.
+    pub r#type: String,
+    /// Required `subject`.
+    pub subject: String,
+    /// Required `name`.
+    pub name: String,
+    /// Optional `description`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Required `claims`; `None` is sent as `null`.
+    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    pub claims: Option<serde_json::Value>,
+    /// Required `scopes`.
+    pub scopes: Vec<String>,
+    /// Required `revoked`.
+    pub revoked: bool,
+    /// Required `revocation_reason`; `None` is sent as `null`.
+    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    pub revocation_reason: Option<String>,
+    /// Required `expired`.
+    pub expired: bool,
+    /// The timestamp for when the API key will expire, in milliseconds
+    ///
+    /// Required `expiration`; `None` is sent as `null`.
+    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    pub expiration: Option<f64>,
+    /// Required `created_by`; `None` is sent as `null`.
+    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    pub created_by: Option<String>,
+    /// The timestamp for when the API key was last used, in milliseconds
+    ///
+    /// Required `last_used_at`; `None` is sent as `null`.
+    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    pub last_used_at: Option<f64>,
+    /// The timestamp for when the API key was created, in milliseconds
+    ///
+    /// Required `created_at`.
+    pub created_at: f64,
+    /// The timestamp for when the API key was last updated, in milliseconds
+    ///
+    /// Required `updated_at`.
+    pub updated_at: f64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+impl VerifyApiKeyResponse {
+    /// Creates a [`VerifyApiKeyResponse`] from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<VerifyApiKeyResponseObject>,
+        id: impl Into<String>,
+        r#type: impl Into<String>,
+        subject: impl Into<String>,
+        name: impl Into<String>,
+        claims: impl Into<Option<serde_json::Value>>,
+        scopes: impl Into<Vec<String>>,
+        revoked: impl Into<bool>,
+        revocation_reason: impl Into<Option<String>>,
+        expired: impl Into<bool>,
+        expiration: impl Into<Option<f64>>,
+        created_by: impl Into<Option<String>>,
+        last_used_at: impl Into<Option<f64>>,
+        created_at: impl Into<f64>,
+        updated_at: impl Into<f64>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            id: id.into(),
+            r#type: r#type.into(),
+            subject: subject.into(),
+            name: name.into(),
+            description: Default::default(),
+            claims: claims.into(),
+            scopes: scopes.into(),
+            revoked: revoked.into(),
+            revocation_reason: revocation_reason.into(),
+            expired: expired.into(),
+            expiration: expiration.into(),
+            created_by: created_by.into(),
+            last_used_at: last_used_at.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
+        }
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+::clerk_sdk_runtime::__private::modeled_struct!(
+    VerifyApiKeyResponse { required "object" : VerifyApiKeyResponseObject, required "id"
+    : String, required "type" : String, required "subject" : String, required "name" :
+    String, optional_nullable "description" : String, required_nullable "claims" :
+    serde_json::Value, required "scopes" : Vec < String >, required "revoked" : bool,
+    required_nullable "revocation_reason" : String, required "expired" : bool,
+    required_nullable "expiration" : f64, required_nullable "created_by" : String,
+    required_nullable "last_used_at" : f64, required "created_at" : f64, required
+    "updated_at" : f64, }
+);
+/// Generated from the schema at `#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema/properties/object`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VerifyApiKeyResponseObject {
+    /// `api_key`
+    ApiKey,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl VerifyApiKeyResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApiKey => "api_key",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+::clerk_sdk_runtime::__private::impl_open_enum!(
+    VerifyApiKeyResponseObject, Unknown, { "api_key" =>
+    VerifyApiKeyResponseObject::ApiKey, }
+);
+/// Generated from the schema at `#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VerifyM2mTokenRequest {
+    /// Required `token`.
+    pub token: String,
+}
+impl VerifyM2mTokenRequest {
+    /// Creates a [`VerifyM2mTokenRequest`] from its required fields; optional fields start unset.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self { token: token.into() }
+    }
+}
+::clerk_sdk_runtime::__private::modeled_struct!(
+    VerifyM2mTokenRequest { required "token" : String, }
+);
+/// Generated from the schema at `#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `subject`: `""`, `revoked`: `false`, `expired`: `false`, `created_at`: `0.0`, `updated_at`: `0.0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module. An optional field that came as `null` is `None`, as one that did not come, and serializes back as absent.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VerifyM2mTokenResponse {
+    /// Required `object`.
+    pub object: VerifyM2mTokenResponseObject,
+    /// Required `id`.
+    pub id: String,
+    /// Required `subject`.
+    pub subject: String,
+    /// Optional `claims`; left out when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<serde_json::Value>,
+    /// Optional `scopes`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scopes: Option<Vec<String>>,
+    /// Required `revoked`.
+    pub revoked: bool,
+    /// Required `revocation_reason`; `None` is sent as `null`.
+    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    pub revocation_reason: Option<String>,
+    /// Required `expired`.
+    pub expired: bool,
+    /// The timestamp for when the token will expire, in milliseconds
+    ///
+    /// Required `expiration`; `None` is sent as `null`.
+    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    pub expiration: Option<f64>,
+    /// The timestamp for when the token was last used, in milliseconds
+    ///
+    /// Required `last_used_at`; `None` is sent as `null`.
+    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    pub last_used_at: Option<f64>,
+    /// The timestamp for when the token was created, in milliseconds
+    ///
+    /// Required `created_at`.
+    pub created_at: f64,
+    /// The timestamp for when the token was last updated, in milliseconds
+    ///
+    /// Required `updated_at`.
+    pub updated_at: f64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+impl VerifyM2mTokenResponse {
+    /// Creates a [`VerifyM2mTokenResponse`] from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<VerifyM2mTokenResponseObject>,
+        id: impl Into<String>,
+        subject: impl Into<String>,
+        revoked: impl Into<bool>,
+        revocation_reason: impl Into<Option<String>>,
+        expired: impl Into<bool>,
+        expiration: impl Into<Option<f64>>,
+        last_used_at: impl Into<Option<f64>>,
+        created_at: impl Into<f64>,
+        updated_at: impl Into<f64>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            id: id.into(),
+            subject: subject.into(),
+            claims: Default::default(),
+            scopes: Default::default(),
+            revoked: revoked.into(),
+            revocation_reason: revocation_reason.into(),
+            expired: expired.into(),
+            expiration: expiration.into(),
+            last_used_at: last_used_at.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
+        }
+    }
+    /// Sets `claims`.
+    pub fn claims(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.claims = Some(value.into());
+        self
+    }
+    /// Sets `scopes`.
+    pub fn scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+}
+::clerk_sdk_runtime::__private::modeled_struct!(
+    VerifyM2mTokenResponse { required "object" : VerifyM2mTokenResponseObject, required
+    "id" : String, required "subject" : String, optional_nullable "claims" :
+    serde_json::Value, optional "scopes" : Vec < String >, required "revoked" : bool,
+    required_nullable "revocation_reason" : String, required "expired" : bool,
+    required_nullable "expiration" : f64, required_nullable "last_used_at" : f64,
+    required "created_at" : f64, required "updated_at" : f64, }
+);
+/// Generated from the schema at `#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema/properties/object`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VerifyM2mTokenResponseObject {
+    /// `machine_to_machine_token`
+    MachineToMachineToken,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl VerifyM2mTokenResponseObject {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MachineToMachineToken => "machine_to_machine_token",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+::clerk_sdk_runtime::__private::impl_open_enum!(
+    VerifyM2mTokenResponseObject, Unknown, { "machine_to_machine_token" =>
+    VerifyM2mTokenResponseObject::MachineToMachineToken, }
+);
+/// Generated from the schema at `#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VerifyOAuthAccessTokenRequest {
+    /// The access token to verify.
+    ///
+    /// Optional `access_token`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_token: Option<String>,
+    /// The access token to verify. This is deprecated, use `access_token` instead.
+    ///
+    /// Optional `secret`; left out when `None`.
+    #[serde(
+        default,
+        deserialize_with = "::clerk_sdk_runtime::__private::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub secret: Option<String>,
+}
+impl VerifyOAuthAccessTokenRequest {
+    /// Creates a [`VerifyOAuthAccessTokenRequest`] from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            access_token: Default::default(),
+            secret: Default::default(),
+        }
+    }
+    /// Sets `access_token`.
+    pub fn access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+    /// Sets `secret`.
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+}
+::clerk_sdk_runtime::__private::modeled_struct!(
+    VerifyOAuthAccessTokenRequest { optional "access_token" : String, optional "secret" :
+    String, }
+);
+/// Generated from the schema at `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum VerifyOAuthAccessTokenResponse {
+    /// One of the alternatives.
+    VerifyOAuthAccessTokenResponse1(VerifyOAuthAccessTokenResponse1),
+    /// One of the alternatives.
+    VerifyOAuthAccessTokenResponse2(VerifyOAuthAccessTokenResponse2),
+    /// A value that fits none of the alternatives, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for VerifyOAuthAccessTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::VerifyOAuthAccessTokenResponse1(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            Self::VerifyOAuthAccessTokenResponse2(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(raw) => serde::Serialize::serialize(raw, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        ::clerk_sdk_runtime::__private::decode_untagged(
+            raw,
+            &[
+                |raw| {
+                    ::clerk_sdk_runtime::__private::try_decode(raw)
+                        .map(Self::VerifyOAuthAccessTokenResponse1)
+                },
+                |raw| {
+                    ::clerk_sdk_runtime::__private::try_decode(raw)
+                        .map(Self::VerifyOAuthAccessTokenResponse2)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
+}
+impl ::clerk_sdk_runtime::__private::Modeled for VerifyOAuthAccessTokenResponse {
+    fn schema() -> &'static ::clerk_sdk_runtime::__private::Schema {
+        static SCHEMA: ::clerk_sdk_runtime::__private::Schema = ::clerk_sdk_runtime::__private::Schema::Untagged(
+            &::clerk_sdk_runtime::__private::UntaggedUnion {
+                name: "VerifyOAuthAccessTokenResponse",
+                variants: &[
+                    ::clerk_sdk_runtime::__private::Alternative {
+                        shape: ::clerk_sdk_runtime::__private::Shape::Object {
+                            required: &[
+                                "object",
+                                "id",
+                                "client_id",
+                                "subject",
+                                "scopes",
+                                "revoked",
+                                "revocation_reason",
+                                "expired",
+                                "expiration",
+                                "created_at",
+                                "updated_at",
+                            ],
+                            constants: &[("object", "clerk_idp_oauth_access_token")],
+                        },
+                        schema: <VerifyOAuthAccessTokenResponse1 as ::clerk_sdk_runtime::__private::Modeled>::schema,
+                    },
+                    ::clerk_sdk_runtime::__private::Alternative {
+                        shape: ::clerk_sdk_runtime::__private::Shape::Object {
+                            required: &["active"],
+                            constants: &[],
+                        },
+                        schema: <VerifyOAuthAccessTokenResponse2 as ::clerk_sdk_runtime::__private::Modeled>::schema,
+                    },
+                ],
+            },
+        );
+        &SCHEMA
+    }
+}
+/// Generated from the schema at `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `object`: `Unknown("")`, `id`: `""`, `client_id`: `""`, `subject`: `""`, `scopes`: empty, `revoked`: `false`, `expired`: `false`, `created_at`: `0.0`, `updated_at`: `0.0`; a required `Option` field, as `None`. The SDK reports each deviation; see the crate's `drift` module.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VerifyOAuthAccessTokenResponse1 {
+    /// Required `object`.
+    pub object: VerifyOAuthAccessTokenResponse1Object,
+    /// Required `id`.
+    pub id: String,
+    /// Required `client_id`.
+    pub client_id: String,
+    /// Required `subject`.
+    pub subject: String,
+    /// Required `scopes`.
+    pub scopes: Vec<String>,
+    /// Required `revoked`.
+    pub revoked: bool,
+    /// Required `revocation_reason`; `None` is sent as `null`.
+    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    pub revocation_reason: Option<String>,
+    /// Required `expired`.
+    pub expired: bool,
+    /// Required `expiration`; `None` is sent as `null`.
+    #[serde(deserialize_with = "::clerk_sdk_runtime::__private::required_nullable")]
+    pub expiration: Option<f64>,
+    /// Required `created_at`.
+    pub created_at: f64,
+    /// Required `updated_at`.
+    pub updated_at: f64,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+impl VerifyOAuthAccessTokenResponse1 {
+    /// Creates a [`VerifyOAuthAccessTokenResponse1`] from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<VerifyOAuthAccessTokenResponse1Object>,
+        id: impl Into<String>,
+        client_id: impl Into<String>,
+        subject: impl Into<String>,
+        scopes: impl Into<Vec<String>>,
+        revoked: impl Into<bool>,
+        revocation_reason: impl Into<Option<String>>,
+        expired: impl Into<bool>,
+        expiration: impl Into<Option<f64>>,
+        created_at: impl Into<f64>,
+        updated_at: impl Into<f64>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            id: id.into(),
+            client_id: client_id.into(),
+            subject: subject.into(),
+            scopes: scopes.into(),
+            revoked: revoked.into(),
+            revocation_reason: revocation_reason.into(),
+            expired: expired.into(),
+            expiration: expiration.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+::clerk_sdk_runtime::__private::modeled_struct!(
+    VerifyOAuthAccessTokenResponse1 { required "object" :
+    VerifyOAuthAccessTokenResponse1Object, required "id" : String, required "client_id" :
+    String, required "subject" : String, required "scopes" : Vec < String >, required
+    "revoked" : bool, required_nullable "revocation_reason" : String, required "expired"
+    : bool, required_nullable "expiration" : f64, required "created_at" : f64, required
+    "updated_at" : f64, }
+);
+/// Generated from the schema at `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VerifyOAuthAccessTokenResponse1Object {
+    /// `clerk_idp_oauth_access_token`
+    ClerkIdpOauthAccessToken,
+    /// A value this version of the SDK does not know, kept verbatim so it round-trips.
+    Unknown(String),
+}
+impl VerifyOAuthAccessTokenResponse1Object {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClerkIdpOauthAccessToken => "clerk_idp_oauth_access_token",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether this is a value this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+::clerk_sdk_runtime::__private::impl_open_enum!(
+    VerifyOAuthAccessTokenResponse1Object, Unknown, { "clerk_idp_oauth_access_token" =>
+    VerifyOAuthAccessTokenResponse1Object::ClerkIdpOauthAccessToken, }
+);
+/// Generated from the schema at `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`.
+///
+/// If a response deviates from the spec: a required field it lacks, or sends as `null` or as a value of another type, decodes as `active`: `false`. The SDK reports each deviation; see the crate's `drift` module.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VerifyOAuthAccessTokenResponse2 {
+    /// Indicates that a JWT access token is not active (expired)
+    ///
+    /// Required `active`.
+    pub active: bool,
+    /// The members of the JSON object that the spec does not list, kept as they came and
+    /// serialized back, and the fields the lenient decoding filled in; see
+    /// [`UnknownFields`](crate::UnknownFields).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+impl VerifyOAuthAccessTokenResponse2 {
+    /// Creates a [`VerifyOAuthAccessTokenResponse2`] from its required fields; optional fields start unset.
+    pub fn new(active: impl Into<bool>) -> Self {
+        Self {
+            active: active.into(),
+            unknown_fields: Default::default(),
+        }
+    }
+}
+::clerk_sdk_runtime::__private::modeled_struct!(
+    VerifyOAuthAccessTokenResponse2 { required "active" : bool, }
+);

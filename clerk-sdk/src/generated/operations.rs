@@ -81,6 +81,39 @@ pub(crate) const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     default_errors: false,
     accept: "application/json",
 };
+/// `POST /api_keys/verify`
+pub(crate) const VERIFY_API_KEY: Operation = Operation {
+    id: "verifyApiKey",
+    method: Method::POST,
+    path: "/api_keys/verify",
+    error_statuses: &[400, 404],
+    retry: RetryClass::NonIdempotent,
+    security: &[&[0]],
+    default_errors: false,
+    accept: "application/json",
+};
+/// `POST /m2m_tokens/verify`
+pub(crate) const VERIFY_M2M_TOKEN: Operation = Operation {
+    id: "verifyM2MToken",
+    method: Method::POST,
+    path: "/m2m_tokens/verify",
+    error_statuses: &[400, 404],
+    retry: RetryClass::NonIdempotent,
+    security: &[&[0]],
+    default_errors: false,
+    accept: "application/json",
+};
+/// `POST /oauth_applications/access_tokens/verify`
+pub(crate) const VERIFY_O_AUTH_ACCESS_TOKEN: Operation = Operation {
+    id: "verifyOAuthAccessToken",
+    method: Method::POST,
+    path: "/oauth_applications/access_tokens/verify",
+    error_statuses: &[400, 404],
+    retry: RetryClass::NonIdempotent,
+    security: &[&[0]],
+    default_errors: false,
+    accept: "application/json",
+};
 /// The `jwks` operations.
 ///
 /// Retrieve the JSON Web Key Set which can be used to verify the token signatures of the instance.
@@ -390,5 +423,167 @@ impl PhoneNumbers<'_> {
                 &[phone_number_id.as_ref()],
             )
             .json(&body)
+    }
+}
+/// The `api_keys` operations.
+///
+/// Endpoints for managing API Keys
+#[derive(Debug, Clone, Copy)]
+pub struct ApiKeys<'a> {
+    client: &'a Clerk,
+}
+impl Clerk {
+    /// The `api_keys` operations: [`verify_api_key`](ApiKeys::verify_api_key).
+    pub fn api_keys(&self) -> ApiKeys<'_> {
+        ApiKeys { client: self }
+    }
+}
+impl ApiKeys<'_> {
+    /// Verify an API Key
+    ///
+    /// `POST /api_keys/verify` (`verifyApiKey`)
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use clerk_sdk::models::VerifyApiKeyRequest;
+    /// # async fn example() -> Result<(), clerk_sdk::Error> {
+    /// let clerk = clerk_sdk::Clerk::from_env()?;
+    /// let res = clerk
+    ///     .api_keys()
+    ///     .verify_api_key(VerifyApiKeyRequest::new("<secret>"))
+    ///     .await?;
+    /// println!("{res:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for 400, 404.
+    /// - [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.
+    /// - [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.
+    /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for a parameter or body field that breaks the spec's constraints (a range, a length, an enum's values).
+    /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
+    pub fn verify_api_key(
+        &self,
+        body: models::VerifyApiKeyRequest,
+    ) -> Call<models::VerifyApiKeyResponse> {
+        Call::new(self.client, &VERIFY_API_KEY, &[]).json(&body)
+    }
+}
+/// The `m2m` operations.
+///
+/// Machine to Machine Tokens are used to manage authentication between Machines.
+#[derive(Debug, Clone, Copy)]
+pub struct M2m<'a> {
+    client: &'a Clerk,
+}
+impl Clerk {
+    /// The `m2m` operations: [`verify_token`](M2m::verify_token).
+    pub fn m2m(&self) -> M2m<'_> {
+        M2m { client: self }
+    }
+}
+impl M2m<'_> {
+    /// Verify a M2M Token
+    ///
+    /// Verifies a M2M Token.
+    ///
+    /// This endpoint can be authenticated by either a Machine Secret Key or by a Clerk Secret Key.
+    ///
+    /// - When verifying a M2M Token with a Machine Secret Key, the token must be granted access to the Machine associated with the Machine Secret Key.
+    /// - When verifying a M2M Token with a Clerk Secret Key, any token on the Instance can be verified.
+    ///
+    /// `POST /m2m_tokens/verify` (`verifyM2MToken`)
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use clerk_sdk::models::VerifyM2mTokenRequest;
+    /// # async fn example() -> Result<(), clerk_sdk::Error> {
+    /// let clerk = clerk_sdk::Clerk::from_env()?;
+    /// let res = clerk
+    ///     .m2m()
+    ///     .verify_token(VerifyM2mTokenRequest::new("<token>"))
+    ///     .await?;
+    /// println!("{res:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for 400, 404.
+    /// - [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.
+    /// - [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.
+    /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for a parameter or body field that breaks the spec's constraints (a range, a length, an enum's values).
+    /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
+    pub fn verify_token(
+        &self,
+        body: models::VerifyM2mTokenRequest,
+    ) -> Call<models::VerifyM2mTokenResponse> {
+        Call::new(self.client, &VERIFY_M2M_TOKEN, &[]).json(&body)
+    }
+}
+/// The `oauth_access_tokens` operations.
+///
+/// Endpoints for managing OAuth Access Tokens, which are credentials to access protected resources on behalf of a user.
+#[derive(Debug, Clone, Copy)]
+pub struct OauthAccessTokens<'a> {
+    client: &'a Clerk,
+}
+impl Clerk {
+    /// The `oauth_access_tokens` operations: [`verify`](OauthAccessTokens::verify).
+    pub fn oauth_access_tokens(&self) -> OauthAccessTokens<'_> {
+        OauthAccessTokens { client: self }
+    }
+}
+impl OauthAccessTokens<'_> {
+    /// Verify an OAuth Access Token
+    ///
+    /// `POST /oauth_applications/access_tokens/verify` (`verifyOAuthAccessToken`)
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use clerk_sdk::models::VerifyOAuthAccessTokenRequest;
+    /// # async fn example() -> Result<(), clerk_sdk::Error> {
+    /// let clerk = clerk_sdk::Clerk::from_env()?;
+    /// let res = clerk
+    ///     .oauth_access_tokens()
+    ///     .verify(VerifyOAuthAccessTokenRequest::new()
+    ///         .access_token("XXXXXXXXXXXXXX")
+    ///         .secret("XXXXXXXXXXXXXX"))
+    ///     .await?;
+    /// println!("{res:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Api`](crate::Error::Api) with the parsed Clerk errors for 400, 404.
+    /// - [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) for any other non-2xx status.
+    /// - [`Error::Decode`](crate::Error::Decode) if the response body does not match its schema.
+    /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, for a parameter or body field that breaks the spec's constraints (a range, a length, an enum's values).
+    /// - [`Error::Transport`](crate::Error::Transport) if the request could not be sent or the response not read.
+    pub fn verify(
+        &self,
+        body: models::VerifyOAuthAccessTokenRequest,
+    ) -> Call<models::VerifyOAuthAccessTokenResponse> {
+        Call::new(self.client, &VERIFY_O_AUTH_ACCESS_TOKEN, &[]).json(&body)
     }
 }

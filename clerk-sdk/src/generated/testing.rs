@@ -12,7 +12,8 @@ use super::models;
 use super::operations::{
     GET_JWKS, CREATE_PHONE_NUMBER, GET_PHONE_NUMBER, DELETE_PHONE_NUMBER,
     UPDATE_PHONE_NUMBER, PREPARE_PHONE_NUMBER_VERIFICATION,
-    ATTEMPT_PHONE_NUMBER_VERIFICATION,
+    ATTEMPT_PHONE_NUMBER_VERIFICATION, VERIFY_API_KEY, VERIFY_M2M_TOKEN,
+    VERIFY_O_AUTH_ACCESS_TOKEN,
 };
 use super::ClerkBackendApi;
 use ::clerk_sdk_runtime::__private::testing::{
@@ -99,6 +100,27 @@ impl MockExpectation<'_, AttemptPhoneNumberVerification> {
         self.path_param("phone_number_id", value)
     }
 }
+mock_operation! {
+    #[doc = " `POST /api_keys/verify` (`verifyApiKey`): the marker of its expectations."]
+    VerifyApiKey, ClerkBackendApi, VERIFY_API_KEY, 200, body :
+    models::VerifyApiKeyRequest = json_body, response : models::VerifyApiKeyResponse =
+    json_response, output : models::VerifyApiKeyResponse,
+}
+mock_operation! {
+    #[doc =
+    " `POST /m2m_tokens/verify` (`verifyM2MToken`): the marker of its expectations."]
+    VerifyM2mToken, ClerkBackendApi, VERIFY_M2M_TOKEN, 200, body :
+    models::VerifyM2mTokenRequest = json_body, response : models::VerifyM2mTokenResponse
+    = json_response, output : models::VerifyM2mTokenResponse,
+}
+mock_operation! {
+    #[doc =
+    " `POST /oauth_applications/access_tokens/verify` (`verifyOAuthAccessToken`): the marker of its expectations."]
+    VerifyOAuthAccessToken, ClerkBackendApi, VERIFY_O_AUTH_ACCESS_TOKEN, 200, body :
+    models::VerifyOAuthAccessTokenRequest = json_body, response :
+    models::VerifyOAuthAccessTokenResponse = json_response, output :
+    models::VerifyOAuthAccessTokenResponse,
+}
 /// The mocks of the `jwks` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct JwksMock<'a> {
@@ -157,7 +179,60 @@ impl<'a> PhoneNumbersMock<'a> {
         self.mock.expect::<AttemptPhoneNumberVerification>()
     }
 }
-/// Calls `visitor` with the marker of each of the 7 operations, in spec order: for tests that go over the whole API.
+/// The mocks of the `api_keys` operations.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiKeysMock<'a> {
+    mock: &'a MockClerk,
+}
+impl MockClerk {
+    /// Expectations of the `api_keys` operations, one method per operation.
+    pub fn api_keys(&self) -> ApiKeysMock<'_> {
+        ApiKeysMock { mock: self }
+    }
+}
+impl<'a> ApiKeysMock<'a> {
+    /// A new expectation of `POST /api_keys/verify` (`verifyApiKey`), the operation behind `clerk.api_keys().verify_api_key(..)`.
+    pub fn verify_api_key(&self) -> MockExpectation<'a, VerifyApiKey> {
+        self.mock.expect::<VerifyApiKey>()
+    }
+}
+/// The mocks of the `m2m` operations.
+#[derive(Debug, Clone, Copy)]
+pub struct M2mMock<'a> {
+    mock: &'a MockClerk,
+}
+impl MockClerk {
+    /// Expectations of the `m2m` operations, one method per operation.
+    pub fn m2m(&self) -> M2mMock<'_> {
+        M2mMock { mock: self }
+    }
+}
+impl<'a> M2mMock<'a> {
+    /// A new expectation of `POST /m2m_tokens/verify` (`verifyM2MToken`), the operation behind `clerk.m2m().verify_token(..)`.
+    pub fn verify_token(&self) -> MockExpectation<'a, VerifyM2mToken> {
+        self.mock.expect::<VerifyM2mToken>()
+    }
+}
+/// The mocks of the `oauth_access_tokens` operations.
+#[derive(Debug, Clone, Copy)]
+pub struct OauthAccessTokensMock<'a> {
+    mock: &'a MockClerk,
+}
+impl MockClerk {
+    /// Expectations of the `oauth_access_tokens` operations, one method per operation.
+    pub fn oauth_access_tokens(&self) -> OauthAccessTokensMock<'_> {
+        OauthAccessTokensMock {
+            mock: self,
+        }
+    }
+}
+impl<'a> OauthAccessTokensMock<'a> {
+    /// A new expectation of `POST /oauth_applications/access_tokens/verify` (`verifyOAuthAccessToken`), the operation behind `clerk.oauth_access_tokens().verify(..)`.
+    pub fn verify(&self) -> MockExpectation<'a, VerifyOAuthAccessToken> {
+        self.mock.expect::<VerifyOAuthAccessToken>()
+    }
+}
+/// Calls `visitor` with the marker of each of the 10 operations, in spec order: for tests that go over the whole API.
 pub fn for_each_operation(
     visitor: &mut impl ::clerk_sdk_runtime::__private::testing::OperationVisitor<
         Api = ClerkBackendApi,
@@ -170,6 +245,9 @@ pub fn for_each_operation(
     visitor.visit::<UpdatePhoneNumber>();
     visitor.visit::<PreparePhoneNumberVerification>();
     visitor.visit::<AttemptPhoneNumberVerification>();
+    visitor.visit::<VerifyApiKey>();
+    visitor.visit::<VerifyM2mToken>();
+    visitor.visit::<VerifyOAuthAccessToken>();
 }
 /// A realistic value of each model, built from the spec's examples. Where the spec gives a property no example, its value is made up in the form its name and format suggest (`example_` and the name, for text); each function's docs show the whole value.
 ///
@@ -812,6 +890,206 @@ pub mod fixtures {
             "{\"attempts\":1,\"channel\":\"example_channel\",\"expire_at\":1716883200000,\"id\":\"example_id\",\"object\":\"example_object\",\"status\":\"example_status\",\"strategy\":\"example_strategy\"}",
         )
     }
+    /// A [`VerifyApiKeyRequest`](models::VerifyApiKeyRequest) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "secret": "example_secret"
+    /// }
+    /// ```
+    pub fn verify_api_key_request() -> models::VerifyApiKeyRequest {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyApiKeyRequest",
+            "{\"secret\":\"example_secret\"}",
+        )
+    }
+    /// A [`VerifyApiKeyResponse`](models::VerifyApiKeyResponse) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "claims": {
+    ///     "foo": "bar"
+    ///   },
+    ///   "created_at": 1716883200,
+    ///   "created_by": "user_2xhFjEI5X2qWRvtV13BzSj8H6Dk",
+    ///   "description": "This is my API Key",
+    ///   "expiration": 1716883200,
+    ///   "expired": false,
+    ///   "id": "ak_3beecc9c60adb5f9b850e91a8ee1e992",
+    ///   "last_used_at": 1716883200,
+    ///   "name": "MY_SERVICE_API_KEY",
+    ///   "object": "api_key",
+    ///   "revocation_reason": "Revoked by user",
+    ///   "revoked": false,
+    ///   "scopes": [
+    ///     "read",
+    ///     "write"
+    ///   ],
+    ///   "subject": "user_2xhFjEI5X2qWRvtV13BzSj8H6Dk",
+    ///   "type": "api_key",
+    ///   "updated_at": 1716883200
+    /// }
+    /// ```
+    pub fn verify_api_key_response() -> models::VerifyApiKeyResponse {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyApiKeyResponse",
+            "{\"claims\":{\"foo\":\"bar\"},\"created_at\":1716883200,\"created_by\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"description\":\"This is my API Key\",\"expiration\":1716883200,\"expired\":false,\"id\":\"ak_3beecc9c60adb5f9b850e91a8ee1e992\",\"last_used_at\":1716883200,\"name\":\"MY_SERVICE_API_KEY\",\"object\":\"api_key\",\"revocation_reason\":\"Revoked by user\",\"revoked\":false,\"scopes\":[\"read\",\"write\"],\"subject\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"type\":\"api_key\",\"updated_at\":1716883200}",
+        )
+    }
+    /// A [`VerifyApiKeyResponseObject`](models::VerifyApiKeyResponseObject) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "api_key"
+    /// ```
+    pub fn verify_api_key_response_object() -> models::VerifyApiKeyResponseObject {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyApiKeyResponseObject",
+            "\"api_key\"",
+        )
+    }
+    /// A [`VerifyM2mTokenRequest`](models::VerifyM2mTokenRequest) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "token": "example_token"
+    /// }
+    /// ```
+    pub fn verify_m2m_token_request() -> models::VerifyM2mTokenRequest {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyM2mTokenRequest",
+            "{\"token\":\"example_token\"}",
+        )
+    }
+    /// A [`VerifyM2mTokenResponse`](models::VerifyM2mTokenResponse) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "claims": {
+    ///     "important_metadata": "Some useful data"
+    ///   },
+    ///   "created_at": 1716883200000,
+    ///   "expiration": 1716883200000,
+    ///   "expired": false,
+    ///   "id": "mt_f7f0ba8c3b4843ce7d85fcdd5e71853e",
+    ///   "last_used_at": 1716883200000,
+    ///   "object": "machine_to_machine_token",
+    ///   "revocation_reason": "Revoked by user",
+    ///   "revoked": false,
+    ///   "scopes": [
+    ///     "mch_2xhFjEI5X2qWRvtV13BzSj8H6Dk",
+    ///     "mch_2yGkLpQ7Y3rXSwtU24CzTk9I7Em"
+    ///   ],
+    ///   "subject": "mch_2xhFjEI5X2qWRvtV13BzSj8H6Dk",
+    ///   "updated_at": 1716883200000
+    /// }
+    /// ```
+    pub fn verify_m2m_token_response() -> models::VerifyM2mTokenResponse {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyM2mTokenResponse",
+            "{\"claims\":{\"important_metadata\":\"Some useful data\"},\"created_at\":1716883200000,\"expiration\":1716883200000,\"expired\":false,\"id\":\"mt_f7f0ba8c3b4843ce7d85fcdd5e71853e\",\"last_used_at\":1716883200000,\"object\":\"machine_to_machine_token\",\"revocation_reason\":\"Revoked by user\",\"revoked\":false,\"scopes\":[\"mch_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"mch_2yGkLpQ7Y3rXSwtU24CzTk9I7Em\"],\"subject\":\"mch_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"updated_at\":1716883200000}",
+        )
+    }
+    /// A [`VerifyM2mTokenResponseObject`](models::VerifyM2mTokenResponseObject) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "machine_to_machine_token"
+    /// ```
+    pub fn verify_m2m_token_response_object() -> models::VerifyM2mTokenResponseObject {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyM2mTokenResponseObject",
+            "\"machine_to_machine_token\"",
+        )
+    }
+    /// A [`VerifyOAuthAccessTokenRequest`](models::VerifyOAuthAccessTokenRequest) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "access_token": "XXXXXXXXXXXXXX",
+    ///   "secret": "XXXXXXXXXXXXXX"
+    /// }
+    /// ```
+    pub fn verify_o_auth_access_token_request() -> models::VerifyOAuthAccessTokenRequest {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyOAuthAccessTokenRequest",
+            "{\"access_token\":\"XXXXXXXXXXXXXX\",\"secret\":\"XXXXXXXXXXXXXX\"}",
+        )
+    }
+    /// A [`VerifyOAuthAccessTokenResponse`](models::VerifyOAuthAccessTokenResponse) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "client_id": "client_2xhFjEI5X2qWRvtV13BzSj8H6Dk",
+    ///   "created_at": 1716883200,
+    ///   "expiration": 1716883200,
+    ///   "expired": false,
+    ///   "id": "oat_0ef5a7a33d87ed87ee7954c845d80450",
+    ///   "object": "clerk_idp_oauth_access_token",
+    ///   "revocation_reason": "Revoked by user",
+    ///   "revoked": false,
+    ///   "scopes": [
+    ///     "read",
+    ///     "write"
+    ///   ],
+    ///   "subject": "user_2xhFjEI5X2qWRvtV13BzSj8H6Dk",
+    ///   "updated_at": 1716883200
+    /// }
+    /// ```
+    pub fn verify_o_auth_access_token_response() -> models::VerifyOAuthAccessTokenResponse {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyOAuthAccessTokenResponse",
+            "{\"client_id\":\"client_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"created_at\":1716883200,\"expiration\":1716883200,\"expired\":false,\"id\":\"oat_0ef5a7a33d87ed87ee7954c845d80450\",\"object\":\"clerk_idp_oauth_access_token\",\"revocation_reason\":\"Revoked by user\",\"revoked\":false,\"scopes\":[\"read\",\"write\"],\"subject\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"updated_at\":1716883200}",
+        )
+    }
+    /// A [`VerifyOAuthAccessTokenResponse1`](models::VerifyOAuthAccessTokenResponse1) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "client_id": "client_2xhFjEI5X2qWRvtV13BzSj8H6Dk",
+    ///   "created_at": 1716883200,
+    ///   "expiration": 1716883200,
+    ///   "expired": false,
+    ///   "id": "oat_0ef5a7a33d87ed87ee7954c845d80450",
+    ///   "object": "clerk_idp_oauth_access_token",
+    ///   "revocation_reason": "Revoked by user",
+    ///   "revoked": false,
+    ///   "scopes": [
+    ///     "read",
+    ///     "write"
+    ///   ],
+    ///   "subject": "user_2xhFjEI5X2qWRvtV13BzSj8H6Dk",
+    ///   "updated_at": 1716883200
+    /// }
+    /// ```
+    pub fn verify_o_auth_access_token_response1() -> models::VerifyOAuthAccessTokenResponse1 {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyOAuthAccessTokenResponse1",
+            "{\"client_id\":\"client_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"created_at\":1716883200,\"expiration\":1716883200,\"expired\":false,\"id\":\"oat_0ef5a7a33d87ed87ee7954c845d80450\",\"object\":\"clerk_idp_oauth_access_token\",\"revocation_reason\":\"Revoked by user\",\"revoked\":false,\"scopes\":[\"read\",\"write\"],\"subject\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"updated_at\":1716883200}",
+        )
+    }
+    /// A [`VerifyOAuthAccessTokenResponse1Object`](models::VerifyOAuthAccessTokenResponse1Object) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// "clerk_idp_oauth_access_token"
+    /// ```
+    pub fn verify_o_auth_access_token_response1_object() -> models::VerifyOAuthAccessTokenResponse1Object {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyOAuthAccessTokenResponse1Object",
+            "\"clerk_idp_oauth_access_token\"",
+        )
+    }
+    /// A [`VerifyOAuthAccessTokenResponse2`](models::VerifyOAuthAccessTokenResponse2) built from the spec's examples, with made-up values where it has none. Its value, as JSON:
+    ///
+    /// ```json
+    /// {
+    ///   "active": false
+    /// }
+    /// ```
+    pub fn verify_o_auth_access_token_response2() -> models::VerifyOAuthAccessTokenResponse2 {
+        ::clerk_sdk_runtime::__private::testing::fixture(
+            "VerifyOAuthAccessTokenResponse2",
+            "{\"active\":false}",
+        )
+    }
     /// Checks that every fixture serializes to JSON that decodes back into the same
     /// value, and returns how many there are.
     ///
@@ -964,7 +1242,51 @@ pub mod fixtures {
             "VerificationResponse",
             &verification_response(),
         )?;
-        Ok(37usize)
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyApiKeyRequest",
+            &verify_api_key_request(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyApiKeyResponse",
+            &verify_api_key_response(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyApiKeyResponseObject",
+            &verify_api_key_response_object(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyM2mTokenRequest",
+            &verify_m2m_token_request(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyM2mTokenResponse",
+            &verify_m2m_token_response(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyM2mTokenResponseObject",
+            &verify_m2m_token_response_object(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyOAuthAccessTokenRequest",
+            &verify_o_auth_access_token_request(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyOAuthAccessTokenResponse",
+            &verify_o_auth_access_token_response(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyOAuthAccessTokenResponse1",
+            &verify_o_auth_access_token_response1(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyOAuthAccessTokenResponse1Object",
+            &verify_o_auth_access_token_response1_object(),
+        )?;
+        ::clerk_sdk_runtime::__private::testing::round_trip(
+            "VerifyOAuthAccessTokenResponse2",
+            &verify_o_auth_access_token_response2(),
+        )?;
+        Ok(48usize)
     }
 }
 /// Webhook deliveries for tests: [`sign_event`](webhooks::sign_event) signs an event

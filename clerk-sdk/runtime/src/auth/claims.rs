@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value};
 
 use super::error::AuthError;
+use super::options::MissingAzp;
 
 /// The claims every session token may have that are typed here; every other claim is
 /// [`SessionClaims::custom`].
@@ -36,6 +37,9 @@ const DEFAULT_CLAIMS: &[&str] = &[
     "sts",
 ];
 
+/// The `sts` of a pending session.
+const PENDING: &str = "pending";
+
 /// The hosts of Clerk's Frontend APIs, which issue session tokens: `clerk.<your domain>` in
 /// production, `<slug>.clerk.accounts.dev` in development (and Clerk's own staging hosts).
 const CLERK_HOST_SUFFIXES: [&str; 3] = [".clerk.accounts.dev", ".clerkstage.dev", ".lclclerk.com"];
@@ -60,6 +64,10 @@ pub struct SessionClaims {
     pub iat: Option<i64>,
     /// The session token's version: `2` when the token says `"v": 2`, otherwise `1`.
     pub version: u32,
+    /// `sts`: the session's status, when the token says (`active`, or `pending` for a session
+    /// with a task still to do, accepted only with
+    /// [`AuthOptions::accept_pending_sessions`](super::AuthOptions::accept_pending_sessions)).
+    pub status: Option<String>,
     /// The active organization, from either version's claims.
     pub org: Option<OrganizationClaims>,
     /// `act`: who is acting as the user, when the session is an impersonation.
@@ -105,12 +113,21 @@ pub(crate) struct ClaimRules<'a> {
     pub(crate) skew: Duration,
     pub(crate) issuer: Option<&'a str>,
     pub(crate) authorized_parties: &'a [String],
+    /// What a token without `azp` gets, on the carrier this one came by.
+    pub(crate) missing_azp: MissingAzp,
+    pub(crate) accept_pending: bool,
 }
 
 impl SessionClaims {
     /// A claim as the token has it, typed here or not (`fva`, `pla`, …).
     pub fn get(&self, claim: &str) -> Option<&Value> {
         self.raw.get(claim)
+    }
+
+    /// Whether the session is pending (`sts: "pending"`): signed in, with a task such as
+    /// choosing an organization still to do.
+    pub fn is_pending(&self) -> bool {
+        self.status.as_deref() == Some(PENDING)
     }
 
     /// Types the claims of a token whose signature verified, and checks them in
@@ -130,12 +147,19 @@ impl SessionClaims {
             return Err(AuthError::InvalidIssuer { iss });
         }
         let azp = text("azp");
-        if !rules.authorized_parties.is_empty()
-            && !azp.as_ref().is_some_and(|azp| rules.authorized_parties.contains(azp))
-        {
+        let azp_ok = match &azp {
+            _ if rules.authorized_parties.is_empty() => true,
+            Some(azp) => rules.authorized_parties.contains(azp),
+            None => rules.missing_azp == MissingAzp::Accept,
+        };
+        if !azp_ok {
             return Err(AuthError::InvalidAuthorizedParty { azp });
         }
         let times = Times::check(&raw, rules)?;
+        let status = text("sts");
+        if status.as_deref() == Some(PENDING) && !rules.accept_pending {
+            return Err(AuthError::PendingSession);
+        }
         let version = match raw.get("v").and_then(Value::as_u64) {
             Some(2) => 2,
             _ => 1,
@@ -159,6 +183,7 @@ impl SessionClaims {
             nbf: times.nbf,
             iat: times.iat,
             version,
+            status,
             org,
             act,
             custom,
@@ -168,17 +193,17 @@ impl SessionClaims {
 }
 
 /// The time claims, checked.
-struct Times {
-    exp: i64,
-    nbf: Option<i64>,
-    iat: Option<i64>,
+pub(crate) struct Times {
+    pub(crate) exp: i64,
+    pub(crate) nbf: Option<i64>,
+    pub(crate) iat: Option<i64>,
 }
 
 impl Times {
     /// The rules of RFC 7519 §4.1.4–4.1.6 widened by the skew, compared in nanoseconds, as
     /// `@clerk/backend` does in milliseconds: a token is good from `nbf - skew` (and
     /// `iat - skew`) up to, but not at, `exp + skew`.
-    fn check(raw: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<Times, AuthError> {
+    pub(crate) fn check(raw: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<Times, AuthError> {
         let now = unix_nanos(rules.now);
         let skew = i128::try_from(rules.skew.as_nanos()).unwrap_or(i128::MAX);
         let (at, skew_of) = (rules.now, rules.skew);

@@ -1,9 +1,11 @@
 //! A tower [`Layer`] that authenticates each request before the service behind it sees it (the
 //! `tower` feature): axum routers, tonic servers and hyper services take it as they are.
 //!
-//! A request with a valid session token goes on with its [`SessionClaims`] in its extensions
+//! A request with a valid token of a kind the layer [accepts](AuthLayer::accepts) goes on with
+//! its [`Verified`] in its extensions, and its [`SessionClaims`] or [`MachineClaims`] beside it
 //! (axum: `Extension<SessionClaims>`); any other is answered by the rejection, 401 by default,
-//! and never reaches the service.
+//! and never reaches the service. A layer that [requires](AuthLayer::require) a [`Check`]
+//! answers a token that fails it with 403.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,10 +17,12 @@ use http::{Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::{AuthError, Authenticator, SessionClaims};
+use super::{Accepts, AuthError, Authenticator, Check, Denied, MachineClaims, Reverification, SessionClaims, Verified};
 
 /// The answer to a request that did not authenticate, made from why.
 type Reject<B> = Arc<dyn Fn(&AuthError) -> Response<B> + Send + Sync>;
+/// The answer to a request whose token did not pass the check, made from why.
+type Forbid<B> = Arc<dyn Fn(&Denied) -> Response<B> + Send + Sync>;
 
 /// Authenticates each request with an [`Authenticator`] before the service behind it sees it.
 /// A request with a valid session token goes on with its [`SessionClaims`] in its extensions
@@ -38,14 +42,20 @@ type Reject<B> = Arc<dyn Fn(&AuthError) -> Response<B> + Send + Sync>;
 /// ```
 pub struct AuthLayer<B> {
     auth: Authenticator,
+    accepts: Accepts,
+    check: Option<Arc<Check>>,
     reject: Reject<B>,
+    forbid: Forbid<B>,
 }
 
 impl<B> Clone for AuthLayer<B> {
     fn clone(&self) -> Self {
         AuthLayer {
             auth: self.auth.clone(),
+            accepts: self.accepts,
+            check: self.check.clone(),
             reject: self.reject.clone(),
+            forbid: self.forbid.clone(),
         }
     }
 }
@@ -54,22 +64,56 @@ impl<B> std::fmt::Debug for AuthLayer<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AuthLayer")
             .field("auth", &self.auth)
+            .field("accepts", &self.accepts)
+            .field("check", &self.check)
             .finish_non_exhaustive()
     }
 }
 
-impl<B: Default + 'static> AuthLayer<B> {
-    /// A layer that answers a request that does not authenticate with [`unauthorized`]: 401,
-    /// `WWW-Authenticate: Bearer`, and an empty body.
+impl<B: Default + From<String> + 'static> AuthLayer<B> {
+    /// A layer that accepts session tokens, and answers a request that does not authenticate
+    /// with [`unauthorized`] (401, `WWW-Authenticate: Bearer`, an empty body) and one that
+    /// fails its [check](Self::require) with [`forbidden`]: 403, with Clerk's
+    /// `reverification-error` body when a reverification failed.
     pub fn new(auth: Authenticator) -> Self {
         AuthLayer {
             auth,
+            accepts: Accepts::SESSION,
+            check: None,
             reject: Arc::new(unauthorized),
+            forbid: Arc::new(forbidden),
         }
     }
 }
 
 impl<B> AuthLayer<B> {
+    /// The kinds of token this layer accepts ([`Accepts::SESSION`] by default): a route for
+    /// machines takes `TokenKind::ApiKey`, `Accepts::any()` takes every kind. A token of
+    /// another kind is rejected before anything verifies it.
+    #[must_use]
+    pub fn accepts(mut self, accepts: impl Into<Accepts>) -> Self {
+        self.accepts = accepts.into();
+        self
+    }
+
+    /// Lets a request through only if its verified token also meets `check`
+    /// ([`Verified::authorize`]): a role, a permission, a feature, a plan, a recent
+    /// reverification. A token that fails is answered by [`on_forbidden`](Self::on_forbidden)'s
+    /// response, [`forbidden`] by default. Give each route the layer with its check.
+    #[must_use]
+    pub fn require(mut self, check: Check) -> Self {
+        self.check = Some(Arc::new(check));
+        self
+    }
+
+    /// Answers a request whose token fails the [check](Self::require) with `forbid`'s
+    /// response, made from the reason.
+    #[must_use]
+    pub fn on_forbidden(mut self, forbid: impl Fn(&Denied) -> Response<B> + Send + Sync + 'static) -> Self {
+        self.forbid = Arc::new(forbid);
+        self
+    }
+
     /// Answers a request that does not authenticate with `reject`'s response, made from the
     /// reason: a JSON error body, a redirect to a sign-in page, a 403 for some reasons. The
     /// reason holds no token; whether to show it to the caller is the application's choice.
@@ -88,6 +132,38 @@ pub fn unauthorized<B: Default>(_: &AuthError) -> Response<B> {
     response
         .headers_mut()
         .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// The default answer to a failed check: `403 Forbidden`, with an empty body, or for a failed
+/// reverification the body [`reverification_required`] gives.
+pub fn forbidden<B: Default + From<String>>(denied: &Denied) -> Response<B> {
+    match denied {
+        Denied::Reverification(reverification) => reverification_required(*reverification),
+        _ => {
+            let mut response = Response::new(B::default());
+            *response.status_mut() = StatusCode::FORBIDDEN;
+            response
+        }
+    }
+}
+
+/// `403 Forbidden` with the body Clerk's frontends read as "verify again" (Clerk's Go and
+/// JavaScript SDKs send the same): `{"clerk_error": {"type": "forbidden", "reason":
+/// "reverification-error", "metadata": {"reverification": <the requirement>}}}`, as JSON.
+pub fn reverification_required<B: From<String>>(reverification: Reverification) -> Response<B> {
+    let body = serde_json::json!({
+        "clerk_error": {
+            "type": "forbidden",
+            "reason": "reverification-error",
+            "metadata": {"reverification": reverification.to_json()},
+        }
+    });
+    let mut response = Response::new(B::from(body.to_string()));
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    response
+        .headers_mut()
+        .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
@@ -148,22 +224,40 @@ where
         let layer = self.layer.clone();
         // The token is taken out first: the future must not hold the request's body across the
         // verification's `.await`, or the body would have to be `Sync`.
-        let token = super::token::find(request.headers()).map(str::to_owned);
+        let token = super::token::find(request.headers()).map(|(token, carrier)| (token.to_owned(), carrier));
         Box::pin(async move {
             let verified = match token {
-                Some(token) => layer.auth.verify_token(&token).await,
+                Some((token, carrier)) => layer.auth.verify_carried(&token, carrier, layer.accepts).await,
                 None => Err(AuthError::MissingToken),
             };
-            match verified {
-                Ok(claims) => {
-                    request.extensions_mut().insert::<SessionClaims>(claims);
-                    inner.call(request).await
-                }
+            let verified = match verified {
+                Ok(verified) => verified,
                 Err(error) => {
                     tracing::debug!(target: "clerk_sdk::auth", %error, "a request did not authenticate");
-                    Ok((layer.reject)(&error))
+                    return Ok((layer.reject)(&error));
                 }
+            };
+            if let Some(check) = &layer.check
+                && let Err(denied) = verified.authorize(check)
+            {
+                tracing::debug!(target: "clerk_sdk::auth", ?denied, "a request failed its check");
+                return Ok((layer.forbid)(&denied));
             }
+            insert(request.extensions_mut(), verified);
+            inner.call(request).await
         })
     }
+}
+
+/// Puts the verified token in the request's extensions, with its claims beside it.
+fn insert(extensions: &mut http::Extensions, verified: Verified) {
+    match &verified {
+        Verified::Session(claims) => {
+            extensions.insert::<SessionClaims>(claims.clone());
+        }
+        Verified::Machine(claims) => {
+            extensions.insert::<MachineClaims>(claims.clone());
+        }
+    }
+    extensions.insert::<Verified>(verified);
 }

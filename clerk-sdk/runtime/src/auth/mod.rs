@@ -53,27 +53,33 @@
 //! - **Networkless:** with [`AuthOptions::jwt_key`] (the PEM public key of the instance, from
 //!   Clerk's dashboard), every token is verified with that key and nothing is ever fetched.
 
+mod authorize;
 mod cache;
 mod claims;
 mod error;
 mod fetch;
 mod keys;
+mod kind;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 mod layer;
+mod machine;
+mod options;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod token;
+mod verified;
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::HeaderMap;
 use serde_json::{Map, Value};
 
+pub use authorize::{Check, Denied, Reverification, VerificationLevel};
 pub use cache::FetchJwks;
 use cache::JwksCache;
 use claims::ClaimRules;
@@ -84,110 +90,22 @@ pub use fetch::JwksFuture;
 pub use fetch::fetch_jwks;
 pub use keys::Jwk;
 use keys::PublicKey;
+pub use kind::{
+    API_KEY_PREFIX, Accepts, M2M_TOKEN_PREFIX, MACHINE_SUBJECT_PREFIX, OAUTH_JWT_TYPES, OAUTH_TOKEN_PREFIX,
+    TokenFormat, TokenKind,
+};
 #[cfg(feature = "tower")]
-pub use layer::{AuthLayer, AuthService, unauthorized};
-pub use token::SESSION_COOKIE;
-
-/// How far `exp`, `nbf` and `iat` may be off, either way: 5 seconds, as `@clerk/backend`.
-pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
-/// How long fetched keys are used before they are fetched again: 5 minutes.
-pub const DEFAULT_JWKS_TTL: Duration = Duration::from_secs(5 * 60);
-/// How old fetched keys must be before a token with an unknown `kid` refreshes them: 30
-/// seconds.
-pub const DEFAULT_REFRESH_WINDOW: Duration = Duration::from_secs(30);
-
-/// How an [`Authenticator`] checks tokens.
-#[derive(Clone)]
-#[must_use]
-pub struct AuthOptions {
-    authorized_parties: Vec<String>,
-    issuer: Option<String>,
-    clock_skew: Duration,
-    jwks_ttl: Duration,
-    refresh_window: Duration,
-    jwt_key: Option<String>,
-}
-
-impl std::fmt::Debug for AuthOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthOptions")
-            .field("authorized_parties", &self.authorized_parties)
-            .field("issuer", &self.issuer)
-            .field("clock_skew", &self.clock_skew)
-            .field("jwks_ttl", &self.jwks_ttl)
-            .field("refresh_window", &self.refresh_window)
-            .field("jwt_key", &self.jwt_key.as_ref().map(|_| "(a PEM key)"))
-            .finish()
-    }
-}
-
-impl Default for AuthOptions {
-    fn default() -> Self {
-        AuthOptions {
-            authorized_parties: Vec::new(),
-            issuer: None,
-            clock_skew: DEFAULT_CLOCK_SKEW,
-            jwks_ttl: DEFAULT_JWKS_TTL,
-            refresh_window: DEFAULT_REFRESH_WINDOW,
-            jwt_key: None,
-        }
-    }
-}
-
-impl AuthOptions {
-    /// The defaults: no authorized parties, Clerk issuers, 5 s of clock skew, keys fetched and
-    /// kept for 5 minutes.
-    pub fn new() -> Self {
-        AuthOptions::default()
-    }
-
-    /// The origins a token's `azp` must be one of, such as `https://app.example.com`. Once any
-    /// are given, a token without `azp` is refused too. Set them: without them, a token Clerk
-    /// issued for another of the instance's origins is accepted.
-    pub fn authorized_parties<I, S>(mut self, parties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.authorized_parties = parties.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// The one issuer (`iss`) to accept, such as a custom Frontend API domain, instead of any
-    /// Clerk Frontend API URL.
-    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.issuer = Some(issuer.into());
-        self
-    }
-
-    /// How far `exp`, `nbf` and `iat` may be off, either way ([`DEFAULT_CLOCK_SKEW`]).
-    pub fn clock_skew(mut self, skew: Duration) -> Self {
-        self.clock_skew = skew;
-        self
-    }
-
-    /// How long fetched keys are used before they are fetched again ([`DEFAULT_JWKS_TTL`]): a
-    /// key removed from the instance stops verifying within this time.
-    pub fn jwks_ttl(mut self, ttl: Duration) -> Self {
-        self.jwks_ttl = ttl;
-        self
-    }
-
-    /// How old fetched keys must be before a token with a `kid` they lack refreshes them
-    /// ([`DEFAULT_REFRESH_WINDOW`]): at most one such refresh per window.
-    pub fn refresh_window(mut self, window: Duration) -> Self {
-        self.refresh_window = window;
-        self
-    }
-
-    /// Verifies every token with this PEM public key (`-----BEGIN PUBLIC KEY-----`: the "JWT
-    /// public key" of Clerk's dashboard, which Clerk's other SDKs read from `CLERK_JWT_KEY`),
-    /// and never fetches keys: no network call, ever.
-    pub fn jwt_key(mut self, pem: impl Into<String>) -> Self {
-        self.jwt_key = Some(pem.into());
-        self
-    }
-}
+pub use layer::{AuthLayer, AuthService, reverification_required, unauthorized};
+use machine::cache::MachineCache;
+pub use machine::cache::MachineCacheStats;
+#[doc(hidden)]
+pub use machine::verify_machine;
+pub use machine::{MachineAnswer, MachineClaims, MachineFuture, VerifyMachineToken};
+pub use options::{
+    AuthOptions, DEFAULT_CLOCK_SKEW, DEFAULT_JWKS_TTL, DEFAULT_REFRESH_WINDOW, MachineCacheOptions, MissingAzp,
+};
+pub use token::{Carrier, SESSION_COOKIE};
+pub use verified::Verified;
 
 /// Where an authenticator's keys come from.
 enum Keys {
@@ -195,10 +113,13 @@ enum Keys {
     Jwks(JwksCache),
 }
 
-/// Verifies session tokens. Cheap to clone: clones share the options and the key cache.
+/// Verifies Clerk's tokens: session tokens, and machine tokens where the client it was made
+/// from can verify them. Cheap to clone: clones share the options and the caches.
 #[derive(Clone)]
 pub struct Authenticator {
     inner: Arc<Inner>,
+    /// How opaque machine tokens are verified, if they can be.
+    machines: Option<Arc<Machines>>,
     /// A fixed time to check the claims at, for tests; the system clock when `None`.
     now: Option<SystemTime>,
 }
@@ -208,15 +129,28 @@ struct Inner {
     keys: Keys,
 }
 
+/// The verifier of opaque machine tokens and what it said.
+struct Machines {
+    verifier: Box<dyn VerifyMachineToken>,
+    cache: MachineCache,
+}
+
 impl std::fmt::Debug for Authenticator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let keys = match self.inner.keys {
             Keys::Pem(_) => "a PEM key (networkless)",
             Keys::Jwks(_) => "the instance's JWKS",
         };
+        let machines: Vec<TokenKind> = match &self.machines {
+            Some(machines) => (TokenKind::ALL.into_iter())
+                .filter(|kind| *kind != TokenKind::Session && machines.verifier.supports(*kind))
+                .collect(),
+            None => Vec::new(),
+        };
         f.debug_struct("Authenticator")
             .field("options", &self.inner.options)
             .field("keys", &keys)
+            .field("opaque_machine_tokens", &machines)
             .field("now", &self.now)
             .finish()
     }
@@ -246,19 +180,11 @@ impl<B> RequestHeaders for http::Request<B> {
     }
 }
 
-/// The header of a JWT, as far as the checks before the signature read it.
-#[derive(serde::Deserialize)]
-struct JwtHeader {
-    alg: String,
-    kid: Option<String>,
-    typ: Option<String>,
-}
-
 impl Authenticator {
     /// An authenticator that fetches the instance's keys with `fetcher`, or, with
     /// [`AuthOptions::jwt_key`], uses that key and never calls `fetcher`.
     /// A generated crate's `Clerk::authenticator` makes one that fetches through the
-    /// client.
+    /// client, and verifies opaque machine tokens through it too.
     ///
     /// # Errors
     ///
@@ -275,8 +201,8 @@ impl Authenticator {
         Ok(Self::with_keys(keys, options))
     }
 
-    /// A networkless authenticator: every token is verified with the PEM key of
-    /// [`AuthOptions::jwt_key`], which must be set.
+    /// A networkless authenticator: every JWT is verified with the PEM key of
+    /// [`AuthOptions::jwt_key`], which must be set, and no key is ever fetched.
     ///
     /// # Errors
     ///
@@ -291,8 +217,27 @@ impl Authenticator {
     fn with_keys(keys: Keys, options: AuthOptions) -> Self {
         Authenticator {
             inner: Arc::new(Inner { options, keys }),
+            machines: None,
             now: None,
         }
+    }
+
+    /// The same authenticator, verifying opaque machine tokens (API keys, `mt_…`, `oat_…`)
+    /// with `verifier` and remembering its answers as
+    /// [`AuthOptions::machine_cache`] says. A generated crate's `Clerk::authenticator` does
+    /// this with its client where the API has the verify operations.
+    ///
+    /// # Errors
+    ///
+    /// [`AuthError::InvalidKey`] if the system's random number generator cannot make the
+    /// cache's key.
+    pub fn with_machine_verifier(mut self, verifier: impl VerifyMachineToken) -> Result<Self, AuthError> {
+        let cache = MachineCache::new(self.inner.options.machine_cache)?;
+        self.machines = Some(Arc::new(Machines {
+            verifier: Box::new(verifier),
+            cache,
+        }));
+        Ok(self)
     }
 
     /// The same authenticator (sharing its keys and their cache) checking the claims at `now`
@@ -301,61 +246,99 @@ impl Authenticator {
     pub fn at(&self, now: SystemTime) -> Self {
         Authenticator {
             inner: self.inner.clone(),
+            machines: self.machines.clone(),
             now: Some(now),
         }
     }
 
+    /// How many opaque machine tokens are remembered, being verified, and how many Backend
+    /// API calls verified them; `None` without a [machine verifier](Self::with_machine_verifier).
+    pub fn machine_cache_stats(&self) -> Option<MachineCacheStats> {
+        self.machines.as_ref().map(|machines| machines.cache.stats())
+    }
+
     /// Finds the request's session token (`Authorization: Bearer`, else the `__session`
-    /// cookie) and verifies it.
+    /// cookie) and verifies it. Any other kind of token is refused: see
+    /// [`authenticate_accepting`](Self::authenticate_accepting).
     ///
     /// # Errors
     ///
     /// [`AuthError::MissingToken`] without a token; otherwise as [`Self::verify_token`].
     pub async fn authenticate(&self, request: &impl RequestHeaders) -> Result<SessionClaims, AuthError> {
-        let token = token::find(request.headers()).ok_or(AuthError::MissingToken)?;
-        self.verify_token(token).await
+        match self.authenticate_accepting(request, Accepts::SESSION).await? {
+            Verified::Session(claims) => Ok(claims),
+            Verified::Machine(claims) => Err(AuthError::TokenKindNotAccepted {
+                kind: claims.kind,
+                accepted: Accepts::SESSION,
+            }),
+        }
+    }
+
+    /// Finds the request's token and verifies it if it is of a kind `accepts` names: a
+    /// session token (`Authorization: Bearer`, else the `__session` cookie), or an API key,
+    /// M2M or OAuth token (`Authorization: Bearer` only).
+    ///
+    /// ```no_run
+    /// use clerk_sdk::auth::{Accepts, TokenKind, Verified};
+    ///
+    /// # async fn run(auth: clerk_sdk::auth::Authenticator, request: http::Request<()>) -> Result<(), clerk_sdk::auth::AuthError> {
+    /// match auth.authenticate_accepting(&request, Accepts::SESSION.and(TokenKind::ApiKey)).await? {
+    ///     Verified::Session(session) => println!("user {}", session.sub),
+    ///     Verified::Machine(key) => println!("API key {:?} of {}", key.name, key.subject),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AuthError::MissingToken`] without a token; otherwise as [`Self::verify`].
+    pub async fn authenticate_accepting(
+        &self,
+        request: &impl RequestHeaders,
+        accepts: impl Into<Accepts>,
+    ) -> Result<Verified, AuthError> {
+        let (token, carrier) = token::find(request.headers()).ok_or(AuthError::MissingToken)?;
+        self.verify_carried(token, carrier, accepts.into()).await
     }
 
     /// Verifies a session token: its header, its signature, then its claims (see the
-    /// [module docs](self)).
+    /// [module docs](self)), as one that came in the `Authorization` header.
     ///
     /// # Errors
     ///
     /// The [`AuthError`] of the first check that fails.
     pub async fn verify_token(&self, token: &str) -> Result<SessionClaims, AuthError> {
-        let header = header(token)?;
-        let algorithm = keys::allowed_algorithm(&header.alg).ok_or_else(|| AuthError::InvalidAlgorithm {
-            alg: header.alg.clone(),
-        })?;
-        let key = match &self.inner.keys {
-            Keys::Pem(key) => key.clone(),
-            Keys::Jwks(cache) => {
-                let kid = header.kid.as_deref().ok_or(AuthError::MissingKeyId)?;
-                cache.key(kid).await?
-            }
-        };
-        if let Some(key_alg) = &key.alg
-            && *key_alg != header.alg
-        {
-            return Err(AuthError::AlgorithmMismatch {
-                kid: header.kid.clone().unwrap_or_default(),
-                key_alg: key_alg.clone(),
-                alg: header.alg,
-            });
+        match self.verify_carried(token, Carrier::Header, Accepts::SESSION).await? {
+            Verified::Session(claims) => Ok(claims),
+            Verified::Machine(claims) => Err(AuthError::TokenKindNotAccepted {
+                kind: claims.kind,
+                accepted: Accepts::SESSION,
+            }),
         }
-        let raw = signed_claims(token, &key.key, algorithm)?;
-        let options = &self.inner.options;
-        let rules = ClaimRules {
-            now: self.now.unwrap_or_else(SystemTime::now),
-            skew: options.clock_skew,
-            issuer: options.issuer.as_deref(),
-            authorized_parties: &options.authorized_parties,
-        };
-        SessionClaims::check(raw, &rules)
+    }
+
+    /// Verifies a token of any kind `accepts` names, as one that came in the `Authorization`
+    /// header.
+    ///
+    /// # Errors
+    ///
+    /// [`AuthError::TokenKindNotAccepted`] for a token of another kind, before anything
+    /// verifies it; otherwise the [`AuthError`] of the first check that fails.
+    pub async fn verify(&self, token: &str, accepts: impl Into<Accepts>) -> Result<Verified, AuthError> {
+        self.verify_carried(token, Carrier::Header, accepts.into()).await
     }
 }
 
-/// The token's header, read before anything else, with its `typ` checked.
+/// The header of a JWT, as far as the checks before the signature read it.
+#[derive(serde::Deserialize)]
+struct JwtHeader {
+    alg: String,
+    kid: Option<String>,
+    typ: Option<String>,
+    cat: Option<String>,
+}
+
+/// The token's header, read before anything else.
 fn header(token: &str) -> Result<JwtHeader, AuthError> {
     let mut parts = token.split('.');
     let (Some(header), Some(_), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
@@ -364,12 +347,7 @@ fn header(token: &str) -> Result<JwtHeader, AuthError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(header)
         .map_err(|_| AuthError::Malformed("the header is not base64url"))?;
-    let header: JwtHeader = serde_json::from_slice(&bytes)
-        .map_err(|_| AuthError::Malformed("the header is not a JSON object with `alg`"))?;
-    match &header.typ {
-        Some(typ) if !typ.eq_ignore_ascii_case("JWT") => Err(AuthError::InvalidType { typ: typ.clone() }),
-        _ => Ok(header),
-    }
+    serde_json::from_slice(&bytes).map_err(|_| AuthError::Malformed("the header is not a JSON object with `alg`"))
 }
 
 /// The claims of a token whose signature verifies with `key`; no claim is checked yet.
@@ -395,6 +373,8 @@ fn signed_claims(
         }),
     }
 }
+
+mod verify;
 
 #[cfg(test)]
 mod tests;

@@ -19,6 +19,8 @@ fn rules<'a>(parties: &'a [String], issuer: Option<&'a str>) -> ClaimRules<'a> {
         skew: Duration::from_secs(5),
         issuer,
         authorized_parties: parties,
+        missing_azp: MissingAzp::Refuse,
+        accept_pending: false,
     }
 }
 
@@ -136,7 +138,7 @@ fn the_time_claims_are_whole_seconds_of_64_bits() {
     let message = time_claim_at("exp", 5_250, 5_000).expect_err("expired").to_string();
     assert_eq!(
         message,
-        "the session token expired at 1700000000 (now 1700000005.250, with 5s of clock skew allowed)"
+        "the token expired at 1700000000 (now 1700000005.250, with 5s of clock skew allowed)"
     );
 }
 

@@ -172,13 +172,21 @@ async fn none_and_hmac_algorithms_are_refused_before_any_key_is_looked_at() {
         })
     );
     assert_eq!(fetcher.fetches(), 0, "no key was fetched for either");
-    let typ = unsigned(&json!({"alg": "RS256", "kid": "kid_a", "typ": "at+jwt"}), &claims());
+    let typ = unsigned(&json!({"alg": "RS256", "kid": "kid_a", "typ": "JOSE"}), &claims());
     assert_eq!(
         auth.verify_token(&typ).await,
-        Err(AuthError::InvalidType {
-            typ: "at+jwt".to_owned()
+        Err(AuthError::InvalidType { typ: "JOSE".to_owned() })
+    );
+    // `at+jwt` is an OAuth access token's type: not a session token, so not accepted as one.
+    let oauth = unsigned(&json!({"alg": "RS256", "kid": "kid_a", "typ": "at+jwt"}), &claims());
+    assert_eq!(
+        auth.verify_token(&oauth).await,
+        Err(AuthError::TokenKindNotAccepted {
+            kind: TokenKind::OAuthToken,
+            accepted: Accepts::SESSION
         })
     );
+    assert_eq!(fetcher.fetches(), 0, "no key was fetched for any");
 }
 
 #[tokio::test]
@@ -247,8 +255,16 @@ async fn the_claims_are_checked_after_the_signature() {
     let mut no_azp = claims();
     no_azp.as_object_mut().expect("object").remove("azp");
     let no_azp = keys()[0].sign("kid_a", &no_azp);
+    // A token without `azp` passes on either carrier by default, and is refused where the
+    // application says so.
+    assert!(check(no_azp.clone()).await.is_ok());
+    let (strict, _) = authenticator(
+        AuthOptions::new()
+            .authorized_parties(["https://app.example.com"])
+            .missing_azp(Carrier::Header, MissingAzp::Refuse),
+    );
     assert_eq!(
-        check(no_azp.clone()).await,
+        strict.verify_token(&no_azp).await,
         Err(AuthError::InvalidAuthorizedParty { azp: None })
     );
     // Without authorized parties, a token without `azp` passes.
