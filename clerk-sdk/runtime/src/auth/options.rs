@@ -62,6 +62,36 @@ impl Default for MachineCacheOptions {
     }
 }
 
+impl MachineCacheOptions {
+    /// Sets [`valid_for`](Self::valid_for).
+    #[must_use]
+    pub fn valid_for(mut self, valid_for: Duration) -> Self {
+        self.valid_for = valid_for;
+        self
+    }
+
+    /// Sets [`invalid_for`](Self::invalid_for).
+    #[must_use]
+    pub fn invalid_for(mut self, invalid_for: Duration) -> Self {
+        self.invalid_for = invalid_for;
+        self
+    }
+
+    /// Sets [`capacity`](Self::capacity).
+    #[must_use]
+    pub fn capacity(mut self, capacity: usize) -> Self {
+        self.capacity = capacity;
+        self
+    }
+
+    /// Sets [`in_flight`](Self::in_flight).
+    #[must_use]
+    pub fn in_flight(mut self, in_flight: usize) -> Self {
+        self.in_flight = in_flight;
+        self
+    }
+}
+
 /// How an [`Authenticator`](super::Authenticator) checks tokens.
 #[derive(Clone)]
 #[must_use]

@@ -2,6 +2,7 @@
 //! rules are in `cache`.
 
 mod cache;
+mod machines;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
