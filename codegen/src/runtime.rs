@@ -167,6 +167,10 @@ runtime_paths! {
     TESTING_TYPES = "::clerk_sdk_runtime::__private::testing_types";
     /// `Clerk::authenticator`, through the API's key-set operation.
     SESSION_AUTHENTICATOR = "::clerk_sdk_runtime::__private::session_authenticator";
+    /// `VerifyMachineToken` for `Clerk`, through the API's verify operations.
+    MACHINE_VERIFIER = "::clerk_sdk_runtime::__private::machine_verifier";
+    /// `MockClerk::serves_machine_tokens`, through the API's verify operations.
+    SERVES_MACHINE_TOKENS = "::clerk_sdk_runtime::__private::testing::serves_machine_tokens";
     /// `MockClerk::serves_session_keys`, through the API's key-set operation.
     SERVES_SESSION_KEYS = "::clerk_sdk_runtime::__private::testing::serves_session_keys";
     /// Defines an operation's marker type for the mock.

@@ -133,6 +133,8 @@ pub mod __private {
     #[cfg(feature = "blocking")]
     pub use crate::__blocking_types as blocking_types;
     pub use crate::__client_types as client_types;
+    #[cfg(feature = "auth")]
+    pub use crate::__machine_verifier as machine_verifier;
     pub use crate::__modeled_struct as modeled_struct;
     #[cfg(feature = "auth")]
     pub use crate::__session_authenticator as session_authenticator;
@@ -168,6 +170,8 @@ pub mod __private {
     #[cfg(feature = "testing")]
     pub mod testing {
         pub use crate::__mock_operation as mock_operation;
+        #[cfg(feature = "auth")]
+        pub use crate::__serves_machine_tokens as serves_machine_tokens;
         #[cfg(feature = "auth")]
         pub use crate::__serves_session_keys as serves_session_keys;
         pub use crate::mock::{

@@ -87,7 +87,15 @@ impl crate::Clerk {
     }
 }
 #[cfg(feature = "auth")]
-::clerk_sdk_runtime::__private::session_authenticator!(jwks, get_jwks);
+::clerk_sdk_runtime::__private::machine_verifier!(
+    ApiKey => | clerk, token | clerk.api_keys()
+    .verify_api_key(models::VerifyApiKeyRequest::new(token)), M2mToken => | clerk, token
+    | clerk.m2m().verify_token(models::VerifyM2mTokenRequest::new(token)), OAuthToken =>
+    | clerk, token | clerk.oauth_access_tokens()
+    .verify(models::VerifyOAuthAccessTokenRequest::new().access_token(token))
+);
+#[cfg(feature = "auth")]
+::clerk_sdk_runtime::__private::session_authenticator!(jwks, get_jwks, machine_tokens);
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/jwks.md")]
 struct JwksMarkdown;

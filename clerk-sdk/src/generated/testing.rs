@@ -7,7 +7,8 @@
 //! - **Failures.** A request no expectation answers (or one that said `never`) gets status 421 with the mock's report, never an answer the API could give, and a call of the mock's clients panics right there. [`MockClerk::verify`] (also run when the mock is dropped) and [`MockClerk::check`] fail on those, and on counted responses that were not asked for.
 //! - **Fixtures.** [`fixtures`] has a value of each model; each call returns a fresh one, to change as the test needs.
 //! - **Blocking code.** With the `blocking` feature as well, `MockClerk::start_blocking()` starts a mock without `.await` and `mock.blocking_clerk()` hands out a blocking client.
-//! - **Session tokens.** With the `auth` feature as well, `mock.serves_session_keys()` answers the key-set operation with the kit's test key, so `mock.clerk().authenticator(..)` verifies what `auth::testing::sign_session_token` signs.
+//! - **Session tokens.** With the `auth` feature as well, `mock.serves_session_keys()` answers the key-set operation with the kit's test key, so `mock.clerk().authenticator(..)` verifies what `auth::testing::sign_session_token` signs (and the M2M and OAuth JWTs of `auth::testing::sign_m2m_token` and `sign_oauth_token`).
+//! - **Machine tokens.** With the `auth` feature as well, `mock.serves_machine_tokens(&tokens)` answers the verify operations for the API keys, M2M and OAuth tokens `auth::testing::MachineTokens` declares valid, revoked or expired, and any other token with a 404.
 use super::models;
 use super::operations::{
     GET_JWKS, CREATE_PHONE_NUMBER, GET_PHONE_NUMBER, DELETE_PHONE_NUMBER,
@@ -1300,3 +1301,8 @@ pub mod webhooks {
 }
 #[cfg(feature = "auth")]
 ::clerk_sdk_runtime::__private::testing::serves_session_keys!(jwks, get_jwks);
+#[cfg(feature = "auth")]
+::clerk_sdk_runtime::__private::testing::serves_machine_tokens!(
+    ApiKey => (api_keys, verify_api_key, "secret"), M2mToken => (m2m, verify_token,
+    "token"), OAuthToken => (oauth_access_tokens, verify, "access_token")
+);

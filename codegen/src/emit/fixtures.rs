@@ -238,6 +238,7 @@ mod tests {
             example,
             constraints: Vec::new(),
             format: None,
+            deprecated: false,
         }
     }
 
@@ -268,6 +269,7 @@ mod tests {
             envelopes: Vec::new(),
             webhooks: Vec::new(),
             key_set: None,
+            machine_verifiers: Vec::new(),
         }
     }
 

@@ -406,6 +406,7 @@ mod tests {
             envelopes: Vec::new(),
             webhooks: Vec::new(),
             key_set: None,
+            machine_verifiers: Vec::new(),
         }
     }
 
@@ -431,6 +432,7 @@ mod tests {
             example: None,
             constraints: Vec::new(),
             format: None,
+            deprecated: false,
         };
         assert_eq!(
             field_type_cell(&api(), &field),

@@ -7,9 +7,10 @@ use quote::quote;
 
 use super::docs::inline;
 use super::{client, doc_attrs, ident, page_path};
-use crate::model::Api;
+use crate::model::{Api, MachineTokenKind};
 use crate::runtime::{
-    API, API_DESCRIPTION, CLIENT_TYPES, FEATURE_REEXPORTS, REEXPORTS, SDK_ERROR, SESSION_AUTHENTICATOR, runtime_crate,
+    API, API_DESCRIPTION, CLIENT_TYPES, FEATURE_REEXPORTS, MACHINE_VERIFIER, REEXPORTS, SDK_ERROR,
+    SESSION_AUTHENTICATOR, runtime_crate,
 };
 
 /// `mod.rs`: the submodules, the re-exports, the constants taken from `info` and `servers`,
@@ -181,13 +182,56 @@ fn client_types(api: &Api) -> TokenStream {
 }
 
 /// `Clerk::authenticator`, where the spec has the operation that answers the instance's key
-/// set, behind the `auth` feature.
+/// set, and `VerifyMachineToken` for `Clerk` where it has machine-token verify operations
+/// (which the authenticator then uses), behind the `auth` feature.
 fn key_set(api: &Api) -> Option<TokenStream> {
     let key_set = api.key_set.as_ref()?;
     let (accessor, method) = (ident(&key_set.accessor), ident(&key_set.method));
-    // Produces `FetchJwks` for `Clerk` and `Clerk::authenticator`, through the runtime's macro.
+    let verifiers = machine_verifier(api);
+    let machine_tokens = verifiers.is_some().then(|| quote!(, machine_tokens));
+    // Produces `FetchJwks` for `Clerk` and `Clerk::authenticator`, and `VerifyMachineToken`,
+    // through the runtime's macros.
+    Some(quote! {
+        #verifiers
+        #[cfg(feature = "auth")]
+        #SESSION_AUTHENTICATOR!(#accessor, #method #machine_tokens);
+    })
+}
+
+/// `VerifyMachineToken` for `Clerk`: each kind's verify call, its body holding the token.
+fn machine_verifier(api: &Api) -> Option<TokenStream> {
+    if api.machine_verifiers.is_empty() {
+        return None;
+    }
+    let arms = api.machine_verifiers.iter().map(|verifier| {
+        let kind = machine_kind(verifier.kind);
+        let (accessor, method, body) = (
+            ident(&verifier.accessor),
+            ident(&verifier.method),
+            ident(&verifier.body),
+        );
+        let body = match &verifier.token_field.setter {
+            None => quote!(models::#body::new(token)),
+            Some(setter) => {
+                let setter = ident(setter);
+                quote!(models::#body::new().#setter(token))
+            }
+        };
+        // Produces `ApiKey => |clerk, token| clerk.api_keys().verify_api_key(Body::new(token))`.
+        quote!(#kind => |clerk, token| clerk.#accessor().#method(#body))
+    });
+    // Produces the implementation, through the runtime's macro.
     Some(quote! {
         #[cfg(feature = "auth")]
-        #SESSION_AUTHENTICATOR!(#accessor, #method);
+        #MACHINE_VERIFIER!(#(#arms),*);
     })
+}
+
+/// The runtime's `TokenKind` variant of a machine token's kind.
+pub(crate) fn machine_kind(kind: MachineTokenKind) -> TokenStream {
+    match kind {
+        MachineTokenKind::ApiKey => quote!(ApiKey),
+        MachineTokenKind::M2mToken => quote!(M2mToken),
+        MachineTokenKind::OAuthToken => quote!(OAuthToken),
+    }
 }

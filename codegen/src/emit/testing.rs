@@ -13,8 +13,8 @@ use crate::model::{Api, BodyEncoding, Operation, PageBy, Resource, TypeRef};
 use crate::names::{Scope, avoiding, type_name};
 use crate::runtime::{
     ANSWERED_BY, BYTES_RESPONSE, EMPTY_RESPONSE, FORM_BODY, JSON_BODY, JSON_RESPONSE, LOGGED_REQUEST, MOCK_OPERATION,
-    NO_BODY, OPERATION_VISITOR, RAW_BODY, RECEIVED, RuntimePath, SERVES_SESSION_KEYS, TESTING_TYPES, TEXT_RESPONSE,
-    WIREMOCK, use_items,
+    NO_BODY, OPERATION_VISITOR, RAW_BODY, RECEIVED, RuntimePath, SERVES_MACHINE_TOKENS, SERVES_SESSION_KEYS,
+    TESTING_TYPES, TEXT_RESPONSE, WIREMOCK, use_items,
 };
 
 /// The methods of an expectation, which a path parameter's matcher must not hide.
@@ -141,14 +141,30 @@ fn webhooks_module(events: bool) -> Option<TokenStream> {
 }
 
 /// `MockClerk::serves_session_keys`, where the spec has the operation that answers the
-/// instance's key set, behind the `auth` feature.
+/// instance's key set, and `MockClerk::serves_machine_tokens` where it has machine-token
+/// verify operations too, behind the `auth` feature.
 fn session_keys(api: &Api) -> Option<TokenStream> {
     let key_set = api.key_set.as_ref()?;
     let (accessor, method) = (ident(&key_set.accessor), ident(&key_set.method));
-    // Produces the method, through the runtime's macro.
+    let machine_tokens = (!api.machine_verifiers.is_empty()).then(|| {
+        let arms = api.machine_verifiers.iter().map(|verifier| {
+            let kind = super::root::machine_kind(verifier.kind);
+            let (accessor, method) = (ident(&verifier.accessor), ident(&verifier.method));
+            let field = &verifier.token_field.wire_name;
+            // Produces `ApiKey => (api_keys, verify_api_key, "secret")`.
+            quote!(#kind => (#accessor, #method, #field))
+        });
+        // Produces the method, through the runtime's macro.
+        quote! {
+            #[cfg(feature = "auth")]
+            #SERVES_MACHINE_TOKENS!(#(#arms),*);
+        }
+    });
+    // Produces the methods, through the runtime's macros.
     Some(quote! {
         #[cfg(feature = "auth")]
         #SERVES_SESSION_KEYS!(#accessor, #method);
+        #machine_tokens
     })
 }
 
@@ -167,7 +183,10 @@ fn module_doc(api: &Api) -> Vec<String> {
         " - **Blocking code.** With the `blocking` feature as well, `MockClerk::start_blocking()` starts a mock without `.await` and `mock.blocking_clerk()` hands out a blocking client.".to_owned(),
     ];
     if api.key_set.is_some() {
-        lines.push(" - **Session tokens.** With the `auth` feature as well, `mock.serves_session_keys()` answers the key-set operation with the kit's test key, so `mock.clerk().authenticator(..)` verifies what `auth::testing::sign_session_token` signs.".to_owned());
+        lines.push(" - **Session tokens.** With the `auth` feature as well, `mock.serves_session_keys()` answers the key-set operation with the kit's test key, so `mock.clerk().authenticator(..)` verifies what `auth::testing::sign_session_token` signs (and the M2M and OAuth JWTs of `auth::testing::sign_m2m_token` and `sign_oauth_token`).".to_owned());
+        if !api.machine_verifiers.is_empty() {
+            lines.push(" - **Machine tokens.** With the `auth` feature as well, `mock.serves_machine_tokens(&tokens)` answers the verify operations for the API keys, M2M and OAuth tokens `auth::testing::MachineTokens` declares valid, revoked or expired, and any other token with a 404.".to_owned());
+        }
     }
     lines
 }

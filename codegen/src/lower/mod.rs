@@ -10,6 +10,7 @@ mod constraints;
 mod errors;
 mod extensions;
 mod key_set;
+mod machine_verifiers;
 mod operations;
 mod pagination;
 mod parameters;
@@ -74,6 +75,7 @@ pub(crate) fn lower(
     api.webhooks = events;
     pagination::resolve(&mut api, &mut warnings);
     api.key_set = key_set::find(&api);
+    api.machine_verifiers = machine_verifiers::find(&api);
     Ok((api, warnings))
 }
 
@@ -114,6 +116,7 @@ fn api(spec: &OpenAPI, operations: Operations, types: Vec<TypeDef>) -> Api {
         envelopes: Vec::new(),
         webhooks: Vec::new(),
         key_set: None,
+        machine_verifiers: Vec::new(),
     }
 }
 

@@ -343,6 +343,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 example,
                 constraints,
                 format,
+                deprecated: data.deprecated.unwrap_or(false),
             });
         }
         let doc = format!("The query parameters of `{operation_id}`. Unset fields are not sent.");

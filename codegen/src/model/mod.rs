@@ -58,6 +58,9 @@ pub struct Api {
     /// The operation that answers the instance's JSON Web Key Set, if the spec has one: the
     /// crate's client then verifies session tokens with it (`Clerk::authenticator`).
     pub key_set: Option<KeySetOperation>,
+    /// The operations that verify an opaque machine token, one per kind at most, in spec
+    /// order: the crate's authenticator then verifies those tokens through the client.
+    pub machine_verifiers: Vec<MachineVerifier>,
 }
 
 /// The operation that answers a JSON Web Key Set (RFC 7517): Clerk's `GET /jwks`.
@@ -67,6 +70,43 @@ pub struct KeySetOperation {
     pub accessor: String,
     /// Its method on the resource handle: `get_jwks`.
     pub method: String,
+}
+
+/// A kind of machine token a verify operation answers for, told by the `object` its answer
+/// names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MachineTokenKind {
+    /// `api_key`.
+    ApiKey,
+    /// `machine_to_machine_token`.
+    M2mToken,
+    /// `clerk_idp_oauth_access_token`.
+    OAuthToken,
+}
+
+/// An operation that verifies an opaque machine token: Clerk's `POST /api_keys/verify`,
+/// `POST /m2m_tokens/verify` and `POST /oauth_applications/access_tokens/verify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MachineVerifier {
+    /// The kind of token it verifies.
+    pub kind: MachineTokenKind,
+    /// Its resource's accessor on the client: `api_keys`.
+    pub accessor: String,
+    /// Its method on the resource handle: `verify_api_key`.
+    pub method: String,
+    /// The request body's type: `VerifyApiKeyRequest`.
+    pub body: String,
+    /// The body's field the token goes in.
+    pub token_field: TokenField,
+}
+
+/// The field of a verify operation's body that carries the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenField {
+    /// Its JSON name: `secret`.
+    pub wire_name: String,
+    /// Its setter, when it is optional; `None` when it is the constructor's one argument.
+    pub setter: Option<String>,
 }
 
 /// A webhook event: a request the API sends, rather than one it answers.
@@ -228,6 +268,8 @@ pub struct Field {
     pub constraints: Vec<Constraint>,
     /// A string's `format` (`uri`, `email`, `date-time`, ...), which the examples follow.
     pub format: Option<String>,
+    /// Marked `deprecated: true`: another field takes its place.
+    pub deprecated: bool,
 }
 
 /// A constraint of the spec on a value: the runtime's `Rule` of the same name.
@@ -366,6 +408,7 @@ mod tests {
             example: None,
             constraints: Vec::new(),
             format: None,
+            deprecated: false,
         };
         let def = StructDef {
             fields: vec![field("new"), field("set_new"), field("code")],

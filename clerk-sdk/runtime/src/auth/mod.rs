@@ -98,9 +98,9 @@ pub use kind::{
 pub use layer::{AuthLayer, AuthService, reverification_required, unauthorized};
 use machine::cache::MachineCache;
 pub use machine::cache::MachineCacheStats;
-#[doc(hidden)]
-pub use machine::verify_machine;
 pub use machine::{MachineAnswer, MachineClaims, MachineFuture, VerifyMachineToken};
+#[doc(hidden)]
+pub use machine::{unsupported_machine_token, verify_machine};
 pub use options::{
     AuthOptions, DEFAULT_CLOCK_SKEW, DEFAULT_JWKS_TTL, DEFAULT_REFRESH_WINDOW, MachineCacheOptions, MissingAzp,
 };

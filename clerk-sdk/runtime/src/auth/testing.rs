@@ -23,6 +23,33 @@
 //! ```
 //!
 //! [`TEST_PUBLIC_KEY_PEM`] verifies them networkless, with [`AuthOptions::jwt_key`](super::AuthOptions::jwt_key).
+//!
+//! Machine tokens too: [`sign_m2m_token`] and [`sign_oauth_token`] sign JWTs with the same key,
+//! and [`MachineTokens`] declares opaque tokens valid, revoked or expired, which a generated
+//! kit's `MockClerk::serves_machine_tokens` answers for at the verify operations:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use clerk_sdk::auth::testing::{MachineTokens, TestMachineToken};
+//! use clerk_sdk::auth::{Accepts, AuthError, AuthOptions};
+//! use clerk_sdk::testing::MockClerk;
+//!
+//! let mock = MockClerk::start().await;
+//! mock.serves_machine_tokens(
+//!     &MachineTokens::new()
+//!         .api_key("ak_test_ci", TestMachineToken::valid("user_123").scopes(["deploy"]))
+//!         .api_key("ak_test_old", TestMachineToken::revoked("user_123")),
+//! );
+//! let auth = mock.clerk().authenticator(AuthOptions::new()).expect("an authenticator");
+//! let key = auth.verify("ak_test_ci", Accepts::any()).await.expect("valid");
+//! assert!(key.machine().is_some_and(|key| key.has_scope("deploy")));
+//! let revoked = auth.verify("ak_test_old", Accepts::any()).await;
+//! assert!(matches!(revoked, Err(AuthError::MachineTokenRevoked { .. })));
+//! # }
+//! ```
+
+mod machines;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -32,6 +59,13 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use super::Jwk;
+
+#[doc(hidden)]
+pub use machines::body_holds;
+pub use machines::{
+    MachineTokens, TestMachineToken, TokenState, m2m_claims, not_found_json, oauth_claims, sign_m2m_token,
+    sign_oauth_token, sign_with_header,
+};
 
 /// The `kid` of the test key.
 pub const TEST_KEY_ID: &str = "ins_test_session_key";
@@ -101,7 +135,13 @@ pub fn session_claims(user_id: &str) -> Value {
 pub fn sign_session_token(claims: &Value) -> String {
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some(TEST_KEY_ID.to_owned());
-    // The key is a constant that decodes and signs; `Value` always serializes.
+    // The key is a constant that signs; `Value` always serializes.
+    jsonwebtoken::encode(&header, claims, &encoding_key()).expect("the test key signs")
+}
+
+/// The test key's private half, ready to sign with.
+fn encoding_key() -> EncodingKey {
+    // The key is a constant that decodes.
     let der = STANDARD.decode(TEST_PRIVATE_KEY).expect("the test key is base64");
-    jsonwebtoken::encode(&header, claims, &EncodingKey::from_rsa_der(&der)).expect("the test key signs")
+    EncodingKey::from_rsa_der(&der)
 }

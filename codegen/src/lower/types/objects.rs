@@ -138,6 +138,7 @@ impl<'a> TypeLowerer<'a> {
             let schema = self.slot_schema(slot);
             let constraints = schema.map(constraints::of).unwrap_or_default();
             let format = schema.and_then(constraints::string_format);
+            let deprecated = schema.is_some_and(|schema| schema.schema_data.deprecated);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name: field_names.claim(&snake_name(wire_name)),
@@ -150,6 +151,7 @@ impl<'a> TypeLowerer<'a> {
                 example,
                 constraints,
                 format,
+                deprecated,
             });
         }
         let kind = TypeKind::Struct(StructDef {

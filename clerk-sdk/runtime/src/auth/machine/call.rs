@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{MachineAnswer, MachineFuture, READ_FIELDS};
 use crate::api::Api;
+use crate::auth::TokenKind;
 use crate::call::{Call, FromResponse, Response};
 use crate::error::SdkError;
 
@@ -19,6 +20,14 @@ where
     T: FromResponse + Serialize + Send + 'static,
 {
     Box::pin(async move { answer_of(call.send_with_response().await) })
+}
+
+/// The answer for a kind the client has no verify operation for. Used by generated code.
+#[doc(hidden)]
+pub fn unsupported_machine_token(kind: TokenKind) -> MachineFuture<'static> {
+    Box::pin(std::future::ready(MachineAnswer::Unavailable {
+        reason: format!("the client has no operation that verifies a {kind}"),
+    }))
 }
 
 /// The answer a call's outcome gives.

@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 
-pub use call::verify_machine;
+pub use call::{unsupported_machine_token, verify_machine};
 
 use super::error::AuthError;
 use super::kind::{MACHINE_SUBJECT_PREFIX, TokenFormat, TokenKind};
@@ -101,7 +101,8 @@ impl MachineClaims {
 
 /// The fields of a verify operation's body that this module reads: a deviation at any of them
 /// makes the answer untrusted.
-pub(crate) const READ_FIELDS: [&str; 9] = [
+pub(crate) const READ_FIELDS: [&str; 10] = [
+    "active",
     "id",
     "subject",
     "client_id",
@@ -122,6 +123,10 @@ pub(crate) fn from_record(
     skew: Duration,
 ) -> Result<MachineClaims, AuthError> {
     let text = |name: &str| record.get(name).and_then(Value::as_str).map(str::to_owned);
+    // An OAuth access token that is no longer active is answered `{"active": false}` alone.
+    if record.get("active") == Some(&Value::Bool(false)) {
+        return Err(AuthError::MachineTokenExpired { kind });
+    }
     if record.get("revoked").and_then(Value::as_bool) != Some(false) {
         return Err(match record.get("revoked").and_then(Value::as_bool) {
             Some(true) => AuthError::MachineTokenRevoked {

@@ -69,6 +69,11 @@ fn revoked_and_expired_records_are_refused() {
     assert_eq!(read(api_key(json!({"expired": true}))), expired);
     // Past its expiration beyond the skew, whatever `expired` says.
     assert_eq!(read(api_key(json!({"expiration": NOW_MS - 5_000}))), expired);
+    assert_eq!(
+        read(json!({"active": false})),
+        expired,
+        "an OAuth token no longer active"
+    );
     assert!(read(api_key(json!({"expiration": NOW_MS - 4_999}))).is_ok());
 }
 
