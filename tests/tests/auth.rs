@@ -2,11 +2,12 @@
 //! mock, which counts every `GET /jwks`: the keys are fetched through the client (its retries
 //! apply), once for a thousand concurrent verifications, never again for made-up `kid`s within
 //! the refresh window, never in networkless mode, and never shared between two clients.
+//! Machine tokens in `machines`, against the same mock counting its verify requests.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_sdk::auth::testing::{TEST_PUBLIC_KEY_PEM, session_claims, sign_session_token};
-use clerk_sdk::auth::{AuthError, AuthOptions};
+use clerk_sdk::auth::{AuthError, AuthOptions, Carrier, MissingAzp};
 use clerk_sdk::testing::MockClerk;
 use futures_util::future::join_all;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -154,13 +155,39 @@ async fn a_request_is_authenticated_from_its_header_or_its_cookie() {
         .body(())
         .expect("a request");
     assert_eq!(auth.authenticate(&cookie).await.map(|c| c.sub), Ok("user_1".to_owned()));
-    let elsewhere = sign_session_token(&session_claims("user_1"));
+    let minted = sign_session_token(&session_claims("user_1"));
     let no_azp = http::Request::builder()
-        .header("authorization", format!("Bearer {elsewhere}"))
+        .header("authorization", format!("Bearer {minted}"))
+        .body(())
+        .expect("a request");
+    // A token without `azp` (as the Backend API mints them) passes by default, and is refused
+    // where the application says so for its carrier.
+    assert!(auth.authenticate(&no_azp).await.is_ok());
+    let strict = mock
+        .clerk()
+        .authenticator(
+            AuthOptions::new()
+                .authorized_parties(["https://app.example.com"])
+                .missing_azp(Carrier::Header, MissingAzp::Refuse),
+        )
+        .expect("builds");
+    assert_eq!(
+        strict.authenticate(&no_azp).await,
+        Err(AuthError::InvalidAuthorizedParty { azp: None })
+    );
+    let mut other_origin = session_claims("user_1");
+    other_origin["azp"] = json!("https://evil.example.com");
+    let other_origin = http::Request::builder()
+        .header("cookie", format!("__session={}", sign_session_token(&other_origin)))
         .body(())
         .expect("a request");
     assert_eq!(
-        auth.authenticate(&no_azp).await,
-        Err(AuthError::InvalidAuthorizedParty { azp: None })
+        auth.authenticate(&other_origin).await,
+        Err(AuthError::InvalidAuthorizedParty {
+            azp: Some("https://evil.example.com".to_owned())
+        })
     );
 }
+
+#[path = "auth/machines.rs"]
+mod machines;
