@@ -5,6 +5,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
+use super::AuthError;
+
 /// The prefix of an opaque M2M token.
 pub const M2M_TOKEN_PREFIX: &str = "mt_";
 /// The prefix of an opaque OAuth access token.
@@ -153,25 +155,75 @@ pub enum TokenFormat {
     Jwt,
 }
 
-/// What a token says it is, read without verifying anything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Classified {
+/// The header of a JWT, as far as the checks before the signature read it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub(crate) struct JwtHeader {
+    pub(crate) alg: String,
+    pub(crate) kid: Option<String>,
+    pub(crate) typ: Option<String>,
+    pub(crate) cat: Option<String>,
+}
+
+/// A JWT decoded once, not verified: its header, its claims, and the signed message and
+/// signature to verify.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Jwt<'a> {
+    pub(crate) header: JwtHeader,
+    pub(crate) claims: Map<String, Value>,
+    /// `header.payload`, as it came: what the signature signs.
+    pub(crate) message: &'a str,
+    /// The signature, base64url.
+    pub(crate) signature: &'a str,
+}
+
+/// What a token says it is, read without verifying anything, and the JWT it is if it is one.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Classified<'a> {
     pub(crate) kind: TokenKind,
     pub(crate) format: TokenFormat,
+    /// The decoded JWT, or why the token is not one.
+    pub(crate) jwt: Result<Jwt<'a>, AuthError>,
+}
+
+/// Decodes `token` as a JWT: three base64url parts, a header with `alg` and a payload that is a
+/// JSON object.
+pub(crate) fn decode(token: &str) -> Result<Jwt<'_>, AuthError> {
+    let malformed = AuthError::Malformed;
+    let (message, signature) = token
+        .rsplit_once('.')
+        .ok_or(malformed("not three dot-separated parts"))?;
+    let (header, payload) = message
+        .split_once('.')
+        .ok_or(malformed("not three dot-separated parts"))?;
+    if payload.contains('.') {
+        return Err(malformed("not three dot-separated parts"));
+    }
+    let header = URL_SAFE_NO_PAD
+        .decode(header)
+        .map_err(|_| malformed("the header is not base64url"))?;
+    let header: JwtHeader =
+        serde_json::from_slice(&header).map_err(|_| malformed("the header is not a JSON object with `alg`"))?;
+    let claims = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| malformed("the payload is not base64url"))?;
+    let claims = serde_json::from_slice(&claims).map_err(|_| malformed("the payload is not a JSON object"))?;
+    Ok(Jwt {
+        header,
+        claims,
+        message,
+        signature,
+    })
 }
 
 /// The kind of `token`, in `@clerk/backend`'s order (`getMachineTokenType`): an M2M token by
 /// prefix or by a JWT whose `sub` is a machine's, an OAuth token by prefix or by a JWT of type
 /// `at+jwt`, an API key by prefix; anything else is taken for a session token, whose checks then
 /// say what is wrong with it.
-pub(crate) fn classify(token: &str) -> Classified {
+pub(crate) fn classify(token: &str) -> Classified<'_> {
     let opaque = |kind| Classified {
         kind,
         format: TokenFormat::Opaque,
-    };
-    let jwt = |kind| Classified {
-        kind,
-        format: TokenFormat::Jwt,
+        jwt: Err(AuthError::Malformed("an opaque token")),
     };
     if token.starts_with(M2M_TOKEN_PREFIX) {
         return opaque(TokenKind::M2mToken);
@@ -182,31 +234,28 @@ pub(crate) fn classify(token: &str) -> Classified {
     if token.starts_with(API_KEY_PREFIX) {
         return opaque(TokenKind::ApiKey);
     }
-    let Some((header, payload)) = unverified_parts(token) else {
-        return jwt(TokenKind::Session);
+    let jwt = decode(token);
+    let kind = match &jwt {
+        Ok(jwt) if is_machine_subject(&jwt.claims) => TokenKind::M2mToken,
+        Ok(jwt) if is_oauth_type(jwt.header.typ.as_deref()) => TokenKind::OAuthToken,
+        _ => TokenKind::Session,
     };
-    let sub = payload.get("sub").and_then(Value::as_str);
-    if sub.is_some_and(|sub| sub.starts_with(MACHINE_SUBJECT_PREFIX)) {
-        return jwt(TokenKind::M2mToken);
+    Classified {
+        kind,
+        format: TokenFormat::Jwt,
+        jwt,
     }
-    let typ = header.get("typ").and_then(Value::as_str);
-    if typ.is_some_and(|typ| OAUTH_JWT_TYPES.iter().any(|oauth| typ.eq_ignore_ascii_case(oauth))) {
-        return jwt(TokenKind::OAuthToken);
-    }
-    jwt(TokenKind::Session)
 }
 
-/// The header and payload of a JWT, decoded but not verified: only to tell its kind.
-fn unverified_parts(token: &str) -> Option<(Map<String, Value>, Map<String, Value>)> {
-    let mut parts = token.split('.');
-    let (Some(header), Some(payload), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return None;
-    };
-    let decode = |part: &str| -> Option<Map<String, Value>> {
-        let bytes = URL_SAFE_NO_PAD.decode(part).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    };
-    Some((decode(header)?, decode(payload)?))
+/// Whether the claims' `sub` is a machine's.
+fn is_machine_subject(claims: &Map<String, Value>) -> bool {
+    let sub = claims.get("sub").and_then(Value::as_str);
+    sub.is_some_and(|sub| sub.starts_with(MACHINE_SUBJECT_PREFIX))
+}
+
+/// Whether `typ` is an OAuth access token's.
+fn is_oauth_type(typ: Option<&str>) -> bool {
+    typ.is_some_and(|typ| OAUTH_JWT_TYPES.iter().any(|oauth| typ.eq_ignore_ascii_case(oauth)))
 }
 
 #[cfg(test)]
@@ -229,18 +278,18 @@ mod tests {
             ("not a token", TokenKind::Session, TokenFormat::Jwt),
         ];
         for (token, kind, format) in cases {
-            assert_eq!(classify(token), Classified { kind, format }, "{token}");
+            let classified = classify(token);
+            assert_eq!((classified.kind, classified.format), (kind, format), "{token}");
         }
         let session = jwt(json!({"alg": "RS256", "typ": "JWT"}), json!({"sub": "user_1"}));
         assert_eq!(classify(&session).kind, TokenKind::Session);
         let m2m = jwt(json!({"alg": "RS256", "typ": "JWT"}), json!({"sub": "mch_1"}));
+        let classified = classify(&m2m);
         assert_eq!(
-            classify(&m2m),
-            Classified {
-                kind: TokenKind::M2mToken,
-                format: TokenFormat::Jwt
-            }
+            (classified.kind, classified.format),
+            (TokenKind::M2mToken, TokenFormat::Jwt)
         );
+        assert_eq!(classified.jwt.map(|jwt| jwt.header.alg), Ok("RS256".to_owned()));
         for typ in ["at+jwt", "application/at+jwt", "AT+JWT"] {
             let oauth = jwt(json!({"alg": "RS256", "typ": typ}), json!({"sub": "user_1"}));
             assert_eq!(classify(&oauth).kind, TokenKind::OAuthToken, "{typ}");

@@ -6,12 +6,12 @@ use std::time::SystemTime;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
-use super::kind::{self, TokenFormat};
+use super::kind::{self, Jwt, TokenFormat};
 use super::machine::{self, MachineAnswer, jwt};
 use super::options::MissingAzp;
 use super::{
-    Accepts, AuthError, Authenticator, Carrier, ClaimRules, JwtHeader, Keys, MachineClaims, SessionClaims, TokenKind,
-    Verified, header, keys, signed_claims,
+    Accepts, AuthError, Authenticator, Carrier, ClaimRules, Keys, MachineClaims, SessionClaims, TokenKind, Verified,
+    check_signature, keys,
 };
 
 impl Authenticator {
@@ -54,16 +54,22 @@ impl Authenticator {
             });
         }
         match (classified.kind, classified.format) {
-            (TokenKind::Session, _) => self.verify_session(token, carrier).await.map(Verified::Session),
-            (kind, TokenFormat::Jwt) => self.verify_machine_jwt(kind, token).await.map(Verified::Machine),
             (kind, TokenFormat::Opaque) => self.verify_opaque(kind, token).await.map(Verified::Machine),
+            (TokenKind::Session, _) => self
+                .verify_session(classified.jwt?, carrier)
+                .await
+                .map(Verified::Session),
+            (kind, TokenFormat::Jwt) => self
+                .verify_machine_jwt(kind, classified.jwt?)
+                .await
+                .map(Verified::Machine),
         }
     }
 
     /// A session token: its `typ` (`JWT`) and `cat` (not a machine token's), its signature,
     /// then its claims.
-    async fn verify_session(&self, token: &str, carrier: Carrier) -> Result<SessionClaims, AuthError> {
-        let header = header(token)?;
+    async fn verify_session(&self, jwt: Jwt<'_>, carrier: Carrier) -> Result<SessionClaims, AuthError> {
+        let header = &jwt.header;
         if let Some(typ) = &header.typ
             && !typ.eq_ignore_ascii_case("JWT")
         {
@@ -72,22 +78,22 @@ impl Authenticator {
         if !jwt::is_session_category(header.cat.as_deref()) {
             return Err(AuthError::InvalidCategory {
                 kind: TokenKind::Session,
-                cat: header.cat.unwrap_or_default(),
+                cat: header.cat.clone().unwrap_or_default(),
             });
         }
-        let raw = self.signed(token, header).await?;
+        let raw = self.signed(jwt).await?;
         SessionClaims::check(raw, &self.rules(carrier))
     }
 
     /// An M2M or OAuth token in JWT form: its header, its signature with the instance's keys,
     /// then its claims.
-    async fn verify_machine_jwt(&self, kind: TokenKind, token: &str) -> Result<MachineClaims, AuthError> {
-        let header = header(token)?;
+    async fn verify_machine_jwt(&self, kind: TokenKind, jwt: Jwt<'_>) -> Result<MachineClaims, AuthError> {
+        let header = &jwt.header;
         match kind {
             TokenKind::OAuthToken => jwt::check_oauth_header(header.typ.as_deref())?,
             _ => jwt::check_m2m_header(header.typ.as_deref(), header.cat.as_deref())?,
         }
-        let raw = self.signed(token, header).await?;
+        let raw = self.signed(jwt).await?;
         // A missing `azp` never refuses a machine token; authorized parties are for sessions.
         let rules = ClaimRules {
             missing_azp: MissingAzp::Accept,
@@ -98,7 +104,8 @@ impl Authenticator {
 
     /// The claims of a JWT whose algorithm is allowed, whose key is known and for it, and whose
     /// signature verifies.
-    async fn signed(&self, token: &str, header: JwtHeader) -> Result<Map<String, Value>, AuthError> {
+    async fn signed(&self, jwt: Jwt<'_>) -> Result<Map<String, Value>, AuthError> {
+        let header = &jwt.header;
         let algorithm = keys::allowed_algorithm(&header.alg).ok_or_else(|| AuthError::InvalidAlgorithm {
             alg: header.alg.clone(),
         })?;
@@ -115,10 +122,11 @@ impl Authenticator {
             return Err(AuthError::AlgorithmMismatch {
                 kid: header.kid.clone().unwrap_or_default(),
                 key_alg: key_alg.clone(),
-                alg: header.alg,
+                alg: header.alg.clone(),
             });
         }
-        signed_claims(token, &key.key, algorithm)
+        check_signature(&jwt, &key.key, algorithm)?;
+        Ok(jwt.claims)
     }
 
     /// An opaque machine token: remembered, or asked about once for every request that carries
