@@ -434,7 +434,7 @@ fn slice_check_passes_on_the_checked_in_slice() {
         "--from",
         "spec/upstream/bapi-2026-05-12.yml",
         "--paths",
-        "/phone_numbers*,/jwks",
+        "/phone_numbers*,/jwks,/api_keys/verify,/m2m_tokens/verify,/oauth_applications/access_tokens/verify",
         "--out",
         "spec/phone_numbers.yaml",
         "--check",
