@@ -1,15 +1,14 @@
-//! Clerk session tokens, verified (the `auth` feature).
+//! Clerk's tokens verified, and what they may do checked (the `auth` feature).
 //!
-//! Each request an application serves says who sent it with a session token: a JWT that
-//! Clerk's frontend SDKs send as `Authorization: Bearer <token>`, or in the `__session`
-//! cookie for same-origin requests. An [`Authenticator`] checks it and gives its typed
-//! [`SessionClaims`], or the [`AuthError`] that says why not:
+//! Each request an application serves says who sent it with a token. An [`Authenticator`]
+//! checks it and gives its typed claims, or the [`AuthError`] that says why not:
 //!
 //! ```no_run
 //! use clerk_sdk::auth::AuthOptions;
 //!
 //! # async fn run(clerk: clerk_sdk::Clerk, request: http::Request<()>) -> Result<(), Box<dyn std::error::Error>> {
-//! // Once, at startup: the authenticator keeps the instance's keys, so share it (it is `Clone`).
+//! // Once, at startup: the authenticator keeps the instance's keys and what Clerk said of
+//! // machine tokens, so share it (it is `Clone`).
 //! let auth = clerk.authenticator(AuthOptions::new().authorized_parties(["https://app.example.com"]))?;
 //! // For each request:
 //! let claims = auth.authenticate(&request).await?;
@@ -17,29 +16,57 @@
 //! # Ok(()) }
 //! ```
 //!
-//! # The checks, in order
+//! # The kinds of token
+//!
+//! | [`TokenKind`] | how it looks | how it is verified |
+//! |---|---|---|
+//! | [`Session`](TokenKind::Session) | a JWT, in `Authorization: Bearer` or the `__session` cookie | locally, with the instance's keys |
+//! | [`ApiKey`](TokenKind::ApiKey) | opaque, `ak_…` | `POST /api_keys/verify` |
+//! | [`M2mToken`](TokenKind::M2mToken) | opaque `mt_…`, or a JWT whose `sub` starts `mch_` | opaque: `POST /m2m_tokens/verify`; JWT: locally |
+//! | [`OAuthToken`](TokenKind::OAuthToken) | opaque `oat_…`, or a JWT with `typ: at+jwt` | opaque: `POST /oauth_applications/access_tokens/verify`; JWT: locally, with the [audience](AuthOptions::audience) check |
+//!
+//! Tokens are told apart as `@clerk/backend` tells them apart: by prefix, then, for a JWT, by
+//! its `typ` header and its `sub`. [`Authenticator::authenticate`] accepts session tokens only;
+//! [`Authenticator::authenticate_accepting`] takes the [`Accepts`] of an endpoint and gives a
+//! [`Verified`], which says which kind was verified and carries its [`SessionClaims`] or
+//! [`MachineClaims`] (subject, machine or client id, scopes, expiry). A token of a kind the
+//! endpoint does not accept is refused with [`AuthError::TokenKindNotAccepted`] before anything
+//! verifies it. Machine tokens are taken from the `Authorization` header only, never from the
+//! cookie.
+//!
+//! # The checks of a JWT, in order
 //!
 //! As `@clerk/backend` orders them, so that which check fails says nothing of the
 //! configuration to a caller whose token is not genuine:
 //!
-//! 1. **The header.** A `typ` other than `JWT`, and any algorithm but RS256, RS384 and RS512,
-//!    are refused before a key is looked at: `none` and every HMAC algorithm among them, so a
-//!    token "signed" with the public key as an HMAC secret never reaches a key.
+//! 1. **The header.** Any algorithm but RS256, RS384 and RS512 is refused before a key is
+//!    looked at: `none` and every HMAC algorithm among them, so a token "signed" with the
+//!    public key as an HMAC secret never reaches a key. A session token's `typ` must be `JWT`,
+//!    and its `cat` (Clerk's token category), when present, a session's.
 //! 2. **The signature**, with the key the header's `kid` names ([`jsonwebtoken`], on *ring*).
-//! 3. **The claims:** `sub` is required; `iss` must be a Clerk Frontend API URL
-//!    (`https://clerk.<domain>`, `https://<slug>.clerk.accounts.dev`) or, when configured, the
-//!    issuer given; `azp` must be one of the [authorized
-//!    parties](AuthOptions::authorized_parties) when there are any, and a token without `azp`
-//!    is then refused; `exp`, `nbf` and `iat` hold with [5 s](DEFAULT_CLOCK_SKEW) of clock skew
-//!    either way ([`AuthOptions::clock_skew`]), compared at the clock's full precision: a token
-//!    is good from `nbf` − skew (and `iat` − skew) up to, not at, `exp` + skew, as RFC 7519
-//!    §4.1.4 and `@clerk/backend` have it.
+//! 3. **The claims:** `sub` is required; `exp`, `nbf` and `iat` hold with
+//!    [5 s](DEFAULT_CLOCK_SKEW) of clock skew either way ([`AuthOptions::clock_skew`]),
+//!    compared at the clock's full precision: a token is good from `nbf` − skew (and `iat` −
+//!    skew) up to, not at, `exp` + skew, as RFC 7519 §4.1.4 and `@clerk/backend` have it. A
+//!    session's `iss` must be a Clerk Frontend API URL (`https://clerk.<domain>`,
+//!    `https://<slug>.clerk.accounts.dev`) or, when configured, the issuer given; its `azp` must
+//!    be one of the [authorized parties](AuthOptions::authorized_parties) when there are any.
+//!    An M2M JWT's `sub` must be a machine's (`mch_…`); an OAuth JWT's `aud` must hold one of
+//!    the [audiences](AuthOptions::audience) when there are any.
 //!
-//! No error and no log line holds the token or a key.
+//! No error, no log line and no `Debug` output holds the token or a key.
 //!
-//! A browser sends the `__session` cookie with every request to the application's domain,
-//! whichever site made it: configure the authorized parties, so that `azp`, the origin the
-//! token was issued to, ties the token to the application's own pages.
+//! # Session rules
+//!
+//! - **Authorized parties.** A browser sends the `__session` cookie with every request to the
+//!   application's domain, whichever site made it: configure the authorized parties, so that
+//!   `azp`, the origin the token was issued to, ties the token to the application's own pages.
+//! - **A missing `azp`** is accepted by default on either carrier, and can be refused per
+//!   carrier with [`AuthOptions::missing_azp`], whose docs say why (Clerk's Frontend API mints
+//!   cookie tokens without `azp` on top-level navigations).
+//! - **Pending sessions** (`sts: "pending"`: a task such as choosing an organization is still
+//!   to do) are refused with [`AuthError::PendingSession`], as signed out, unless
+//!   [`AuthOptions::accept_pending_sessions`].
 //!
 //! # Keys
 //!
@@ -49,9 +76,41 @@
 //!   [time to live](AuthOptions::jwks_ttl) that use never extends; a token with a `kid` the
 //!   set lacks refreshes it at most once per [window](AuthOptions::refresh_window); concurrent
 //!   verifications that need keys share one fetch. The cache belongs to the authenticator: two
-//!   authenticators, of two clients, never share a key.
+//!   authenticators, of two clients, never share a key. Session and machine JWTs share it.
 //! - **Networkless:** with [`AuthOptions::jwt_key`] (the PEM public key of the instance, from
-//!   Clerk's dashboard), every token is verified with that key and nothing is ever fetched.
+//!   Clerk's dashboard), every JWT is verified with that key and nothing is ever fetched.
+//!
+//! # Opaque machine tokens
+//!
+//! An authenticator made by a generated crate's `Clerk::authenticator` verifies opaque tokens
+//! with the verify operations of that crate's spec, through its client (one of
+//! [`VerifyMachineToken`] otherwise, with [`Authenticator::with_machine_verifier`]). What Clerk
+//! answered is remembered ([`MachineCacheOptions`]):
+//!
+//! - each token is checked once however many requests carry it at the same moment;
+//! - a valid token is trusted for 60 s, never past its expiry; an invalid one is refused for
+//!   30 s without asking again;
+//! - both caches are bounded, and keyed by an HMAC of the token under a key made at random for
+//!   each authenticator, never by the token;
+//! - at most 256 distinct tokens are checked at once; past that, a token is refused with
+//!   [`AuthError::TooManyVerifications`] rather than queued.
+//!
+//! [`Authenticator::machine_cache_stats`] reports what the caches hold and how many calls
+//! they made.
+//!
+//! # What a token may do
+//!
+//! [`Verified::has`] and [`Verified::authorize`] check a [`Check`] of roles, permissions,
+//! features, plans and [reverification](Reverification), as Clerk's `has()` does, and fail
+//! closed: every part named must pass, a claim a part needs that is missing or malformed
+//! denies, and a check that names nothing denies ([`Denied::NothingAsked`]). A machine token
+//! passes no check ([`Denied::NotASession`]): check its [scopes](MachineClaims::has_scope).
+//!
+//! # Tower
+//!
+//! With the `tower` feature, an [`AuthLayer`] authenticates each request, with the kinds of
+//! token a route [accepts](AuthLayer::accepts) and the [check](AuthLayer::require) it needs,
+//! and answers 401, 403, or Clerk's reverification 403 ([`reverification_required`]).
 
 mod authorize;
 mod cache;
@@ -92,7 +151,7 @@ pub use kind::{
     TokenFormat, TokenKind,
 };
 #[cfg(feature = "tower")]
-pub use layer::{AuthLayer, AuthService, reverification_required, unauthorized};
+pub use layer::{AuthLayer, AuthService, forbidden, reverification_required, unauthorized};
 use machine::cache::MachineCache;
 pub use machine::cache::MachineCacheStats;
 pub use machine::{MachineAnswer, MachineClaims, MachineFuture, VerifyMachineToken};
