@@ -225,6 +225,7 @@ pub(crate) const REEXPORTS: &[&str] = &[
     "drift",
     "error",
     "hooks",
+    "limits",
     "pagination",
     "reqwest",
     "tls",

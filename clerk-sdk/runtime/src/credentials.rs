@@ -43,6 +43,16 @@ pub(crate) enum Sendable {
     Cookie(&'static str, SecretString),
 }
 
+impl Sendable {
+    /// What is sent, as bytes: for telling instances apart, never for printing.
+    pub(crate) fn secret_bytes(&self) -> &[u8] {
+        match self {
+            Sendable::Header(_, value) => value.as_bytes(),
+            Sendable::Query(_, secret) | Sendable::Cookie(_, secret) => secret.expose_secret().as_bytes(),
+        }
+    }
+}
+
 /// Checks a credential against its scheme and puts it in the form it is sent in. The error
 /// names the scheme and never contains the credential.
 pub(crate) fn prepare(scheme: &SecurityScheme, credential: Credential) -> Result<Sendable, String> {

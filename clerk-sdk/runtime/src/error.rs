@@ -15,6 +15,9 @@
 //! | [`SdkError::InvalidRequest`] | The SDK refused to send the request (for example an empty path parameter, or no configured credential). |
 //! | [`SdkError::Hook`] | A hook's `before_request` refused the request. |
 //! | [`SdkError::Pagination`] | A list being paged through pointed back to a page it gave before, so paging stopped. |
+//! | [`SdkError::RateLimited`] | The client's rate limiter would have held the request past the call's deadline. |
+//! | [`SdkError::RetryQuotaExhausted`] | A failure that would have been retried, returned at once because the instance's retry quota is spent. |
+//! | [`SdkError::DeadlineExceeded`] | The call's deadline passed before it had a response. |
 //! | [`SdkError::Config`] | The client could not be built. |
 //!
 //! No error ever contains a credential: none is part of the request data the errors keep, and
@@ -109,9 +112,43 @@ pub enum SdkError<E> {
         /// What went wrong.
         reason: String,
     },
+    /// The client's rate limiter (see [`crate::limits`]) would have held the request this
+    /// long, past the call's deadline, so it was not sent.
+    #[error("{operation}: the client's rate limiter would hold the request {wait:?}, past the call's deadline")]
+    RateLimited {
+        /// The operation, such as `GetUserList`.
+        operation: &'static str,
+        /// How long the request would have waited for its turn.
+        wait: std::time::Duration,
+    },
+    /// An attempt failed in a way that is retried, but the instance's retry quota (see
+    /// [`RetryQuota`](crate::limits::RetryQuota)) is spent: most calls to it are failing, so
+    /// the failure is returned at once instead of adding load.
+    #[error("{operation}: the retry quota is exhausted, so {} is not retried", failure_text(*.status))]
+    RetryQuotaExhausted {
+        /// The operation, such as `GetUserList`.
+        operation: &'static str,
+        /// The status of the failed attempt; `None` for a timeout or a connection error.
+        status: Option<StatusCode>,
+    },
+    /// The call's deadline (see [`Call::deadline`](crate::Call::deadline)) passed before it
+    /// had a response.
+    #[error("{operation}: the call's deadline passed before a response")]
+    DeadlineExceeded {
+        /// The operation, such as `GetUserList`.
+        operation: &'static str,
+    },
     /// The client could not be built.
     #[error("invalid client configuration: {0}")]
     Config(String),
+}
+
+/// How [`SdkError::RetryQuotaExhausted`] names the failure it did not retry.
+fn failure_text(status: Option<StatusCode>) -> String {
+    match status {
+        Some(status) => format!("the {status} response"),
+        None => "the failed attempt".to_owned(),
+    }
 }
 
 /// Describes a transport error in one line, including its innermost cause (reqwest's own
@@ -167,6 +204,9 @@ impl BaseError {
             },
             SdkError::Hook { operation, source } => SdkError::Hook { operation, source },
             SdkError::Pagination { operation, reason } => SdkError::Pagination { operation, reason },
+            SdkError::RateLimited { operation, wait } => SdkError::RateLimited { operation, wait },
+            SdkError::RetryQuotaExhausted { operation, status } => SdkError::RetryQuotaExhausted { operation, status },
+            SdkError::DeadlineExceeded { operation } => SdkError::DeadlineExceeded { operation },
             SdkError::Config(message) => SdkError::Config(message),
         }
     }
@@ -181,9 +221,12 @@ impl<E> SdkError<E> {
             SdkError::Decode(error) => Some(error.response.status),
             SdkError::Transport { source, .. } => source.status(),
             SdkError::ResponseTooLarge { status, .. } => Some(*status),
+            SdkError::RetryQuotaExhausted { status, .. } => *status,
             SdkError::InvalidRequest { .. }
             | SdkError::Hook { .. }
             | SdkError::Pagination { .. }
+            | SdkError::RateLimited { .. }
+            | SdkError::DeadlineExceeded { .. }
             | SdkError::Config(_) => None,
         }
     }
@@ -199,6 +242,9 @@ impl<E> SdkError<E> {
             | SdkError::InvalidRequest { .. }
             | SdkError::Hook { .. }
             | SdkError::Pagination { .. }
+            | SdkError::RateLimited { .. }
+            | SdkError::RetryQuotaExhausted { .. }
+            | SdkError::DeadlineExceeded { .. }
             | SdkError::Config(_) => None,
         }
     }
@@ -223,7 +269,10 @@ impl<E> SdkError<E> {
             | SdkError::ResponseTooLarge { operation, .. }
             | SdkError::InvalidRequest { operation, .. }
             | SdkError::Hook { operation, .. }
-            | SdkError::Pagination { operation, .. } => Some(operation),
+            | SdkError::Pagination { operation, .. }
+            | SdkError::RateLimited { operation, .. }
+            | SdkError::RetryQuotaExhausted { operation, .. }
+            | SdkError::DeadlineExceeded { operation } => Some(operation),
             SdkError::Config(_) => None,
         }
     }

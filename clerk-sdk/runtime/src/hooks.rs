@@ -93,6 +93,12 @@ pub struct HookContext {
     pub attempt: u32,
     /// How long the SDK waited before this attempt; `None` for the first attempt.
     pub retry_delay: Option<Duration>,
+    /// How long this attempt waited for the instance's rate limiter (see
+    /// [`crate::limits`]): zero when it went at once or there is no limiter.
+    pub rate_limit_wait: Duration,
+    /// The tokens left in the instance's retry quota as this attempt went (see
+    /// [`RetryQuota`](crate::limits::RetryQuota)); `None` with the quota off.
+    pub retry_quota: Option<u32>,
 }
 
 /// A response as hooks see it.

@@ -63,6 +63,7 @@ mod credentials;
 pub mod drift;
 pub mod error;
 pub mod hooks;
+pub mod limits;
 #[cfg(feature = "testing")]
 mod mock;
 mod multipart;

@@ -1,17 +1,19 @@
 //! Sending a prepared call: its attempts, with their hooks and retries, and reading each
 //! response.
 
-use std::time::Instant;
+use std::time::Duration;
 
 use bytes::BytesMut;
 use reqwest::{StatusCode, Url};
+use tokio::time::Instant;
 
-use super::Operation;
 use super::prepare::{Prepared, build_request};
 use super::response::RawResponse;
 use crate::client::ClientInner;
 use crate::error::{BaseError as Error, transport_summary};
 use crate::hooks::{AttemptFailure, HookContext, HookResponse};
+use crate::limits::RetryCause;
+use crate::limits::partition::WouldWait;
 use crate::retry::RetryConfig;
 
 /// The target of the call's log events, which applications filter on: the same whichever
@@ -32,7 +34,8 @@ impl From<Error> for Stop {
 }
 
 /// Makes attempts of a prepared call until one succeeds, one fails in a way that is not
-/// retried, or the retry budget runs out. The first attempt takes the URL `prepare` parsed; a
+/// retried, or the retry budget, the retry quota or the deadline runs out. Each attempt waits
+/// for the instance's rate limiter first. The first attempt takes the URL `prepare` parsed; a
 /// retry parses the same text again, which is cheaper than keeping a copy for every call that
 /// is never retried. Not generic, so it is compiled once, not once per response type.
 pub(super) async fn execute(
@@ -41,6 +44,7 @@ pub(super) async fn execute(
     retries: &RetryConfig,
 ) -> Result<RawResponse, Stop> {
     let operation = prepared.operation;
+    let partition = &prepared.inner.partition;
     let started = Instant::now();
     let mut context = HookContext {
         operation_id: operation.id,
@@ -48,9 +52,15 @@ pub(super) async fn execute(
         path_template: operation.path,
         attempt: 1,
         retry_delay: None,
+        rate_limit_wait: Duration::ZERO,
+        retry_quota: None,
     };
     let mut first_url = Some(first_url);
+    // What the last retry took from the quota, which a success gives back.
+    let mut last_retry_cost = None;
     loop {
+        context.rate_limit_wait = admit(prepared).await?;
+        context.retry_quota = partition.quota.available();
         let url = match first_url.take() {
             Some(url) => url,
             None => Url::parse(&prepared.url).map_err(|e| Error::InvalidRequest {
@@ -59,36 +69,87 @@ pub(super) async fn execute(
             })?,
         };
         let failure = match attempt(prepared, url, &context).await? {
-            Ok(response) => return Ok(response),
+            Ok(response) => {
+                partition.quota.succeeded(last_retry_cost);
+                return Ok(response);
+            }
             Err(failure) => failure,
         };
-        let retryable = match &failure {
-            Failure::Status(response) => retries.retries_status(operation.retry, response.status),
-            Failure::Transport(error) => retries.retries_transport(operation.retry, error),
+        let Some(delay) = retry_delay(prepared, retries, &failure, context.attempt, started) else {
+            return Err(failure.into_stop(prepared));
         };
-        let delay = if retryable {
-            let headers = match &failure {
-                Failure::Status(response) => Some(&response.headers),
-                Failure::Transport(_) => None,
-            };
-            retries.delay(context.attempt, headers, started.elapsed())
-        } else {
-            None
-        };
-        let Some(delay) = delay else {
-            return Err(failure.into_stop(operation));
-        };
+        last_retry_cost = Some(take_quota(prepared, &failure)?);
         tracing::info!(
             target: LOG_TARGET,
             attempt = context.attempt,
             delay_ms = delay.as_millis() as u64,
             reason = %failure.summary(),
+            retry_quota = context.retry_quota.map(|tokens| tokens.saturating_sub(last_retry_cost.unwrap_or(0))),
             "retrying"
         );
         tokio::time::sleep(delay).await;
         context.attempt += 1;
         context.retry_delay = Some(delay);
     }
+}
+
+/// Waits for the instance's rate limiter to admit the next attempt, and says how long that
+/// took; an attempt that would wait past the call's deadline fails the call at once.
+async fn admit(prepared: &Prepared<'_>) -> Result<Duration, Error> {
+    let operation = prepared.operation.id;
+    if prepared.deadline.is_some_and(|deadline| deadline <= Instant::now()) {
+        return Err(Error::DeadlineExceeded { operation });
+    }
+    let waited = (prepared.inner.partition.admit(prepared.deadline).await)
+        .map_err(|WouldWait(wait)| Error::RateLimited { operation, wait })?;
+    if !waited.is_zero() {
+        tracing::debug!(target: LOG_TARGET, waited_ms = waited.as_millis() as u64, "waited for the rate limiter");
+    }
+    Ok(waited)
+}
+
+/// The wait before retrying `failure`, if it is retried: the retry policy's, cut off by the
+/// call's deadline. A 429 also pauses every request of the instance for that long.
+fn retry_delay(
+    prepared: &Prepared<'_>,
+    retries: &RetryConfig,
+    failure: &Failure,
+    attempt: u32,
+    started: Instant,
+) -> Option<Duration> {
+    let operation = prepared.operation;
+    let (retryable, headers) = match failure {
+        Failure::Status(response) => (retries.retries_status(operation.retry, response.status), Some(&response.headers)),
+        Failure::Transport(error) => (retries.retries_transport(operation.retry, error), None),
+    };
+    let delay = retryable.then(|| retries.delay(attempt, headers, started.elapsed())).flatten();
+    if let (Failure::Status(response), Some(delay)) = (failure, delay)
+        && response.status == StatusCode::TOO_MANY_REQUESTS
+    {
+        prepared.inner.partition.pause(Instant::now() + delay);
+    }
+    let within_deadline = |delay: &Duration| prepared.deadline.is_none_or(|deadline| Instant::now() + *delay < deadline);
+    delay.filter(within_deadline)
+}
+
+/// Takes a retry's cost from the instance's retry quota, or fails the call at once when the
+/// quota is spent.
+fn take_quota(prepared: &Prepared<'_>, failure: &Failure) -> Result<u32, Stop> {
+    let (cause, status) = match failure {
+        Failure::Status(response) => (RetryCause::Status, Some(response.status)),
+        Failure::Transport(_) => (RetryCause::Transport, None),
+    };
+    prepared.inner.partition.quota.take(cause).ok_or_else(|| {
+        tracing::warn!(
+            target: LOG_TARGET,
+            reason = %failure.summary(),
+            "the retry quota is exhausted: the failure is not retried"
+        );
+        Stop::Error(Error::RetryQuotaExhausted {
+            operation: prepared.operation.id,
+            status,
+        })
+    })
 }
 
 /// A failed attempt, before it is known whether it will be retried.
@@ -107,13 +168,18 @@ impl Failure {
         }
     }
 
-    fn into_stop(self, operation: &Operation) -> Stop {
+    /// The failure as the call's outcome: a timeout once the call's deadline has passed is
+    /// the deadline's.
+    fn into_stop(self, prepared: &Prepared<'_>) -> Stop {
+        let operation = prepared.operation.id;
         match self {
             Failure::Status(response) => Stop::Status(*response),
-            Failure::Transport(source) => Stop::Error(Error::Transport {
-                operation: operation.id,
-                source,
-            }),
+            Failure::Transport(source)
+                if source.is_timeout() && prepared.deadline.is_some_and(|deadline| deadline <= Instant::now()) =>
+            {
+                Stop::Error(Error::DeadlineExceeded { operation })
+            }
+            Failure::Transport(source) => Stop::Error(Error::Transport { operation, source }),
         }
     }
 }
@@ -127,6 +193,10 @@ async fn attempt(
 ) -> Result<Result<RawResponse, Failure>, Error> {
     let Prepared { inner, operation, .. } = *prepared;
     let mut request = build_request(prepared, url);
+    if let Some(deadline) = prepared.deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        *request.timeout_mut() = Some(prepared.timeout.min(left));
+    }
     for hook in &inner.hooks {
         hook.before_request(context, &mut request)
             .map_err(|source| Error::Hook {
@@ -168,6 +238,7 @@ fn answered(
 ) -> Result<RawResponse, Failure> {
     response.attempt = context.attempt;
     response.retry_delay = context.retry_delay;
+    response.rate_limit_wait = context.rate_limit_wait;
     tracing::debug!(
         target: LOG_TARGET,
         attempt = context.attempt,
@@ -231,5 +302,6 @@ async fn send(inner: &ClientInner, request: reqwest::Request) -> Result<RawRespo
         body: body.freeze(),
         attempt: 1,
         retry_delay: None,
+        rate_limit_wait: Duration::ZERO,
     })
 }

@@ -159,6 +159,8 @@ struct EncodedBody {
 struct CallOptions {
     retries: Option<RetryConfig>,
     timeout: Option<Duration>,
+    /// When the call must have its response by.
+    deadline: Option<tokio::time::Instant>,
     server_url: Option<String>,
     headers: HeaderMap,
     /// Cookie parameters, in the order they were given.
@@ -405,6 +407,7 @@ impl<A: Api, T: FromResponse, P> Call<A, T, P> {
         let attempt = Attempt {
             number: response.attempt,
             retry_delay: response.retry_delay,
+            rate_limit_wait: response.rate_limit_wait,
             status: response.status,
         };
         let answer = answer(operation, response, mode);

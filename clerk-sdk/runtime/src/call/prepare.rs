@@ -72,6 +72,8 @@ pub(super) struct Prepared<'a> {
     /// The schemes whose credentials this call sends.
     pub(super) schemes: &'static [usize],
     pub(super) timeout: Duration,
+    /// When the call must have its response by, if it has a deadline.
+    pub(super) deadline: Option<tokio::time::Instant>,
 }
 
 /// Checks a call and decides what its attempts send: the credentials, the URL (parsed, for
@@ -127,6 +129,7 @@ pub(super) fn prepare<'a>(
         cookie,
         schemes,
         timeout: options.timeout.unwrap_or(inner.timeout),
+        deadline: options.deadline,
     };
     Ok((prepared, parsed))
 }

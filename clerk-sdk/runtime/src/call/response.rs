@@ -29,6 +29,8 @@ pub struct RawResponse {
     pub(crate) attempt: u32,
     /// How long the SDK waited before that attempt.
     pub(crate) retry_delay: Option<Duration>,
+    /// How long that attempt waited for the rate limiter.
+    pub(crate) rate_limit_wait: Duration,
 }
 
 /// Maps a non-2xx response to [`SdkError::Api`] (listed status), [`SdkError::Decode`] (listed
@@ -127,6 +129,7 @@ pub(crate) fn decode_bytes<T: FromResponse, E: DeserializeOwned + Modeled>(
         body: Bytes::copy_from_slice(body),
         attempt: 1,
         retry_delay: None,
+        rate_limit_wait: Duration::ZERO,
     };
     answer(operation, response, Mode::strict(strict))
 }
@@ -214,6 +217,7 @@ const LOGGED_POINTERS: usize = 20;
 pub(super) struct Attempt {
     pub(super) number: u32,
     pub(super) retry_delay: Option<Duration>,
+    pub(super) rate_limit_wait: Duration,
     pub(super) status: StatusCode,
 }
 
@@ -246,6 +250,8 @@ pub(super) fn report_deviations(
         path_template: operation.path,
         attempt: attempt.number,
         retry_delay: attempt.retry_delay,
+        rate_limit_wait: attempt.rate_limit_wait,
+        retry_quota: inner.partition.quota.available(),
     };
     for hook in &inner.hooks {
         hook.on_deviations(&context, deviations);

@@ -38,6 +38,23 @@ macro_rules! __call_settings {
                 call.options.timeout = ::core::option::Option::Some(timeout);
             }
 
+            /// The time this call must have its response by, waits for the rate limiter and
+            /// retries included: an attempt that would start after it fails the call with
+            /// [`SdkError::DeadlineExceeded`](crate::SdkError::DeadlineExceeded), or with
+            /// [`SdkError::RateLimited`](crate::SdkError::RateLimited) when the limiter would
+            /// hold it past it; each attempt's timeout is cut to the time left; and no retry
+            /// is made whose wait would end after it. A list walk's
+            /// [budget](crate::pagination::Paginator::budget) sets it on each page.
+            fn deadline(call, deadline: $crate::limits::Instant) {
+                call.options.deadline = ::core::option::Option::Some(deadline);
+            }
+
+            /// The time this call may take in all, counted from now (when this is set): a
+            /// [`deadline`](Self::deadline) `budget` from now.
+            fn budget(call, budget: ::std::time::Duration) {
+                call.options.deadline = $crate::limits::Instant::now().checked_add(budget);
+            }
+
             /// The server URL for this call, such as `https://api.clerk.com/v1`, instead of the
             /// client's. An invalid URL fails the call with
             /// [`SdkError::InvalidRequest`](crate::SdkError::InvalidRequest).

@@ -12,6 +12,8 @@ use crate::api::{Api, ApiDescription};
 use crate::credentials::{Credential, Sendable, prepare};
 use crate::error::SdkError;
 use crate::hooks::Hooks;
+use crate::limits::partition::{Identity, Partition};
+use crate::limits::{RateLimiting, RetryQuota};
 use crate::retry::RetryConfig;
 use crate::tls::Certificate;
 
@@ -82,6 +84,8 @@ pub(crate) struct ClientInner {
     pub(crate) check_requests: bool,
     /// `<crate>/<version> clerk-sdk-runtime/<version>`.
     pub(crate) user_agent: reqwest::header::HeaderValue,
+    /// The instance's limiter and retry quota, shared with the other clients of the instance.
+    pub(crate) partition: Arc<Partition>,
 }
 
 impl ClientInner {
@@ -111,6 +115,8 @@ impl<A> fmt::Debug for Client<A> {
             .field("hooks", &self.inner.hooks.len())
             .field("strict_responses", &self.inner.strict_responses)
             .field("check_requests", &self.inner.check_requests)
+            .field("rate_limited", &self.inner.partition.is_limited())
+            .field("retry_quota", &self.inner.partition.quota.available())
             .finish_non_exhaustive()
     }
 }
@@ -141,6 +147,8 @@ impl<A: Api> Client<A> {
             strict_responses: false,
             unchecked_requests: false,
             hooks: Vec::new(),
+            rate_limiting: RateLimiting::default(),
+            retry_quota: RetryQuota::default(),
             api: PhantomData,
         }
     }
@@ -201,6 +209,8 @@ pub struct ClientBuilder<A> {
     strict_responses: bool,
     unchecked_requests: bool,
     hooks: Vec<Arc<dyn Hooks>>,
+    rate_limiting: RateLimiting,
+    retry_quota: RetryQuota,
     api: PhantomData<fn() -> A>,
 }
 
@@ -224,6 +234,8 @@ impl<A: Api> fmt::Debug for ClientBuilder<A> {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("strict_responses", &self.strict_responses)
             .field("check_requests", &!self.unchecked_requests)
+            .field("rate_limiting", &self.rate_limiting)
+            .field("retry_quota", &self.retry_quota)
             .finish()
     }
 }
@@ -243,6 +255,10 @@ impl<A: Api> ClientBuilder<A> {
     /// message never contains a credential.
     pub fn build(self) -> Result<Client<A>, SdkError<A::ErrorBody>> {
         let api = A::DESCRIPTION;
+        let limiter = self
+            .rate_limiting
+            .resolve(secret_key(&self.credentials))
+            .map_err(SdkError::Config)?;
         let credentials = prepare_credentials(api, self.credentials).map_err(SdkError::Config)?;
         let server_url = match (&self.server_url, api.default_server_url) {
             (Some(url), _) => url.as_str(),
@@ -270,11 +286,11 @@ impl<A: Api> ClientBuilder<A> {
             Some(client) => client,
             None => crate::tls::http_client(&self.root_certificates).map_err(SdkError::Config)?,
         };
+        let partition = partition(&server_url, &credentials, limiter, self.rate_limiting, self.retry_quota);
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
                 api,
-                server_url,
                 credentials,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retries: self.retries.unwrap_or_default(),
@@ -285,6 +301,8 @@ impl<A: Api> ClientBuilder<A> {
                 strict_responses: self.strict_responses,
                 check_requests: !self.unchecked_requests,
                 user_agent: user_agent(api),
+                partition,
+                server_url,
             }),
             api: PhantomData,
         })
@@ -311,6 +329,35 @@ fn user_agent(api: &ApiDescription) -> reqwest::header::HeaderValue {
     let runtime = crate::call::SDK_USER_AGENT;
     reqwest::header::HeaderValue::from_str(&format!("{} {runtime}", api.package))
         .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(runtime))
+}
+
+/// The first token credential that is a Clerk secret key (`sk_…`), which says which instance,
+/// and so which rate limit, the client is of.
+fn secret_key(credentials: &[(usize, Credential)]) -> Option<&str> {
+    use secrecy::ExposeSecret as _;
+    credentials.iter().find_map(|(_, credential)| match credential {
+        Credential::Token(token) if token.expose_secret().starts_with("sk_") => Some(token.expose_secret()),
+        _ => None,
+    })
+}
+
+/// The partition of the instance the client talks to: the one other clients of the same
+/// server, credentials and settings in the process share, or one of its own when isolated.
+fn partition(
+    server_url: &str,
+    credentials: &[Option<Sendable>],
+    limiter: Option<crate::limits::Gcra>,
+    limiting: RateLimiting,
+    quota: RetryQuota,
+) -> Arc<Partition> {
+    let make = || Partition::new(limiter, quota);
+    if limiting.is_isolated() {
+        return Arc::new(make());
+    }
+    let settings = format!("{limiter:?} {quota:?}");
+    let secrets = credentials.iter().flatten().map(Sendable::secret_bytes);
+    let parts = [server_url.as_bytes(), settings.as_bytes()].into_iter().chain(secrets);
+    Partition::shared(Identity::of(parts), make)
 }
 
 /// Checks every given credential against its scheme, and that those the API always needs are

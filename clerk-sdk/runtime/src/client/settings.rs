@@ -14,7 +14,7 @@
 //! So a new setting is one entry here, with its tests, and every generated crate has it with
 //! the same docs. The docs' links must resolve in this crate and in every generated crate,
 //! which re-exports `SdkError`, `RetryConfig`, `DEFAULT_TIMEOUT`, `DEFAULT_MAX_RESPONSE_BODY`,
-//! `tls`, `hooks` and `drift` at its root, and names its own call `Call`.
+//! `tls`, `hooks`, `drift` and `limits` at its root, and names its own call `Call`.
 
 /// Calls `$apply!` with `$context` (whatever the caller needs back), a `;`, and every setting
 /// as `/// docs fn name(builder, argument: Type, ...) { body }`, where `builder` names the
@@ -116,6 +116,20 @@ macro_rules! __builder_settings {
             /// limits change before its spec does.
             fn check_requests(builder, check: bool) {
                 builder.unchecked_requests = !check;
+            }
+
+            /// How the client keeps under its instance's rate limit: by default the limit of the
+            /// instance its secret key is of, shared with every client of that instance in the
+            /// process (see [`limits`](crate::limits)).
+            fn rate_limit(builder, limiting: $crate::limits::RateLimiting) {
+                builder.rate_limiting = limiting;
+            }
+
+            /// The retry quota of the client's instance: by default
+            /// [`RetryQuota::default`](crate::limits::RetryQuota::default), shared with every
+            /// client of that instance in the process (see [`limits`](crate::limits)).
+            fn retry_quota(builder, quota: $crate::limits::RetryQuota) {
+                builder.retry_quota = quota;
             }
 
             /// Registers hooks that run around every attempt (see [`hooks`](crate::hooks)).

@@ -71,6 +71,11 @@ impl<A, T, P> Paginator<A, T, P> {
         self.map(|inner| inner.max_items(max))
     }
 
+    /// As the async [`Paginator::budget`](super::Paginator::budget).
+    pub fn budget(self, budget: std::time::Duration) -> Self {
+        self.map(|inner| inner.budget(budget))
+    }
+
     /// As the async [`Paginator::resume`](super::Paginator::resume).
     pub fn resume(self, cursor: PageCursor) -> Self {
         self.map(|inner| inner.resume(cursor))

@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
+use std::time::Duration;
 
 use futures_core::Stream;
 use serde::Serialize;
@@ -13,6 +14,7 @@ use super::{CursorFrom, IntoPage, Page, PageBy, PageCursor, PageError, PageResul
 use crate::api::Api;
 use crate::call::{Call, FromResponse};
 use crate::error::SdkError;
+use crate::limits::Instant;
 
 /// The paging of an operation that returns its whole list at once: one page.
 static ONCE: Paging = Paging {
@@ -45,6 +47,10 @@ pub struct Paginator<A, T, P = ()> {
     /// An error to give before any further page: a setting or a call that cannot be used, or
     /// a repeated cursor found after the page that carried it was given.
     pending: Option<SdkError<std::convert::Infallible>>,
+    /// The time the whole walk may take, counted from its first page.
+    budget: Option<Duration>,
+    /// When the walk must end: set, or its first page's time plus the budget.
+    deadline: Option<Instant>,
 }
 
 impl<A, T, P> fmt::Debug for Paginator<A, T, P> {
@@ -67,6 +73,8 @@ impl<A, T: IntoPage, P> Call<A, T, P> {
             paging,
             walk,
             pending: None,
+            budget: None,
+            deadline: None,
         };
         if let Err(reason) = start {
             paginator.refuse(reason);
@@ -112,6 +120,24 @@ impl<A, T, P> Paginator<A, T, P> {
         self
     }
 
+    /// The time the whole walk may take, counted from when its first page is asked for: every
+    /// page, its waits for the rate limiter and its retries draw from what is left (each page
+    /// gets the walk's [deadline](crate::Call::deadline)). A page that cannot finish in time
+    /// ends the walk with a [`PageError`] holding
+    /// [`SdkError::DeadlineExceeded`] or [`SdkError::RateLimited`] (or the failure it could not
+    /// retry in time), and the cursor to [`resume`](Self::resume) from. Without it, each page
+    /// has only its own call's limits.
+    pub fn budget(mut self, budget: Duration) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// The time the walk must end by, as [`budget`](Self::budget) but fixed.
+    pub fn deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
     /// Where the walk stands: the cursor of the next page.
     pub fn cursor(&self) -> PageCursor {
         self.walk.cursor()
@@ -148,6 +174,12 @@ where
         }
         let request = self.walk.request()?;
         let mut call = self.call.fork();
+        if let Some(budget) = self.budget.take() {
+            self.deadline = self.deadline.or_else(|| Instant::now().checked_add(budget));
+        }
+        if let Some(deadline) = self.deadline {
+            call = call.deadline(deadline);
+        }
         for (name, value) in &request.params {
             call.replace_query_value(name, value);
         }
