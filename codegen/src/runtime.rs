@@ -222,6 +222,7 @@ runtime_paths! {
 /// runtime writes into every crate link to. The crate also re-exports the whole runtime as
 /// `runtime`, and `webhooks` and `auth` with their features.
 pub(crate) const REEXPORTS: &[&str] = &[
+    "bulk",
     "drift",
     "error",
     "hooks",

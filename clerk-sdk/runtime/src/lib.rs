@@ -57,6 +57,7 @@ mod api;
 pub mod auth;
 #[cfg(feature = "blocking")]
 mod blocking_client;
+pub mod bulk;
 mod call;
 mod client;
 mod credentials;

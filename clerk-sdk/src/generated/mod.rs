@@ -13,7 +13,7 @@ pub mod operations;
 pub mod testing;
 pub use operations::*;
 pub use ::clerk_sdk_runtime::{
-    drift, error, hooks, pagination, reqwest, tls, BackoffStrategy,
+    bulk, drift, error, hooks, limits, pagination, reqwest, tls, BackoffStrategy,
     DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT, Deviation, FilePart, Nullable, Outcome,
     Redirect, Response, RetryConfig, SECRET_KEY_ENV, SdkError, UnknownFields,
 };

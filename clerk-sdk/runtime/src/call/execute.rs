@@ -119,16 +119,25 @@ fn retry_delay(
 ) -> Option<Duration> {
     let operation = prepared.operation;
     let (retryable, headers) = match failure {
-        Failure::Status(response) => (retries.retries_status(operation.retry, response.status), Some(&response.headers)),
+        Failure::Status(response) => (
+            retries.retries_status(operation.retry, response.status),
+            Some(&response.headers),
+        ),
         Failure::Transport(error) => (retries.retries_transport(operation.retry, error), None),
     };
-    let delay = retryable.then(|| retries.delay(attempt, headers, started.elapsed())).flatten();
+    let delay = retryable
+        .then(|| retries.delay(attempt, headers, started.elapsed()))
+        .flatten();
     if let (Failure::Status(response), Some(delay)) = (failure, delay)
         && response.status == StatusCode::TOO_MANY_REQUESTS
     {
         prepared.inner.partition.pause(Instant::now() + delay);
     }
-    let within_deadline = |delay: &Duration| prepared.deadline.is_none_or(|deadline| Instant::now() + *delay < deadline);
+    let within_deadline = |delay: &Duration| {
+        prepared
+            .deadline
+            .is_none_or(|deadline| Instant::now() + *delay < deadline)
+    };
     delay.filter(within_deadline)
 }
 

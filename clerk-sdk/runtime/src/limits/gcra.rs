@@ -92,7 +92,12 @@ mod tests {
     /// The most requests that went in any closed window of `window`.
     fn busiest_window(times: &[Duration], window: Duration) -> usize {
         (0..times.len())
-            .map(|first| times[first..].iter().take_while(|&&t| t <= times[first] + window).count())
+            .map(|first| {
+                times[first..]
+                    .iter()
+                    .take_while(|&&t| t <= times[first] + window)
+                    .count()
+            })
             .max()
             .unwrap_or(0)
     }
@@ -102,12 +107,14 @@ mod tests {
         for (allowed, burst) in [(90, 9), (900, 90), (1, 1), (2, 1), (2, 2), (10, 10), (7, 3)] {
             let gcra = Gcra::new(allowed, burst, WINDOW);
             // Everyone at once, then stragglers spread over a minute.
-            let asks = std::iter::repeat_n(Duration::ZERO, 500)
-                .chain((0..500).map(|n| Duration::from_millis(n * 120)));
+            let asks = std::iter::repeat_n(Duration::ZERO, 500).chain((0..500).map(|n| Duration::from_millis(n * 120)));
             let mut times = schedule(&gcra, asks);
             times.sort();
             let busiest = busiest_window(&times, WINDOW);
-            assert!(busiest <= allowed as usize, "{allowed}/{burst}: {busiest} in one window");
+            assert!(
+                busiest <= allowed as usize,
+                "{allowed}/{burst}: {busiest} in one window"
+            );
         }
     }
 

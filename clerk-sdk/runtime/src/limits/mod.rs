@@ -212,7 +212,12 @@ mod tests {
         assert!(empty_window.resolve(None).is_err());
         for percent in [0, 101, 255] {
             let settings = RateLimiting::for_key().percent_of_limit(percent);
-            assert!(settings.resolve(Some("sk_test_x")).expect_err("refused").contains("1 to 100"));
+            assert!(
+                settings
+                    .resolve(Some("sk_test_x"))
+                    .expect_err("refused")
+                    .contains("1 to 100")
+            );
         }
     }
 

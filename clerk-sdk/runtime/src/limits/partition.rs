@@ -167,7 +167,10 @@ mod tests {
     use super::*;
 
     fn limited(allowed: u32, burst: u32) -> Partition {
-        Partition::new(Some(Gcra::new(allowed, burst, Duration::from_secs(10))), RetryQuota::default())
+        Partition::new(
+            Some(Gcra::new(allowed, burst, Duration::from_secs(10))),
+            RetryQuota::default(),
+        )
     }
 
     #[tokio::test(start_paused = true)]
@@ -195,7 +198,10 @@ mod tests {
         // The refused request took no place: the next one waits as long as it would have.
         let next = partition.admit(None).await.expect("admitted");
         // tokio's timers have millisecond resolution.
-        assert!(next >= interval && next < interval + Duration::from_millis(1), "{next:?}");
+        assert!(
+            next >= interval && next < interval + Duration::from_millis(1),
+            "{next:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -138,11 +138,9 @@ impl Bucket {
         let back = last_retry_cost.unwrap_or(self.quota.success_refill);
         let capacity = self.quota.capacity;
         // Never fails: the closure always returns `Some`.
-        let _ = self
-            .tokens
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| {
-                Some(tokens.saturating_add(back).min(capacity))
-            });
+        let _ = self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| {
+            Some(tokens.saturating_add(back).min(capacity))
+        });
     }
 
     /// The tokens left, or `None` with the quota off.
@@ -158,7 +156,9 @@ mod tests {
     #[test]
     fn a_full_bucket_allows_a_hundred_retries_after_responses_then_none() {
         let bucket = Bucket::new(RetryQuota::default());
-        let granted = std::iter::from_fn(|| bucket.take(RetryCause::Status)).take(1_000).count();
+        let granted = std::iter::from_fn(|| bucket.take(RetryCause::Status))
+            .take(1_000)
+            .count();
         assert_eq!(granted, 100);
         assert_eq!(bucket.available(), Some(0));
         assert_eq!(bucket.take(RetryCause::Transport), None);
@@ -167,7 +167,9 @@ mod tests {
     #[test]
     fn timeouts_cost_twice_as_much() {
         let bucket = Bucket::new(RetryQuota::default());
-        let granted = std::iter::from_fn(|| bucket.take(RetryCause::Transport)).take(1_000).count();
+        let granted = std::iter::from_fn(|| bucket.take(RetryCause::Transport))
+            .take(1_000)
+            .count();
         assert_eq!(granted, 50);
     }
 
