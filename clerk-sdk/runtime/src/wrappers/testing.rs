@@ -86,6 +86,19 @@ macro_rules! __testing_types {
                 crate::blocking::Clerk::from(self.inner.blocking_clerk())
             }
 
+            /// Limits the mock as Clerk limits an instance: past `limit.requests()` in any
+            /// sliding `limit.window()`, a 429 with `Retry-After`, and clients the mock builds
+            /// from then on keep under it. See
+            /// [`Mock::rate_limit`](crate::runtime::testing::Mock::rate_limit).
+            pub async fn rate_limit(&self, limit: $crate::limits::RateLimit) {
+                self.inner.rate_limit(limit).await
+            }
+
+            /// How many requests the mock's [rate limit](Self::rate_limit) answered with 429.
+            pub fn throttled(&self) -> u64 {
+                self.inner.throttled()
+            }
+
             /// A new expectation of the operation `O`. The resource methods (such as
             /// `mock.users().get()`) give the same, typed.
             pub fn expect<O: $crate::testing::MockOperation<Api = $api>>(&self) -> MockExpectation<'_, O> {

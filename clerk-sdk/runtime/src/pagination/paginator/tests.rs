@@ -124,3 +124,51 @@ async fn a_repeated_page_ends_the_walk_before_any_of_it_is_given() {
     assert!(paginator.next_page().await.is_none(), "the walk has ended");
     assert_eq!(mock.received_requests().await.map(|requests| requests.len()), Some(2));
 }
+
+/// Twelve things, five a page, each page taking `delay` to answer: served on the test's own
+/// runtime, so it keeps time on tokio's paused clock with the client.
+async fn slow_server(delay: std::time::Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let page = move |uri: axum::http::Uri| async move {
+        tokio::time::sleep(delay).await;
+        let offset = (uri.query().unwrap_or_default().split('&'))
+            .find_map(|pair| pair.strip_prefix("offset=")?.parse::<usize>().ok())
+            .unwrap_or(0);
+        let data: Vec<Value> = (offset..12).take(5).map(|i| json!({"id": format!("t{i}")})).collect();
+        axum::Json(json!({"data": data, "total_count": 12}))
+    };
+    let router = axum::Router::new().route("/things", axum::routing::get(page));
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serves") });
+    url
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_walk_with_a_budget_ends_by_it_with_the_cursor_to_resume_from() {
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    let url = slow_server(Duration::from_secs(12)).await;
+    let client = crate::Client::<TestApi>::builder().server_url(&url).build().expect("builds");
+    let started = Instant::now();
+    let mut paginator = call(&client).paginate().budget(Duration::from_secs(30));
+    let mut items = Vec::new();
+    let error = loop {
+        match paginator.next_page().await.expect("ends with an error") {
+            Ok(page) => items.extend(page.into_items()),
+            Err(error) => break error,
+        }
+    };
+    // Pages at 12 s and 24 s; the third has 6 s left, and is cut off when the budget is spent.
+    assert_eq!(started.elapsed(), Duration::from_secs(30));
+    assert!(matches!(error.error(), crate::SdkError::DeadlineExceeded { .. }), "{error}");
+    assert_eq!(items.len(), 10);
+    assert_eq!(error.resume_cursor().position(), &crate::pagination::Position::Offset(10));
+    // Resumed without a budget, the walk gives the rest, and nothing twice.
+    let mut rest = call(&client).paginate().resume(error.resume_cursor().clone());
+    while let Some(page) = rest.next_page().await {
+        items.extend(page.expect("a page").into_items());
+    }
+    let ids: Vec<&str> = items.iter().filter_map(|item| item["id"].as_str()).collect();
+    assert_eq!(ids, (0..12).map(|i| format!("t{i}")).collect::<Vec<_>>());
+}
