@@ -14,7 +14,7 @@ use clerk_sdk::limits::{RateLimiting, RetryQuota};
 use clerk_sdk::models::CreatePhoneNumberRequest;
 use clerk_sdk::pagination::StreamExt;
 use clerk_sdk::{Clerk, Error};
-use instance::{Health, Instance};
+use instance::{Health, Instance, lock};
 use tokio::time::Instant;
 
 const WINDOW: Duration = Duration::from_secs(10);
@@ -67,7 +67,7 @@ async fn two_thousand_requests_from_64_tasks_on_one_development_key_never_see_a_
     let started = Instant::now();
     let results = get_many(&[clerk], 64, 2_000).await;
     let elapsed = started.elapsed();
-    let seen = instance.seen.lock().unwrap();
+    let seen = lock(&instance.seen);
     let busiest = seen.busiest_window("sk_test_one", WINDOW);
     println!(
         "limiter on: 2,000 requests, {} attempts, {} 429s, at most {busiest} in a 10 s window, {elapsed:?} on the paused clock",
@@ -93,7 +93,7 @@ async fn without_the_limiter_the_same_requests_meet_429s() {
     let (instance, url) = development_instance().await;
     let clerk = client(&url, "sk_test_one", RateLimiting::off());
     let results = get_many(&[clerk], 64, 2_000).await;
-    let seen = instance.seen.lock().unwrap();
+    let seen = lock(&instance.seen);
     let failed = results.iter().filter(|result| result.is_err()).count();
     println!(
         "limiter off: 2,000 requests, {} attempts, {} 429s, {failed} calls failed",
@@ -116,7 +116,7 @@ async fn clients_built_separately_with_one_key_share_its_limit_and_two_keys_get_
     let started = Instant::now();
     let (first, second) = tokio::join!(get_many(&one, 32, 300), get_many(&two, 32, 300));
     let elapsed = started.elapsed();
-    let seen = instance.seen.lock().unwrap();
+    let seen = lock(&instance.seen);
     let (busiest_one, busiest_two) = (
         seen.busiest_window("sk_test_one", WINDOW),
         seen.busiest_window("sk_test_two", WINDOW),
@@ -148,7 +148,7 @@ async fn attempts_against_an_outage(limiting: RateLimiting, quota: RetryQuota) -
         .build()
         .expect("builds");
     let results = get_many(&[clerk], 64, 64).await;
-    let attempts = instance.seen.lock().unwrap().attempts();
+    let attempts = lock(&instance.seen).attempts();
     (attempts, results)
 }
 
@@ -195,7 +195,7 @@ async fn a_bulk_create_of_5000_creates_each_valid_input_once_and_reports_each_in
             Err(error) => refused.push((done.index, done.input.phone_number, error)),
         }
     }
-    let seen = instance.seen.lock().unwrap();
+    let seen = lock(&instance.seen);
     let busiest = seen.busiest_window("sk_test_bulk", WINDOW);
     println!(
         "bulk create: {} created, {} refused, {} attempts, {} 429s, at most {busiest} in a window",

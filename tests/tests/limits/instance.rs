@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -92,7 +92,7 @@ impl Instance {
     }
 
     pub fn set_health(&self, health: Health) {
-        *self.health.lock().unwrap() = health;
+        *lock(&self.health) = health;
     }
 
     /// Serves the instance on loopback, on the current runtime; its URL.
@@ -108,7 +108,7 @@ impl Instance {
 
     /// Whether the limit admits a request of `key` at `now`, or the `Retry-After` seconds.
     fn admit(&self, key: &str, now: Instant) -> Result<(), u64> {
-        let mut admitted = self.admitted.lock().unwrap();
+        let mut admitted = lock(&self.admitted);
         let times = admitted.entry(key.to_owned()).or_default();
         while times.front().is_some_and(|&first| first + self.window <= now) {
             times.pop_front();
@@ -140,16 +140,9 @@ async fn answer(
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    instance
-        .seen
-        .lock()
-        .unwrap()
-        .arrivals
-        .entry(key.clone())
-        .or_default()
-        .push(now);
-    if *instance.health.lock().unwrap() == Health::Unavailable {
-        instance.seen.lock().unwrap().unavailable += 1;
+    lock(&instance.seen).arrivals.entry(key.clone()).or_default().push(now);
+    if *lock(&instance.health) == Health::Unavailable {
+        lock(&instance.seen).unavailable += 1;
         return clerk_error(
             StatusCode::SERVICE_UNAVAILABLE,
             "service_unavailable",
@@ -157,7 +150,7 @@ async fn answer(
         );
     }
     if let Err(retry_after) = instance.admit(&key, now) {
-        instance.seen.lock().unwrap().throttled += 1;
+        lock(&instance.seen).throttled += 1;
         let mut response = clerk_error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "Too many requests");
         response.headers_mut().insert("retry-after", retry_after.into());
         return response;
@@ -188,7 +181,7 @@ fn create(instance: &Instance, body: &[u8]) -> Response {
             "phone_number is invalid",
         );
     }
-    let mut seen = instance.seen.lock().unwrap();
+    let mut seen = lock(&instance.seen);
     let count = seen.created.entry(number.clone()).or_default();
     if *count > 0 {
         return clerk_error(
@@ -211,4 +204,9 @@ fn create(instance: &Instance, body: &[u8]) -> Response {
 fn json_response(value: &impl serde::Serialize) -> Response {
     let body = serde_json::to_string(value).expect("serializes");
     (StatusCode::OK, [("content-type", "application/json")], body).into_response()
+}
+
+/// The guard of `mutex`, poisoned or not: a panicking test has failed already.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -143,7 +143,7 @@ fn retry_delay(
 
 /// Takes a retry's cost from the instance's retry quota, or fails the call at once when the
 /// quota is spent.
-fn take_quota(prepared: &Prepared<'_>, failure: &Failure) -> Result<u32, Stop> {
+fn take_quota(prepared: &Prepared<'_>, failure: &Failure) -> Result<u32, Error> {
     let (cause, status) = match failure {
         Failure::Status(response) => (RetryCause::Status, Some(response.status)),
         Failure::Transport(_) => (RetryCause::Transport, None),
@@ -154,10 +154,10 @@ fn take_quota(prepared: &Prepared<'_>, failure: &Failure) -> Result<u32, Stop> {
             reason = %failure.summary(),
             "the retry quota is exhausted: the failure is not retried"
         );
-        Stop::Error(Error::RetryQuotaExhausted {
+        Error::RetryQuotaExhausted {
             operation: prepared.operation.id,
             status,
-        })
+        }
     })
 }
 

@@ -85,7 +85,10 @@ impl Gate {
     /// The whole seconds until the oldest admitted request leaves the window, at least 1.
     fn retry_after(&self, now: Instant) -> u64 {
         let window = self.lock();
-        let free_at = window.admitted.front().map_or(now, |&first| first + window.limit.window());
+        let free_at = window
+            .admitted
+            .front()
+            .map_or(now, |&first| first + window.limit.window());
         let wait = free_at.saturating_duration_since(now);
         wait.as_secs() + u64::from(wait.subsec_nanos() > 0 || wait.is_zero())
     }

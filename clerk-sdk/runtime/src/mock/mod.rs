@@ -274,7 +274,10 @@ impl<A: Api> Mock<A> {
     }
 
     fn gate(&self) -> Option<limit::Gate> {
-        self.gate.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.gate
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// A client of this mock, as [`builder`](Self::builder) makes it: strict responses on.

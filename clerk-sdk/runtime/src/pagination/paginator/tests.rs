@@ -149,7 +149,10 @@ async fn a_walk_with_a_budget_ends_by_it_with_the_cursor_to_resume_from() {
     use tokio::time::Instant;
 
     let url = slow_server(Duration::from_secs(12)).await;
-    let client = crate::Client::<TestApi>::builder().server_url(&url).build().expect("builds");
+    let client = crate::Client::<TestApi>::builder()
+        .server_url(&url)
+        .build()
+        .expect("builds");
     let started = Instant::now();
     let mut paginator = call(&client).paginate().budget(Duration::from_secs(30));
     let mut items = Vec::new();
@@ -161,9 +164,15 @@ async fn a_walk_with_a_budget_ends_by_it_with_the_cursor_to_resume_from() {
     };
     // Pages at 12 s and 24 s; the third has 6 s left, and is cut off when the budget is spent.
     assert_eq!(started.elapsed(), Duration::from_secs(30));
-    assert!(matches!(error.error(), crate::SdkError::DeadlineExceeded { .. }), "{error}");
+    assert!(
+        matches!(error.error(), crate::SdkError::DeadlineExceeded { .. }),
+        "{error}"
+    );
     assert_eq!(items.len(), 10);
-    assert_eq!(error.resume_cursor().position(), &crate::pagination::Position::Offset(10));
+    assert_eq!(
+        error.resume_cursor().position(),
+        &crate::pagination::Position::Offset(10)
+    );
     // Resumed without a budget, the walk gives the rest, and nothing twice.
     let mut rest = call(&client).paginate().resume(error.resume_cursor().clone());
     while let Some(page) = rest.next_page().await {
