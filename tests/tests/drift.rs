@@ -42,8 +42,8 @@ fn every_mutation_of_every_phone_number_response_schema_reports_exactly_its_devi
     let (samples, skipped) = drift_corpus::corpus(&spec);
     assert_eq!(
         (samples.len(), skipped),
-        (4, 0),
-        "PhoneNumber, DeletedObject, VerificationResponse, Jwks"
+        (7, 0),
+        "PhoneNumber, DeletedObject, VerificationResponse, Jwks, and the three machine-token verify responses"
     );
     // Through JSON, as the crates generated from Clerk's whole specs read their corpus.
     let samples: Vec<runner::Sample> =
