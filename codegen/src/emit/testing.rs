@@ -37,9 +37,12 @@ const EXPECTATION_METHODS: [&str; 15] = [
 ];
 
 /// The methods of the runtime's mock, which a resource accessor must not hide.
-const MOCK_METHODS: [&str; 13] = [
+const MOCK_METHODS: [&str; 16] = [
     "start",
     "serves_session_keys",
+    "serves_machine_tokens",
+    "rate_limit",
+    "throttled",
     "requests",
     "start_blocking",
     "uri",
@@ -440,7 +443,7 @@ mod tests {
         mock.extend(
             runtime_methods("wrappers/auth.rs", "pub fn ")
                 .into_iter()
-                .filter(|m| m == "serves_session_keys"),
+                .filter(|m| m == "serves_session_keys" || m == "serves_machine_tokens"),
         );
         mock.retain(|method| method != "received");
         let mut expected: Vec<&str> = MOCK_METHODS.to_vec();
