@@ -58,6 +58,8 @@ fn prism() -> Option<(Clerk, Violations)> {
         .bearer_auth(CONTRACT_KEY)
         .server_url(url)
         .retries(RetryConfig::none())
+        // Prism has no rate limit; a development key's limiter would only slow the run.
+        .rate_limit(clerk_sdk::limits::RateLimiting::off())
         .hook(violations.clone())
         .build()
         .expect("builds");

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // Each test file uses a different part of this module.
 
+use clerk_sdk::limits::RateLimiting;
 use clerk_sdk::{Clerk, ClerkBuilder, RetryConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
@@ -23,11 +24,14 @@ pub async fn setup() -> (MockServer, Clerk) {
     (server, clerk)
 }
 
-/// A builder with the test key and the mock server's `/v1` URL, everything else default.
+/// A builder with the test key and the mock server's `/v1` URL, everything else default but
+/// the rate limiter, which is off: these servers have no limit, and a development key's limiter
+/// would pace a test's bursts at 9 per second (`limits.rs` tests the limiter).
 pub fn builder(server: &MockServer) -> ClerkBuilder {
     Clerk::builder()
         .bearer_auth(SECRET_KEY)
         .server_url(format!("{}/v1/", server.uri()))
+        .rate_limit(RateLimiting::off())
 }
 
 /// A builder with the test key and `http://{address}/v1` as its server, for the raw loopback
@@ -36,6 +40,7 @@ pub fn builder_at(address: std::net::SocketAddr) -> ClerkBuilder {
     Clerk::builder()
         .bearer_auth(SECRET_KEY)
         .server_url(format!("http://{address}/v1"))
+        .rate_limit(RateLimiting::off())
 }
 
 /// A server whose every response takes 10 s, for timeout tests.
@@ -194,6 +199,7 @@ pub fn plain_client_of(mock: &clerk_sdk::testing::MockClerk) -> Clerk {
     clerk_sdk::ClerkBuilder::from(builder)
         .server_url(mock.uri())
         .retries(RetryConfig::none())
+        .rate_limit(RateLimiting::off())
         .build()
         .expect("a client of the mock")
 }
