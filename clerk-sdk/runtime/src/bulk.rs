@@ -20,7 +20,7 @@
 //! let mut results = bulk::run(requests, 8, |request| clerk.phone_numbers().create(request.clone()));
 //! while let Some(done) = results.next().await {
 //!     match done.result {
-//!         Ok(phone) => println!("#{}: created {}", done.index, phone.id),
+//!         Ok(phone) => println!("#{}: created {}", done.index, phone.phone_number),
 //!         Err(error) => failed.push((done.input, error)),
 //!     }
 //! }

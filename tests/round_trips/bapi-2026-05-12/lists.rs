@@ -115,12 +115,14 @@ impl Respond for ClerkUsers {
     }
 }
 
-/// A client of `server`, lenient as an application's is.
+/// A client of `server`, lenient as an application's is, with its own limiter (this crate has
+/// the runtime's `limits`, as every generated crate does).
 fn client(server: &MockServer) -> Clerk {
     Clerk::builder()
         .bearer_auth("sk_test_lists")
         .server_url(server.uri())
         .strict_responses(false)
+        .rate_limit(bapi_2026_05_12::limits::RateLimiting::for_key().isolated())
         .build()
         .expect("builds")
 }
