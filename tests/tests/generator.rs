@@ -103,7 +103,10 @@ fn the_model_has_every_operation_with_its_error_statuses() {
         .api;
     assert_eq!(api.version, "2026-05-12");
     let accessors: Vec<&str> = api.resources.iter().map(|r| r.accessor.as_str()).collect();
-    assert_eq!(accessors, ["jwks", "phone_numbers", "api_keys", "m2m", "oauth_access_tokens"]);
+    assert_eq!(
+        accessors,
+        ["jwks", "phone_numbers", "api_keys", "m2m", "oauth_access_tokens"]
+    );
     let jwks = &api.resources[0].operations[0];
     assert_eq!((jwks.method_name.as_str(), jwks.id.as_str()), ("get_jwks", "GetJWKS"));
     let resource = &api.resources[1];
