@@ -33,6 +33,8 @@ webhooks = ["clerk-sdk-runtime/webhooks"]
 auth = ["clerk-sdk-runtime/auth"]
 ## `auth` and its tower layer (`auth::AuthLayer`).
 tower = ["auth", "clerk-sdk-runtime/tower"]
+## The rate limiter's state in Redis, shared by the application's processes (`limits::RedisStore`).
+redis = ["clerk-sdk-runtime/redis"]
 "#;
 
 /// What generated code uses besides the runtime, as every generated crate's `[dependencies]`

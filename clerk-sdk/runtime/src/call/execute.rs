@@ -75,7 +75,12 @@ pub(super) async fn execute(
             }
             Err(failure) => failure,
         };
-        let Some(delay) = retry_delay(prepared, retries, &failure, context.attempt, started) else {
+        let wait = retry_wait(retries, prepared, &failure, context.attempt, started);
+        // A 429 holds every request of the instance for the wait, even if this call stops.
+        if let Some(wait) = wait.filter(|_| failure.is_throttled()) {
+            partition.pause(Instant::now() + wait).await;
+        }
+        let Some(delay) = wait.filter(|&wait| ends_in_time(prepared, wait)) else {
             return Err(failure.into_stop(prepared));
         };
         last_retry_cost = Some(take_quota(prepared, &failure)?);
@@ -108,37 +113,29 @@ async fn admit(prepared: &Prepared<'_>) -> Result<Duration, Error> {
     Ok(waited)
 }
 
-/// The wait before retrying `failure`, if it is retried: the retry policy's, cut off by the
-/// call's deadline. A 429 also pauses every request of the instance for that long.
-fn retry_delay(
-    prepared: &Prepared<'_>,
+/// The wait before retrying `failure`, if the retry policy retries it.
+fn retry_wait(
     retries: &RetryConfig,
+    prepared: &Prepared<'_>,
     failure: &Failure,
     attempt: u32,
     started: Instant,
 ) -> Option<Duration> {
-    let operation = prepared.operation;
+    let class = prepared.operation.retry;
     let (retryable, headers) = match failure {
-        Failure::Status(response) => (
-            retries.retries_status(operation.retry, response.status),
-            Some(&response.headers),
-        ),
-        Failure::Transport(error) => (retries.retries_transport(operation.retry, error), None),
+        Failure::Status(response) => (retries.retries_status(class, response.status), Some(&response.headers)),
+        Failure::Transport(error) => (retries.retries_transport(class, error), None),
     };
-    let delay = retryable
+    retryable
         .then(|| retries.delay(attempt, headers, started.elapsed()))
-        .flatten();
-    if let (Failure::Status(response), Some(delay)) = (failure, delay)
-        && response.status == StatusCode::TOO_MANY_REQUESTS
-    {
-        prepared.inner.partition.pause(Instant::now() + delay);
-    }
-    let within_deadline = |delay: &Duration| {
-        prepared
-            .deadline
-            .is_none_or(|deadline| Instant::now() + *delay < deadline)
-    };
-    delay.filter(within_deadline)
+        .flatten()
+}
+
+/// Whether a wait of `delay` ends before the call's deadline, if it has one.
+fn ends_in_time(prepared: &Prepared<'_>, delay: Duration) -> bool {
+    prepared
+        .deadline
+        .is_none_or(|deadline| Instant::now() + delay < deadline)
 }
 
 /// Takes a retry's cost from the instance's retry quota, or fails the call at once when the
@@ -169,6 +166,12 @@ enum Failure {
 }
 
 impl Failure {
+    /// Whether the instance said the client is over its rate limit (429), which pauses every
+    /// request of the instance for the retry's wait.
+    fn is_throttled(&self) -> bool {
+        matches!(self, Failure::Status(response) if response.status == StatusCode::TOO_MANY_REQUESTS)
+    }
+
     /// A short description for logs: the status, or the kind of transport failure.
     fn summary(&self) -> String {
         match self {

@@ -12,7 +12,7 @@ use crate::api::{Api, ApiDescription};
 use crate::credentials::{Credential, Sendable, prepare};
 use crate::error::SdkError;
 use crate::hooks::Hooks;
-use crate::limits::partition::{Identity, Partition};
+use crate::limits::partition::{Partition, Plan};
 use crate::limits::{RateLimiting, RetryQuota};
 use crate::retry::RetryConfig;
 use crate::tls::Certificate;
@@ -255,9 +255,7 @@ impl<A: Api> ClientBuilder<A> {
     /// message never contains a credential.
     pub fn build(self) -> Result<Client<A>, SdkError<A::ErrorBody>> {
         let api = A::DESCRIPTION;
-        let limiter = self
-            .rate_limiting
-            .resolve(secret_key(&self.credentials))
+        let plan = Plan::new(&self.rate_limiting, secret_key(&self.credentials), self.retry_quota)
             .map_err(SdkError::Config)?;
         let credentials = prepare_credentials(api, self.credentials).map_err(SdkError::Config)?;
         let server_url = match (&self.server_url, api.default_server_url) {
@@ -286,7 +284,8 @@ impl<A: Api> ClientBuilder<A> {
             Some(client) => client,
             None => crate::tls::http_client(&self.root_certificates).map_err(SdkError::Config)?,
         };
-        let partition = partition(&server_url, &credentials, limiter, self.rate_limiting, self.retry_quota);
+        let secrets = credentials.iter().flatten().map(Sendable::secret_bytes);
+        let partition = plan.partition(&server_url, secrets);
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
@@ -339,25 +338,6 @@ fn secret_key(credentials: &[(usize, Credential)]) -> Option<&str> {
         Credential::Token(token) if token.expose_secret().starts_with("sk_") => Some(token.expose_secret()),
         _ => None,
     })
-}
-
-/// The partition of the instance the client talks to: the one other clients of the same
-/// server, credentials and settings in the process share, or one of its own when isolated.
-fn partition(
-    server_url: &str,
-    credentials: &[Option<Sendable>],
-    limiter: Option<crate::limits::Gcra>,
-    limiting: RateLimiting,
-    quota: RetryQuota,
-) -> Arc<Partition> {
-    let make = || Partition::new(limiter, quota);
-    if limiting.is_isolated() {
-        return Arc::new(make());
-    }
-    let settings = format!("{limiter:?} {quota:?}");
-    let secrets = credentials.iter().flatten().map(Sendable::secret_bytes);
-    let parts = [server_url.as_bytes(), settings.as_bytes()].into_iter().chain(secrets);
-    Partition::shared(Identity::of(parts), make)
 }
 
 /// Checks every given credential against its scheme, and that those the API always needs are

@@ -38,12 +38,20 @@
 mod gcra;
 pub(crate) mod partition;
 mod quota;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+mod redis;
 
 use std::time::Duration;
 
 pub(crate) use gcra::Gcra;
 pub(crate) use quota::RetryCause;
 pub use quota::RetryQuota;
+#[cfg(feature = "redis")]
+pub(crate) use redis::RedisLimiter;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis::RedisStore;
 
 /// The instant a call's [deadline](crate::Call::deadline) is given in: tokio's, which follows
 /// tokio's paused clock in tests (`#[tokio::test(start_paused = true)]`), as the limiter and
@@ -82,12 +90,14 @@ impl RateLimit {
 /// Which limit a client keeps under, set with
 /// [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit) (a generated crate's
 /// `ClerkBuilder::rate_limit`). See the [module docs](self).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 #[must_use]
 pub struct RateLimiting {
     limit: Limit,
     percent: u8,
     isolated: bool,
+    #[cfg(feature = "redis")]
+    store: Option<RedisStore>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,6 +124,8 @@ impl RateLimiting {
             limit: Limit::ForKey,
             percent: 90,
             isolated: false,
+            #[cfg(feature = "redis")]
+            store: None,
         }
     }
 
@@ -150,9 +162,19 @@ impl RateLimiting {
         self
     }
 
-    /// The limiter for a client whose secret key is `secret_key` (if it has one): `None` when
-    /// off, or an error that says why the settings are wrong.
-    pub(crate) fn resolve(&self, secret_key: Option<&str>) -> Result<Option<Gcra>, String> {
+    /// Keeps the limiter's state in `store`, a Redis server every process of the application
+    /// shares, so that together they keep under the instance's one limit (the `redis`
+    /// feature). See [`RedisStore`] for what happens when it cannot be reached.
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub fn redis(mut self, store: RedisStore) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The limit a client whose secret key is `secret_key` (if it has one) keeps under: `None`
+    /// when off, or an error that says why the settings are wrong.
+    fn limit_for(&self, secret_key: Option<&str>) -> Result<Option<RateLimit>, String> {
         let limit = match self.limit {
             Limit::Off => return Ok(None),
             Limit::Fixed(limit) => limit,
@@ -168,18 +190,43 @@ impl RateLimiting {
                 limit.requests, limit.window
             ));
         }
-        if !(1..=100).contains(&self.percent) {
-            return Err(format!("percent_of_limit must be 1 to 100 (got {})", self.percent));
-        }
-        let allowed = (u64::from(limit.requests) * u64::from(self.percent) / 100).max(1);
-        let allowed = u32::try_from(allowed).unwrap_or(u32::MAX);
-        Ok(Some(Gcra::new(allowed, (allowed / 10).max(1), limit.window)))
+        Ok(Some(limit))
+    }
+
+    /// The limiter for a client whose secret key is `secret_key` (if it has one): `None` when
+    /// off, or an error that says why the settings are wrong.
+    pub(crate) fn resolve(&self, secret_key: Option<&str>) -> Result<Option<Gcra>, String> {
+        let Some(limit) = self.limit_for(secret_key)? else {
+            return Ok(None);
+        };
+        share(limit, self.percent, "percent_of_limit").map(Some)
+    }
+
+    /// With a Redis store: the store, and the limiter each process falls back to while Redis
+    /// cannot be reached.
+    #[cfg(feature = "redis")]
+    pub(crate) fn fallback(&self, secret_key: Option<&str>) -> Result<Option<(RedisStore, Gcra)>, String> {
+        let (Some(store), Some(limit)) = (&self.store, self.limit_for(secret_key)?) else {
+            return Ok(None);
+        };
+        let gcra = share(limit, store.fallback(), "fallback_percent")?;
+        Ok(Some((store.clone(), gcra)))
     }
 
     /// Whether the client keeps a limiter of its own.
     pub(crate) fn is_isolated(&self) -> bool {
         self.isolated
     }
+}
+
+/// The GCRA that admits `percent` of `limit` in any window, a tenth of that at once.
+fn share(limit: RateLimit, percent: u8, setting: &str) -> Result<Gcra, String> {
+    if !(1..=100).contains(&percent) {
+        return Err(format!("{setting} must be 1 to 100 (got {percent})"));
+    }
+    let allowed = (u64::from(limit.requests) * u64::from(percent) / 100).max(1);
+    let allowed = u32::try_from(allowed).unwrap_or(u32::MAX);
+    Ok(Gcra::new(allowed, (allowed / 10).max(1), limit.window))
 }
 
 #[cfg(test)]

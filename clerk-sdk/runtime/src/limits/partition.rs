@@ -9,13 +9,18 @@ use std::time::Duration;
 use tokio::time::Instant;
 use zeroize::Zeroize;
 
+use super::RateLimiting;
 use super::gcra::Gcra;
 use super::quota::{Bucket, RetryQuota};
 
 /// What the clients of one instance share.
 #[derive(Debug)]
 pub(crate) struct Partition {
+    /// The in-process limiter; with Redis, the one this process falls back to.
     limiter: Option<Limiter>,
+    /// The limiter's state in Redis, shared by every process.
+    #[cfg(feature = "redis")]
+    redis: Option<super::RedisLimiter>,
     pub(crate) quota: Bucket,
 }
 
@@ -44,18 +49,27 @@ impl Partition {
     /// `quota`.
     pub(crate) fn new(gcra: Option<Gcra>, quota: RetryQuota) -> Partition {
         Partition {
-            limiter: gcra.map(|gcra| Limiter {
-                gcra,
-                origin: Instant::now(),
-                state: Mutex::default(),
-            }),
+            limiter: gcra.map(Limiter::new),
+            #[cfg(feature = "redis")]
+            redis: None,
+            quota: Bucket::new(quota),
+        }
+    }
+
+    /// A partition whose limiter keeps its state in Redis, falling back to `fallback` in this
+    /// process while Redis cannot be reached.
+    #[cfg(feature = "redis")]
+    pub(crate) fn with_redis(redis: super::RedisLimiter, fallback: Gcra, quota: RetryQuota) -> Partition {
+        Partition {
+            limiter: Some(Limiter::new(fallback)),
+            redis: Some(redis),
             quota: Bucket::new(quota),
         }
     }
 
     /// The partition of `identity` in this process: the one a live client of the same
     /// identity holds, or a new one.
-    pub(crate) fn shared(identity: Identity, make: impl FnOnce() -> Partition) -> Arc<Partition> {
+    pub(crate) fn shared(identity: Identity, make: impl FnOnce(&Identity) -> Partition) -> Arc<Partition> {
         static REGISTRY: OnceLock<Mutex<HashMap<Identity, Weak<Partition>>>> = OnceLock::new();
         let mut registry = REGISTRY
             .get_or_init(Mutex::default)
@@ -67,7 +81,7 @@ impl Partition {
         // Forget the partitions no client holds any more, so the registry stays as small as
         // the set of live instances.
         registry.retain(|_, partition| partition.strong_count() > 0);
-        let partition = Arc::new(make());
+        let partition = Arc::new(make(&identity));
         registry.insert(identity, Arc::downgrade(&partition));
         partition
     }
@@ -76,6 +90,17 @@ impl Partition {
     /// would have to wait past `deadline` is refused at once, with the wait, and takes no
     /// place.
     pub(crate) async fn admit(&self, deadline: Option<Instant>) -> Result<Duration, WouldWait> {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = self.redis.as_ref().filter(|redis| redis.is_up()) {
+            // A Redis that fails is logged, and this request goes by the fallback.
+            if let Ok(reserved) = redis.reserve(deadline).await {
+                let wait = reserved?;
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+                return Ok(wait);
+            }
+        }
         let Some(limiter) = &self.limiter else {
             return Ok(Duration::ZERO);
         };
@@ -91,8 +116,14 @@ impl Partition {
         Ok(Instant::now().saturating_duration_since(asked))
     }
 
-    /// Holds every request of the partition until `until`: the instance answered 429.
-    pub(crate) fn pause(&self, until: Instant) {
+    /// Holds every request of the partition until `until`: the instance answered 429. With
+    /// Redis, every process's requests.
+    pub(crate) async fn pause(&self, until: Instant) {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = self.redis.as_ref().filter(|redis| redis.is_up()) {
+            // A Redis that fails is logged; the pause still holds this process.
+            let _ = redis.pause(until.saturating_duration_since(Instant::now())).await;
+        }
         if let Some(limiter) = &self.limiter {
             let offset = until.saturating_duration_since(limiter.origin);
             let mut state = limiter.lock();
@@ -107,6 +138,14 @@ impl Partition {
 }
 
 impl Limiter {
+    fn new(gcra: Gcra) -> Limiter {
+        Limiter {
+            gcra,
+            origin: Instant::now(),
+            state: Mutex::default(),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, LimiterState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -130,6 +169,62 @@ impl Limiter {
     }
 }
 
+/// What a client's settings make of its partition, before it knows its identity.
+pub(crate) struct Plan {
+    gcra: Option<Gcra>,
+    isolated: bool,
+    quota: RetryQuota,
+    /// The Redis store and the limiter to fall back to without it.
+    #[cfg(feature = "redis")]
+    redis: Option<(super::RedisStore, Gcra)>,
+}
+
+impl Plan {
+    /// The plan of a client with `limiting` and `quota` whose secret key is `secret_key`, or
+    /// why those settings cannot work.
+    pub(crate) fn new(limiting: &RateLimiting, secret_key: Option<&str>, quota: RetryQuota) -> Result<Plan, String> {
+        Ok(Plan {
+            gcra: limiting.resolve(secret_key)?,
+            isolated: limiting.is_isolated(),
+            quota,
+            #[cfg(feature = "redis")]
+            redis: limiting.fallback(secret_key)?,
+        })
+    }
+
+    /// The partition of the instance at `server_url` reached with `secrets`: the one other
+    /// clients of the same server, credentials and settings in the process share, or one of
+    /// its own when isolated. With Redis, processes share its state there either way.
+    pub(crate) fn partition<'a>(self, server_url: &str, secrets: impl Iterator<Item = &'a [u8]>) -> Arc<Partition> {
+        #[cfg(feature = "redis")]
+        let store = self.redis.as_ref().map(|(store, _)| store.describe());
+        #[cfg(not(feature = "redis"))]
+        let store: Option<String> = None;
+        let settings = format!("{:?} {:?} {store:?}", self.gcra, self.quota);
+        let mut parts: Vec<&[u8]> = vec![server_url.as_bytes(), settings.as_bytes()];
+        for secret in secrets {
+            parts.push(secret);
+        }
+        let identity = Identity::of(parts);
+        if self.isolated {
+            return Arc::new(self.make(&identity));
+        }
+        Partition::shared(identity, |identity| self.make(identity))
+    }
+
+    /// The partition itself: with a Redis store, its limiter keeps its state there, under
+    /// keys named after `identity`'s digest.
+    fn make(self, identity: &Identity) -> Partition {
+        #[cfg(feature = "redis")]
+        if let (Some(gcra), Some((store, fallback))) = (self.gcra, self.redis) {
+            let redis = super::RedisLimiter::new(store, gcra, &identity.digest());
+            return Partition::with_redis(redis, fallback, self.quota);
+        }
+        let _ = identity;
+        Partition::new(self.gcra, self.quota)
+    }
+}
+
 /// Who an instance is, for finding its partition: the server URL, every credential sent, and
 /// the limiter's and quota's settings, so that clients share a partition exactly when they
 /// talk to the same instance the same way. It holds the credentials, so it is never printed,
@@ -138,6 +233,15 @@ impl Limiter {
 pub(crate) struct Identity(Vec<u8>);
 
 impl Identity {
+    /// A SHA-256 of the identity, in hex: what names the partition's keys in Redis, which
+    /// never see a credential.
+    #[cfg(feature = "redis")]
+    pub(crate) fn digest(&self) -> String {
+        use sha2::Digest as _;
+        let hash = sha2::Sha256::digest(&self.0);
+        hash.iter().take(16).map(|byte| format!("{byte:02x}")).collect()
+    }
+
     /// The identity of `parts`, in order; each part is ended by a NUL so that no two lists of
     /// parts run together into one.
     pub(crate) fn of<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Identity {
@@ -213,14 +317,14 @@ mod tests {
             async move { partition.admit(None).await }
         });
         tokio::task::yield_now().await;
-        partition.pause(Instant::now() + Duration::from_secs(30));
+        partition.pause(Instant::now() + Duration::from_secs(30)).await;
         assert_eq!(waiting.await.expect("joins"), Ok(Duration::from_secs(30)));
     }
 
     #[tokio::test]
     async fn without_a_limiter_nothing_waits() {
         let partition = Partition::new(None, RetryQuota::default());
-        partition.pause(Instant::now() + Duration::from_secs(3_600));
+        partition.pause(Instant::now() + Duration::from_secs(3_600)).await;
         for _ in 0..1_000 {
             assert_eq!(partition.admit(None).await, Ok(Duration::ZERO));
         }
@@ -230,12 +334,12 @@ mod tests {
     #[test]
     fn clients_of_one_identity_share_a_partition_while_one_lives() {
         let identity = || Identity::of([b"https://api.example.com".as_slice(), b"sk_test_partition_one"]);
-        let first = Partition::shared(identity(), || limited(10, 1));
-        let second = Partition::shared(identity(), || limited(10, 1));
+        let first = Partition::shared(identity(), |_| limited(10, 1));
+        let second = Partition::shared(identity(), |_| limited(10, 1));
         assert!(Arc::ptr_eq(&first, &second));
         let other = Partition::shared(
             Identity::of([b"https://api.example.com".as_slice(), b"sk_test_partition_two"]),
-            || limited(10, 1),
+            |_| limited(10, 1),
         );
         assert!(!Arc::ptr_eq(&first, &other));
         let weak = Arc::downgrade(&first);
