@@ -248,7 +248,7 @@ fn every_hand_written_case_reports_exactly_its_deviations() {
 "#;
 
 /// The features every generated crate is built and tested with: all but the TLS alternatives.
-const FEATURES: &str = "blocking,testing,webhooks,auth,tower,http2";
+const FEATURES: &str = "blocking,testing,webhooks,auth,tower,http2,redis";
 
 fn cargo(dir: &Path, args: &[&str]) {
     let target = workspace().join("target/generated-crates");
