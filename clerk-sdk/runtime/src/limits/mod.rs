@@ -31,6 +31,11 @@
 //! # let _ = clerk; Ok(()) }
 //! ```
 //!
+//! **Across processes** (the `redis` feature): an application deployed as several replicas
+//! shares one instance's limit, which limiters in each process would each use in full.
+//! `RateLimiting::redis` keeps the limiter's state in Redis instead, shared by them all; see
+//! `RedisStore` for the fallback while Redis cannot be reached.
+//!
 //! An API whose credential is not a Clerk secret key (the Frontend API's, say) has no limiter
 //! unless one is [given](RateLimiting::limit); `/jwks`, which Clerk does not limit, goes
 //! through the limiter like any call, as its keys are fetched once per few minutes.
