@@ -89,7 +89,7 @@ pub(super) async fn execute(
             attempt = context.attempt,
             delay_ms = delay.as_millis() as u64,
             reason = %failure.summary(),
-            retry_quota = context.retry_quota.map(|tokens| tokens.saturating_sub(last_retry_cost.unwrap_or(0))),
+            retry_quota = partition.quota.available(),
             "retrying"
         );
         tokio::time::sleep(delay).await;
