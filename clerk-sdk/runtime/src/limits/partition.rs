@@ -233,13 +233,17 @@ impl Plan {
 pub(crate) struct Identity(Vec<u8>);
 
 impl Identity {
-    /// A SHA-256 of the identity, in hex: what names the partition's keys in Redis, which
-    /// never see a credential.
+    /// A keyed hash of the identity, in hex: HMAC-SHA256 keyed by the identity (server URL,
+    /// settings and credentials) over a fixed label, cut to 128 bits. It names the partition's
+    /// keys in Redis, which never see a credential, and is the same in every process.
     #[cfg(feature = "redis")]
     pub(crate) fn digest(&self) -> String {
-        use sha2::Digest as _;
-        let hash = sha2::Sha256::digest(&self.0);
-        hash.iter().take(16).map(|byte| format!("{byte:02x}")).collect()
+        use hmac::Mac as _;
+        // HMAC takes a key of any length, so this never fails.
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(b"clerk-sdk rate-limit partition");
+        let tag = mac.finalize().into_bytes();
+        tag.iter().take(16).map(|byte| format!("{byte:02x}")).collect()
     }
 
     /// The identity of `parts`, in order; each part is ended by a NUL so that no two lists of

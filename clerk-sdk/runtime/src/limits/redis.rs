@@ -4,8 +4,8 @@
 //! Each admission is one Lua script, run atomically by Redis: the same reservation GCRA as
 //! the in-process limiter (`gcra.rs`), on Redis's own clock (`TIME`), so the replicas' clocks
 //! need not agree. A 429's pause is a second key the script honours. Keys are named after a
-//! SHA-256 of the instance's identity (never the secret key), and expire by themselves once the
-//! limiter is idle.
+//! keyed hash (HMAC-SHA256) of the instance's identity, never the secret key, and expire by
+//! themselves once the limiter is idle.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
