@@ -7,6 +7,7 @@
 //! - **Failures.** A request no expectation answers (or one that said `never`) gets status 421 with the mock's report, never an answer the API could give, and a call of the mock's clients panics right there. [`MockClerk::verify`] (also run when the mock is dropped) and [`MockClerk::check`] fail on those, and on counted responses that were not asked for.
 //! - **Fixtures.** [`fixtures`] has a value of each model; each call returns a fresh one, to change as the test needs.
 //! - **Blocking code.** With the `blocking` feature as well, `MockClerk::start_blocking()` starts a mock without `.await` and `mock.blocking_clerk()` hands out a blocking client.
+//! - **Rate limits.** [`MockClerk::rate_limit`] answers 429 with `Retry-After` past a number of requests in any window, as the API does over an instance's limit, and [`MockClerk::throttled`] counts them; the mock's clients keep under it with their limiter.
 //! - **Session tokens.** With the `auth` feature as well, `mock.serves_session_keys()` answers the key-set operation with the kit's test key, so `mock.clerk().authenticator(..)` verifies what `auth::testing::sign_session_token` signs (and the M2M and OAuth JWTs of `auth::testing::sign_m2m_token` and `sign_oauth_token`).
 //! - **Machine tokens.** With the `auth` feature as well, `mock.serves_machine_tokens(&tokens)` answers the verify operations for the API keys, M2M and OAuth tokens `auth::testing::MachineTokens` declares valid, revoked or expired, and any other token with a 404.
 use super::models;
