@@ -4,7 +4,7 @@
 //!
 //! These tests need `redis-server` (`apt-get install redis-server`, `brew install redis`), so
 //! the README's test command leaves them out; run them with
-//! `cargo test -p tests --test redis -- --ignored`, which fails, saying how to install it, where
+//! `cargo test --workspace --test redis -- --ignored`, which fails, saying how to install it, where
 //! it is missing.
 
 use std::net::TcpListener;
@@ -143,7 +143,7 @@ fn run_elsewhere(clerk: Clerk, tasks: usize, count: usize) -> std::thread::JoinH
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs redis-server: cargo test -p tests --test redis -- --ignored"]
+#[ignore = "needs redis-server: cargo test --workspace --test redis -- --ignored"]
 async fn two_runtimes_on_one_key_share_its_limit_through_redis_and_survive_it_stopping() {
     let mut redis = RedisServer::start();
     let mock = MockClerk::start().await;
@@ -209,7 +209,7 @@ async fn seconds_per_call(mock: &MockClerk, limiting: RateLimiting, count: u32) 
 }
 
 #[tokio::test]
-#[ignore = "needs redis-server: cargo test -p tests --test redis -- --ignored"]
+#[ignore = "needs redis-server: cargo test --workspace --test redis -- --ignored"]
 async fn the_latency_redis_adds_to_each_admission() {
     let redis = RedisServer::start();
     let mock = MockClerk::start().await;
