@@ -198,7 +198,9 @@ impl RedisLimiter {
         let mut invocation = script.key(&self.keys[0]);
         invocation
             .key(&self.keys[1])
-            .arg(micros(self.gcra.interval))
+            // Rounded up, as the in-process interval is to the nanosecond, so Redis never admits
+            // more than the limit; the tolerance rounded down.
+            .arg(micros(self.gcra.interval + Duration::from_nanos(999)))
             .arg(micros(self.gcra.tolerance))
             .arg(max_wait);
         let answer: (i64, i64) = self
