@@ -237,3 +237,47 @@ async fn the_latency_redis_adds_to_each_admission() {
         "the calls went through Redis"
     );
 }
+
+#[tokio::test]
+#[ignore = "needs redis-server: cargo test --workspace --test redis -- --ignored"]
+async fn a_429_that_one_process_meets_pauses_the_others_through_redis() {
+    let redis = RedisServer::start();
+    let mock = MockClerk::start().await;
+    let throttled = wiremock::ResponseTemplate::new(429).insert_header("retry-after", "2");
+    mock.phone_numbers()
+        .get()
+        .respond_with(throttled)
+        .returns(fixtures::phone_number());
+    let roomy = RateLimiting::limit(RateLimit::new(1_000, Duration::from_secs(1))).isolated();
+    let build = |limiting: RateLimiting| {
+        mock.builder()
+            .rate_limit(limiting)
+            .retries(clerk_sdk::RetryConfig::default().jitter(false))
+            .build()
+            .expect("builds")
+    };
+    let store = || RedisStore::open(&redis.url()).expect("a Redis URL");
+    let (first, second) = (build(roomy.clone().redis(store())), build(roomy.clone().redis(store())));
+    // Isolated and without Redis: shares nothing with the other two.
+    let alone = build(roomy);
+    let throttled_call = tokio::spawn(async move { first.phone_numbers().get("phone_1").await.map(drop) });
+    while mock.requests().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    alone.phone_numbers().get("phone_2").await.expect("answered");
+    let alone_waited = started.elapsed();
+    let started = Instant::now();
+    second.phone_numbers().get("phone_3").await.expect("answered");
+    let second_waited = started.elapsed();
+    throttled_call.await.expect("joins").expect("answered after its retry");
+    println!(
+        "after another process's 429 with Retry-After: 2, through Redis {second_waited:?}, alone {alone_waited:?}"
+    );
+    assert!(
+        second_waited > Duration::from_millis(1_500),
+        "{second_waited:?}: the pause reached it through Redis"
+    );
+    assert!(alone_waited < Duration::from_millis(500), "{alone_waited:?}");
+}
