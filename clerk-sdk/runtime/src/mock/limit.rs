@@ -8,6 +8,8 @@ use tokio::runtime::Handle;
 use tokio::time::Instant;
 use wiremock::{Request, ResponseTemplate};
 
+use super::Mock;
+use crate::api::Api;
 use crate::limits::RateLimit;
 
 /// The limit, the requests it admitted in the current window, and the 429s it gave.
@@ -126,6 +128,71 @@ impl wiremock::Respond for Gate {
                     ),
                 }]
             }))
+    }
+}
+
+impl<A: Api> Mock<A> {
+    /// Limits the mock to `limit`, as Clerk limits an instance: past `limit.requests()` in any
+    /// sliding `limit.window()`, a request is answered 429 with `Retry-After` (the whole
+    /// seconds until the oldest request leaves the window) and an error body of code
+    /// `too_many_requests`, before any expectation sees it. The window keeps time on the clock
+    /// of the runtime this is called in, so on tokio's paused clock too. Clients the mock
+    /// builds from then on keep under the same limit with their rate limiter (clients built
+    /// before have none): change theirs with `.rate_limit(..)` to test how an application
+    /// fares without one. Setting it again replaces it, with a fresh window.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use std::time::Duration;
+    /// use clerk_sdk::limits::{RateLimit, RateLimiting};
+    /// use clerk_sdk::testing::{MockClerk, fixtures};
+    ///
+    /// let mock = MockClerk::start().await;
+    /// mock.rate_limit(RateLimit::new(10, Duration::from_secs(1))).await;
+    /// mock.phone_numbers().get().returns(fixtures::phone_number());
+    ///
+    /// // The mock's clients keep under its limit: each request waits its turn.
+    /// let clerk = mock.clerk();
+    /// let calls = (0..12).map(|_| clerk.phone_numbers().get("phone_1").send());
+    /// let results = futures_util::future::join_all(calls).await;
+    /// assert!(results.iter().all(Result::is_ok));
+    /// assert_eq!(mock.throttled(), 0);
+    ///
+    /// // Without a limiter, the same burst meets 429s (retried here, as Retry-After says).
+    /// let unlimited = mock.builder().rate_limit(RateLimiting::off()).build().unwrap();
+    /// let calls = (0..12).map(|_| unlimited.phone_numbers().get("phone_1").send());
+    /// futures_util::future::join_all(calls).await;
+    /// assert!(mock.throttled() > 0);
+    /// # }
+    /// ```
+    pub async fn rate_limit(&self, limit: crate::limits::RateLimit) {
+        if let Some(gate) = self.gate() {
+            gate.replace(limit);
+            return;
+        }
+        let gate = Gate::new(limit);
+        // After the recorder, which has the same priority and was mounted first, and before
+        // every other mock.
+        wiremock::Mock::given(gate.clone())
+            .respond_with(gate.clone())
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+        *self.gate.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(gate);
+    }
+
+    /// How many requests the mock's [rate limit](Self::rate_limit) answered with 429.
+    pub fn throttled(&self) -> u64 {
+        self.gate().map_or(0, |gate| gate.throttled())
+    }
+
+    /// The rate limit, if one is set.
+    pub(super) fn gate(&self) -> Option<Gate> {
+        self.gate
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 }
 
