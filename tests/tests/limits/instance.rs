@@ -32,8 +32,6 @@ pub struct Seen {
     pub arrivals: HashMap<String, Vec<Instant>>,
     /// How many requests were answered 429.
     pub throttled: u64,
-    /// How many requests were answered 503.
-    pub unavailable: u64,
     /// How many times each phone number was created.
     pub created: HashMap<String, u32>,
 }
@@ -142,7 +140,6 @@ async fn answer(
         .to_owned();
     lock(&instance.seen).arrivals.entry(key.clone()).or_default().push(now);
     if *lock(&instance.health) == Health::Unavailable {
-        lock(&instance.seen).unavailable += 1;
         return clerk_error(
             StatusCode::SERVICE_UNAVAILABLE,
             "service_unavailable",

@@ -112,7 +112,7 @@ impl RedisStore {
     ///
     /// The reason `url` is not a Redis URL (it never contains the password).
     pub fn open(url: &str) -> Result<RedisStore, String> {
-        let client = redis::Client::open(url).map_err(|error| format!("not a Redis URL: {}", error.kind_text()))?;
+        let client = redis::Client::open(url).map_err(|error| format!("not a Redis URL: {}", kind_text(&error)))?;
         Ok(RedisStore {
             client,
             fallback_percent: 10,
@@ -138,15 +138,9 @@ impl RedisStore {
     }
 }
 
-trait KindText {
-    fn kind_text(&self) -> String;
-}
-
-impl KindText for redis::RedisError {
-    /// The error's category, which never holds the URL or its password.
-    fn kind_text(&self) -> String {
-        format!("{:?}", self.kind())
-    }
+/// A Redis error's category, which never holds the URL or its password.
+fn kind_text(error: &redis::RedisError) -> String {
+    format!("{:?}", error.kind())
 }
 
 /// A partition's limiter state in Redis.
@@ -229,7 +223,7 @@ impl RedisLimiter {
     {
         let outcome = tokio::time::timeout(REDIS_TIMEOUT, async {
             let connection = self.connection().await?;
-            command(connection).await.map_err(|error| error.kind_text())
+            command(connection).await.map_err(|error| kind_text(&error))
         })
         .await
         .unwrap_or_else(|_| Err("no answer in time".to_owned()));
@@ -267,7 +261,7 @@ impl RedisLimiter {
             .set_number_of_retries(1);
         let connection = ConnectionManager::new_with_config(self.store.client.clone(), config)
             .await
-            .map_err(|error| error.kind_text())?;
+            .map_err(|error| kind_text(&error))?;
         *slot = Some(connection.clone());
         Ok(connection)
     }
